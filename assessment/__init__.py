@@ -1,0 +1,39 @@
+"""Regiospiegel: a self-scan for regional cooperation. The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from assessment import config, content, db, errors, extensions, templating
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, each resource's init_app, the blueprints."""
+    app = Flask(
+        __name__,
+        instance_path=str(config.PROJECT_ROOT / "instance"),
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    app.config.from_mapping(overrides or {})
+    config.ensure_secret_key(app)
+
+    db.init_app(app)
+    content.init_app(app)
+    extensions.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+
+    from assessment import cli
+    from assessment.facilitator import bp as facilitator_bp
+    from assessment.participant import bp as participant_bp
+
+    app.register_blueprint(participant_bp)
+    app.register_blueprint(facilitator_bp, url_prefix="/begeleider")
+    cli.init_app(app)
+    return app

@@ -1,0 +1,110 @@
+"""The `regiospiegel` command line: Flask's CLI group with the app preloaded."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup
+from sqlalchemy import select
+
+from assessment import db, demo, management
+from assessment.models import Assessment
+from questions.lint import lint
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    app.cli.add_command(demo_command)
+    app.cli.add_command(list_command)
+    app.cli.add_command(create_facilitator_command)
+    app.cli.add_command(questions_group)
+    app.cli.add_command(db_group)
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Seed the demo facilitator and the Regio Zwolle demo assessment (idempotent)."""
+    result = demo.seed()
+    click.echo(result.describe())
+
+
+@click.command("list")
+def list_command() -> None:
+    """List assessments: id, join code, title, status, respondents."""
+    assessments = list(db.read_session().scalars(select(Assessment).order_by(Assessment.id)))
+    counts = management.respondent_counts([a.id for a in assessments])
+    click.echo(f"{'id':>4}  {'code':<8} {'status':<7} {'started':>7} {'submitted':>9}  title")
+    for a in assessments:
+        started, submitted = counts[a.id]
+        click.echo(f"{a.id:>4}  {a.join_code:<8} {a.status:<7} {started:>7} {submitted:>9}  "
+                   f"{a.title}")
+    if not assessments:
+        click.echo("(no assessments yet; `regiospiegel demo` seeds one)")
+
+
+@click.command("create-facilitator")
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.option("--admin", is_flag=True, help="May manage facilitators.")
+def create_facilitator_command(email: str, name: str, admin: bool) -> None:
+    """Create a facilitator; the password comes from REGIOSPIEGEL_PASSWORD or a prompt."""
+    password = os.environ.get("REGIOSPIEGEL_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        facilitator_id = management.create_facilitator(email, password, name, admin)
+    except management.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created facilitator {facilitator_id}: {email.strip().lower()}")
+
+
+@click.group("questions")
+def questions_group() -> None:
+    """Questionnaire content."""
+
+
+@questions_group.command("lint")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def lint_command(paths: tuple[Path, ...]) -> None:
+    """Check questionnaire files; print every problem and exit 1 when there is one."""
+    ok, problems = lint(paths)
+    for line in ok:
+        click.echo(line)
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        sys.exit(1)
+
+
+@click.group("db")
+def db_group() -> None:
+    """The database."""
+
+
+@db_group.command("upgrade")
+def upgrade_command() -> None:
+    """Upgrade the database to the latest migration."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("database is up to date")
+
+
+def _create_app() -> Flask:
+    from assessment import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the `regiospiegel` console script."""
+    from questions.loader import QuestionnaireError
+
+    cli = FlaskGroup(create_app=_create_app, add_default_commands=True,
+                     help="Regiospiegel: a self-scan for regional cooperation.")
+    try:
+        cli.main(standalone_mode=True)
+    except QuestionnaireError as exc:
+        click.echo(f"Error: cannot start: {exc.one_line()}", err=True)
+        sys.exit(1)

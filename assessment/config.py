@@ -1,0 +1,60 @@
+"""Configuration: safe defaults in code, secrets and places from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+#: The repository root: templates, migrations and the instance folder live beside the code.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Settings read from the environment, with defaults for the embedded set-up."""
+    default_db = f"sqlite:///{instance_path / 'regiospiegel.sqlite3'}"
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "BASE_URL": os.environ.get("BASE_URL"),
+        "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    # A participant may take a long session: forms stay valid for hours, not one hour.
+    "WTF_CSRF_TIME_LIMIT": int(timedelta(hours=12).total_seconds()),
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "LANGUAGES": ("nl", "en"),
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Wrong join codes and logins per client; a typo or two must never lock anyone out.
+    "JOIN_RATE_LIMIT": "20 per 10 minutes",
+    "LOGIN_RATE_LIMIT": "10 per 10 minutes",
+    "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    "COMMENT_MAX_LENGTH": 2000,
+}
+
+
+def ensure_secret_key(app: Any) -> None:
+    """Use SECRET_KEY from the environment; locally, keep a random one in the instance folder.
+
+    The local key lets `make run` work out of the box and survive restarts; any real
+    deployment sets SECRET_KEY.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        import secrets
+
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

@@ -1,0 +1,38 @@
+"""Questionnaire content for the app: the available files, and each assessment's snapshot."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from assessment.models import Assessment
+from questions.loader import CONTENT_DIR, from_snapshot, load_directory
+from questions.schema import Questionnaire
+
+_KEY = "regiospiegel.questionnaires"
+
+
+def init_app(app: Flask) -> None:
+    """Load and validate every questionnaire file; a broken file stops the app here."""
+    directory = Path(app.config.get("QUESTIONS_DIR") or CONTENT_DIR)
+    app.extensions[_KEY] = load_directory(directory)
+
+
+def available() -> dict[tuple[str, str], Questionnaire]:
+    """The questionnaires this installation offers, keyed by (id, language)."""
+    found: dict[tuple[str, str], Questionnaire] = current_app.extensions[_KEY]
+    return found
+
+
+def for_assessment(assessment: Assessment) -> Questionnaire:
+    """The questionnaire frozen with an assessment, never the file as it is now."""
+    return _parse(assessment.content_hash, assessment.content_snapshot)
+
+
+@lru_cache(maxsize=64)
+def _parse(content_hash: str, snapshot: str) -> Questionnaire:
+    # Keyed by hash too, so equal snapshots parse once.
+    del content_hash
+    return from_snapshot(snapshot)

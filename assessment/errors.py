@@ -1,0 +1,56 @@
+"""Friendly error pages: what happened and what to do, never a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+#: Per status: a title and a sentence on what to do, in plain language.
+MESSAGES = {
+    400: (_l("Dit verzoek klopt niet"),
+          _l("Er ging iets mis met wat uw browser stuurde. Ga terug en probeer het opnieuw.")),
+    403: (_l("Geen toegang"),
+          _l("U heeft geen toegang tot deze pagina. Log in met het juiste account.")),
+    404: (_l("Pagina niet gevonden"),
+          _l("Deze pagina bestaat niet (meer). Controleer de link of de code.")),
+    405: (_l("Dit kan zo niet"),
+          _l("Deze pagina kan niet op deze manier worden gebruikt. "
+             "Ga terug en probeer het opnieuw.")),
+    413: (_l("Te veel tekst"),
+          _l("U stuurde meer tekst dan we kunnen opslaan. Maak uw tekst korter.")),
+    429: (_l("Even wachten"),
+          _l("Er zijn te veel pogingen gedaan. "
+             "Wacht een paar minuten en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"),
+          _l("Er ging bij ons iets mis. Uw eerder opgeslagen antwoorden zijn bewaard. "
+             "Probeer het over een minuut opnieuw.")),
+}
+
+
+def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
+    """The friendly page for ``status``."""
+    title, message = MESSAGES.get(status, MESSAGES[500])
+    return render_template(
+        "errors/error.html", status=status, title=title, message=message, detail=detail
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    """Register the friendly pages for every HTTP error and for unexpected exceptions."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error: CSRFError) -> tuple[str, int]:
+        return render_error(400, str(_l("Het formulier was verlopen. Ga terug, vernieuw de "
+                                         "pagina en probeer het opnieuw.")))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        app.logger.exception("unexpected error", exc_info=error)
+        return render_error(InternalServerError.code)

@@ -1,0 +1,37 @@
+"""Flask extensions shared by the blueprints: CSRF, logins, rate limits, translations."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address)
+login_manager = LoginManager()
+babel = Babel()
+
+
+def select_locale() -> str:
+    """The language of the page: the assessment's on participant pages, else the default."""
+    return str(g.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def init_app(app: Flask) -> None:
+    """Wire the extensions into the app."""
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "facilitator.login"
+    login_manager.login_message = None
+
+    from assessment.db import read_session
+    from assessment.models import Facilitator
+
+    @login_manager.user_loader
+    def _load_facilitator(user_id: str) -> Facilitator | None:
+        return read_session().get(Facilitator, int(user_id)) if user_id.isdigit() else None

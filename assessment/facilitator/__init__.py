@@ -1,0 +1,7 @@
+"""The facilitator's blueprint: log in, prepare assessments, open and close them."""
+
+from flask import Blueprint
+
+bp = Blueprint("facilitator", __name__)
+
+from assessment.facilitator import routes  # noqa: E402, F401  (routes register on bp)

@@ -1,0 +1,147 @@
+"""Facilitator views. Every assessment is loaded through one access-checked loader."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from assessment import content, management
+from assessment.db import read_session
+from assessment.extensions import limiter
+from assessment.facilitator import bp
+from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
+from assessment.links import external_url
+from assessment.models import Assessment, Facilitator, Status
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def load_assessment(assessment_id: int) -> Assessment:
+    """The assessment if the logged-in facilitator may see it: 404 if absent, 403 if not theirs."""
+    assessment = read_session().get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    user: Facilitator = current_user
+    if assessment.owner_id != user.id and not user.is_admin:
+        abort(403)
+    return assessment
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> Response | str | tuple[str, int]:
+    """Log in with e-mail and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        facilitator = management.authenticate(form.email.data or "", form.password.data or "")
+        if facilitator is not None:
+            login_user(facilitator)
+            return redirect(_safe_next() or url_for("facilitator.index"))
+        form.password.errors = [_("Dit e-mailadres en wachtwoord horen niet bij elkaar. "
+                                  "Probeer het opnieuw.")]
+        return render_template("facilitator/login.html", form=form), 401
+    return render_template("facilitator/login.html", form=form)
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next", "")
+    # Only paths inside this site: no scheme, no host, no protocol-relative URL.
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/uitloggen", methods=["POST"])
+def logout() -> Response:
+    """Log out."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    return redirect(url_for("facilitator.login"))
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    """The facilitator's own assessments with their respondent counts."""
+    assessments = list(read_session().scalars(
+        select(Assessment).where(Assessment.owner_id == current_user.id)
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    ))
+    counts = management.respondent_counts([a.id for a in assessments])
+    return render_template("facilitator/index.html", assessments=assessments, counts=counts,
+                           action_form=ActionForm())
+
+
+@bp.route("/scans/nieuw", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str | tuple[str, int]:
+    """Create an assessment with the questionnaire of the chosen language."""
+    options = content.available()
+    form = AssessmentForm()
+    form.questionnaire.choices = [
+        SelectChoice(f"{qid}:{language}", f"{q.title} ({language.upper()}, versie {q.version})")
+        for (qid, language), q in sorted(options.items())
+    ]
+    if form.validate_on_submit():
+        qid, _sep, language = (form.questionnaire.data or "").partition(":")
+        assessment_id = management.create_assessment(
+            current_user.id, form.region.data or "", form.title.data or "",
+            options[(qid, language)],
+        )
+        flash(_("De scan is aangemaakt. Open hem als u klaar bent om te beginnen."))
+        return redirect(url_for("facilitator.detail", assessment_id=assessment_id))
+    return render_template("facilitator/create.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/scans/<int:assessment_id>")
+@login_required
+def detail(assessment_id: int) -> str:
+    """One assessment: status, how to join, and how many have answered."""
+    assessment = load_assessment(assessment_id)
+    started, submitted = management.respondent_counts([assessment.id])[assessment.id]
+    return render_template(
+        "facilitator/detail.html", assessment=assessment, started=started,
+        submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
+        questionnaire=content.for_assessment(assessment),
+    )
+
+
+@bp.route("/scans/<int:assessment_id>/status", methods=["POST"])
+@login_required
+def change_status(assessment_id: int) -> Response:
+    """Open or close the answering."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    wanted = request.form.get("status", "")
+    if wanted not in (Status.OPEN, Status.CLOSED):
+        abort(400)
+    management.set_status(assessment.id, Status(wanted))
+    flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
+          else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
+    return redirect(url_for("facilitator.detail", assessment_id=assessment.id))
+
+
+@bp.route("/scans/<int:assessment_id>/qr.svg")
+@login_required
+def qr_code(assessment_id: int) -> Response:
+    """The join link as a QR code (SVG), for the invitation and the projector."""
+    assessment = load_assessment(assessment_id)
+    buffer = io.BytesIO()
+    segno.make(_join_url(assessment), error="m").save(
+        buffer, kind="svg", scale=8, border=2, title=_("QR-code om mee te doen"))
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+def _join_url(assessment: Assessment) -> str:
+    return external_url("participant.welcome", code=assessment.join_code)

@@ -1,0 +1,133 @@
+"""Every write a facilitator causes: accounts, assessments, opening and closing."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assessment.db import read_session, write_transaction
+from assessment.exceptions import RegiospiegelError
+from assessment.models import Assessment, Facilitator, Respondent, Status, utcnow
+from questions.loader import content_hash, snapshot_json
+from questions.schema import Questionnaire
+
+#: Join codes avoid characters that are easily confused when read aloud or from a screen
+#: (0/O, 1/I/L). Six of these give about 887 million codes; guessing is rate-limited.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(RegiospiegelError):
+    """A facilitator account cannot be created as asked."""
+
+
+def normalise_join_code(typed: str) -> str:
+    """A join code as typed (any case, spaces or dashes) in its stored form."""
+    return re.sub(r"[\s-]", "", typed).upper()[:20]
+
+
+def new_join_code() -> str:
+    """A random join code."""
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def create_facilitator(email: str, password: str, name: str = "", is_admin: bool = False) -> int:
+    """Create a facilitator account; return its id."""
+    email = email.strip().lower()
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise AccountError(f"'{email}' is not an e-mail address")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    try:
+        with write_transaction() as session:
+            facilitator = Facilitator(
+                email=email, name=name.strip(), password_hash=generate_password_hash(password),
+                is_admin=is_admin,
+            )
+            session.add(facilitator)
+            session.flush()
+            return facilitator.id
+    except IntegrityError as exc:
+        raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
+
+
+def authenticate(email: str, password: str) -> Facilitator | None:
+    """The facilitator with these credentials, or None."""
+    facilitator = read_session().scalar(
+        select(Facilitator).where(Facilitator.email == email.strip().lower())
+    )
+    if facilitator is None:
+        # Spend the same time as a real check, so timing does not tell which e-mails exist.
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return facilitator if check_password_hash(facilitator.password_hash, password) else None
+
+
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+
+def create_assessment(
+    owner_id: int,
+    region: str,
+    title: str,
+    questionnaire: Questionnaire,
+    join_code: str | None = None,
+) -> int:
+    """Create a draft assessment that freezes ``questionnaire``; return its id."""
+    snapshot = snapshot_json(questionnaire)
+    for _attempt in range(10):
+        code = join_code or new_join_code()
+        try:
+            with write_transaction() as session:
+                assessment = Assessment(
+                    owner_id=owner_id, region=region.strip(), title=title.strip(),
+                    language=questionnaire.language, questionnaire_id=questionnaire.id,
+                    questionnaire_version=questionnaire.version,
+                    content_hash=content_hash(questionnaire), content_snapshot=snapshot,
+                    status=Status.DRAFT.value, join_code=code,
+                )
+                session.add(assessment)
+                session.flush()
+                return assessment.id
+        except IntegrityError:
+            if join_code:
+                raise
+    raise RegiospiegelError("no free join code found; try again")  # pragma: no cover
+
+
+def set_status(assessment_id: int, status: Status) -> None:
+    """Open or close an assessment (a closed one can be opened again)."""
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            raise RegiospiegelError(f"no assessment {assessment_id}")
+        assessment.status = status.value
+        if status is Status.OPEN:
+            assessment.opened_at = utcnow()
+            assessment.closed_at = None
+        elif status is Status.CLOSED:
+            assessment.closed_at = utcnow()
+
+
+def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per assessment: (respondents started, respondents submitted)."""
+    if not assessment_ids:
+        return {}
+    rows = read_session().execute(
+        select(
+            Respondent.assessment_id,
+            func.count(),
+            func.count(Respondent.submitted_at),
+        )
+        .where(Respondent.assessment_id.in_(assessment_ids))
+        .group_by(Respondent.assessment_id)
+    )
+    counts = {assessment_id: (0, 0) for assessment_id in assessment_ids}
+    for assessment_id, started, submitted in rows:
+        counts[assessment_id] = (started, submitted)
+    return counts

@@ -1,0 +1,69 @@
+"""Participant forms: the join code, starting, and one form per page of the path."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Regexp
+
+from assessment.pages import Page
+from assessment.question_types import FIELD_PREFIXES, FieldSpec, build_field
+from questions.schema import Questionnaire
+
+
+class JoinForm(FlaskForm):
+    """The start page: type the join code."""
+
+    code = StringField(
+        _l("Deelnamecode"),
+        validators=[InputRequired(message=_l("Vul de code in die u heeft gekregen.")),
+                    Length(max=20, message=_l("Deze code is te lang."))],
+        description=_l("De code staat op de uitnodiging of op het scherm, bijvoorbeeld K7RM4Q."),
+    )
+
+
+class StartForm(FlaskForm):
+    """The welcome page's button; its key makes a double click start one respondent."""
+
+    start_key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
+
+
+class SubmitForm(FlaskForm):
+    """The review page's "send in" button."""
+
+
+class PageForm(FlaskForm):
+    """Base of the per-page forms; ``action`` says which button was pressed."""
+
+    action = HiddenField()
+
+
+def page_form_class(
+    questionnaire: Questionnaire, page: Page, comment_label: str, text_max_length: int
+) -> type[PageForm]:
+    """A form class with one field per item on ``page``, built from the question types."""
+    specs: list[tuple[str, FieldSpec]] = []
+    if page.kind == "profile":
+        specs += [("profile", FieldSpec(q, questionnaire, text_max_length))
+                  for q in questionnaire.profile]
+    specs += [("statement", FieldSpec(s, questionnaire, text_max_length))
+              for s in page.statements]
+    if page.lesson is not None:
+        specs.append(("text", FieldSpec(page.lesson, questionnaire, text_max_length,
+                                        label=comment_label)))
+    if page.kind == "open":
+        specs += [("text", FieldSpec(q, questionnaire, text_max_length))
+                  for q in questionnaire.open_questions]
+    fields = dict(build_field(type_name, spec) for type_name, spec in specs)
+    return type(f"PageForm_{page.id}", (PageForm,), fields)
+
+
+def unknown_items(form: PageForm, posted: Mapping[str, str]) -> list[str]:
+    """Posted names that look like items but are not on this page (tampering or a stale page)."""
+    return sorted(
+        name for name in posted
+        if name.startswith(FIELD_PREFIXES) and name not in form._fields
+    )

@@ -1,0 +1,345 @@
+"""Participant views: load → check → act → respond, with Post/Redirect/Get on every save."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from assessment import content, participation
+from assessment.db import read_session
+from assessment.exceptions import AlreadySubmitted, AssessmentClosed
+from assessment.extensions import csrf, limiter
+from assessment.links import external_url
+from assessment.management import normalise_join_code
+from assessment.models import Answer, Assessment, Comment, Respondent, Status
+from assessment.pages import Page, neighbours, participant_pages, progress
+from assessment.participant import bp
+from assessment.participant.forms import (
+    JoinForm,
+    PageForm,
+    StartForm,
+    SubmitForm,
+    page_form_class,
+    unknown_items,
+)
+from assessment.question_types import ANSWER, PROFILE, TEXT
+from questions.schema import Questionnaire
+
+
+def _join_limit() -> str:
+    return str(current_app.config["JOIN_RATE_LIMIT"])
+
+
+def _is_miss(response: Response) -> bool:
+    """Only unknown codes count towards the join limit; a good code costs nothing."""
+    return response.status_code == 404
+
+
+# -- joining ----------------------------------------------------------------------------
+
+
+@bp.route("/", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"], deduct_when=_is_miss)
+def start_page() -> Response | str | tuple[str, int]:
+    """The start page: explain the scan and take a join code."""
+    form = JoinForm()
+    if form.validate_on_submit():
+        code = normalise_join_code(form.code.data or "")
+        if _assessment_by_code(code) is not None:
+            return redirect(url_for("participant.welcome", code=code))
+        form.code.errors = [_("Deze code kennen we niet. Controleer de code en probeer het "
+                              "opnieuw.")]
+        return render_template("participant/start.html", form=form), 404
+    return render_template("participant/start.html", form=form)
+
+
+@bp.route("/d/<code>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, deduct_when=_is_miss)
+def welcome(code: str) -> Response | str | tuple[str, int]:
+    """The welcome page of one assessment; its button starts an anonymous respondent."""
+    assessment = _assessment_by_code(normalise_join_code(code))
+    if assessment is None:
+        form = JoinForm(formdata=None, code=code)
+        form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
+        return render_template("participant/start.html", form=form), 404
+    g.language = assessment.language
+    questionnaire = content.for_assessment(assessment)
+    if assessment.status != Status.OPEN:
+        status = 409 if request.method == "POST" else 200
+        return render_template("participant/not_open.html", assessment=assessment,
+                               questionnaire=questionnaire), status
+    existing = _known_respondent(assessment)
+    form = StartForm()
+    if form.validate_on_submit():
+        if existing is not None:
+            return redirect(url_for("participant.resume", token=existing))
+        token = _start_token(form.start_key.data or "")
+        try:
+            participation.start(assessment.id, token)
+        except AssessmentClosed:
+            return render_template("participant/not_open.html", assessment=assessment,
+                                   questionnaire=questionnaire), 409
+        _remember_respondent(assessment, token)
+        return redirect(url_for("participant.page", token=token, page_id="intro"))
+    form.start_key.data = secrets.token_urlsafe(32)
+    return render_template("participant/welcome.html", assessment=assessment,
+                           questionnaire=questionnaire, form=form, existing=existing)
+
+
+def _assessment_by_code(code: str) -> Assessment | None:
+    if not code or len(code) > 12:
+        return None
+    return read_session().scalar(select(Assessment).where(Assessment.join_code == code))
+
+
+def _start_token(start_key: str) -> str:
+    """The resume token for a welcome page's key: the same key gives the same respondent.
+
+    Derived with the app's secret, so a double click (two posts of one page) starts one
+    respondent, and nobody can compute a token from a key without the secret.
+    """
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    digest = hmac.new(secret, b"start:" + start_key.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _known_respondent(assessment: Assessment) -> str | None:
+    """The token this browser already uses in this assessment, if it is still valid."""
+    token = session.get("respondents", {}).get(str(assessment.id))
+    if token and participation.find_respondent(token) is not None:
+        return str(token)
+    return None
+
+
+def _remember_respondent(assessment: Assessment, token: str) -> None:
+    session.permanent = True
+    session["respondents"] = {**session.get("respondents", {}), str(assessment.id): token}
+
+
+# -- the path ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every respondent view loads: who, which assessment, its questionnaire and pages."""
+
+    token: str
+    respondent: Respondent
+    assessment: Assessment
+    questionnaire: Questionnaire
+    pages: tuple[Page, ...]
+
+    def page(self, page_id: str) -> Page:
+        """The page with this id, or 404."""
+        for page in self.pages:
+            if page.id == page_id:
+                return page
+        abort(404)
+
+    @property
+    def answerable(self) -> bool:
+        """Whether this respondent may still change answers."""
+        return self.assessment.is_open and not self.respondent.submitted
+
+
+def _load(token: str) -> Context:
+    """The respondent behind a resume token, with their assessment, or 404."""
+    respondent = participation.find_respondent(token)
+    if respondent is None:
+        abort(404)
+    assessment = respondent.assessment
+    g.language = assessment.language
+    questionnaire = content.for_assessment(assessment)
+    return Context(token, respondent, assessment, questionnaire,
+                   participant_pages(questionnaire, _page_titles()))
+
+
+def _page_titles() -> dict[str, str]:
+    return {
+        "intro": _("Welkom"),
+        "profiel": _("Over u"),
+        "context": _("De regio"),
+        "open-vragen": _("Open vragen"),
+        "overzicht": _("Controleren en verzenden"),
+    }
+
+
+@bp.route("/r/<token>")
+def resume(token: str) -> Response:
+    """A personal link: back to where the respondent left off."""
+    ctx = _load(token)
+    if not ctx.answerable:
+        return redirect(url_for("participant.summary", token=token))
+    page_id = ctx.respondent.last_page
+    if page_id not in {page.id for page in ctx.pages}:
+        page_id = "intro"
+    return redirect(url_for("participant.page", token=token, page_id=page_id))
+
+
+@bp.route("/r/<token>/<page_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked by the page form itself, so an expired form keeps its answers
+def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
+    """One page of the path: show it with stored answers; on a button, save and move."""
+    ctx = _load(token)
+    current = ctx.page(page_id)
+    if not ctx.answerable:
+        return redirect(url_for("participant.summary", token=token))
+    if current.kind == "intro":
+        return _render(ctx, current, None)
+    if current.kind == "review":
+        return _render(ctx, current, SubmitForm(), unanswered=_unanswered(ctx))
+    form_class = page_form_class(ctx.questionnaire, current,
+                                 ctx.questionnaire.texts.comment_label,
+                                 current_app.config["COMMENT_MAX_LENGTH"])
+    if request.method == "GET":
+        form = form_class(formdata=None, data=_stored(ctx.respondent, current))
+        return _render(ctx, current, form)
+
+    form = form_class()
+    unknown = unknown_items(form, request.form)
+    if unknown:
+        return _render(ctx, current, form, status=400, notice=_(
+            "Deze pagina hoort niet bij deze vragenlijst of is verouderd. Er is niets "
+            "opgeslagen. Vul de pagina opnieuw in."))
+    if not form.validate():
+        csrf_only = set(form.errors) == {"csrf_token"}
+        if csrf_only:
+            # The form expired (or the browser lost its cookie): keep the answers shown.
+            form.csrf_token.errors = []
+            return _render(ctx, current, _fresh_csrf(form), status=400, notice=_(
+                "Uw antwoorden zijn nog niet opgeslagen, omdat de pagina te lang open stond. "
+                "Controleer ze en klik nog een keer op de knop."))
+        return _render(ctx, current, form, status=400)
+    try:
+        participation.save_page(ctx.respondent.id, current.id, _posted(form, current))
+    except (AssessmentClosed, AlreadySubmitted):
+        return redirect(url_for("participant.summary", token=token))
+    before, after = neighbours(ctx.pages, current.id)
+    target = before if form.action.data == "vorige" else after
+    return redirect(url_for("participant.page", token=token,
+                            page_id=(target or current).id))
+
+
+def _fresh_csrf(form: PageForm) -> PageForm:
+    from flask_wtf.csrf import generate_csrf
+
+    form.csrf_token.data = generate_csrf()
+    form.csrf_token.raw_data = None
+    return form
+
+
+@bp.route("/r/<token>/verzenden", methods=["POST"])
+def submit(token: str) -> Response | str | tuple[str, int]:
+    """Send in the answers; then the read-only summary."""
+    ctx = _load(token)
+    form = SubmitForm()
+    if not form.validate():
+        raise CSRFError()
+    with contextlib.suppress(AssessmentClosed):
+        participation.submit(ctx.respondent.id)
+    return redirect(url_for("participant.summary", token=token))
+
+
+@bp.route("/r/<token>/samenvatting")
+def summary(token: str) -> Response | str:
+    """Thanks after submitting, or the closed notice; and the answers, read-only."""
+    ctx = _load(token)
+    if ctx.answerable:
+        return redirect(url_for("participant.page", token=token, page_id="overzicht"))
+    return render_template(
+        "participant/summary.html", ctx=ctx, answers=_answer_map(ctx.respondent),
+        texts=_text_map(ctx.respondent), progress=progress(ctx.pages, "overzicht"),
+        resume_url=external_url("participant.resume", token=token),
+    )
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _render(
+    ctx: Context,
+    current: Page,
+    form: PageForm | SubmitForm | None,
+    *,
+    status: int = 200,
+    notice: str | None = None,
+    unanswered: list[tuple[Page, list[str]]] | None = None,
+) -> tuple[str, int]:
+    before, after = neighbours(ctx.pages, current.id)
+    template = {
+        "intro": "participant/intro.html",
+        "review": "participant/review.html",
+    }.get(current.kind, "participant/page.html")
+    return render_template(
+        template, ctx=ctx, page=current, form=form, before=before, after=after,
+        progress=progress(ctx.pages, current.id), notice=notice, unanswered=unanswered,
+        resume_url=external_url("participant.resume", token=ctx.token),
+    ), status
+
+
+def _stored(respondent: Respondent, current: Page) -> dict[str, str]:
+    """The page's stored answers, keyed by field name."""
+    data = {ANSWER + sid: value for sid, value in _answer_map(respondent).items()}
+    data.update({TEXT + topic: text for topic, text in _text_map(respondent).items()})
+    data.update({PROFILE + key: str(value) for key, value in respondent.profile.items()})
+    return data
+
+
+def _answer_map(respondent: Respondent) -> dict[str, str]:
+    rows = read_session().execute(
+        select(Answer.statement_id, Answer.value).where(Answer.respondent_id == respondent.id)
+    )
+    return {statement_id: value for statement_id, value in rows}
+
+
+def _text_map(respondent: Respondent) -> dict[str, str]:
+    rows = read_session().execute(
+        select(Comment.topic_id, Comment.text).where(Comment.respondent_id == respondent.id)
+    )
+    return {topic: text for topic, text in rows}
+
+
+def _posted(form: PageForm, current: Page) -> participation.PageAnswers:
+    """What the form says, by kind; unanswered statements are left out (kept as stored)."""
+    answers: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    profile: dict[str, str] = {}
+    for name, field in form._fields.items():
+        if name.startswith(ANSWER) and field.data:
+            answers[name.removeprefix(ANSWER)] = field.data
+        elif name.startswith(TEXT) and field.raw_data:
+            texts[name.removeprefix(TEXT)] = (field.data or "").replace("\r\n", "\n")
+        elif name.startswith(PROFILE) and field.data:
+            profile[name.removeprefix(PROFILE)] = field.data
+    del current
+    return participation.PageAnswers(answers=answers, texts=texts, profile=profile)
+
+
+def _unanswered(ctx: Context) -> list[tuple[Page, list[str]]]:
+    """Per page with statements: the statements without any answer yet."""
+    answered = _answer_map(ctx.respondent)
+    result = []
+    for page in ctx.pages:
+        missing = [s.id for s in page.statements if s.id not in answered]
+        if missing:
+            result.append((page, missing))
+    return result

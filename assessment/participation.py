@@ -1,0 +1,162 @@
+"""Every write a participant causes: starting, saving a page, submitting.
+
+Each function is one transaction. Saving is an idempotent upsert per respondent and
+statement (and per respondent and comment topic), so a page posted twice, from the back
+button or from two tabs, leaves exactly the last answers sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from assessment.db import read_session, write_transaction
+from assessment.exceptions import AlreadySubmitted, AssessmentClosed
+from assessment.models import Answer, Assessment, Comment, Respondent, utcnow
+
+#: 32 random bytes: 256 bits, far beyond guessing.
+TOKEN_BYTES = 32
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a resume token; the token itself is never stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh resume token for a personal link."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+@dataclass(frozen=True)
+class PageAnswers:
+    """What one posted page says: statement answers, free texts and profile choices.
+
+    A statement or text that is absent keeps its stored value; an empty text deletes it.
+    """
+
+    answers: Mapping[str, str] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
+    profile: Mapping[str, str] = field(default_factory=dict)
+
+
+def start(assessment_id: int, token: str | None = None) -> str:
+    """Create an anonymous respondent in an open assessment; return their resume token.
+
+    Starting twice with the same token (a double click) creates one respondent.
+    """
+    token = token or new_token()
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None or not assessment.is_open:
+            raise AssessmentClosed()
+        now = utcnow()
+        row = {"assessment_id": assessment_id, "token_hash": hash_token(token), "profile": {},
+               "last_page": "intro", "created_at": now, "updated_at": now}
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(insert(Respondent).values(row).on_conflict_do_nothing())
+    return token
+
+
+def find_respondent(token: str) -> Respondent | None:
+    """The respondent a resume token belongs to, or None."""
+    if not token or len(token) > 200:
+        return None
+    return read_session().scalar(
+        select(Respondent).where(Respondent.token_hash == hash_token(token))
+    )
+
+
+def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
+    """Store a page's answers for a respondent who may still answer, in one transaction."""
+    with write_transaction() as session:
+        respondent = _answerable(session, respondent_id)
+        now = utcnow()
+        if posted.answers:
+            rows = [
+                {"respondent_id": respondent_id, "statement_id": statement_id, "value": value,
+                 "updated_at": now}
+                for statement_id, value in posted.answers.items()
+            ]
+            session.execute(_upsert(session, Answer, rows, ("respondent_id", "statement_id"),
+                                    ("value", "updated_at")))
+        _save_texts(session, respondent, posted.texts, now)
+        if posted.profile:
+            respondent.profile = {**respondent.profile, **posted.profile}
+        respondent.last_page = page_id
+        respondent.updated_at = now
+
+
+def note_page(respondent_id: int, page_id: str) -> None:
+    """Remember the page a respondent reached, so their link brings them back there."""
+    with write_transaction() as session:
+        respondent = session.get(Respondent, respondent_id)
+        if respondent is not None and not respondent.submitted:
+            respondent.last_page = page_id
+
+
+def submit(respondent_id: int) -> None:
+    """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine."""
+    with write_transaction() as session:
+        respondent = session.get(Respondent, respondent_id)
+        if respondent is None:
+            raise AssessmentClosed()
+        if respondent.submitted:
+            return
+        _answerable(session, respondent_id)
+        respondent.submitted_at = utcnow()
+        respondent.last_page = "bedankt"
+
+
+def _answerable(session: Session, respondent_id: int) -> Respondent:
+    respondent = session.get(Respondent, respondent_id)
+    if respondent is None or not respondent.assessment.is_open:
+        raise AssessmentClosed()
+    if respondent.submitted:
+        raise AlreadySubmitted()
+    return respondent
+
+
+def _save_texts(
+    session: Session, respondent: Respondent, texts: Mapping[str, str], now: Any
+) -> None:
+    keep = {topic: text for topic, text in texts.items() if text.strip()}
+    drop = [topic for topic, text in texts.items() if not text.strip()]
+    if drop:
+        session.execute(
+            delete(Comment).where(Comment.respondent_id == respondent.id,
+                                  Comment.topic_id.in_(drop))
+        )
+    if keep:
+        rows = [
+            {"assessment_id": respondent.assessment_id, "respondent_id": respondent.id,
+             "topic_id": topic, "text": text, "updated_at": now}
+            for topic, text in keep.items()
+        ]
+        session.execute(_upsert(session, Comment, rows, ("respondent_id", "topic_id"),
+                                ("text", "updated_at")))
+
+
+def _upsert(
+    session: Session,
+    model: type[Answer] | type[Comment],
+    rows: list[dict[str, Any]],
+    key: tuple[str, ...],
+    update: tuple[str, ...],
+) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE, in this session's database's dialect."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(model).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=list(key),
+        set_={column: getattr(statement.excluded, column) for column in update},
+    )

@@ -1,0 +1,25 @@
+"""Template helpers: the page's language, and paragraphs from content text."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask_babel import get_locale
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split content text on blank lines into paragraphs (escaped by the template)."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def page_language() -> str:
+    """The language of the page, for the ``lang`` attribute."""
+    locale = get_locale()
+    return locale.language if locale else "nl"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and globals."""
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["page_language"] = page_language

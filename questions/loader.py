@@ -1,0 +1,208 @@
+"""Load questionnaire files: YAML text → validated :class:`Questionnaire`, or clear errors.
+
+Every error names the file, the line where it can be found, the item id where there is
+one, and what to do about it. Files are read with ``yaml.safe_load`` semantics and a size
+limit; nothing in a file is followed (no includes, paths or URLs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from questions.schema import Questionnaire
+
+#: A questionnaire is a few dozen kilobytes; anything far larger is not one.
+MAX_FILE_BYTES = 512 * 1024
+
+#: Where the product's own questionnaires live.
+CONTENT_DIR = Path(__file__).resolve().parent
+
+
+class QuestionnaireError(Exception):
+    """A questionnaire file cannot be used; ``problems`` lists every reason found."""
+
+    def __init__(self, path: Path | str, problems: Iterable[Problem]) -> None:
+        self.path = str(path)
+        self.problems = tuple(problems)
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        """The first problem, prefixed with the file name, plus a count of the rest."""
+        first = self.problems[0].describe(self.path) if self.problems else self.path
+        more = len(self.problems) - 1
+        return first + (f" (and {more} more problem{'s' * (more > 1)})" if more > 0 else "")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file: where, which item, and what to change."""
+
+    message: str
+    line: int | None = None
+    item_id: str | None = None
+
+    def describe(self, path: str) -> str:
+        """``path:line: [item] message``, as editors and linters print it."""
+        place = f"{path}:{self.line}" if self.line else path
+        item = f" [{self.item_id}]" if self.item_id else ""
+        return f"{place}:{item} {self.message}"
+
+
+def load_questionnaire(path: Path | str) -> Questionnaire:
+    """Read and validate one questionnaire file; raise :class:`QuestionnaireError`."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise QuestionnaireError(path, [Problem(f"cannot read the file: {exc.strerror}")]) from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise QuestionnaireError(
+            path, [Problem(f"the file is larger than {MAX_FILE_BYTES // 1024} KiB; split it")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problem = Problem("the file is not UTF-8; save it as UTF-8")
+        raise QuestionnaireError(path, [problem]) from exc
+    return parse_questionnaire(text, path)
+
+
+def parse_questionnaire(text: str, path: Path | str = "<text>") -> Questionnaire:
+    """Validate questionnaire YAML text; ``path`` only names it in errors."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise QuestionnaireError(
+            path, [Problem(f"this is not valid YAML: {reason}; check indentation", line)]
+        ) from exc
+    if not isinstance(data, dict) or node is None:
+        raise QuestionnaireError(
+            path, [Problem("the file must be a mapping with keys such as id, version, lessons")]
+        )
+    try:
+        questionnaire = Questionnaire.model_validate(data, context={"defer_references": True})
+    except ValidationError as exc:
+        raise QuestionnaireError(path, list(_schema_problems(exc, node, data))) from exc
+    problems = [
+        Problem(p.message, _line_of(node, p.loc), _item_id(data, p.loc))
+        for p in questionnaire.reference_problems()
+    ]
+    if problems:
+        raise QuestionnaireError(path, problems)
+    return questionnaire
+
+
+def load_directory(directory: Path | str = CONTENT_DIR) -> dict[tuple[str, str], Questionnaire]:
+    """Every ``*.yaml`` questionnaire in a directory, keyed by (id, language).
+
+    Raises :class:`QuestionnaireError` for the first broken file, or when two files claim
+    the same id and language.
+    """
+    found: dict[tuple[str, str], Questionnaire] = {}
+    origin: dict[tuple[str, str], Path] = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        questionnaire = load_questionnaire(path)
+        key = (questionnaire.id, questionnaire.language)
+        if key in found:
+            raise QuestionnaireError(
+                path,
+                [Problem(f"{origin[key].name} already defines questionnaire '{key[0]}' in "
+                         f"language '{key[1]}'; give one of them another id", None, key[0])],
+            )
+        found[key], origin[key] = questionnaire, path
+    return found
+
+
+def content_hash(questionnaire: Questionnaire) -> str:
+    """SHA-256 of the questionnaire's canonical JSON: equal content, equal hash."""
+    return hashlib.sha256(snapshot_json(questionnaire).encode("utf-8")).hexdigest()
+
+
+def snapshot_json(questionnaire: Questionnaire) -> str:
+    """Canonical JSON of a questionnaire, to freeze it with an assessment."""
+    return json.dumps(
+        questionnaire.model_dump(mode="json"), sort_keys=True, ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def from_snapshot(snapshot: str) -> Questionnaire:
+    """The questionnaire frozen in a snapshot made by :func:`snapshot_json`."""
+    return Questionnaire.model_validate_json(snapshot)
+
+
+# -- error translation -------------------------------------------------------------------
+
+_FIXES = {
+    "missing": "add it",
+    "extra_forbidden": "remove it, or check its spelling",
+    "bool_type": "write true or false",
+    "string_pattern_mismatch": "use lower-case letters, digits, '-' or '_', starting with a letter",
+    "too_short": "add at least one item",
+    "literal_error": "use one of the allowed values",
+    "string_too_short": "write a text",
+}
+
+
+def _schema_problems(
+    exc: ValidationError, node: yaml.Node, data: dict[str, Any]
+) -> Iterator[Problem]:
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        where = ".".join(str(part) for part in loc) or "the file"
+        fix = _FIXES.get(error["type"])
+        message = f"{where}: {error['msg']}" + (f"; {fix}" if fix else "")
+        if error["type"] == "bool_type" and loc and loc[-1] == "reverse":
+            message = f"{where}: reverse must be true or false, not {error['input']!r}"
+        yield Problem(message, _line_of(node, loc), _item_id(data, loc))
+
+
+def _walk(node: yaml.Node, loc: tuple[str | int, ...]) -> Iterator[yaml.Node]:
+    """The nodes along ``loc``, as far as the document has them."""
+    current: yaml.Node | None = node
+    for part in loc:
+        if isinstance(current, yaml.MappingNode):
+            current = next(
+                (value for key, value in current.value if getattr(key, "value", None) == part),
+                None,
+            )
+        elif isinstance(current, yaml.SequenceNode) and isinstance(part, int):
+            current = current.value[part] if 0 <= part < len(current.value) else None
+        else:
+            current = None
+        if current is None:
+            return
+        yield current
+
+
+def _line_of(node: yaml.Node, loc: tuple[str | int, ...]) -> int | None:
+    deepest = node
+    for deepest in _walk(node, loc):  # noqa: B007 - the last node reached is the answer
+        pass
+    return deepest.start_mark.line + 1
+
+
+def _item_id(data: Any, loc: tuple[str | int, ...]) -> str | None:
+    """The id of the innermost item on the path that has one."""
+    found: str | None = None
+    current = data
+    for part in loc:
+        try:
+            current = current[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(current, dict) and isinstance(current.get("id"), str):
+            found = current["id"]
+    return found

@@ -1,0 +1,336 @@
+"""The questionnaire's schema: what a questionnaire file may contain.
+
+A questionnaire is authored as YAML and validated into these frozen pydantic models.
+Cross-references (a statement's scale, the quadrant's lessons and context blocks) and
+uniqueness of ids are checked by :meth:`Questionnaire.reference_problems`, so every rule
+about a well-formed questionnaire lives in this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+
+#: Ids are lower-case words joined by '-' or '_', so they are safe in URLs and form names.
+ID_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+#: Page names of the participant's path; a lesson may not take one of them as its id.
+RESERVED_PAGE_IDS = frozenset({"intro", "profiel", "context", "open-vragen", "overzicht"})
+
+
+class Model(BaseModel):
+    """Base for content models: frozen, and unknown keys are errors (typos must not pass)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ScalePoint(Model):
+    """One point of an agreement scale: the stored value and its label."""
+
+    value: int = Field(ge=1, le=9)
+    label: Text
+
+
+class NonValidOption(Model):
+    """An answer that is never scored, such as "weet niet" or "niet van toepassing"."""
+
+    code: Literal["weet_niet", "nvt"]
+    label: Text
+
+
+class Scale(Model):
+    """An agreement scale: ordered points plus the answers that are left out of every mean."""
+
+    id: Id
+    points: tuple[ScalePoint, ...] = Field(min_length=3)
+    non_valid: tuple[NonValidOption, ...] = ()
+
+    @model_validator(mode="after")
+    def _points_are_consecutive(self) -> Scale:
+        values = [p.value for p in self.points]
+        if values != list(range(1, len(values) + 1)):
+            raise ValueError(f"scale '{self.id}': give the points the values 1, 2, 3, ... in order")
+        return self
+
+    @property
+    def minimum(self) -> int:
+        """The lowest value on the scale."""
+        return self.points[0].value
+
+    @property
+    def maximum(self) -> int:
+        """The highest value on the scale."""
+        return self.points[-1].value
+
+    def answer_codes(self) -> tuple[str, ...]:
+        """Every code an answer on this scale may store, in display order."""
+        return tuple(str(p.value) for p in self.points) + tuple(o.code for o in self.non_valid)
+
+
+class Band(Model):
+    """A band of lesson scores: scores at or above ``minimum`` (and below the next band)."""
+
+    id: Literal["sterk", "aandacht", "zorg"]
+    label: Text
+    minimum: float | None = None
+    description: Text
+
+
+class Statement(Model):
+    """A statement to agree or disagree with. ``reverse`` statements are scored max + min - x."""
+
+    id: Id
+    text: Text
+    reverse: StrictBool = False
+    scale: Id | None = None
+
+
+class ChoiceOption(Model):
+    """One option of a profile question."""
+
+    id: Id
+    label: Text
+
+
+class ProfileQuestion(Model):
+    """A question on the profile page: a single choice, never a name."""
+
+    id: Id
+    label: Text
+    hint: Text | None = None
+    options: tuple[ChoiceOption, ...] = Field(min_length=2)
+
+
+class Lesson(Model):
+    """One of the ten lessons: a themed group of statements that is scored."""
+
+    id: Id
+    title: Text
+    intro: Text
+    statements: tuple[Statement, ...] = Field(min_length=1)
+
+
+class ContextBlock(Model):
+    """An unscored block of statements that places the region in the quadrant."""
+
+    id: Id
+    title: Text
+    intro: Text
+    statements: tuple[Statement, ...] = Field(min_length=1)
+
+
+class OpenQuestion(Model):
+    """A free-text question; answers are shown without attribution."""
+
+    id: Id
+    text: Text
+    hint: Text | None = None
+
+
+class Axis(Model):
+    """One axis of the quadrant: the mean of the named context block and lessons."""
+
+    label: Text
+    context_blocks: tuple[Id, ...] = ()
+    lessons: tuple[Id, ...] = ()
+
+
+class Quadrant(Model):
+    """The indicative quadrant: x and y axes, each split at ``split``."""
+
+    x: Axis
+    y: Axis
+    split: float = 3.0
+
+
+class Texts(Model):
+    """Participant-facing texts of the questionnaire."""
+
+    intro_title: Text
+    intro: Text
+    duration_minutes: int = Field(ge=1, le=120)
+    privacy: Text
+    profile_intro: Text
+    context_intro: Text
+    open_intro: Text
+    comment_label: Text
+    thanks: Text
+
+
+class Questionnaire(Model):
+    """A whole questionnaire: profile, lessons, context blocks, open questions and labels."""
+
+    id: Id
+    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    language: Literal["nl", "en"]
+    title: Text
+    texts: Texts
+    default_scale: Id
+    scales: tuple[Scale, ...] = Field(min_length=1)
+    bands: tuple[Band, ...] = Field(min_length=3, max_length=3)
+    profile: tuple[ProfileQuestion, ...] = Field(min_length=1)
+    lessons: tuple[Lesson, ...] = Field(min_length=1)
+    context_blocks: tuple[ContextBlock, ...] = ()
+    open_questions: tuple[OpenQuestion, ...] = ()
+    quadrant: Quadrant | None = None
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def scale(self, scale_id: str | None = None) -> Scale:
+        """The scale with this id, or the default scale."""
+        wanted = scale_id or self.default_scale
+        for scale in self.scales:
+            if scale.id == wanted:
+                return scale
+        raise KeyError(wanted)
+
+    def lesson(self, lesson_id: str) -> Lesson:
+        """The lesson with this id."""
+        for lesson in self.lessons:
+            if lesson.id == lesson_id:
+                return lesson
+        raise KeyError(lesson_id)
+
+    def statements(self) -> tuple[Statement, ...]:
+        """Every statement, lessons first and then context blocks, in questionnaire order."""
+        groups: tuple[Lesson | ContextBlock, ...] = (*self.lessons, *self.context_blocks)
+        return tuple(s for group in groups for s in group.statements)
+
+    def statement_scale(self, statement: Statement) -> Scale:
+        """The scale a statement is answered on."""
+        return self.scale(statement.scale)
+
+    # -- references and uniqueness ---------------------------------------------------------
+
+    @model_validator(mode="after")
+    def _check_references(self, info: ValidationInfo) -> Questionnaire:
+        if info.context and info.context.get("defer_references"):
+            return self
+        problems = self.reference_problems()
+        if problems:
+            raise ValueError("; ".join(p.message for p in problems))
+        return self
+
+    def reference_problems(self) -> list[ReferenceProblem]:
+        """Duplicate ids, unresolved references and badly ordered bands, each with its place."""
+        problems: list[ReferenceProblem] = []
+        scale_ids = [s.id for s in self.scales]
+        if self.default_scale not in scale_ids:
+            problems.append(
+                ReferenceProblem(
+                    ("default_scale",),
+                    f"default_scale '{self.default_scale}' is not a scale; "
+                    f"use one of: {', '.join(scale_ids)}",
+                )
+            )
+        _check_unique("scale", ("scales",), scale_ids, problems)
+        _check_unique("lesson", ("lessons",), [lesson.id for lesson in self.lessons], problems)
+        _check_unique("context block", ("context_blocks",), [b.id for b in self.context_blocks],
+                      problems)
+        _check_unique("profile question", ("profile",), [q.id for q in self.profile], problems)
+        _check_unique("open question", ("open_questions",), [q.id for q in self.open_questions],
+                      problems)
+        for i, question in enumerate(self.profile):
+            _check_unique(
+                f"option of profile question '{question.id}'",
+                ("profile", i, "options"),
+                [o.id for o in question.options],
+                problems,
+            )
+        seen_statements: set[str] = set()
+        sections: tuple[tuple[str, tuple[Lesson | ContextBlock, ...]], ...] = (
+            ("lessons", self.lessons), ("context_blocks", self.context_blocks))
+        for group_key, groups in sections:
+            for g, group in enumerate(groups):
+                for s, statement in enumerate(group.statements):
+                    loc = (group_key, g, "statements", s)
+                    if statement.id in seen_statements:
+                        problems.append(ReferenceProblem(
+                            (*loc, "id"),
+                            f"duplicate statement id '{statement.id}': every id must be unique",
+                        ))
+                    seen_statements.add(statement.id)
+                    if statement.scale is not None and statement.scale not in scale_ids:
+                        problems.append(ReferenceProblem(
+                            (*loc, "scale"),
+                            f"statement '{statement.id}': unknown scale '{statement.scale}'; "
+                            f"use one of: {', '.join(scale_ids)}",
+                        ))
+        for i, lesson in enumerate(self.lessons):
+            if lesson.id in RESERVED_PAGE_IDS:
+                problems.append(ReferenceProblem(
+                    ("lessons", i, "id"),
+                    f"lesson '{lesson.id}': this id is the name of a page; choose another id",
+                ))
+        if self.quadrant is not None:
+            lesson_ids = {lesson.id for lesson in self.lessons}
+            block_ids = {b.id for b in self.context_blocks}
+            for name, axis in (("x", self.quadrant.x), ("y", self.quadrant.y)):
+                for j, ref in enumerate(axis.lessons):
+                    if ref not in lesson_ids:
+                        problems.append(ReferenceProblem(
+                            ("quadrant", name, "lessons", j),
+                            f"quadrant axis {name}: unknown lesson '{ref}'; "
+                            f"use one of: {', '.join(sorted(lesson_ids))}",
+                        ))
+                for j, ref in enumerate(axis.context_blocks):
+                    if ref not in block_ids:
+                        problems.append(ReferenceProblem(
+                            ("quadrant", name, "context_blocks", j),
+                            f"quadrant axis {name}: unknown context block '{ref}'; "
+                            f"use one of: {', '.join(sorted(block_ids)) or '(none defined)'}",
+                        ))
+                if not axis.lessons and not axis.context_blocks:
+                    problems.append(ReferenceProblem(
+                        ("quadrant", name),
+                        f"quadrant axis {name}: name at least one lesson or context block",
+                    ))
+        band_order = [b.id for b in self.bands]
+        if band_order != ["sterk", "aandacht", "zorg"]:
+            problems.append(ReferenceProblem(
+                ("bands",), "bands: list them as sterk, aandacht, zorg (highest first)"
+            ))
+        else:
+            high, middle, low = self.bands
+            if high.minimum is None or middle.minimum is None or low.minimum is not None:
+                problems.append(ReferenceProblem(
+                    ("bands",),
+                    "bands: sterk and aandacht need a minimum; zorg has none (it is the rest)",
+                ))
+            elif not high.minimum > middle.minimum:
+                problems.append(ReferenceProblem(
+                    ("bands",), "bands: the minimum of sterk must be above that of aandacht"
+                ))
+        return problems
+
+
+@dataclass(frozen=True)
+class ReferenceProblem:
+    """A rule across items that the file breaks, with the place (a path into the data)."""
+
+    loc: tuple[str | int, ...]
+    message: str
+
+
+def _check_unique(
+    kind: str, loc: tuple[str | int, ...], ids: list[str], problems: list[ReferenceProblem]
+) -> None:
+    seen: set[str] = set()
+    for i, item_id in enumerate(ids):
+        if item_id in seen:
+            problems.append(ReferenceProblem(
+                (*loc, i, "id"), f"duplicate {kind} id '{item_id}': every id must be unique"
+            ))
+        seen.add(item_id)

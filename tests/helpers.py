@@ -1,0 +1,65 @@
+"""Test helpers: a participant that clicks through pages like a browser would."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
+
+
+def csrf_token(response: TestResponse) -> str:
+    """The CSRF token in a rendered page."""
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def login(client: FlaskClient, email: str, password: str) -> TestResponse:
+    """Log a facilitator in through the login form."""
+    page = client.get("/begeleider/inloggen")
+    return client.post("/begeleider/inloggen", data={
+        "csrf_token": csrf_token(page), "email": email, "password": password})
+
+
+class Participant:
+    """A participant's browser: joins by code, then reads and posts pages."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = ""
+
+    def join(self, code: str) -> TestResponse:
+        """Open the join link and press "Beginnen"; remember the resume token."""
+        welcome = self.client.get(f"/d/{code}")
+        assert welcome.status_code == 200, welcome.status_code
+        html = welcome.get_data(as_text=True)
+        key = _START_KEY.search(html)
+        assert key, "welcome page has no start button"
+        response = self.client.post(f"/d/{code}", data={
+            "csrf_token": csrf_token(welcome), "start_key": key.group(1)})
+        assert response.status_code == 302, response.status_code
+        self.token = response.location.split("/")[2]
+        return response
+
+    def url(self, page_id: str) -> str:
+        """The URL of one of this participant's pages."""
+        return f"/r/{self.token}/{page_id}"
+
+    def post_page(self, page_id: str, data: dict[str, Any], action: str = "volgende",
+                  token: str | None = None) -> TestResponse:
+        """Load a page (for its CSRF token) and post ``data`` with a button."""
+        if token is None:
+            token = csrf_token(self.client.get(self.url(page_id)))
+        return self.client.post(self.url(page_id),
+                                data={"csrf_token": token, "action": action, **data})
+
+    def submit(self) -> TestResponse:
+        """Press "Antwoorden verzenden" on the review page."""
+        review = self.client.get(self.url("overzicht"))
+        return self.client.post(f"/r/{self.token}/verzenden",
+                                data={"csrf_token": csrf_token(review)})
