@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy import select
 
 from assessment import db, demo, management
+from assessment.links import external_url
 from assessment.models import Assessment
 from questions.lint import lint
 
@@ -30,6 +31,11 @@ def demo_command() -> None:
     """Seed the demo facilitator and the Regio Zwolle demo assessment (idempotent)."""
     result = demo.seed()
     click.echo(result.describe())
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        join_link = external_url("participant.welcome", code=result.join_code)
+        click.echo(f"  participant link: {join_link}")
+        click.echo(f"  facilitator login page: {external_url('facilitator.login')}")
 
 
 @click.command("list")
@@ -103,6 +109,8 @@ def main() -> None:
 
     cli = FlaskGroup(create_app=_create_app, add_default_commands=True,
                      help="Regiospiegel: a self-scan for regional cooperation.")
+    # The linter must work when a questionnaire is broken, i.e. without starting the app.
+    cli.add_command(questions_group)
     try:
         cli.main(standalone_mode=True)
     except QuestionnaireError as exc:

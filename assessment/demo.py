@@ -42,6 +42,39 @@ LESSON_LEVEL = {
 DIVIDED_LESSON = "leiderschap"
 GAP_LESSON = "legitimiteit"
 
+#: Free texts some demo respondents write, per lesson or open question.
+DEMO_TEXTS = {
+    "sterkste-punt": (
+        "De korte lijnen tussen de wethouders in de regio.",
+        "We kennen elkaar en gunnen elkaar iets.",
+        "Samen optrekken richting Den Haag bij de woningbouw.",
+        "Het netwerk met het bedrijfsleven en het onderwijs is sterk.",
+        "De gedeelde zorg over water en landbouw brengt ons bij elkaar.",
+    ),
+    "grootste-obstakel": (
+        "Te veel overleggen per programma en weinig samenhang.",
+        "Er is geen vast budget voor het regiobureau.",
+        "Raadsleden voelen zich niet meegenomen.",
+        "Kleine gemeenten kunnen het tempo niet bijhouden.",
+        "De regio ligt in vier provincies met elk een eigen koers.",
+    ),
+    "starten-stoppen": (
+        "Start met één regionale agenda voor alle nationale programma's.",
+        "Stop met losse projectaanvragen zonder gezamenlijke keuze.",
+        "Begin met een jaarlijkse regioavond voor raadsleden.",
+        "Maak afspraken over meerjarige financiering van de samenwerking.",
+    ),
+    "leiderschap": (
+        "Bestuurders zeggen veel toe, maar ambtelijk merken we weinig van keuzes.",
+        "Sinds het vertrek van de vorige voorzitter is er geen duidelijke kartrekker.",
+    ),
+    "legitimiteit": (
+        "Ik weet niet hoe de raden over de regio worden geïnformeerd.",
+        "Als raadslid hoor ik pas achteraf wat er regionaal is besloten.",
+    ),
+    "rijk": ("Elk programma heeft een eigen loket; dat kost veel capaciteit.",),
+}
+
 
 @dataclass(frozen=True)
 class DemoResult:
@@ -99,8 +132,11 @@ def _answer_as_demo_respondents(assessment_id: int, questionnaire: Questionnaire
                 for group_id, statements in _groups(questionnaire)
                 for s in statements
             }
+            texts = {topic: rng.choice(options) for topic, options in DEMO_TEXTS.items()
+                     if rng.random() < 0.3}
             participation.save_page(respondent.id, "profiel", participation.PageAnswers(
-                answers=answers, profile={"organisatietype": org_type, "rol": role}))
+                answers=answers, texts=texts,
+                profile={"organisatietype": org_type, "rol": role}))
             participation.submit(respondent.id)
             count += 1
     return count

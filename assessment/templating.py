@@ -7,6 +7,8 @@ import re
 from flask import Flask
 from flask_babel import get_locale
 
+from assessment.question_types import field_name
+
 
 def paragraphs(text: str) -> list[str]:
     """Split content text on blank lines into paragraphs (escaped by the template)."""
@@ -23,3 +25,4 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["field_name"] = field_name

@@ -159,8 +159,14 @@ _FIXES = {
 def _schema_problems(
     exc: ValidationError, node: yaml.Node, data: dict[str, Any]
 ) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for error in errors:
         loc = tuple(error["loc"])
+        if error["type"] == "too_short" and any(
+            len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc
+            for other in errors
+        ):
+            continue  # a list is short only because its broken items were reported already
         where = ".".join(str(part) for part in loc) or "the file"
         fix = _FIXES.get(error["type"])
         message = f"{where}: {error['msg']}" + (f"; {fix}" if fix else "")

@@ -8,7 +8,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
 
 

@@ -1,0 +1,141 @@
+"""The minimal facilitator side: log in, list, create, open and close, join link and QR."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assessment import management
+from assessment.db import read_session
+from assessment.models import Assessment, Status
+from tests.helpers import csrf_token, login
+
+
+def test_login_page_and_wrong_password(client, demo):
+    assert client.get("/begeleider/inloggen").status_code == 200
+    response = login(client, "demo@regiospiegel.nl", "wrong-password")
+    assert response.status_code == 401
+    assert "horen niet bij elkaar" in response.get_data(as_text=True)
+    assert client.get("/begeleider/").status_code == 302
+
+
+def test_pages_need_login(client, demo):
+    response = client.get("/begeleider/scans/1")
+    assert response.status_code == 302
+    assert "/begeleider/inloggen" in response.location
+
+
+def test_login_is_rate_limited(app_config, request):
+    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    client = request.getfixturevalue("client")
+    request.getfixturevalue("demo")
+    responses = [login(client, "demo@regiospiegel.nl", "nope-nope-nope") for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert "Even wachten" in responses[-1].get_data(as_text=True)
+    # Even the right password waits until the limit has passed.
+    assert login(client, "demo@regiospiegel.nl", "demo-regiospiegel").status_code == 429
+
+
+def test_login_redirects_only_inside_the_site(client, demo):
+    page = client.get("/begeleider/inloggen")
+    data = {"csrf_token": csrf_token(page), "email": "demo@regiospiegel.nl",
+            "password": "demo-regiospiegel"}
+    response = client.post("/begeleider/inloggen?next=//evil.example/x", data=data)
+    assert response.location == "/begeleider/"
+
+
+def test_index_lists_own_assessments_with_counts(facilitator_client):
+    html = facilitator_client.get("/begeleider/").get_data(as_text=True)
+    assert "Regio Zwolle – casus Dalfsen" in html
+    assert "DMZW26" in html
+    assert ">28<" in html
+
+
+def test_create_assessment_validates_and_freezes_content(app, facilitator_client):
+    page = facilitator_client.get("/begeleider/scans/nieuw")
+    token = csrf_token(page)
+    response = facilitator_client.post("/begeleider/scans/nieuw", data={
+        "csrf_token": token, "region": "", "title": "x", "questionnaire": "tien-lessen:nl"})
+    assert response.status_code == 400
+    assert "Vul de regio in." in response.get_data(as_text=True)
+    response = facilitator_client.post("/begeleider/scans/nieuw", data={
+        "csrf_token": token, "region": "Cleantech Regio", "title": "Voorjaar 2027",
+        "questionnaire": "tien-lessen:nl"})
+    assert response.status_code == 302
+    with app.app_context():
+        created = read_session().scalar(select(Assessment).where(
+            Assessment.region == "Cleantech Regio"))
+        assert created is not None
+        assert created.status == Status.DRAFT
+        assert created.questionnaire_id == "tien-lessen"
+        assert len(created.content_hash) == 64
+        assert '"urgentie-1"' in created.content_snapshot
+    detail = facilitator_client.get(response.location).get_data(as_text=True)
+    assert created.join_code in detail
+    assert f"http://regiospiegel.test/d/{created.join_code}" in detail
+
+
+def test_unknown_questionnaire_choice_is_refused(facilitator_client):
+    token = csrf_token(facilitator_client.get("/begeleider/scans/nieuw"))
+    response = facilitator_client.post("/begeleider/scans/nieuw", data={
+        "csrf_token": token, "region": "R", "title": "T", "questionnaire": "../../etc:nl"})
+    assert response.status_code == 400
+
+
+def test_open_and_close(app, facilitator_client):
+    with app.app_context():
+        assessment = read_session().scalar(select(Assessment))
+        assert assessment is not None
+        assessment_id = assessment.id
+    detail = facilitator_client.get(f"/begeleider/scans/{assessment_id}")
+    token = csrf_token(detail)
+    response = facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
+                                       data={"csrf_token": token, "status": "closed"})
+    assert response.status_code == 302
+    assert "Deze scan is gesloten" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+    facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
+                            data={"csrf_token": token, "status": "open"})
+    assert "Beginnen" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data", [{"status": "closed"},
+                                  {"csrf_token": "stale", "status": "closed"}])
+def test_status_change_needs_a_valid_form_token(app, facilitator_client, data):
+    response = facilitator_client.post("/begeleider/scans/1/status", data=data)
+    assert response.status_code == 400
+    with app.app_context():
+        assert read_session().get(Assessment, 1).status == Status.OPEN
+
+
+def test_status_change_rejects_unknown_status(facilitator_client):
+    token = csrf_token(facilitator_client.get("/begeleider/scans/1"))
+    response = facilitator_client.post("/begeleider/scans/1/status",
+                                       data={"csrf_token": token, "status": "deleted"})
+    assert response.status_code == 400
+
+
+def test_qr_code_is_svg_of_the_join_link(facilitator_client):
+    response = facilitator_client.get("/begeleider/scans/1/qr.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data
+
+
+def test_other_facilitators_assessment_is_forbidden(app, client, demo):
+    with app.app_context():
+        management.create_facilitator("ander@example.nl", "een-ander-wachtwoord")
+    login(client, "ander@example.nl", "een-ander-wachtwoord")
+    assert client.get("/begeleider/scans/1").status_code == 403
+    assert client.get("/begeleider/scans/1/qr.svg").status_code == 403
+    token = csrf_token(client.get("/begeleider/"))
+    assert client.post("/begeleider/scans/1/status",
+                       data={"csrf_token": token, "status": "closed"}).status_code == 403
+    assert "DMZW26" not in client.get("/begeleider/").get_data(as_text=True)
+    assert client.get("/begeleider/scans/999").status_code == 404
+
+
+def test_logout(facilitator_client):
+    token = csrf_token(facilitator_client.get("/begeleider/"))
+    assert facilitator_client.post("/begeleider/uitloggen",
+                                   data={"csrf_token": token}).status_code == 302
+    assert facilitator_client.get("/begeleider/").status_code == 302
