@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from assessment import db, demo, management
+from assessment.exceptions import RegiospiegelError
 from assessment.links import external_url
 from assessment.models import Assessment
 from questions.lint import lint
@@ -27,9 +28,13 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Seed the demo facilitator and the Regio Zwolle demo assessment (idempotent)."""
-    result = demo.seed()
+    try:
+        result = demo.seed()
+    except RegiospiegelError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(result.describe())
     base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base):
@@ -39,6 +44,7 @@ def demo_command() -> None:
 
 
 @click.command("list")
+@with_appcontext
 def list_command() -> None:
     """List assessments: id, join code, title, status, respondents."""
     assessments = list(db.read_session().scalars(select(Assessment).order_by(Assessment.id)))
@@ -56,6 +62,7 @@ def list_command() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Display name.")
 @click.option("--admin", is_flag=True, help="May manage facilitators.")
+@with_appcontext
 def create_facilitator_command(email: str, name: str, admin: bool) -> None:
     """Create a facilitator; the password comes from REGIOSPIEGEL_PASSWORD or a prompt."""
     password = os.environ.get("REGIOSPIEGEL_PASSWORD") or click.prompt(
@@ -91,6 +98,7 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
+@with_appcontext
 def upgrade_command() -> None:
     """Upgrade the database to the latest migration."""
     db.upgrade(current_app.config["DATABASE_URL"])

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from assessment import content, management, participation
 from assessment.db import read_session
+from assessment.exceptions import RegiospiegelError
 from assessment.models import Assessment, Facilitator, Respondent, Status
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
@@ -111,7 +112,11 @@ def seed() -> DemoResult:
         count = len(session.scalars(select(Respondent.id).where(
             Respondent.assessment_id == existing.id)).all())
         return DemoResult(False, DEMO_EMAIL, password, DEMO_JOIN_CODE, count)
-    questionnaire = content.available()[DEMO_QUESTIONNAIRE]
+    questionnaire = content.available().get(DEMO_QUESTIONNAIRE)
+    if questionnaire is None:
+        raise RegiospiegelError(
+            f"the demo needs the questionnaire '{DEMO_QUESTIONNAIRE[0]}' in language "
+            f"'{DEMO_QUESTIONNAIRE[1]}', which QUESTIONS_DIR does not have")
     assessment_id = management.create_assessment(
         facilitator_id, DEMO_REGION, DEMO_TITLE, questionnaire, join_code=DEMO_JOIN_CODE)
     management.set_status(assessment_id, Status.OPEN)

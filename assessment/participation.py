@@ -95,14 +95,6 @@ def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
         respondent.updated_at = now
 
 
-def note_page(respondent_id: int, page_id: str) -> None:
-    """Remember the page a respondent reached, so their link brings them back there."""
-    with write_transaction() as session:
-        respondent = session.get(Respondent, respondent_id)
-        if respondent is not None and not respondent.submitted:
-            respondent.last_page = page_id
-
-
 def submit(respondent_id: int) -> None:
     """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine."""
     with write_transaction() as session:

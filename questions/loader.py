@@ -91,6 +91,9 @@ def parse_questionnaire(text: str, path: Path | str = "<text>") -> Questionnaire
         raise QuestionnaireError(
             path, [Problem("the file must be a mapping with keys such as id, version, lessons")]
         )
+    duplicates = list(_duplicate_keys(node))
+    if duplicates:
+        raise QuestionnaireError(path, duplicates)
     try:
         questionnaire = Questionnaire.model_validate(data, context={"defer_references": True})
     except ValidationError as exc:
@@ -112,7 +115,12 @@ def load_directory(directory: Path | str = CONTENT_DIR) -> dict[tuple[str, str],
     """
     found: dict[tuple[str, str], Questionnaire] = {}
     origin: dict[tuple[str, str], Path] = {}
-    for path in sorted(Path(directory).glob("*.yaml")):
+    paths = sorted(Path(directory).glob("*.yaml"))
+    if not paths:
+        raise QuestionnaireError(
+            directory, [Problem("no questionnaire files (*.yaml) here; check QUESTIONS_DIR")]
+        )
+    for path in paths:
         questionnaire = load_questionnaire(path)
         key = (questionnaire.id, questionnaire.language)
         if key in found:
@@ -173,6 +181,23 @@ def _schema_problems(
         if error["type"] == "bool_type" and loc and loc[-1] == "reverse":
             message = f"{where}: reverse must be true or false, not {error['input']!r}"
         yield Problem(message, _line_of(node, loc), _item_id(data, loc))
+
+
+def _duplicate_keys(node: yaml.Node) -> Iterator[Problem]:
+    """Keys given twice in one mapping: YAML keeps the last silently, we refuse both."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = getattr(key, "value", None)
+            if isinstance(name, str) and name in seen:
+                yield Problem(f"the key '{name}' appears twice here; keep one",
+                              key.start_mark.line + 1)
+            if isinstance(name, str):
+                seen.add(name)
+            yield from _duplicate_keys(value)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _duplicate_keys(item)
 
 
 def _walk(node: yaml.Node, loc: tuple[str | int, ...]) -> Iterator[yaml.Node]:

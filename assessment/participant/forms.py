@@ -40,6 +40,21 @@ class PageForm(FlaskForm):
 
     action = HiddenField()
 
+    @property
+    def going_back(self) -> bool:
+        """Whether the participant pressed "Vorige"."""
+        return self.action.data == "vorige"
+
+    def validate_page(self) -> bool:
+        """Validate; going back never fails on a choice left empty, only on bad values."""
+        valid: bool = self.validate()
+        if not valid and self.going_back:
+            for name, field in self._fields.items():
+                if name != "csrf_token" and not field.raw_data:
+                    field.errors = []
+            valid = not any(field.errors for field in self._fields.values())
+        return valid
+
 
 def page_form_class(
     questionnaire: Questionnaire, page: Page, comment_label: str, text_max_length: int

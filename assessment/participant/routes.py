@@ -206,7 +206,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if current.kind == "intro":
         return _render(ctx, current, None)
     if current.kind == "review":
-        return _render(ctx, current, SubmitForm(), unanswered=_unanswered(ctx))
+        return _render(ctx, current, SubmitForm(), review=_review(ctx))
     form_class = page_form_class(ctx.questionnaire, current,
                                  ctx.questionnaire.texts.comment_label,
                                  current_app.config["COMMENT_MAX_LENGTH"])
@@ -220,7 +220,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
         return _render(ctx, current, form, status=400, notice=_(
             "Deze pagina hoort niet bij deze vragenlijst of is verouderd. Er is niets "
             "opgeslagen. Vul de pagina opnieuw in."))
-    if not form.validate():
+    if not form.validate_page():
         csrf_only = set(form.errors) == {"csrf_token"}
         if csrf_only:
             # The form expired (or the browser lost its cookie): keep the answers shown.
@@ -234,7 +234,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     except (AssessmentClosed, AlreadySubmitted):
         return redirect(url_for("participant.summary", token=token))
     before, after = neighbours(ctx.pages, current.id)
-    target = before if form.action.data == "vorige" else after
+    target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
                             page_id=(target or current).id))
 
@@ -267,8 +267,7 @@ def summary(token: str) -> Response | str:
         return redirect(url_for("participant.page", token=token, page_id="overzicht"))
     return render_template(
         "participant/summary.html", ctx=ctx, answers=_answer_map(ctx.respondent),
-        texts=_text_map(ctx.respondent), progress=progress(ctx.pages, "overzicht"),
-        resume_url=external_url("participant.resume", token=token),
+        texts=_text_map(ctx.respondent),
     )
 
 
@@ -282,7 +281,7 @@ def _render(
     *,
     status: int = 200,
     notice: str | None = None,
-    unanswered: list[tuple[Page, list[str]]] | None = None,
+    review: dict[str, object] | None = None,
 ) -> tuple[str, int]:
     before, after = neighbours(ctx.pages, current.id)
     template = {
@@ -291,8 +290,8 @@ def _render(
     }.get(current.kind, "participant/page.html")
     return render_template(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
-        progress=progress(ctx.pages, current.id), notice=notice, unanswered=unanswered,
-        resume_url=external_url("participant.resume", token=ctx.token),
+        progress=progress(ctx.pages, current.id), notice=notice,
+        resume_url=external_url("participant.resume", token=ctx.token), **(review or {}),
     ), status
 
 
@@ -334,12 +333,19 @@ def _posted(form: PageForm, current: Page) -> participation.PageAnswers:
     return participation.PageAnswers(answers=answers, texts=texts, profile=profile)
 
 
-def _unanswered(ctx: Context) -> list[tuple[Page, list[str]]]:
-    """Per page with statements: the statements without any answer yet."""
+def _review(ctx: Context) -> dict[str, object]:
+    """For the review page: per page the statements without an answer, and the counts."""
     answered = _answer_map(ctx.respondent)
-    result = []
+    unanswered = []
     for page in ctx.pages:
         missing = [s.id for s in page.statements if s.id not in answered]
         if missing:
-            result.append((page, missing))
-    return result
+            unanswered.append((page, missing))
+    statements = ctx.questionnaire.statements()
+    profile_ids = {question.id for question in ctx.questionnaire.profile}
+    return {
+        "unanswered": unanswered,
+        "answered_count": sum(1 for s in statements if s.id in answered),
+        "statement_count": len(statements),
+        "profile_complete": profile_ids <= set(ctx.respondent.profile),
+    }

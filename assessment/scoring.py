@@ -1,0 +1,86 @@
+"""Scoring: from one respondent's answers to their lesson and context-block scores.
+
+Pure functions over plain data: no Flask, no database, no globals.
+
+Rules
+-----
+- An answer is a code: a point of the scale ("1" … "5") or a non-valid answer ("weet_niet",
+  "nvt"). Non-valid answers are never counted as the middle of the scale: they are left out
+  of every mean.
+- A reverse-worded statement is scored ``minimum + maximum − x`` (on 1–5: ``6 − x``), so a
+  high score always means "this goes well".
+- A respondent's score for a group of statements (a lesson or a context block) is the mean of
+  their valid scored answers to it, but only when at least half of the group's statements
+  have a valid answer (2 of 4 is enough, 1 of 4 is not); otherwise the score is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+NON_VALID_CODES = frozenset({"weet_niet", "nvt"})
+DONT_KNOW = "weet_niet"
+
+
+@dataclass(frozen=True)
+class ScaleRange:
+    """The valid values of a scale: minimum and maximum (1 and 5 on the agreement scale)."""
+
+    minimum: int = 1
+    maximum: int = 5
+
+    def contains(self, value: int) -> bool:
+        """Whether ``value`` is a point of this scale."""
+        return self.minimum <= value <= self.maximum
+
+
+def answer_value(code: str | None, scale: ScaleRange = ScaleRange()) -> int | None:
+    """The point a code stands for, as answered; None for no answer or a non-valid answer."""
+    if code is None or code in NON_VALID_CODES:
+        return None
+    try:
+        value = int(code)
+    except ValueError:
+        return None
+    return value if scale.contains(value) else None
+
+
+def reverse(value: int, scale: ScaleRange = ScaleRange()) -> int:
+    """A reverse-worded statement's score: minimum + maximum − value (on 1–5: 6 − value)."""
+    return scale.minimum + scale.maximum - value
+
+
+def scored_value(
+    code: str | None, reversed_statement: bool, scale: ScaleRange = ScaleRange()
+) -> int | None:
+    """The score of one answer: the point, reversed for a reverse-worded statement."""
+    value = answer_value(code, scale)
+    if value is None:
+        return None
+    return reverse(value, scale) if reversed_statement else value
+
+
+@dataclass(frozen=True)
+class ScoredStatement:
+    """What scoring needs of a statement: its id and whether it is worded in reverse."""
+
+    id: str
+    reverse: bool = False
+
+
+def group_score(
+    answers: Mapping[str, str],
+    statements: Sequence[ScoredStatement],
+    scale: ScaleRange = ScaleRange(),
+) -> float | None:
+    """A respondent's score on a group of statements (half-valid rule); None when missing."""
+    values = [
+        value
+        for statement in statements
+        if (value := scored_value(answers.get(statement.id), statement.reverse, scale))
+        is not None
+    ]
+    if not values or 2 * len(values) < len(statements):
+        return None
+    return sum(values) / len(values)

@@ -1,0 +1,318 @@
+"""The `regiospiegel` command line: demo, list, create-facilitator, questions lint, db upgrade."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from assessment import create_app, management
+from assessment.config import PROJECT_ROOT
+from assessment.db import read_session
+from assessment.models import Assessment, Base, Facilitator, Respondent, Status
+from questions.loader import CONTENT_DIR, QuestionnaireError
+from tests.helpers import login
+
+PRODUCT_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
+SCRIPT = PROJECT_ROOT / ".venv" / "bin" / "regiospiegel"
+
+#: A questionnaire file whose fifth line is badly indented.
+BROKEN_YAML = """\
+id: kapot
+version: "1.0"
+lessons:
+   - id: a
+  title: b
+"""
+BROKEN_LINE = 5
+
+
+@pytest.fixture
+def broken_dir(tmp_path: Path) -> Path:
+    """A questionnaire directory holding one broken file."""
+    directory = tmp_path / "vragen"
+    directory.mkdir()
+    (directory / "kapot.nl.yaml").write_text(BROKEN_YAML, encoding="utf-8")
+    return directory
+
+
+def run_script(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed console script on a SQLite file in ``tmp_path``."""
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"QUESTIONS_DIR", "REGIOSPIEGEL_PASSWORD",
+                            "REGIOSPIEGEL_DEMO_PASSWORD", "FLASK_APP", "BASE_URL"}}
+    clean.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+                 SECRET_KEY="test-secret-key-for-the-cli", **env)
+    return subprocess.run([str(SCRIPT), *args], cwd=PROJECT_ROOT, env=clean,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def row_counts(app) -> dict[str, int]:
+    """The number of rows in every table."""
+    with app.app_context():
+        session = read_session()
+        return {table.name: session.scalar(select(func.count()).select_from(table))
+                for table in Base.metadata.sorted_tables}
+
+
+@pytest.fixture(autouse=True)
+def _no_password_from_the_environment(monkeypatch):
+    monkeypatch.delenv("REGIOSPIEGEL_PASSWORD", raising=False)
+    monkeypatch.delenv("REGIOSPIEGEL_DEMO_PASSWORD", raising=False)
+
+
+# -- demo -----------------------------------------------------------------------------------
+
+
+def test_demo_creates_the_demo(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo created: 28 respondents in 'Regio Zwolle – casus Dalfsen'" in result.output
+    assert "demo@regiospiegel.nl / demo-regiospiegel" in result.output
+    assert "join code: DMZW26" in result.output
+    assert "http://regiospiegel.test/d/DMZW26" in result.output
+    with app.app_context():
+        session = read_session()
+        assessment = session.scalar(select(Assessment))
+        assert assessment.title == "Regio Zwolle – casus Dalfsen"
+        assert assessment.join_code == "DMZW26"
+        assert assessment.status == Status.OPEN
+        assert assessment.owner.email == "demo@regiospiegel.nl"
+        respondents = session.scalars(select(Respondent)).all()
+        assert len(respondents) == 28
+        assert all(r.assessment_id == assessment.id for r in respondents)
+        assert all(r.submitted_at is not None for r in respondents)
+    counts = row_counts(app)
+    assert counts["answer"] == 28 * 46
+
+
+def test_demo_twice_changes_nothing(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    before = row_counts(app)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo already present (nothing changed): 28 respondents" in result.output
+    assert row_counts(app) == before
+    assert before["facilitator"] == 1
+    assert before["assessment"] == 1
+
+
+def test_demo_uses_the_password_from_the_environment(app, runner, client, monkeypatch):
+    monkeypatch.setenv("REGIOSPIEGEL_DEMO_PASSWORD", "geheim-uit-de-omgeving")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo@regiospiegel.nl / geheim-uit-de-omgeving" in result.output
+    assert login(client, "demo@regiospiegel.nl", "demo-regiospiegel").status_code == 401
+    response = login(client, "demo@regiospiegel.nl", "geheim-uit-de-omgeving")
+    assert response.status_code == 302
+    assert response.location.endswith("/begeleider/")
+
+
+# -- list -----------------------------------------------------------------------------------
+
+
+def test_list_without_assessments(runner):
+    result = runner.invoke(args=["list"])
+    assert result.exit_code == 0, result.output
+    assert "no assessments yet" in result.output
+
+
+def test_list_shows_each_assessment_with_counts(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        from assessment import content
+
+        owner = management.create_facilitator("begeleider@example.nl", "lang-genoeg-wachtwoord")
+        draft_id = management.create_assessment(
+            owner, "Regio Test", "Testscan concept", content.available()[("tien-lessen", "nl")],
+            join_code="TST234")
+        demo_id = read_session().scalar(
+            select(Assessment.id).where(Assessment.join_code == "DMZW26"))
+    result = runner.invoke(args=["list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["id", "code", "status", "started", "submitted", "title"]
+    assert lines[1].split() == [str(demo_id), "DMZW26", "open", "28", "28",
+                                "Regio", "Zwolle", "–", "casus", "Dalfsen"]
+    assert lines[2].split() == [str(draft_id), "TST234", "draft", "0", "0",
+                                "Testscan", "concept"]
+    assert len(lines) == 3
+
+
+# -- create-facilitator ---------------------------------------------------------------------
+
+
+def stored_facilitator(app, email: str) -> Facilitator | None:
+    with app.app_context():
+        return read_session().scalar(select(Facilitator).where(Facilitator.email == email))
+
+
+def test_create_facilitator_with_password_from_the_environment(app, runner):
+    result = runner.invoke(args=["create-facilitator", "Anna@Example.nl", "--name", "Anna"],
+                           env={"REGIOSPIEGEL_PASSWORD": "wachtwoord-van-anna"})
+    assert result.exit_code == 0, result.output
+    facilitator = stored_facilitator(app, "anna@example.nl")
+    assert facilitator is not None
+    assert result.output.strip() == f"created facilitator {facilitator.id}: anna@example.nl"
+    assert (facilitator.name, facilitator.is_admin) == ("Anna", False)
+    with app.app_context():
+        assert management.authenticate("anna@example.nl", "wachtwoord-van-anna") is not None
+
+
+def test_create_facilitator_with_password_at_the_prompt(app, runner):
+    result = runner.invoke(args=["create-facilitator", "bert@example.nl", "--admin"],
+                           input="wachtwoord-van-bert\nwachtwoord-van-bert\n")
+    assert result.exit_code == 0, result.output
+    assert "Password" in result.output
+    assert "wachtwoord-van-bert" not in result.output
+    facilitator = stored_facilitator(app, "bert@example.nl")
+    assert facilitator is not None
+    assert facilitator.is_admin is True
+    with app.app_context():
+        assert management.authenticate("bert@example.nl", "wachtwoord-van-bert") is not None
+
+
+def test_create_facilitator_prompt_asks_again_when_the_passwords_differ(app, runner):
+    result = runner.invoke(
+        args=["create-facilitator", "bert@example.nl"],
+        input="wachtwoord-van-bert\nandere-tekst-123\nwachtwoord-van-bert\nwachtwoord-van-bert\n")
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    assert stored_facilitator(app, "bert@example.nl") is not None
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "message"),
+    [
+        pytest.param(["create-facilitator", "kort@example.nl"], {"input": "pw\npw\n"},
+                     "Error: the password needs at least 10 characters", id="short-at-prompt"),
+        pytest.param(["create-facilitator", "kort@example.nl"],
+                     {"env": {"REGIOSPIEGEL_PASSWORD": "kort"}},
+                     "Error: the password needs at least 10 characters", id="short-in-env"),
+        pytest.param(["create-facilitator", "geen-adres"],
+                     {"env": {"REGIOSPIEGEL_PASSWORD": "lang-genoeg-wachtwoord"}},
+                     "Error: 'geen-adres' is not an e-mail address", id="not-an-email"),
+    ],
+)
+def test_create_facilitator_refuses_bad_input(app, runner, args, kwargs, message):
+    result = runner.invoke(args=args, **kwargs)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert row_counts(app)["facilitator"] == 0
+
+
+def test_create_facilitator_refuses_a_duplicate_email(app, runner):
+    env = {"REGIOSPIEGEL_PASSWORD": "lang-genoeg-wachtwoord"}
+    assert runner.invoke(args=["create-facilitator", "anna@example.nl"], env=env).exit_code == 0
+    result = runner.invoke(args=["create-facilitator", " ANNA@example.nl "], env=env)
+    assert result.exit_code == 1
+    assert "Error: a facilitator with e-mail anna@example.nl already exists" in result.output
+    assert row_counts(app)["facilitator"] == 1
+
+
+# -- questions lint ---------------------------------------------------------------------------
+
+
+def test_lint_of_the_product_file(runner):
+    result = runner.invoke(args=["questions", "lint", str(PRODUCT_FILE)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"{PRODUCT_FILE}: ok (tien-lessen 1.0, nl: 10 lessons, 46 statements)\n")
+
+
+def test_lint_of_a_broken_file_names_file_and_line(runner, broken_dir):
+    path = broken_dir / "kapot.nl.yaml"
+    result = runner.invoke(args=["questions", "lint", str(path), str(PRODUCT_FILE)])
+    assert result.exit_code == 1
+    assert f"{path}:{BROKEN_LINE}: this is not valid YAML" in result.stderr
+    assert f"{PRODUCT_FILE}: ok" in result.stdout
+
+
+def test_lint_needs_a_path(runner):
+    result = runner.invoke(args=["questions", "lint"])
+    assert result.exit_code == 2
+    assert "Missing argument" in result.output
+
+
+def test_console_script_lints_the_product_file(tmp_path):
+    result = run_script(tmp_path, "questions", "lint", str(PRODUCT_FILE))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{PRODUCT_FILE}: ok (tien-lessen 1.0, nl: 10 lessons, 46 statements)\n"
+
+
+def test_console_script_lint_reports_a_broken_file(tmp_path, broken_dir):
+    path = broken_dir / "kapot.nl.yaml"
+    result = run_script(tmp_path, "questions", "lint", str(path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"{path}:{BROKEN_LINE}: this is not valid YAML")
+    assert "Traceback" not in result.stderr
+
+
+def test_console_script_lints_even_when_the_questions_dir_is_broken(tmp_path, broken_dir):
+    result = run_script(tmp_path, "questions", "lint", str(PRODUCT_FILE),
+                        QUESTIONS_DIR=str(broken_dir))
+    assert result.returncode == 0, result.stderr
+    assert f"{PRODUCT_FILE}: ok" in result.stdout
+
+
+# -- a broken questionnaire stops the app -------------------------------------------------------
+
+
+def test_console_script_refuses_to_start_with_a_broken_questionnaire(tmp_path, broken_dir):
+    path = broken_dir / "kapot.nl.yaml"
+    result = run_script(tmp_path, "list", QUESTIONS_DIR=str(broken_dir))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Error: cannot start: {path}:{BROKEN_LINE}: this is not valid YAML")
+    assert lines[0].endswith("check indentation")
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_create_app_raises_for_a_broken_questionnaire(app_config, broken_dir):
+    with pytest.raises(QuestionnaireError) as caught:
+        create_app({**app_config, "QUESTIONS_DIR": str(broken_dir)})
+    assert caught.value.path == str(broken_dir / "kapot.nl.yaml")
+    assert caught.value.problems[0].line == BROKEN_LINE
+
+
+def test_create_app_offers_the_questionnaires_of_its_questions_dir(app_config, tmp_path):
+    directory = tmp_path / "vragen"
+    directory.mkdir()
+    text = PRODUCT_FILE.read_text(encoding="utf-8").replace("id: tien-lessen", "id: eigen-scan")
+    (directory / "eigen.nl.yaml").write_text(text, encoding="utf-8")
+    application = create_app({**app_config, "QUESTIONS_DIR": str(directory)})
+    with application.app_context():
+        from assessment import content
+
+        assert sorted(content.available()) == [("eigen-scan", "nl")]
+
+
+# -- db upgrade and the whole script ------------------------------------------------------------
+
+
+def test_console_script_db_upgrade_creates_the_tables(tmp_path):
+    result = run_script(tmp_path, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "database is up to date" in result.stdout
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
+        tables = {row[0] for row in connection.execute(
+            "select name from sqlite_master where type = 'table'")}
+    assert {"facilitator", "assessment", "respondent", "answer", "comment"} <= tables
+
+
+def test_console_script_demo_then_list(tmp_path):
+    assert run_script(tmp_path, "db", "upgrade").returncode == 0
+    demo = run_script(tmp_path, "demo", REGIOSPIEGEL_DEMO_PASSWORD="wachtwoord-uit-env")
+    assert demo.returncode == 0, demo.stderr
+    assert "demo@regiospiegel.nl / wachtwoord-uit-env" in demo.stdout
+    listing = run_script(tmp_path, "list")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.splitlines()[1].split()[:5] == ["1", "DMZW26", "open", "28", "28"]
+
