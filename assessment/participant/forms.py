@@ -43,7 +43,7 @@ class PageForm(FlaskForm):
     @property
     def going_back(self) -> bool:
         """Whether the participant pressed "Vorige"."""
-        return self.action.data == "vorige"
+        return bool(self.action.data == "vorige")
 
     def validate_page(self) -> bool:
         """Validate; going back never fails on a choice left empty, only on bad values."""
