@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-NON_VALID_CODES = frozenset({"weet_niet", "nvt"})
 DONT_KNOW = "weet_niet"
+NOT_APPLICABLE = "nvt"
+NON_VALID_CODES = frozenset({DONT_KNOW, NOT_APPLICABLE})
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 
 from assessment.question_types import field_name
 
@@ -13,6 +13,21 @@ from assessment.question_types import field_name
 def paragraphs(text: str) -> list[str]:
     """Split content text on blank lines into paragraphs (escaped by the template)."""
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+
+
+def score(value: float | None) -> str:
+    """A score with one decimal in the page's locale (a decimal comma in Dutch)."""
+    return "–" if value is None else format_decimal(value, format="0.0")
+
+
+def two_decimals(value: float | None) -> str:
+    """A figure such as consensus with two decimals in the page's locale."""
+    return "–" if value is None else format_decimal(value, format="0.00")
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage in the page's locale."""
+    return "–" if value is None else format_percent(value, format="0%")
 
 
 def page_language() -> str:
@@ -24,5 +39,8 @@ def page_language() -> str:
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["score"] = score
+    app.jinja_env.filters["two_decimals"] = two_decimals
+    app.jinja_env.filters["percent"] = percent
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["field_name"] = field_name

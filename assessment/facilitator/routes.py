@@ -12,13 +12,14 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from assessment import content, management
+from assessment import aggregation, content, management
 from assessment.db import read_session
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
+from assessment.results import assessment_summary
 
 
 def _login_limit() -> str:
@@ -113,6 +114,7 @@ def detail(assessment_id: int) -> str:
         "facilitator/detail.html", assessment=assessment, started=started,
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
         questionnaire=content.for_assessment(assessment),
+        summary=assessment_summary(assessment), rules=aggregation,
     )
 
 

@@ -1,0 +1,565 @@
+"""Aggregation: from all respondents' answers to what the group thinks.
+
+Pure functions over plain data (no Flask, no database, no globals) that return frozen
+dataclasses; templates, the report and exports only display them.
+
+Who counts
+    Only respondents who submitted are counted. Their lesson scores follow
+    :mod:`assessment.scoring` (reverse wording, "weet niet"/"n.v.t." left out, half-valid rule).
+
+Per lesson
+    - ``shown``: whether the lesson has a score: at least 3 respondents with a lesson score.
+      Below that, only the distribution and the information gap are given (when the summary
+      itself is shown), since they are about the whole group.
+    - ``mean``: the mean of the respondents' lesson scores (each person weighs the same);
+      ``median`` beside it; ``n``: respondents with a lesson score; ``sd``: the sample standard
+      deviation (n − 1) of those scores, 0 for a single score.
+    - ``distribution``: counts of the scored answers (reverse wording applied) to the lesson's
+      statements on each point of the scale; ``agree``/``neutral``/``disagree``: shares of
+      those answers at 4–5, 3 and 1–2 (on a 5-point scale: the top two, the middle, the
+      bottom two points).
+    - ``consensus``: Tastle and Wierman's measure on that distribution: 1 when every answer is
+      the same, 0 when the answers are split between the two ends of the scale.
+    - ``dont_know_share``: "weet niet" answers as a share of all answers given to the lesson
+      (valid, "weet niet" and "n.v.t."); 30 % or more is an *information gap*.
+    - *divided* (verdeeld) when the SD is 1.0 or more, or at least 25 % agree and 25 %
+      disagree, or two organisation types whose means are shown differ by 1.0 or more.
+    - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
+      of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
+    - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided.
+
+Anonymity
+    No aggregate is shown for fewer than 3 respondents (``MIN_RESPONDENTS``): neither the whole
+    summary nor a lesson. By organisation type, a group's lesson mean is shown only when at
+    least 5 of its respondents (``MIN_GROUP_SIZE``) have a score on that lesson; when cells are
+    hidden, more are hidden (smallest first) until the hidden cells are at least two with
+    together at least 5 respondents, so no hidden group follows from the total by
+    subtraction. A type nobody belongs to is "no data", not "hidden".
+
+Rankings (ties broken as stated, finally by questionnaire order)
+    - strengths: lessons in band "sterk", highest mean first, then highest consensus;
+    - points of attention: lessons in "aandacht" or "zorg", lowest mean first, then lowest
+      consensus;
+    - largest disagreements: divided lessons, lowest consensus first, then highest SD;
+    - information gaps: lessons with an information gap, highest "weet niet" share first.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from assessment.scoring import (
+    DONT_KNOW,
+    NOT_APPLICABLE,
+    ScaleRange,
+    ScoredStatement,
+    answer_value,
+    group_score,
+    scored_value,
+)
+from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
+
+MIN_RESPONDENTS = 3
+MIN_GROUP_SIZE = 5
+DIVIDED_SD = 1.0
+DIVIDED_SHARE = 0.25
+DIVIDED_GROUP_GAP = 1.0
+INFORMATION_GAP_SHARE = 0.30
+PROFILE_GROUP_QUESTION = "organisatietype"
+
+
+class Advice(enum.StrEnum):
+    """The level × agreement quadrant that chooses a lesson's advice."""
+
+    KEEP = "keep"                  # high and agreed: keep it and use it
+    TALK = "talk"                  # high but divided: not everyone sees it this way
+    IMPROVE = "improve"            # low and agreed: improve together
+    SHARE_PICTURE = "share"        # low and divided: first share the picture
+
+
+class CellStatus(enum.StrEnum):
+    """Whether a group's figure is shown, hidden for anonymity, or has no data."""
+
+    SHOWN = "shown"
+    HIDDEN = "hidden"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class Response:
+    """One submitted respondent: their organisation type and answers (statement id → code)."""
+
+    respondent_id: int
+    group: str | None
+    answers: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Answers on a scale: counts per point, and the non-valid answers beside them.
+
+    Shares are of the valid answers; ``dont_know_share`` is of all answers given.
+    """
+
+    counts: tuple[int, ...]
+    dont_know: int
+    not_applicable: int
+
+    @property
+    def valid(self) -> int:
+        """Answers on the scale."""
+        return sum(self.counts)
+
+    @property
+    def given(self) -> int:
+        """All answers given, non-valid ones included."""
+        return self.valid + self.dont_know + self.not_applicable
+
+    def share(self, points: Iterable[int]) -> float:
+        """The share of valid answers on these points (1-based); 0 without valid answers."""
+        if not self.valid:
+            return 0.0
+        return sum(self.counts[p - 1] for p in points) / self.valid
+
+    @property
+    def agree(self) -> float:
+        """Share at the top two points."""
+        top = len(self.counts)
+        return self.share((top - 1, top))
+
+    @property
+    def disagree(self) -> float:
+        """Share at the bottom two points."""
+        return self.share((1, 2))
+
+    @property
+    def neutral(self) -> float:
+        """Share of the points between (on 1–5: the 3)."""
+        top = len(self.counts)
+        return self.share(range(3, top - 1))
+
+    @property
+    def dont_know_share(self) -> float:
+        """"Weet niet" as a share of all answers given; 0 when none were given."""
+        return self.dont_know / self.given if self.given else 0.0
+
+    @property
+    def consensus(self) -> float | None:
+        """Tastle–Wierman consensus of the valid answers; None without any."""
+        return consensus(self.counts)
+
+
+def consensus(counts: Sequence[int]) -> float | None:
+    """Tastle and Wierman's consensus for frequencies on an ordinal scale 1..k.
+
+    Cns = 1 + Σ pᵢ · log₂(1 − |i − μ| / (k − 1)), μ the mean. 1 when all answers are on one
+    point, 0 when they are split evenly between the two ends. None for no answers.
+    """
+    total = sum(counts)
+    if total == 0:
+        return None
+    width = len(counts) - 1
+    mean = sum((i + 1) * c for i, c in enumerate(counts)) / total
+    result = 1.0
+    for i, count in enumerate(counts):
+        if count:
+            # The distance to the mean is below the scale's width unless every answer sits
+            # on one end, and then it is 0: the logarithm is always defined.
+            result += (count / total) * math.log2(1 - abs(i + 1 - mean) / width)
+    return min(1.0, max(0.0, result))
+
+
+@dataclass(frozen=True)
+class GroupCell:
+    """One organisation type's figure for a lesson: shown, hidden, or no data."""
+
+    group: str
+    status: CellStatus
+    n: int | None = None
+    mean: float | None = None
+
+
+@dataclass(frozen=True)
+class StatementSummary:
+    """One statement's answers as worded (not reversed), and its mean as scored."""
+
+    statement_id: str
+    reverse: bool
+    distribution: Distribution
+    scored_mean: float | None
+
+
+@dataclass(frozen=True)
+class LessonSummary:
+    """A lesson's figures; ``shown`` is False below the anonymity threshold (then no figures)."""
+
+    lesson_id: str
+    title: str
+    shown: bool
+    n: int
+    mean: float | None
+    median: float | None
+    sd: float | None
+    distribution: Distribution
+    consensus: float | None
+    band: str | None
+    information_gap: bool
+    divided_by_sd: bool
+    divided_by_polarisation: bool
+    divided_by_groups: bool
+    advice: Advice | None
+    groups: tuple[GroupCell, ...]
+    statements: tuple[StatementSummary, ...]
+
+    @property
+    def divided(self) -> bool:
+        """Whether the group is divided on this lesson, by any of the three signs."""
+        return self.divided_by_sd or self.divided_by_polarisation or self.divided_by_groups
+
+    @property
+    def dont_know_share(self) -> float:
+        """"Weet niet" as a share of all answers given to the lesson."""
+        return self.distribution.dont_know_share
+
+
+@dataclass(frozen=True)
+class ContextSummary:
+    """A context block's mean (for the quadrant) and its n."""
+
+    block_id: str
+    n: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class QuadrantPosition:
+    """Where the region stands: x (broad well-being), y (investment), each split at ``split``."""
+
+    x: float | None
+    y: float | None
+    split: float
+
+    @property
+    def cell(self) -> str | None:
+        """"high-high", "high-low", "low-high" or "low-low" (x first); None when one is missing."""
+        if self.x is None or self.y is None:
+            return None
+        x = "high" if self.x >= self.split else "low"
+        y = "high" if self.y >= self.split else "low"
+        return f"{x}-{y}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything the dashboard, the report and the exports show of an assessment."""
+
+    questionnaire_id: str
+    questionnaire_version: str
+    respondents: int
+    shown: bool
+    lessons: tuple[LessonSummary, ...]
+    context: tuple[ContextSummary, ...]
+    group_sizes: tuple[GroupCell, ...]
+    overall_index: float | None
+    quadrant: QuadrantPosition | None
+    strengths: tuple[str, ...]
+    points_of_attention: tuple[str, ...]
+    largest_disagreements: tuple[str, ...]
+    information_gaps: tuple[str, ...]
+
+    def lesson(self, lesson_id: str) -> LessonSummary:
+        """The summary of one lesson."""
+        for lesson in self.lessons:
+            if lesson.lesson_id == lesson_id:
+                return lesson
+        raise KeyError(lesson_id)
+
+
+# -- the pipeline ------------------------------------------------------------------------
+
+
+def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Summary:
+    """The group summary of an assessment's submitted responses."""
+    group_ids = _group_ids(questionnaire)
+    sizes = {group: 0 for group in group_ids}
+    for response in responses:
+        if response.group in sizes:
+            sizes[response.group] += 1
+    shown = len(responses) >= MIN_RESPONDENTS
+    lessons = tuple(
+        _summarise_lesson(questionnaire, lesson, responses, group_ids, shown)
+        for lesson in questionnaire.lessons
+    )
+    context = tuple(_summarise_context(questionnaire, block, responses, shown)
+                    for block in questionnaire.context_blocks)
+    means = [lesson.mean for lesson in lessons if lesson.mean is not None]
+    return Summary(
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        respondents=len(responses),
+        shown=shown,
+        lessons=lessons,
+        context=context,
+        group_sizes=_group_size_cells(sizes) if shown else (),
+        overall_index=sum(means) / len(means) if means else None,
+        quadrant=_quadrant(questionnaire, lessons, context),
+        **_rankings(lessons),
+    )
+
+
+def _group_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
+    for question in questionnaire.profile:
+        if question.id == PROFILE_GROUP_QUESTION:
+            return tuple(option.id for option in question.options)
+    return ()
+
+
+def _scale(questionnaire: Questionnaire, scale_id: str | None = None) -> ScaleRange:
+    scale = questionnaire.scale(scale_id)
+    return ScaleRange(scale.minimum, scale.maximum)
+
+
+def _scored(statements: Iterable[Statement]) -> tuple[ScoredStatement, ...]:
+    return tuple(ScoredStatement(s.id, s.reverse) for s in statements)
+
+
+def _summarise_lesson(
+    questionnaire: Questionnaire,
+    lesson: Lesson,
+    responses: Sequence[Response],
+    group_ids: tuple[str, ...],
+    shown: bool,
+) -> LessonSummary:
+    scale = _scale(questionnaire)
+    statements = _scored(lesson.statements)
+    scores = {
+        r.respondent_id: score
+        for r in responses
+        if (score := group_score(r.answers, statements, scale)) is not None
+    }
+    points = scale.maximum - scale.minimum + 1
+    n = len(scores)
+    if not shown:
+        return LessonSummary(
+            lesson.id, lesson.title, False, n, None, None, None,
+            Distribution((0,) * points, 0, 0), None, None, False, False, False, False, None,
+            (), (),
+        )
+    distribution = _distribution(
+        ((scored_value(r.answers.get(s.id), s.reverse, scale), r.answers.get(s.id))
+         for r in responses for s in statements),
+        points,
+    )
+    statement_summaries = tuple(
+        _summarise_statement(questionnaire, s.id, s.reverse, responses)
+        for s in lesson.statements
+    )
+    information_gap = distribution.dont_know_share >= INFORMATION_GAP_SHARE
+    if n < MIN_RESPONDENTS:
+        # Too few opinions for a score; what people did not know still shows.
+        return LessonSummary(
+            lesson.id, lesson.title, False, n, None, None, None, distribution, None, None,
+            information_gap, False, False, False, None, (), statement_summaries,
+        )
+    values = list(scores.values())
+    mean = sum(values) / n
+    sd = statistics.stdev(values) if n > 1 else 0.0
+    groups = _group_cells(responses, scores, group_ids)
+    shown_means = [cell.mean for cell in groups if cell.mean is not None]
+    by_sd = sd >= DIVIDED_SD
+    by_polarisation = (distribution.agree >= DIVIDED_SHARE
+                       and distribution.disagree >= DIVIDED_SHARE)
+    by_groups = len(shown_means) >= 2 and max(shown_means) - min(shown_means) >= DIVIDED_GROUP_GAP
+    band = band_of(questionnaire, mean)
+    divided = by_sd or by_polarisation or by_groups
+    return LessonSummary(
+        lesson_id=lesson.id,
+        title=lesson.title,
+        shown=True,
+        n=n,
+        mean=mean,
+        median=statistics.median(values),
+        sd=sd,
+        distribution=distribution,
+        consensus=distribution.consensus,
+        band=band,
+        information_gap=information_gap,
+        divided_by_sd=by_sd,
+        divided_by_polarisation=by_polarisation,
+        divided_by_groups=by_groups,
+        advice=advice_for(band, divided),
+        groups=groups,
+        statements=statement_summaries,
+    )
+
+
+def band_of(questionnaire: Questionnaire, score: float) -> str:
+    """The band of an unrounded score, from the questionnaire's band minimums."""
+    for band in questionnaire.bands:
+        if band.minimum is None or score >= band.minimum:
+            return band.id
+    return questionnaire.bands[-1].id
+
+
+def advice_for(band: str, divided: bool) -> Advice:
+    """Level (band "sterk" is high) × agreement → the advice quadrant."""
+    high = band == "sterk"
+    if high:
+        return Advice.TALK if divided else Advice.KEEP
+    return Advice.SHARE_PICTURE if divided else Advice.IMPROVE
+
+
+def _distribution(pairs: Iterable[tuple[int | None, str | None]], points: int) -> Distribution:
+    counts = [0] * points
+    dont_know = not_applicable = 0
+    for value, code in pairs:
+        if value is not None:
+            counts[value - 1] += 1
+        elif code == DONT_KNOW:
+            dont_know += 1
+        elif code == NOT_APPLICABLE:
+            not_applicable += 1
+    return Distribution(tuple(counts), dont_know, not_applicable)
+
+
+def _summarise_statement(
+    questionnaire: Questionnaire, statement_id: str, reverse: bool,
+    responses: Sequence[Response],
+) -> StatementSummary:
+    scale = _scale(questionnaire)
+    codes = [r.answers.get(statement_id) for r in responses]
+    distribution = _distribution(
+        ((answer_value(code, scale), code) for code in codes),
+        scale.maximum - scale.minimum + 1,
+    )
+    scored = [v for code in codes if (v := scored_value(code, reverse, scale)) is not None]
+    return StatementSummary(statement_id, reverse, distribution,
+                            sum(scored) / len(scored) if scored else None)
+
+
+def _summarise_context(
+    questionnaire: Questionnaire, block: ContextBlock, responses: Sequence[Response],
+    shown: bool,
+) -> ContextSummary:
+    statements = _scored(block.statements)
+    scale = _scale(questionnaire)
+    scores = [s for r in responses
+              if (s := group_score(r.answers, statements, scale)) is not None]
+    if not shown or len(scores) < MIN_RESPONDENTS:
+        return ContextSummary(block.id, len(scores), None)
+    return ContextSummary(block.id, len(scores), sum(scores) / len(scores))
+
+
+# -- anonymity ---------------------------------------------------------------------------
+
+
+def _group_cells(
+    responses: Sequence[Response], scores: Mapping[int, float], group_ids: tuple[str, ...],
+) -> tuple[GroupCell, ...]:
+    """Per organisation type: the lesson mean, or hidden, or no data (see module rules)."""
+    size = {group: 0 for group in group_ids}
+    values: dict[str, list[float]] = {group: [] for group in group_ids}
+    for response in responses:
+        if response.group in size:
+            size[response.group] += 1
+            if response.respondent_id in scores:
+                values[response.group].append(scores[response.respondent_id])
+    counts = {group: len(values[group]) for group in group_ids if size[group]}
+    small = {group for group in counts if counts[group] < MIN_GROUP_SIZE}
+    hidden = suppress(counts, small)
+    cells = []
+    for group in group_ids:
+        if not size[group]:
+            cells.append(GroupCell(group, CellStatus.NO_DATA))
+        elif group in hidden:
+            cells.append(GroupCell(group, CellStatus.HIDDEN))
+        else:
+            group_values = values[group]
+            cells.append(GroupCell(group, CellStatus.SHOWN, len(group_values),
+                                   sum(group_values) / len(group_values)))
+    return tuple(cells)
+
+
+def suppress(counts: Mapping[str, int], hidden: set[str]) -> frozenset[str]:
+    """Complementary suppression: grow the hidden set until no hidden cell can be derived.
+
+    ``counts`` holds each group's number of respondents (groups with data only). When any
+    cell is hidden, the hidden cells must be at least two and hold together at least
+    ``MIN_GROUP_SIZE`` respondents; otherwise the smallest shown cell (then by name) is hidden
+    too, and so on. Hiding everything is the last resort.
+    """
+    result = set(hidden)
+    while result and (len(result) < 2 or sum(counts[g] for g in result) < MIN_GROUP_SIZE):
+        candidates = sorted((counts[g], g) for g in counts if g not in result)
+        if not candidates:
+            break
+        result.add(candidates[0][1])
+    return frozenset(result)
+
+
+def _group_size_cells(sizes: Mapping[str, int]) -> tuple[GroupCell, ...]:
+    """The number of respondents per type, under the same rules as the lesson figures."""
+    present = {group: n for group, n in sizes.items() if n}
+    hidden = suppress(present, {g for g, n in present.items() if n < MIN_GROUP_SIZE})
+    return tuple(
+        GroupCell(group, CellStatus.NO_DATA) if not n
+        else GroupCell(group, CellStatus.HIDDEN) if group in hidden
+        else GroupCell(group, CellStatus.SHOWN, n)
+        for group, n in sizes.items()
+    )
+
+
+# -- quadrant and rankings ---------------------------------------------------------------
+
+
+def _quadrant(
+    questionnaire: Questionnaire, lessons: Sequence[LessonSummary],
+    context: Sequence[ContextSummary],
+) -> QuadrantPosition | None:
+    spec = questionnaire.quadrant
+    if spec is None:
+        return None
+    lesson_means = {lesson.lesson_id: lesson.mean for lesson in lessons}
+    block_means = {block.block_id: block.mean for block in context}
+
+    def axis_value(lesson_ids: Sequence[str], block_ids: Sequence[str]) -> float | None:
+        parts = [lesson_means[i] for i in lesson_ids] + [block_means[i] for i in block_ids]
+        if not parts or any(p is None for p in parts):
+            return None
+        return sum(p for p in parts if p is not None) / len(parts)
+
+    return QuadrantPosition(
+        axis_value(spec.x.lessons, spec.x.context_blocks),
+        axis_value(spec.y.lessons, spec.y.context_blocks),
+        spec.split,
+    )
+
+
+def _rankings(lessons: Sequence[LessonSummary]) -> dict[str, tuple[str, ...]]:
+    order = {lesson.lesson_id: i for i, lesson in enumerate(lessons)}
+    shown = [lesson for lesson in lessons if lesson.mean is not None]
+
+    def cons(lesson: LessonSummary) -> float:
+        return lesson.consensus if lesson.consensus is not None else 0.0
+
+    def mean(lesson: LessonSummary) -> float:
+        return lesson.mean if lesson.mean is not None else 0.0
+
+    strengths = sorted((x for x in shown if x.band == "sterk"),
+                       key=lambda x: (-mean(x), -cons(x), order[x.lesson_id]))
+    attention = sorted((x for x in shown if x.band != "sterk"),
+                       key=lambda x: (mean(x), cons(x), order[x.lesson_id]))
+    divided = sorted((x for x in shown if x.divided),
+                     key=lambda x: (cons(x), -(x.sd or 0.0), order[x.lesson_id]))
+    gaps = sorted((x for x in lessons if x.information_gap),
+                  key=lambda x: (-x.dont_know_share, order[x.lesson_id]))
+    return {
+        "strengths": tuple(x.lesson_id for x in strengths),
+        "points_of_attention": tuple(x.lesson_id for x in attention),
+        "largest_disagreements": tuple(x.lesson_id for x in divided),
+        "information_gaps": tuple(x.lesson_id for x in gaps),
+    }
