@@ -49,17 +49,18 @@ from __future__ import annotations
 import enum
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from assessment.scoring import (
     DONT_KNOW,
     NOT_APPLICABLE,
     ScaleRange,
     ScoredStatement,
-    answer_value,
-    group_score,
-    scored_value,
+    group_scorer,
+    score_table,
 )
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
@@ -290,8 +291,9 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
         if response.group in sizes:
             sizes[response.group] += 1
     shown = len(responses) >= MIN_RESPONDENTS
+    tallies = _tallies(questionnaire, responses) if shown else {}
     lessons = tuple(
-        _summarise_lesson(questionnaire, lesson, responses, group_ids, shown)
+        _summarise_lesson(questionnaire, lesson, responses, tallies, group_ids, shown)
         for lesson in questionnaire.lessons
     )
     context = tuple(_summarise_context(questionnaire, block, responses, shown)
@@ -309,6 +311,19 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
         quadrant=_quadrant(questionnaire, lessons, context),
         **_rankings(lessons),
     )
+
+
+def _tallies(
+    questionnaire: Questionnaire, responses: Sequence[Response]
+) -> dict[str, Counter[str | None]]:
+    """How often each code was given per statement, counted once for every use after."""
+    pairs = Counter(chain.from_iterable(r.answers.items() for r in responses))
+    tallies: dict[str, Counter[str | None]] = {
+        s.id: Counter() for s in questionnaire.statements()}
+    for (statement_id, code), count in pairs.items():
+        if statement_id in tallies:
+            tallies[statement_id][code] = count
+    return tallies
 
 
 def _group_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
@@ -331,15 +346,15 @@ def _summarise_lesson(
     questionnaire: Questionnaire,
     lesson: Lesson,
     responses: Sequence[Response],
+    tallies: Mapping[str, Counter[str | None]],
     group_ids: tuple[str, ...],
     shown: bool,
 ) -> LessonSummary:
     scale = _scale(questionnaire)
     statements = _scored(lesson.statements)
+    scorer = group_scorer(statements, scale)
     scores = {
-        r.respondent_id: score
-        for r in responses
-        if (score := group_score(r.answers, statements, scale)) is not None
+        r.respondent_id: score for r in responses if (score := scorer(r.answers)) is not None
     }
     points = scale.maximum - scale.minimum + 1
     n = len(scores)
@@ -350,13 +365,9 @@ def _summarise_lesson(
             (), (),
         )
     distribution = _distribution(
-        ((scored_value(r.answers.get(s.id), s.reverse, scale), r.answers.get(s.id))
-         for r in responses for s in statements),
-        points,
-    )
+        ((tallies[s.id], score_table(s.reverse, scale)) for s in statements), scale)
     statement_summaries = tuple(
-        _summarise_statement(questionnaire, s.id, s.reverse, responses)
-        for s in lesson.statements
+        _summarise_statement(s.id, s.reverse, tallies[s.id], scale) for s in lesson.statements
     )
     information_gap = distribution.dont_know_share >= INFORMATION_GAP_SHARE
     if n < MIN_RESPONDENTS:
@@ -366,8 +377,8 @@ def _summarise_lesson(
             information_gap, False, False, False, None, (), statement_summaries,
         )
     values = list(scores.values())
-    mean = sum(values) / n
-    sd = statistics.stdev(values) if n > 1 else 0.0
+    mean = math.fsum(values) / n
+    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
     groups = _group_cells(responses, scores, group_ids)
     shown_means = [cell.mean for cell in groups if cell.mean is not None]
     by_sd = sd >= DIVIDED_SD
@@ -413,42 +424,42 @@ def advice_for(band: str, divided: bool) -> Advice:
     return Advice.SHARE_PICTURE if divided else Advice.IMPROVE
 
 
-def _distribution(pairs: Iterable[tuple[int | None, str | None]], points: int) -> Distribution:
-    counts = [0] * points
+def _distribution(
+    tallies: Iterable[tuple[Counter[str | None], Mapping[str, int]]], scale: ScaleRange
+) -> Distribution:
+    """Counts per scale point of (code tally, score table) pairs, non-valid codes beside."""
+    counts = [0] * (scale.maximum - scale.minimum + 1)
     dont_know = not_applicable = 0
-    for value, code in pairs:
-        if value is not None:
-            counts[value - 1] += 1
-        elif code == DONT_KNOW:
-            dont_know += 1
-        elif code == NOT_APPLICABLE:
-            not_applicable += 1
+    for tally, table in tallies:
+        for code, count in tally.items():
+            value = table.get(code) if code is not None else None
+            if value is not None:
+                counts[value - scale.minimum] += count
+            elif code == DONT_KNOW:
+                dont_know += count
+            elif code == NOT_APPLICABLE:
+                not_applicable += count
     return Distribution(tuple(counts), dont_know, not_applicable)
 
 
 def _summarise_statement(
-    questionnaire: Questionnaire, statement_id: str, reverse: bool,
-    responses: Sequence[Response],
+    statement_id: str, reverse: bool, tally: Counter[str | None], scale: ScaleRange
 ) -> StatementSummary:
-    scale = _scale(questionnaire)
-    codes = [r.answers.get(statement_id) for r in responses]
-    distribution = _distribution(
-        ((answer_value(code, scale), code) for code in codes),
-        scale.maximum - scale.minimum + 1,
-    )
-    scored = [v for code in codes if (v := scored_value(code, reverse, scale)) is not None]
-    return StatementSummary(statement_id, reverse, distribution,
-                            sum(scored) / len(scored) if scored else None)
+    """A statement's answers as worded, and the mean of its scores (reverse applied)."""
+    distribution = _distribution([(tally, score_table(False, scale))], scale)
+    scored = _distribution([(tally, score_table(reverse, scale))], scale)
+    total = sum(scored.counts)
+    mean = (sum((i + scale.minimum) * c for i, c in enumerate(scored.counts)) / total
+            if total else None)
+    return StatementSummary(statement_id, reverse, distribution, mean)
 
 
 def _summarise_context(
     questionnaire: Questionnaire, block: ContextBlock, responses: Sequence[Response],
     shown: bool,
 ) -> ContextSummary:
-    statements = _scored(block.statements)
-    scale = _scale(questionnaire)
-    scores = [s for r in responses
-              if (s := group_score(r.answers, statements, scale)) is not None]
+    scorer = group_scorer(_scored(block.statements), _scale(questionnaire))
+    scores = [s for r in responses if (s := scorer(r.answers)) is not None]
     if not shown or len(scores) < MIN_RESPONDENTS:
         return ContextSummary(block.id, len(scores), None)
     return ContextSummary(block.id, len(scores), sum(scores) / len(scores))

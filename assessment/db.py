@@ -31,7 +31,9 @@ def make_engine(url: str, busy_timeout_ms: int = 30_000) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and IMMEDIATE writes."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    # SQLite connections are cheap: enough for every thread of a busy server.
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000},
+                           pool_size=10, max_overflow=90)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -84,14 +86,16 @@ def read_session() -> Session:
 def write_transaction() -> Iterator[Session]:
     """One write transaction: commits on success, rolls back on any error.
 
-    Afterwards the request's read session starts a fresh snapshot, so it sees the write.
+    The request's read session gives its connection back first, so a request never holds two
+    connections (with many requests at once, holding one while waiting for another would
+    exhaust the pool). Objects it loaded stay usable; its next read sees this write.
     """
+    if "db_session" in g:
+        g.db_session.close()
     with engine().connect() as connection:
         connection.execution_options(**{_WRITE: True})
         with Session(bind=connection, expire_on_commit=False) as session, session.begin():
             yield session
-    if "db_session" in g:
-        g.db_session.commit()
 
 
 def alembic_config(url: str) -> AlembicConfig:

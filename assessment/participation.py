@@ -17,9 +17,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from assessment import content
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import AlreadySubmitted, AssessmentClosed
+from assessment.exceptions import AlreadySubmitted, AssessmentClosed, InvalidAnswers
 from assessment.models import Answer, Assessment, Comment, Respondent, utcnow
+from questions.schema import Questionnaire
 
 #: 32 random bytes: 256 bits, far beyond guessing.
 TOKEN_BYTES = 32
@@ -79,6 +81,7 @@ def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
     """Store a page's answers for a respondent who may still answer, in one transaction."""
     with write_transaction() as session:
         respondent = _answerable(session, respondent_id)
+        _check(content.for_assessment(respondent.assessment), posted)
         now = utcnow()
         if posted.answers:
             rows = [
@@ -106,6 +109,26 @@ def submit(respondent_id: int) -> None:
         _answerable(session, respondent_id)
         respondent.submitted_at = utcnow()
         respondent.last_page = "bedankt"
+
+
+def _check(questionnaire: Questionnaire, posted: PageAnswers) -> None:
+    """Refuse items the questionnaire does not have and values outside their scale."""
+    statements = {s.id: s for s in questionnaire.statements()}
+    for statement_id, value in posted.answers.items():
+        statement = statements.get(statement_id)
+        if statement is None:
+            raise InvalidAnswers(f"unknown statement '{statement_id}'")
+        if value not in questionnaire.statement_scale(statement).answer_codes():
+            raise InvalidAnswers(f"'{value}' is not on the scale of '{statement_id}'")
+    topics = {lesson.id for lesson in questionnaire.lessons}
+    topics |= {question.id for question in questionnaire.open_questions}
+    for topic in posted.texts:
+        if topic not in topics:
+            raise InvalidAnswers(f"unknown text field '{topic}'")
+    options = {q.id: {o.id for o in q.options} for q in questionnaire.profile}
+    for question_id, option_id in posted.profile.items():
+        if option_id not in options.get(question_id, ()):
+            raise InvalidAnswers(f"'{option_id}' is not an option of '{question_id}'")
 
 
 def _answerable(session: Session, respondent_id: int) -> Respondent:

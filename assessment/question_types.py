@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from questions.schema import OpenQuestion, ProfileQuestion, Questionnaire, Statement
 
@@ -32,12 +32,32 @@ class FieldSpec:
     label: str | None = None
 
 
+class NotSent:
+    """Stop validating a field that was not posted at all (a statement left unanswered).
+
+    Unlike WTForms' Optional, a field posted empty or with spaces is not "not sent": it goes
+    on to the choice check and is refused, since no browser sends that for a radio group.
+    """
+
+    field_flags = {"optional": True}  # noqa: RUF012 - WTForms reads this class attribute
+
+    def __call__(self, form: Any, field: Field) -> None:
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+def normalise_newlines(text: str | None) -> str | None:
+    """Line breaks as one character, as the browser counted them for ``maxlength``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
+
+
 def _statement_field(spec: FieldSpec) -> Field:
     statement: Statement = spec.item
     scale = spec.questionnaire.statement_scale(statement)
     choices = [SelectChoice(str(p.value), p.label) for p in scale.points]
     choices += [SelectChoice(o.code, o.label) for o in scale.non_valid]
-    return RadioField(statement.text, choices=choices, validators=[Optional()])
+    return RadioField(statement.text, choices=choices, validators=[NotSent()])
 
 
 def _profile_field(spec: FieldSpec) -> Field:
@@ -56,6 +76,7 @@ def _text_field(spec: FieldSpec) -> Field:
     label = spec.label or item.text
     return TextAreaField(
         label,
+        filters=[normalise_newlines],
         validators=[
             Optional(),
             Length(

@@ -16,8 +16,10 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 DONT_KNOW = "weet_niet"
 NOT_APPLICABLE = "nvt"
@@ -36,15 +38,21 @@ class ScaleRange:
         return self.minimum <= value <= self.maximum
 
 
+@lru_cache(maxsize=32)
+def score_table(reversed_statement: bool, scale: ScaleRange = ScaleRange()) -> Mapping[str, int]:
+    """Every valid answer code of a statement → its score; non-valid codes are absent.
+
+    This table is the one place the scoring rules for single answers live.
+    """
+    points = range(scale.minimum, scale.maximum + 1)
+    return MappingProxyType({
+        str(value): reverse(value, scale) if reversed_statement else value for value in points
+    })
+
+
 def answer_value(code: str | None, scale: ScaleRange = ScaleRange()) -> int | None:
     """The point a code stands for, as answered; None for no answer or a non-valid answer."""
-    if code is None or code in NON_VALID_CODES:
-        return None
-    try:
-        value = int(code)
-    except ValueError:
-        return None
-    return value if scale.contains(value) else None
+    return score_table(False, scale).get(code) if code is not None else None
 
 
 def reverse(value: int, scale: ScaleRange = ScaleRange()) -> int:
@@ -56,10 +64,7 @@ def scored_value(
     code: str | None, reversed_statement: bool, scale: ScaleRange = ScaleRange()
 ) -> int | None:
     """The score of one answer: the point, reversed for a reverse-worded statement."""
-    value = answer_value(code, scale)
-    if value is None:
-        return None
-    return reverse(value, scale) if reversed_statement else value
+    return score_table(reversed_statement, scale).get(code) if code is not None else None
 
 
 @dataclass(frozen=True)
@@ -76,12 +81,25 @@ def group_score(
     scale: ScaleRange = ScaleRange(),
 ) -> float | None:
     """A respondent's score on a group of statements (half-valid rule); None when missing."""
-    values = [
-        value
-        for statement in statements
-        if (value := scored_value(answers.get(statement.id), statement.reverse, scale))
-        is not None
-    ]
-    if not values or 2 * len(values) < len(statements):
-        return None
-    return sum(values) / len(values)
+    return group_scorer(statements, scale)(answers)
+
+
+def group_scorer(
+    statements: Sequence[ScoredStatement], scale: ScaleRange = ScaleRange()
+) -> Callable[[Mapping[str, str]], float | None]:
+    """:func:`group_score` for one group of statements, prepared to score many respondents."""
+    tables = [(statement.id, score_table(statement.reverse, scale)) for statement in statements]
+    needed = len(tables)
+
+    def score(answers: Mapping[str, str]) -> float | None:
+        total = valid = 0
+        for statement_id, table in tables:
+            value = table.get(answers.get(statement_id, ""))
+            if value is not None:
+                total += value
+                valid += 1
+        if not valid or 2 * valid < needed:
+            return None
+        return total / valid
+
+    return score

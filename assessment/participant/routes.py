@@ -26,7 +26,7 @@ from werkzeug.wrappers import Response
 
 from assessment import content, participation
 from assessment.db import read_session
-from assessment.exceptions import AlreadySubmitted, AssessmentClosed
+from assessment.exceptions import AlreadySubmitted, AssessmentClosed, InvalidAnswers
 from assessment.extensions import csrf, limiter
 from assessment.links import external_url
 from assessment.management import normalise_join_code
@@ -233,6 +233,10 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
         participation.save_page(ctx.respondent.id, current.id, _posted(form, current))
     except (AssessmentClosed, AlreadySubmitted):
         return redirect(url_for("participant.summary", token=token))
+    except InvalidAnswers:
+        return _render(ctx, current, form, status=400, notice=_(
+            "Deze pagina bevat antwoorden die niet bij de vragenlijst horen. Er is niets "
+            "opgeslagen. Vul de pagina opnieuw in."))
     before, after = neighbours(ctx.pages, current.id)
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
@@ -326,7 +330,7 @@ def _posted(form: PageForm, current: Page) -> participation.PageAnswers:
         if name.startswith(ANSWER) and field.data:
             answers[name.removeprefix(ANSWER)] = field.data
         elif name.startswith(TEXT) and field.raw_data:
-            texts[name.removeprefix(TEXT)] = (field.data or "").replace("\r\n", "\n")
+            texts[name.removeprefix(TEXT)] = field.data or ""
         elif name.startswith(PROFILE) and field.data:
             profile[name.removeprefix(PROFILE)] = field.data
     del current
