@@ -45,5 +45,8 @@ typecheck: install-test
 pytest: install-test
 	$(PY) -m pytest
 
+bench: install-test
+	$(PY) bench/aggregation.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
