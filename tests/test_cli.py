@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,8 @@ from questions.loader import CONTENT_DIR, QuestionnaireError
 from tests.helpers import login
 
 PRODUCT_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
-SCRIPT = PROJECT_ROOT / ".venv" / "bin" / "regiospiegel"
+#: The console script installed beside the interpreter running the tests.
+SCRIPT = Path(sys.executable).parent / "regiospiegel"
 
 #: A questionnaire file whose fifth line is badly indented.
 BROKEN_YAML = """\
