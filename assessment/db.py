@@ -95,6 +95,7 @@ def write_transaction() -> Iterator[Session]:
     with engine().connect() as connection:
         connection.execution_options(**{_WRITE: True})
         with Session(bind=connection, expire_on_commit=False) as session, session.begin():
+            session.connection()  # BEGIN (IMMEDIATE) now, before the caller reads anything
             yield session
 
 
