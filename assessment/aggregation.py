@@ -24,6 +24,8 @@ Per lesson
       (valid, "weet niet" and "n.v.t."); 30 % or more is an *information gap*.
     - *divided* (verdeeld) when the SD is 1.0 or more, or at least 25 % agree and 25 %
       disagree, or two organisation types whose means are shown differ by 1.0 or more.
+    - Means are summed exactly (``math.fsum``), so scores such as 8/3, 10/3 and 3 average to
+      exactly 3.0 and land in the right band.
     - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
       of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
     - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided.
@@ -307,7 +309,7 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
         lessons=lessons,
         context=context,
         group_sizes=_group_size_cells(sizes) if shown else (),
-        overall_index=sum(means) / len(means) if means else None,
+        overall_index=math.fsum(means) / len(means) if means else None,
         quadrant=_quadrant(questionnaire, lessons, context),
         **_rankings(lessons),
     )
@@ -462,7 +464,7 @@ def _summarise_context(
     scores = [s for r in responses if (s := scorer(r.answers)) is not None]
     if not shown or len(scores) < MIN_RESPONDENTS:
         return ContextSummary(block.id, len(scores), None)
-    return ContextSummary(block.id, len(scores), sum(scores) / len(scores))
+    return ContextSummary(block.id, len(scores), math.fsum(scores) / len(scores))
 
 
 # -- anonymity ---------------------------------------------------------------------------
@@ -491,7 +493,7 @@ def _group_cells(
         else:
             group_values = values[group]
             cells.append(GroupCell(group, CellStatus.SHOWN, len(group_values),
-                                   sum(group_values) / len(group_values)))
+                                   math.fsum(group_values) / len(group_values)))
     return tuple(cells)
 
 
@@ -541,7 +543,7 @@ def _quadrant(
         parts = [lesson_means[i] for i in lesson_ids] + [block_means[i] for i in block_ids]
         if not parts or any(p is None for p in parts):
             return None
-        return sum(p for p in parts if p is not None) / len(parts)
+        return math.fsum(p for p in parts if p is not None) / len(parts)
 
     return QuadrantPosition(
         axis_value(spec.x.lessons, spec.x.context_blocks),

@@ -1,0 +1,248 @@
+"""Charts as SVG, drawn by our own small functions: the report and the web pages use them.
+
+Every chart prints its numbers and band names, so it reads in greyscale and for readers who
+cannot tell the band colours apart; each has a ``<title>`` and ``<desc>`` for screen readers.
+Text is escaped. Numbers are formatted by the caller's ``fmt`` (a decimal comma in Dutch).
+No Flask, no database.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from itertools import count
+
+#: Band colours (fill, text): dark enough for the numbers printed on or beside them.
+BAND_COLOURS = {
+    "sterk": ("#2e7d4f", "#1d5b37"),
+    "aandacht": ("#d69a2d", "#7a4d00"),
+    "zorg": ("#c0392b", "#a4161a"),
+    None: ("#9e9e9e", "#535353"),
+}
+INK = "#1b1b1b"
+MUTED = "#535353"
+GRID = "#c8c8c8"
+FONT = "Open Sans, DejaVu Sans, sans-serif"
+SCALE_MIN, SCALE_MAX = 1.0, 5.0
+
+Formatter = Callable[[float], str]
+_ids = count(1)
+
+
+@dataclass(frozen=True)
+class LessonPoint:
+    """One lesson in a chart: label, score (None when not shown), band and previous score."""
+
+    label: str
+    short: str
+    value: float | None
+    band: str | None
+    band_label: str
+    previous: float | None = None
+
+
+def _svg(width: float, height: float, title: str, desc: str, body: str) -> str:
+    uid = f"chart{next(_ids)}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" font-family="{FONT}" class="chart">'
+        f'<title id="{uid}-t">{escape(title)}</title><desc id="{uid}-d">{escape(desc)}</desc>'
+        f"{body}</svg>"
+    )
+
+
+def _text(x: float, y: float, content: str, *, size: float = 11, anchor: str = "start",
+          weight: str = "normal", fill: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>')
+
+
+def bars(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str,
+         previous_label: str = "", width: float = 640) -> str:
+    """Horizontal bars of the lessons' scores on 1–5, sorted as given, with number and band."""
+    label_w, value_w, row_h, top = 230.0, 120.0, 26.0, 24.0
+    plot_w = width - label_w - value_w
+    height = top + row_h * len(points) + 30
+
+    def x_of(value: float) -> float:
+        return label_w + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot_w
+
+    parts = []
+    for tick in range(1, 6):
+        x = x_of(tick)
+        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" '
+                     f'y2="{top + row_h * len(points)}" stroke="{GRID}" stroke-width="1"/>')
+        parts.append(_text(x, top - 10, fmt(tick), size=10, anchor="middle", fill=MUTED))
+    for i, point in enumerate(points):
+        y = top + i * row_h
+        parts.append(_text(label_w - 8, y + row_h / 2 + 4, point.label, anchor="end"))
+        if point.value is None:
+            parts.append(_text(label_w + 4, y + row_h / 2 + 4, point.band_label, size=10,
+                               fill=MUTED))
+            continue
+        fill, ink = BAND_COLOURS.get(point.band, BAND_COLOURS[None])
+        end = x_of(point.value)
+        parts.append(f'<rect x="{label_w:.1f}" y="{y + 5:.1f}" width="{end - label_w:.1f}" '
+                     f'height="{row_h - 10:.1f}" fill="{fill}"/>')
+        if point.previous is not None:
+            px = x_of(point.previous)
+            parts.append(f'<line x1="{px:.1f}" y1="{y + 2:.1f}" x2="{px:.1f}" '
+                         f'y2="{y + row_h - 2:.1f}" stroke="{INK}" stroke-width="2" '
+                         f'stroke-dasharray="3 2"/>')
+        parts.append(_text(end + 6, y + row_h / 2 + 4,
+                           f"{fmt(point.value)} · {point.band_label}", weight="600", fill=ink))
+    if previous_label and any(p.previous is not None for p in points):
+        ly = top + row_h * len(points) + 20
+        parts.append(f'<line x1="{label_w:.1f}" y1="{ly - 9}" x2="{label_w:.1f}" y2="{ly + 3}" '
+                     f'stroke="{INK}" stroke-width="2" stroke-dasharray="3 2"/>')
+        parts.append(_text(label_w + 8, ly, previous_label, size=10, fill=MUTED))
+    return _svg(width, height, title, desc, "".join(parts))
+
+
+def radar(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str,
+          previous_label: str = "", size: float = 520) -> str:
+    """A radar of the lessons on 1–5 with band rings, the score printed at every point."""
+    cx = cy = size / 2
+    radius = size / 2 - 95
+    n = len(points)
+
+    def at(index: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * index / n
+        r = (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * radius
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    def ring(value: float) -> str:
+        return " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, value) for i in range(n)))
+
+    parts = [
+        f'<polygon points="{ring(5)}" fill="#e8f4ec" stroke="none"/>',
+        f'<polygon points="{ring(4)}" fill="#fdf3e1" stroke="none"/>',
+        f'<polygon points="{ring(3)}" fill="#fbe9ea" stroke="none"/>',
+    ]
+    for level in range(1, 6):
+        parts.append(f'<polygon points="{ring(level)}" fill="none" stroke="{GRID}"/>')
+        x, y = at(0, level)
+        parts.append(_text(x + 4, y + 4, fmt(level), size=9, fill=MUTED))
+    for i, point in enumerate(points):
+        x, y = at(i, SCALE_MAX)
+        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
+                     f'stroke="{GRID}"/>')
+        lx, ly = at(i, SCALE_MAX + 0.55)
+        anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
+        parts.append(_text(lx, ly + 4, point.short, size=10.5, anchor=anchor, weight="600"))
+    previous = [(i, p.previous) for i, p in enumerate(points) if p.previous is not None]
+    if len(previous) == n:
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in (at(i, v) for i, v in previous))
+        parts.append(f'<polygon points="{coords}" fill="none" stroke="{INK}" stroke-width="1.5" '
+                     f'stroke-dasharray="4 3"/>')
+    shown = [(i, p) for i, p in enumerate(points) if p.value is not None]
+    if len(shown) == n:
+        coords = " ".join(f"{x:.1f},{y:.1f}"
+                          for x, y in (at(i, p.value) for i, p in shown if p.value is not None))
+        parts.append(f'<polygon points="{coords}" fill="#154273" fill-opacity="0.15" '
+                     f'stroke="#154273" stroke-width="2"/>')
+    for i, point in shown:
+        if point.value is None:
+            continue
+        x, y = at(i, point.value)
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#154273"/>')
+        parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
+                     f'font-weight="700" fill="{INK}" stroke="#ffffff" stroke-width="3" '
+                     f'paint-order="stroke">{escape(fmt(point.value))}</text>')
+    if previous_label and len(previous) == n:
+        parts.append(f'<line x1="10" y1="{size - 14}" x2="34" y2="{size - 14}" stroke="{INK}" '
+                     f'stroke-width="1.5" stroke-dasharray="4 3"/>')
+        parts.append(_text(40, size - 10, previous_label, size=10, fill=MUTED))
+    return _svg(size, size, title, desc, "".join(parts))
+
+
+@dataclass(frozen=True)
+class QuadrantLabels:
+    """The axis names and the four cells' names (x first: "high-high" = both high)."""
+
+    x: str
+    y: str
+    cells: dict[str, str]
+    position: str
+
+
+def quadrant(x: float | None, y: float | None, split: float, labels: QuadrantLabels,
+             fmt: Formatter, *, title: str, desc: str, size: float = 420) -> str:
+    """The quadrant with the region's position and its coordinates printed beside it."""
+    margin = 56.0
+    plot = size - 2 * margin
+
+    def px(value: float) -> float:
+        return margin + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    def py(value: float) -> float:
+        return margin + plot - (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    sx, sy = px(split), py(split)
+    parts = [
+        f'<rect x="{margin}" y="{margin}" width="{plot}" height="{plot}" fill="#f3f5f8" '
+        f'stroke="{INK}"/>',
+        f'<line x1="{sx:.1f}" y1="{margin}" x2="{sx:.1f}" y2="{margin + plot}" stroke="{INK}" '
+        f'stroke-dasharray="5 4"/>',
+        f'<line x1="{margin}" y1="{sy:.1f}" x2="{margin + plot}" y2="{sy:.1f}" stroke="{INK}" '
+        f'stroke-dasharray="5 4"/>',
+    ]
+    cells = {
+        "low-high": ((margin + sx) / 2, margin + 18),
+        "high-high": ((sx + margin + plot) / 2, margin + 18),
+        "low-low": ((margin + sx) / 2, margin + plot - 10),
+        "high-low": ((sx + margin + plot) / 2, margin + plot - 10),
+    }
+    for key, (cx, cy) in cells.items():
+        parts.append(_text(cx, cy, labels.cells.get(key, ""), size=10.5, anchor="middle",
+                           weight="600", fill=MUTED))
+    for tick in range(1, 6):
+        parts.append(_text(px(tick), margin + plot + 16, fmt(tick), size=9, anchor="middle",
+                           fill=MUTED))
+        parts.append(_text(margin - 8, py(tick) + 3, fmt(tick), size=9, anchor="end",
+                           fill=MUTED))
+    parts.append(_text(margin + plot / 2, size - 12, labels.x, size=11, anchor="middle",
+                       weight="600"))
+    parts.append(f'<text x="16" y="{margin + plot / 2:.1f}" font-size="11" font-weight="600" '
+                 f'text-anchor="middle" fill="{INK}" '
+                 f'transform="rotate(-90 16 {margin + plot / 2:.1f})">{escape(labels.y)}</text>')
+    if x is not None and y is not None:
+        dx, dy = px(x), py(y)
+        parts.append(f'<circle cx="{dx:.1f}" cy="{dy:.1f}" r="7" fill="#154273" '
+                     f'stroke="#ffffff" stroke-width="2"/>')
+        anchor = "end" if dx > margin + plot * 0.7 else "start"
+        offset = -12 if anchor == "end" else 12
+        parts.append(f'<text x="{dx + offset:.1f}" y="{dy + 4:.1f}" font-size="11" '
+                     f'font-weight="700" text-anchor="{anchor}" fill="{INK}" stroke="#ffffff" '
+                     f'stroke-width="3" paint-order="stroke">'
+                     f'{escape(f"{labels.position} ({fmt(x)}; {fmt(y)})")}</text>')
+    return _svg(size, size, title, desc, "".join(parts))
+
+
+def distribution(counts: Sequence[int], labels: Sequence[str], pct: Formatter, *,
+                 title: str, width: float = 420, height: float = 22) -> str:
+    """A 100 % stacked bar of answers over the scale points, shares printed where they fit."""
+    total = sum(counts)
+    greys = ["#a4161a", "#e07b6f", "#bdbdbd", "#6fae86", "#1d5b37"]
+    inks = ["#ffffff", INK, INK, INK, "#ffffff"]
+    parts = []
+    x = 0.0
+    for i, value in enumerate(counts):
+        if not total or not value:
+            continue
+        w = value / total * width
+        colour = greys[i] if len(counts) == 5 else "#9e9e9e"
+        ink = inks[i] if len(counts) == 5 else INK
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" '
+                     f'fill="{colour}" stroke="#ffffff" stroke-width="1"/>')
+        if w >= 30:
+            parts.append(_text(x + w / 2, height / 2 + 4, pct(value / total), size=9.5,
+                               anchor="middle", weight="600", fill=ink))
+        x += w
+    if not total:
+        parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f5f8"/>')
+    desc = "; ".join(f"{label}: {value}" for label, value in zip(labels, counts, strict=True))
+    return _svg(width, height, title, desc, "".join(parts))
