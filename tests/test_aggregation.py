@@ -1,0 +1,855 @@
+"""Aggregation: from hand-made responses on a small inline questionnaire to the group summary.
+
+Every expected value is worked out by hand in the test; the questionnaire is small enough
+that the arithmetic is obvious.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import random
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assessment.aggregation import (
+    MIN_GROUP_SIZE,
+    Advice,
+    CellStatus,
+    Distribution,
+    QuadrantPosition,
+    Response,
+    Summary,
+    advice_for,
+    band_of,
+    consensus,
+    summarise,
+    suppress,
+)
+from questions.schema import Questionnaire
+
+GROUPS = ("gemeente", "waterschap", "provincie", "partner", "anders")
+WEET_NIET, NVT = "weet_niet", "nvt"
+
+#: The default inline questionnaire: lesson → statement ids; ids ending in "r" are reversed.
+LESSONS = {
+    "samen": ("s1", "s2", "s3", "s4r"),
+    "geld": ("g1", "g2"),
+    "raad": ("r1", "r2", "r3"),
+}
+BLOCKS = {"welvaart": ("w1", "w2", "w3"), "invest": ("i1", "i2")}
+QUADRANT = {"x": {"label": "Brede welvaart", "context_blocks": ["welvaart"]},
+            "y": {"label": "Investering", "lessons": ["geld"], "context_blocks": ["invest"]},
+            "split": 3.0}
+
+
+def _statements(ids: Sequence[str]) -> list[dict[str, Any]]:
+    return [{"id": i, "text": f"Stelling {i}.", "reverse": i.endswith("r")} for i in ids]
+
+
+def build(
+    lessons: Mapping[str, Sequence[str]] = LESSONS,
+    blocks: Mapping[str, Sequence[str]] | None = None,
+    quadrant: Mapping[str, Any] | None = None,
+) -> Questionnaire:
+    """A questionnaire with these lessons (and context blocks), the usual scale and bands."""
+    data: dict[str, Any] = {
+        "id": "mini", "version": "1.0", "language": "nl", "title": "Mini-scan",
+        "texts": {"intro_title": "Welkom", "intro": "Intro.", "duration_minutes": 5,
+                  "privacy": "Anoniem.", "profile_intro": "Over u.", "context_intro": "Regio.",
+                  "open_intro": "Open.", "comment_label": "Toelichting", "thanks": "Dank."},
+        "default_scale": "eens5",
+        "scales": [{"id": "eens5",
+                    "points": [{"value": v, "label": f"punt {v}"} for v in range(1, 6)],
+                    "non_valid": [{"code": WEET_NIET, "label": "Weet ik niet"},
+                                  {"code": NVT, "label": "N.v.t."}]}],
+        "bands": [{"id": "sterk", "label": "Sterk", "minimum": 4.0, "description": "Goed."},
+                  {"id": "aandacht", "label": "Aandacht", "minimum": 3.0,
+                   "description": "Bespreken."},
+                  {"id": "zorg", "label": "Zorg", "description": "Zwak."}],
+        "profile": [{"id": "organisatietype", "label": "Organisatie?",
+                     "options": [{"id": g, "label": g.title()} for g in GROUPS]}],
+        "lessons": [{"id": lid, "title": lid.title(), "intro": "Over deze les.",
+                     "statements": _statements(ids)} for lid, ids in lessons.items()],
+        "context_blocks": [{"id": bid, "title": bid.title(), "intro": "Context.",
+                            "statements": _statements(ids)}
+                           for bid, ids in (blocks or {}).items()],
+    }
+    if quadrant is not None:
+        data["quadrant"] = quadrant
+    return Questionnaire.model_validate(data)
+
+
+Q = build(LESSONS, BLOCKS, QUADRANT)
+
+
+def scoring(questionnaire: Questionnaire, part_id: str, *scores: int | str) -> dict[str, str]:
+    """Answers to a lesson or block such that statement i *scores* scores[i].
+
+    A reverse-worded statement gets the code 6 − score, so the score is what the test reads.
+    A single score is used for every statement; "weet_niet"/"nvt" are passed through.
+    """
+    parts = {**{lesson.id: lesson for lesson in questionnaire.lessons},
+             **{block.id: block for block in questionnaire.context_blocks}}
+    statements = parts[part_id].statements
+    if len(scores) == 1:
+        scores = scores * len(statements)
+    assert len(scores) == len(statements)
+    return {s.id: (str(6 - v if s.reverse else v) if isinstance(v, int) else v)
+            for s, v in zip(statements, scores, strict=True)}
+
+
+def people(*answer_sets: Mapping[str, str], group: str | None = None,
+           start: int = 1) -> list[Response]:
+    """Respondents numbered from ``start`` with these answers, all in one group."""
+    return [Response(start + i, group, dict(a)) for i, a in enumerate(answer_sets)]
+
+
+def lesson_scores(questionnaire: Questionnaire, lesson_id: str, *scores: int,
+                  group: str | None = None, start: int = 1) -> list[Response]:
+    """One respondent per score, each scoring every statement of the lesson the same."""
+    return people(*(scoring(questionnaire, lesson_id, s) for s in scores),
+                  group=group, start=start)
+
+
+# -- lesson level and spread ------------------------------------------------------------
+
+
+def test_each_respondent_weighs_the_same_not_each_answer():
+    responses = people(
+        {"s1": "5", "s2": "5", "s3": "5", "s4r": "1"},                    # 5, 5, 5, 5 → 5
+        {"s1": "1", "s2": "1", "s3": WEET_NIET, "s4r": WEET_NIET},        # 1, 1      → 1
+        {"s1": "3", "s2": "3", "s3": "3", "s4r": "3"},                    # 3, 3, 3, 3 → 3
+    )
+    lesson = summarise(Q, responses).lesson("samen")
+    # Per respondent (5 + 1 + 3) / 3 = 3.0; per answer it would be (20 + 2 + 12) / 10 = 3.4.
+    assert lesson.mean == pytest.approx(3.0)
+    assert lesson.median == pytest.approx(3.0)
+    assert lesson.n == 3
+    # Sample SD: deviations 2, −2, 0 → (4 + 4 + 0) / (3 − 1) = 4 → 2.0.
+    assert lesson.sd == pytest.approx(2.0)
+    assert lesson.shown
+
+
+def test_median_of_an_even_number_is_the_middle_two():
+    lesson = summarise(Q, lesson_scores(Q, "geld", 2, 3, 4, 5, 5)).lesson("geld")
+    assert lesson.mean == pytest.approx(19 / 5)
+    assert lesson.median == pytest.approx(4.0)
+    lesson = summarise(Q, lesson_scores(Q, "geld", 2, 3, 4, 5)).lesson("geld")
+    assert lesson.median == pytest.approx(3.5)
+    # deviations −1.5, −0.5, 0.5, 1.5 → 5 / 3
+    assert lesson.sd == pytest.approx(math.sqrt(5 / 3))
+
+
+def test_everyone_equal_has_no_spread_and_full_consensus():
+    lesson = summarise(Q, lesson_scores(Q, "samen", 4, 4, 4)).lesson("samen")
+    assert lesson.mean == pytest.approx(4.0)
+    assert lesson.sd == 0
+    assert lesson.consensus == pytest.approx(1.0)
+    assert lesson.distribution.counts == (0, 0, 0, 12, 0)
+
+
+def test_a_single_score_shows_nothing_even_though_its_sd_would_be_zero():
+    # The rule "SD 0 for a single score" cannot be seen: a lesson needs 3 scores to show.
+    summary = summarise(Q, lesson_scores(Q, "geld", 4, 4, 4)
+                        + people({"s1": "4", "s2": "4"}, start=4))
+    lesson = summary.lesson("samen")
+    assert lesson.n == 1
+    assert not lesson.shown
+    assert (lesson.mean, lesson.median, lesson.sd, lesson.band) == (None, None, None, None)
+
+
+# -- distribution, shares, "weet niet" --------------------------------------------------
+
+
+def test_distribution_and_shares_are_of_scored_answers_with_reverse_applied():
+    responses = people(
+        {"s1": "5", "s2": "4", "s3": "3", "s4r": "1"},             # scores 5 4 3 5
+        {"s1": "2", "s2": "1", "s3": WEET_NIET, "s4r": NVT},      # scores 2 1
+        {"s1": "4", "s2": WEET_NIET, "s3": WEET_NIET, "s4r": "2"},  # scores 4 4
+    )
+    lesson = summarise(Q, responses).lesson("samen")
+    assert lesson.distribution == Distribution((1, 1, 1, 3, 2), dont_know=3, not_applicable=1)
+    assert lesson.distribution.agree == pytest.approx(5 / 8)
+    assert lesson.distribution.neutral == pytest.approx(1 / 8)
+    assert lesson.distribution.disagree == pytest.approx(2 / 8)
+    # 3 "weet niet" of 12 answers given (8 valid, 3 weet niet, 1 n.v.t.).
+    assert lesson.dont_know_share == pytest.approx(3 / 12)
+    assert not lesson.information_gap
+    # Lesson scores 4.25, 1.5, 4.0.
+    assert lesson.mean == pytest.approx((4.25 + 1.5 + 4.0) / 3)
+    reverse = {s.statement_id: s for s in lesson.statements}["s4r"]
+    # As worded: "1" and "2"; as scored 5 and 4.
+    assert reverse.distribution == Distribution((1, 1, 0, 0, 0), dont_know=0, not_applicable=1)
+    assert reverse.scored_mean == pytest.approx(4.5)
+    plain = {s.statement_id: s for s in lesson.statements}["s1"]
+    assert plain.scored_mean == pytest.approx((5 + 2 + 4) / 3)
+
+
+def _gap_responses(dont_know: int, not_applicable: int, valid: int,
+                   unanswered: int = 0) -> list[Response]:
+    """Answers to lesson "geld" (two statements), two per respondent, in this mix."""
+    codes = ([WEET_NIET] * dont_know + [NVT] * not_applicable + ["4"] * valid
+             + [None] * unanswered)
+    random.Random(7).shuffle(codes)
+    responses = []
+    for i in range(0, len(codes), 2):
+        pair = dict(zip(("g1", "g2"), codes[i:i + 2], strict=False))
+        responses.append(Response(i // 2 + 1, None,
+                                  {k: v for k, v in pair.items() if v is not None}))
+    return responses
+
+
+@pytest.mark.parametrize(("dont_know", "not_applicable", "valid", "unanswered", "gap"), [
+    pytest.param(3, 0, 7, 0, True, id="3 of 10 is exactly 30%"),
+    pytest.param(300, 0, 700, 0, True, id="300 of 1000"),
+    pytest.param(299, 0, 701, 0, False, id="299 of 1000 is just below"),
+    pytest.param(3, 0, 8, 1, False, id="3 of 11 is 27%"),
+    pytest.param(3, 2, 5, 0, True, id="n.v.t. counts as given: 3 of 10"),
+    pytest.param(3, 1, 7, 1, False, id="3 of 11 given, n.v.t. included"),
+    pytest.param(3, 0, 7, 6, True, id="unanswered is not given: 3 of 10"),
+])
+def test_information_gap_at_thirty_percent_of_answers_given(
+        dont_know, not_applicable, valid, unanswered, gap):
+    responses = _gap_responses(dont_know, not_applicable, valid, unanswered)
+    lesson = summarise(Q, responses).lesson("geld")
+    given_answers = dont_know + not_applicable + valid
+    assert lesson.distribution.given == given_answers
+    assert lesson.dont_know_share == pytest.approx(dont_know / given_answers)
+    assert lesson.information_gap is gap
+    assert summarise(Q, responses).information_gaps == (("geld",) if gap else ())
+
+
+def test_information_gap_shows_even_when_the_lesson_has_too_few_scores():
+    responses = people(
+        {"g1": "4", "g2": "4"}, {"g1": "3", "g2": "4"},
+        {"g1": WEET_NIET, "g2": WEET_NIET}, {"g1": WEET_NIET, "g2": WEET_NIET},
+    )
+    summary = summarise(Q, responses)
+    lesson = summary.lesson("geld")
+    assert lesson.n == 2
+    assert not lesson.shown
+    assert lesson.mean is None
+    assert lesson.dont_know_share == pytest.approx(4 / 8)
+    assert lesson.information_gap
+    assert summary.information_gaps == ("geld",)
+
+
+# -- disagreement -----------------------------------------------------------------------
+
+
+def test_ones_and_fives_have_no_consensus_and_are_divided():
+    lesson = summarise(Q, lesson_scores(Q, "geld", 1, 1, 5, 5)).lesson("geld")
+    assert lesson.distribution.counts == (4, 0, 0, 0, 4)
+    assert lesson.consensus == pytest.approx(0.0, abs=1e-12)
+    assert lesson.mean == pytest.approx(3.0)
+    # deviations ±2 → 4 · 4 / 3
+    assert lesson.sd == pytest.approx(math.sqrt(16 / 3))
+    assert lesson.divided_by_sd
+    assert lesson.divided_by_polarisation
+    assert lesson.divided
+    assert lesson.advice is Advice.SHARE_PICTURE
+
+
+@pytest.mark.parametrize(("counts", "expected"), [
+    pytest.param([30, 40, 210, 130, 530, 50, 10], 0.7256876, id="agrmt oracle, 7 points"),
+    pytest.param([0, 0, 7, 0, 0], 1.0, id="all on the middle"),
+    pytest.param([5, 0, 0, 0, 0], 1.0, id="all on one end"),
+    pytest.param([0, 0, 0, 0, 1], 1.0, id="one answer"),
+    pytest.param([3, 0, 0, 0, 3], 0.0, id="half at each end"),
+    pytest.param([1, 0, 0, 0, 0, 0, 1], 0.0, id="half at each end, 7 points"),
+    # mean 2, both a distance 1 of 4 away: 1 + log2(3/4)
+    pytest.param([1, 0, 1, 0, 0], 1 + math.log2(0.75), id="1 and 3"),
+])
+def test_consensus(counts, expected):
+    assert consensus(counts) == pytest.approx(expected, abs=1e-7)
+
+
+@pytest.mark.parametrize("counts", [[0, 0, 0, 0, 0], []])
+def test_consensus_without_answers_is_none(counts):
+    assert consensus(counts) is None
+
+
+def test_consensus_is_that_of_the_lesson_distribution():
+    # Every respondent answers 4 and 5: p = ½, ½ around 4.5 → 1 + log2(1 − 0.5/4).
+    responses = people(*({"g1": "4", "g2": "5"} for _ in range(3)))
+    lesson = summarise(Q, responses).lesson("geld")
+    assert lesson.consensus == pytest.approx(1 + math.log2(0.875))
+    assert lesson.consensus == pytest.approx(consensus(lesson.distribution.counts))
+
+
+@pytest.mark.parametrize(("scores", "by_sd"), [
+    pytest.param((3, 4, 5), True, id="SD exactly 1.0"),
+    pytest.param((3, 3.5, 5, 5, 5), False, id="SD 0.97"),
+])
+def test_divided_by_sd_from_one(scores, by_sd):
+    answers = [scoring(Q, "geld", *((int(s), int(s)) if s == int(s) else (3, 4)))
+               for s in scores]
+    lesson = summarise(Q, people(*answers)).lesson("geld")
+    assert lesson.mean == pytest.approx(sum(scores) / len(scores))
+    assert (lesson.sd >= 1.0) is by_sd
+    assert lesson.divided_by_sd is by_sd
+    # Nobody disagrees, and there are no groups: the SD is the only sign.
+    assert lesson.distribution.disagree == 0
+    assert not lesson.divided_by_polarisation
+    assert not lesson.divided_by_groups
+    assert lesson.divided is by_sd
+
+
+def test_divided_by_polarisation_at_a_quarter_each_way():
+    # Scores: 1 3 3 5 | 2 3 3 4 | 1 3 3 5 → 3 of 12 agree, 3 of 12 disagree, everyone 3.0.
+    responses = people(
+        {"s1": "1", "s2": "3", "s3": "3", "s4r": "1"},   # s4r "1" scores 5
+        {"s1": "2", "s2": "3", "s3": "3", "s4r": "2"},   # s4r "2" scores 4
+        {"s1": "5", "s2": "3", "s3": "3", "s4r": "5"},   # s4r "5" scores 1
+    )
+    lesson = summarise(Q, responses).lesson("samen")
+    assert lesson.distribution.counts == (2, 1, 6, 1, 2)
+    assert lesson.distribution.agree == pytest.approx(0.25)
+    assert lesson.distribution.disagree == pytest.approx(0.25)
+    assert lesson.sd == 0
+    assert lesson.divided_by_polarisation
+    assert not lesson.divided_by_sd
+    assert lesson.divided
+    assert lesson.advice is Advice.SHARE_PICTURE
+
+
+@pytest.mark.parametrize("extra", [
+    pytest.param({"s1": "3", "s2": WEET_NIET, "s3": WEET_NIET, "s4r": WEET_NIET},
+                 id="both sides 3 of 13"),
+    pytest.param({"s1": "4", "s2": WEET_NIET, "s3": WEET_NIET, "s4r": WEET_NIET},
+                 id="agree 4 of 13, disagree 3 of 13"),
+])
+def test_not_divided_by_polarisation_just_below_a_quarter(extra):
+    responses = people(
+        {"s1": "1", "s2": "3", "s3": "3", "s4r": "1"},
+        {"s1": "2", "s2": "3", "s3": "3", "s4r": "2"},
+        {"s1": "5", "s2": "3", "s3": "3", "s4r": "5"},
+        extra,
+    )
+    lesson = summarise(Q, responses).lesson("samen")
+    assert lesson.distribution.valid == 13
+    assert lesson.distribution.disagree == pytest.approx(3 / 13)
+    assert not lesson.divided_by_polarisation
+    assert not lesson.divided
+
+
+@pytest.mark.parametrize(("waterschap", "by_groups"), [
+    pytest.param([(3, 3)] * 5, True, id="4.0 against 3.0"),
+    pytest.param([(3, 3)] * 4 + [(3, 4)], False, id="4.0 against 3.1"),
+])
+def test_divided_by_two_organisation_types_a_point_apart(waterschap, by_groups):
+    responses = (people(*([{"g1": "4", "g2": "4"}] * 5), group="gemeente")
+                 + people(*({"g1": str(a), "g2": str(b)} for a, b in waterschap),
+                          group="waterschap", start=6))
+    lesson = summarise(Q, responses).lesson("geld")
+    cells = {cell.group: cell for cell in lesson.groups}
+    assert cells["gemeente"].mean == pytest.approx(4.0)
+    assert cells["waterschap"].status is CellStatus.SHOWN
+    assert cells["waterschap"].mean == pytest.approx(3.0 if by_groups else 3.1)
+    assert lesson.sd < 1.0
+    assert not lesson.divided_by_polarisation
+    assert lesson.divided_by_groups is by_groups
+    assert lesson.divided is by_groups
+
+
+def test_a_hidden_group_does_not_make_a_lesson_divided():
+    # gemeente and provincie (5 each) score 4; waterschap (2) and partner (3) score 3:
+    # those two are hidden, and the shown ones do not differ.
+    responses = (lesson_scores(Q, "geld", *[4] * 5, group="gemeente")
+                 + lesson_scores(Q, "geld", *[4] * 5, group="provincie", start=6)
+                 + lesson_scores(Q, "geld", 3, 3, group="waterschap", start=11)
+                 + lesson_scores(Q, "geld", 3, 3, 3, group="partner", start=13))
+    lesson = summarise(Q, responses).lesson("geld")
+    statuses = {cell.group: cell.status for cell in lesson.groups}
+    assert statuses["waterschap"] is statuses["partner"] is CellStatus.HIDDEN
+    assert not lesson.divided_by_groups
+    assert not lesson.divided
+
+
+# -- bands and advice -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("score", "band"), [
+    (1.0, "zorg"), (2.99, "zorg"), (2.9999999, "zorg"), (3.0, "aandacht"), (3.5, "aandacht"),
+    (3.99, "aandacht"), (3.9999999, "aandacht"), (4.0, "sterk"), (5.0, "sterk"),
+])
+def test_band_of_an_unrounded_score(score, band):
+    assert band_of(Q, score) == band
+
+
+@pytest.mark.parametrize(("scores", "mean", "band"), [
+    pytest.param([3, 3, 3], 3.0, "aandacht", id="3.0"),
+    pytest.param([4, 4, 4], 4.0, "sterk", id="4.0"),
+    pytest.param([2, 3, 4], 3.0, "aandacht", id="mean of 2, 3, 4"),
+    # 19 × 3.0 and one 2.5: 2.975 shows as "3,0" but is below 3.
+    pytest.param([3] * 19 + ["2.5"], 2.975, "zorg", id="2.975"),
+    # 19 × 4.0 and one 3.5: 3.975 shows as "4,0" but is below 4.
+    pytest.param([4] * 19 + ["3.5"], 3.975, "aandacht", id="3.975"),
+])
+def test_band_through_summarise(scores, mean, band):
+    half = {"2.5": ("2", "3"), "3.5": ("3", "4")}
+    answers = [dict(zip(("g1", "g2"), half[s], strict=True)) if isinstance(s, str)
+               else scoring(Q, "geld", s) for s in scores]
+    lesson = summarise(Q, people(*answers)).lesson("geld")
+    assert lesson.mean == pytest.approx(mean)
+    assert lesson.band == band
+
+
+def test_band_of_a_mean_of_thirds_that_is_exactly_three():
+    # Lesson "raad" has three statements, so scores are thirds: 3, 4, 5/3, 5, 3, 4/3 sum
+    # to 18. Added as floats in this order they come to 17.999999999999996.
+    responses = people({"r1": "3", "r2": "3", "r3": "3"}, {"r1": "4", "r2": "4", "r3": "4"},
+                       {"r1": "1", "r2": "2", "r3": "2"}, {"r1": "5", "r2": "5", "r3": "5"},
+                       {"r1": "3", "r2": "3", "r3": "3"}, {"r1": "1", "r2": "1", "r3": "2"})
+    lesson = summarise(Q, responses).lesson("raad")
+    assert lesson.mean == pytest.approx(3.0)
+    assert lesson.band == "aandacht"
+
+
+@pytest.mark.parametrize(("band", "divided", "advice"), [
+    ("sterk", False, Advice.KEEP), ("sterk", True, Advice.TALK),
+    ("aandacht", False, Advice.IMPROVE), ("aandacht", True, Advice.SHARE_PICTURE),
+    ("zorg", False, Advice.IMPROVE), ("zorg", True, Advice.SHARE_PICTURE),
+])
+def test_advice_for_level_and_agreement(band, divided, advice):
+    assert advice_for(band, divided) is advice
+
+
+@pytest.mark.parametrize(("scores", "band", "divided", "advice"), [
+    pytest.param((4, 4, 4), "sterk", False, Advice.KEEP, id="sterk and agreed"),
+    # mean 4, deviations 1, 1, −2 → SD √3
+    pytest.param((5, 5, 2), "sterk", True, Advice.TALK, id="sterk but divided"),
+    pytest.param((3, 3, 3), "aandacht", False, Advice.IMPROVE, id="aandacht and agreed"),
+    pytest.param((2, 2, 2), "zorg", False, Advice.IMPROVE, id="zorg and agreed"),
+    pytest.param((1, 5, 3), "aandacht", True, Advice.SHARE_PICTURE, id="aandacht, divided"),
+    pytest.param((1, 1, 4), "zorg", True, Advice.SHARE_PICTURE, id="zorg and divided"),
+])
+def test_advice_through_summarise(scores, band, divided, advice):
+    lesson = summarise(Q, lesson_scores(Q, "geld", *scores)).lesson("geld")
+    assert lesson.band == band
+    assert lesson.divided is divided
+    assert lesson.advice is advice
+
+
+# -- anonymity --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_fewer_than_three_respondents_show_nothing(count):
+    responses = [Response(i, "gemeente", {**scoring(Q, "samen", 4), **scoring(Q, "geld", 2),
+                                         **scoring(Q, "raad", 5), **scoring(Q, "welvaart", 4),
+                                         **scoring(Q, "invest", 4), "g1": WEET_NIET})
+                 for i in range(1, count + 1)]
+    summary = summarise(Q, responses)
+    assert summary.respondents == count
+    assert not summary.shown
+    assert summary.group_sizes == ()
+    assert summary.overall_index is None
+    assert summary.quadrant == QuadrantPosition(None, None, 3.0)
+    assert summary.strengths == summary.points_of_attention == ()
+    assert summary.largest_disagreements == summary.information_gaps == ()
+    for lesson in summary.lessons:
+        assert not lesson.shown
+        assert (lesson.mean, lesson.median, lesson.sd) == (None, None, None)
+        assert (lesson.band, lesson.consensus, lesson.advice) == (None, None, None)
+        assert lesson.distribution.given == 0
+        assert not lesson.information_gap
+        assert lesson.groups == lesson.statements == ()
+    assert all(block.mean is None for block in summary.context)
+
+
+def test_three_respondents_show_the_summary():
+    summary = summarise(Q, lesson_scores(Q, "samen", 4, 4, 5))
+    assert summary.shown
+    assert summary.lesson("samen").mean == pytest.approx(13 / 3)
+
+
+def test_a_lesson_with_two_scores_is_not_shown():
+    responses = people(
+        {**scoring(Q, "samen", 4), **scoring(Q, "geld", 4)},
+        {**scoring(Q, "samen", 2), **scoring(Q, "geld", 4)},
+        {**scoring(Q, "samen", WEET_NIET), **scoring(Q, "geld", 5)},
+    )
+    summary = summarise(Q, responses)
+    samen = summary.lesson("samen")
+    assert summary.shown
+    assert samen.n == 2
+    assert not samen.shown
+    assert (samen.mean, samen.median, samen.sd, samen.band, samen.advice) == (None,) * 5
+    assert samen.groups == ()
+    # The distribution is about the whole group and still shows.
+    assert samen.distribution.counts == (0, 4, 0, 4, 0)
+    assert summary.lesson("geld").shown
+    assert summary.overall_index == pytest.approx(13 / 3)
+    assert "samen" not in summary.points_of_attention + summary.strengths
+
+
+def _cells(lesson) -> dict[str, tuple[CellStatus, int | None, float | None]]:
+    return {cell.group: (cell.status, cell.n, cell.mean) for cell in lesson.groups}
+
+
+def test_groups_of_five_show_and_of_four_hide_with_a_partner():
+    # gemeente 6 (score 4), provincie 5 (score 3), waterschap 4 and partner 1 (score 2):
+    # the two small groups hide each other (4 + 1 = 5), no one needs to be added.
+    responses = (lesson_scores(Q, "geld", *[4] * 6, group="gemeente")
+                 + lesson_scores(Q, "geld", *[3] * 5, group="provincie", start=7)
+                 + lesson_scores(Q, "geld", *[2] * 4, group="waterschap", start=12)
+                 + lesson_scores(Q, "geld", 2, group="partner", start=16))
+    summary = summarise(Q, responses)
+    assert _cells(summary.lesson("geld")) == {
+        "gemeente": (CellStatus.SHOWN, 6, pytest.approx(4.0)),
+        "waterschap": (CellStatus.HIDDEN, None, None),
+        "provincie": (CellStatus.SHOWN, 5, pytest.approx(3.0)),
+        "partner": (CellStatus.HIDDEN, None, None),
+        "anders": (CellStatus.NO_DATA, None, None),
+    }
+    assert summary.lesson("geld").divided_by_groups
+    assert {c.group: (c.status, c.n) for c in summary.group_sizes} == {
+        "gemeente": (CellStatus.SHOWN, 6), "waterschap": (CellStatus.HIDDEN, None),
+        "provincie": (CellStatus.SHOWN, 5), "partner": (CellStatus.HIDDEN, None),
+        "anders": (CellStatus.NO_DATA, None),
+    }
+
+
+def test_one_hidden_group_takes_the_smallest_shown_group_with_it():
+    # waterschap (4) alone could be computed from the total; provincie (5), the smallest
+    # shown group, is hidden with it, not gemeente (6).
+    responses = (lesson_scores(Q, "geld", *[4] * 6, group="gemeente")
+                 + lesson_scores(Q, "geld", *[3] * 5, group="provincie", start=7)
+                 + lesson_scores(Q, "geld", *[2] * 4, group="waterschap", start=12))
+    summary = summarise(Q, responses)
+    assert _cells(summary.lesson("geld")) == {
+        "gemeente": (CellStatus.SHOWN, 6, pytest.approx(4.0)),
+        "waterschap": (CellStatus.HIDDEN, None, None),
+        "provincie": (CellStatus.HIDDEN, None, None),
+        "partner": (CellStatus.NO_DATA, None, None),
+        "anders": (CellStatus.NO_DATA, None, None),
+    }
+    # With one group shown, the groups cannot differ.
+    assert not summary.lesson("geld").divided_by_groups
+
+
+def test_a_group_counts_its_members_with_a_score_on_the_lesson():
+    # provincie has 5 members, but one of them does not know about "geld": 4 scores.
+    provincie = (lesson_scores(Q, "geld", 3, 3, 3, 3, group="provincie", start=7)
+                 + people(scoring(Q, "geld", WEET_NIET), group="provincie", start=11))
+    for person in provincie:
+        person.answers.update(scoring(Q, "samen", 3))
+    gemeente = lesson_scores(Q, "geld", *[4] * 6, group="gemeente")
+    for person in gemeente:
+        person.answers.update(scoring(Q, "samen", 4))
+    summary = summarise(Q, gemeente + provincie)
+    geld = _cells(summary.lesson("geld"))
+    samen = _cells(summary.lesson("samen"))
+    assert geld["provincie"][0] is CellStatus.HIDDEN
+    assert geld["gemeente"][0] is CellStatus.HIDDEN  # complementary: only two groups
+    assert samen["provincie"] == (CellStatus.SHOWN, 5, pytest.approx(3.0))
+    assert samen["gemeente"] == (CellStatus.SHOWN, 6, pytest.approx(4.0))
+
+
+def test_respondents_without_a_known_type_count_in_the_lesson_but_in_no_group():
+    responses = (lesson_scores(Q, "geld", *[4] * 5, group="gemeente")
+                 + lesson_scores(Q, "geld", 1, 1, start=6)
+                 + lesson_scores(Q, "geld", 1, group="onbekend", start=8))
+    lesson = summarise(Q, responses).lesson("geld")
+    assert lesson.n == 8
+    assert lesson.mean == pytest.approx((20 + 3) / 8)
+    assert _cells(lesson)["gemeente"] == (CellStatus.SHOWN, 5, pytest.approx(4.0))
+    assert {cell.group for cell in lesson.groups} == set(GROUPS)
+
+
+@pytest.mark.parametrize(("counts", "small", "hidden"), [
+    pytest.param({}, set(), set(), id="no groups"),
+    pytest.param({"a": 6, "b": 7}, set(), set(), id="nothing small"),
+    pytest.param({"a": 4, "b": 6, "c": 7}, {"a"}, {"a", "b"}, id="smallest shown is added"),
+    pytest.param({"a": 4, "b": 6, "c": 6}, {"a"}, {"a", "b"}, id="tie by name"),
+    pytest.param({"a": 2, "b": 3, "c": 9}, {"a", "b"}, {"a", "b"}, id="two making five"),
+    pytest.param({"a": 1, "b": 2, "c": 9, "d": 12}, {"a", "b"}, {"a", "b", "c"},
+                 id="two making three take a third"),
+    pytest.param({"a": 0, "b": 1, "c": 1, "d": 5, "e": 8}, {"a", "b", "c"},
+                 {"a", "b", "c", "d"}, id="three making two"),
+    pytest.param({"a": 4, "b": 5}, {"a"}, {"a", "b"}, id="two groups: both"),
+    pytest.param({"a": 1, "b": 2}, {"a", "b"}, {"a", "b"}, id="everything, last resort"),
+    pytest.param({"a": 3}, {"a"}, {"a"}, id="one group alone"),
+])
+def test_suppress(counts, small, hidden):
+    assert suppress(counts, small) == frozenset(hidden)
+
+
+# -- overall index and quadrant ---------------------------------------------------------
+
+
+def test_overall_index_is_the_mean_of_the_shown_lesson_means():
+    responses = people(
+        {**scoring(Q, "samen", 4), **scoring(Q, "geld", 2), **scoring(Q, "raad", 5)},
+        {**scoring(Q, "samen", 4), **scoring(Q, "geld", 3), **scoring(Q, "raad", 5)},
+        {**scoring(Q, "samen", 5), **scoring(Q, "geld", 4), **scoring(Q, "raad", WEET_NIET)},
+    )
+    summary = summarise(Q, responses)
+    assert summary.lesson("samen").mean == pytest.approx(13 / 3)
+    assert summary.lesson("geld").mean == pytest.approx(3.0)
+    assert summary.lesson("raad").mean is None          # only two scores
+    assert summary.overall_index == pytest.approx((13 / 3 + 3.0) / 2)
+
+
+def test_quadrant_position_from_the_axes():
+    # x: block welvaart = 3.0; y: mean of lesson geld (2.0) and block invest (3.5) = 2.75.
+    responses = people(
+        {**scoring(Q, "welvaart", 2), **scoring(Q, "geld", 2), **scoring(Q, "invest", 3)},
+        {**scoring(Q, "welvaart", 3), **scoring(Q, "geld", 2), **scoring(Q, "invest", 4)},
+        {**scoring(Q, "welvaart", 4), **scoring(Q, "geld", 2), **scoring(Q, "invest", 3, 4)},
+    )
+    summary = summarise(Q, responses)
+    context = {block.block_id: block for block in summary.context}
+    assert context["welvaart"].mean == pytest.approx(3.0)
+    assert context["invest"].mean == pytest.approx((3 + 4 + 3.5) / 3)
+    assert summary.quadrant.x == pytest.approx(3.0)
+    assert summary.quadrant.y == pytest.approx((2.0 + 3.5) / 2)
+    assert summary.quadrant.cell == "high-low"
+
+
+def test_quadrant_axis_without_a_score_has_no_cell():
+    responses = lesson_scores(Q, "geld", 4, 4, 4)
+    for person in responses:
+        person.answers.update(scoring(Q, "welvaart", 4))
+    summary = summarise(Q, responses)
+    assert summary.quadrant.x == pytest.approx(4.0)
+    assert summary.quadrant.y is None           # block invest has no scores
+    assert summary.quadrant.cell is None
+
+
+def test_quadrant_split_on_a_context_mean_of_thirds_that_is_exactly_three():
+    # Block welvaart has three statements, so scores are thirds: 3, 4, 5/3, 5, 3, 4/3 sum
+    # to 18, a mean of exactly 3.0: on the split, so "high".
+    rows = [("3", "3", "3"), ("4", "4", "4"), ("1", "2", "2"), ("5", "5", "5"),
+            ("3", "3", "3"), ("1", "1", "2")]
+    responses = people(*({**dict(zip(("w1", "w2", "w3"), row, strict=True)),
+                          **scoring(Q, "geld", 4), **scoring(Q, "invest", 4)} for row in rows))
+    summary = summarise(Q, responses)
+    assert summary.quadrant.x == pytest.approx(3.0)
+    assert summary.quadrant.cell == "high-high"
+
+
+def test_no_quadrant_without_one_in_the_questionnaire():
+    assert summarise(build(), lesson_scores(build(), "geld", 4, 4, 4)).quadrant is None
+
+
+@pytest.mark.parametrize(("x", "y", "cell"), [
+    (3.0, 3.0, "high-high"), (2.99, 3.0, "low-high"), (3.0, 2.99, "high-low"),
+    (1.0, 1.0, "low-low"), (5.0, 2.0, "high-low"), (None, 4.0, None), (4.0, None, None),
+])
+def test_quadrant_cell_at_the_split(x, y, cell):
+    assert QuadrantPosition(x, y, 3.0).cell == cell
+
+
+# -- rankings ---------------------------------------------------------------------------
+
+
+def test_strengths_highest_mean_then_highest_consensus_then_questionnaire_order():
+    q = build({"c45": ("c1", "c2"), "d45": ("d1", "d2"), "b45": ("b1", "b2"),
+               "top": ("t1", "t2"), "vier": ("v1", "v2"), "laag": ("l1", "l2")})
+    responses = people(
+        {"c1": "5", "c2": "5", "d1": "4", "d2": "5", "b1": "4", "b2": "5",
+         "t1": "5", "t2": "5", "v1": "4", "v2": "4", "l1": "2", "l2": "2"},
+        {"c1": "5", "c2": "4", "d1": "4", "d2": "5", "b1": "4", "b2": "5",
+         "t1": "5", "t2": "5", "v1": "4", "v2": "4", "l1": "2", "l2": "2"},
+        {"c1": "5", "c2": "3", "d1": "4", "d2": "5", "b1": "4", "b2": "5",
+         "t1": "5", "t2": "5", "v1": "4", "v2": "4", "l1": "2", "l2": "2"},
+    )
+    summary = summarise(q, responses)
+    # c45, d45 and b45 all have mean 4.5; c45's answers (3, 4, 5 × 4) agree less.
+    means = {lesson.lesson_id: lesson.mean for lesson in summary.lessons}
+    assert means["c45"] == means["d45"] == means["b45"] == pytest.approx(4.5)
+    assert summary.lesson("c45").consensus < summary.lesson("d45").consensus
+    assert summary.lesson("d45").consensus == summary.lesson("b45").consensus
+    assert summary.strengths == ("top", "d45", "b45", "c45", "vier")
+    assert summary.points_of_attention == ("laag",)
+
+
+def test_points_of_attention_lowest_mean_then_lowest_consensus():
+    q = build({"p": ("p1", "p2"), "q": ("q1", "q2"), "r": ("r1", "r2"), "s": ("s1", "s2"),
+               "hoog": ("h1", "h2")})
+    answers = {"p1": "2", "p2": "2",          # all 2: mean 2, consensus 1
+               "q1": "1", "q2": "3",          # 1 and 3: mean 2, consensus 0.58
+               "r1": "3", "r2": "3",          # mean 3
+               "s1": "3", "s2": "3",          # mean 3, same as r: questionnaire order
+               "h1": "5", "h2": "4"}
+    summary = summarise(q, people(answers, answers, answers))
+    assert summary.lesson("q").consensus == pytest.approx(1 + math.log2(0.75))
+    assert summary.points_of_attention == ("q", "p", "r", "s")
+    assert summary.strengths == ("hoog",)
+
+
+def test_largest_disagreements_lowest_consensus_then_highest_sd():
+    q = build({"z": ("z1", "z2"), "x": ("x1", "x2"), "y": ("y1", "y2"), "rust": ("u1", "u2")})
+    responses = people(
+        {"z1": "3", "z2": "3", "x1": "1", "x2": "5", "y1": "1", "y2": "1", "u1": "4", "u2": "4"},
+        {"z1": "4", "z2": "4", "x1": "1", "x2": "5", "y1": "5", "y2": "5", "u1": "4", "u2": "4"},
+        {"z1": "5", "z2": "5", "x1": "1", "x2": "5", "y1": "1", "y2": "5", "u1": "4", "u2": "4"},
+    )
+    summary = summarise(q, responses)
+    x, y, z = summary.lesson("x"), summary.lesson("y"), summary.lesson("z")
+    # x and y: the same answers (three 1s, three 5s), so consensus 0 both; x's people each
+    # score 3 (SD 0), y's score 1, 5, 3 (SD 2). z: scores 3, 4, 5 (SD 1, consensus 0.72).
+    assert x.consensus == y.consensus == pytest.approx(0.0, abs=1e-12)
+    assert (x.sd, y.sd, z.sd) == (pytest.approx(0.0), pytest.approx(2.0), pytest.approx(1.0))
+    assert x.divided_by_polarisation and not x.divided_by_sd
+    assert z.divided_by_sd and not z.divided_by_polarisation
+    assert not summary.lesson("rust").divided
+    assert summary.largest_disagreements == ("y", "x", "z")
+
+
+def test_information_gaps_highest_share_first():
+    q = build({"een": ("e1", "e2"), "twee": ("t1", "t2"), "drie": ("d1", "d2"),
+               "vier": ("v1", "v2")})
+    responses = people(
+        {"e1": "4", "e2": WEET_NIET, "t1": WEET_NIET, "t2": WEET_NIET, "d1": "4",
+         "d2": WEET_NIET, "v1": "4", "v2": "4"},
+        {"e1": "4", "e2": WEET_NIET, "t1": WEET_NIET, "t2": WEET_NIET, "d1": "4",
+         "d2": WEET_NIET, "v1": "4", "v2": WEET_NIET},
+        {"e1": "4", "e2": "4", "t1": WEET_NIET, "t2": WEET_NIET, "d1": "4", "d2": "4",
+         "v1": "4", "v2": "4"},
+    )
+    summary = summarise(q, responses)
+    shares = {lesson.lesson_id: lesson.dont_know_share for lesson in summary.lessons}
+    assert shares == {"een": pytest.approx(2 / 6), "twee": pytest.approx(1.0),
+                      "drie": pytest.approx(2 / 6), "vier": pytest.approx(1 / 6)}
+    # "twee" has no scores at all, yet its gap is a finding.
+    assert not summary.lesson("twee").shown
+    assert summary.information_gaps == ("twee", "een", "drie")
+
+
+# -- invariants -------------------------------------------------------------------------
+
+STATEMENT_IDS = [s.id for s in Q.statements()]
+CODES = st.sampled_from(["1", "2", "3", "4", "5"] * 3 + [WEET_NIET, NVT])
+
+
+@st.composite
+def response_lists(draw, max_size: int = 14) -> list[Response]:
+    """Submitted responses with any mix of answers, non-valid ones and gaps, and types."""
+    items = draw(st.lists(
+        st.tuples(st.sampled_from([*GROUPS, None]),
+                  st.dictionaries(st.sampled_from(STATEMENT_IDS), CODES)),
+        max_size=max_size,
+    ))
+    return [Response(i, group, answers) for i, (group, answers) in enumerate(items, 1)]
+
+
+def _assert_same(a: Any, b: Any, path: str = "summary") -> None:
+    """Equal, floats up to rounding in the last digits."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        assert type(a) is type(b), path
+        for field in dataclasses.fields(a):
+            _assert_same(getattr(a, field.name), getattr(b, field.name), f"{path}.{field.name}")
+    elif isinstance(a, tuple | list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (path, a, b)
+    else:
+        assert a == b, (path, a, b)
+
+
+@settings(max_examples=100, deadline=None)
+@given(response_lists())
+def test_figures_stay_on_their_scales(responses):
+    summary = summarise(Q, responses)
+    for lesson in summary.lessons:
+        if lesson.shown:
+            assert 1 <= lesson.mean <= 5
+            assert 1 <= lesson.median <= 5
+            assert lesson.sd >= 0
+            assert lesson.n >= 3
+        if lesson.consensus is not None:
+            assert 0 <= lesson.consensus <= 1
+        shares = lesson.distribution
+        if shares.valid:
+            assert shares.agree + shares.neutral + shares.disagree == pytest.approx(1.0)
+        assert 0 <= lesson.dont_know_share <= 1
+        for statement in lesson.statements:
+            if statement.scored_mean is not None:
+                assert 1 <= statement.scored_mean <= 5
+    if summary.overall_index is not None:
+        assert 1 <= summary.overall_index <= 5
+
+
+@settings(max_examples=100, deadline=None)
+@given(response_lists(), st.randoms(use_true_random=False))
+def test_the_order_of_respondents_does_not_matter(responses, rng):
+    shuffled = list(responses)
+    rng.shuffle(shuffled)
+    _assert_same(summarise(Q, responses), summarise(Q, shuffled))
+
+
+@settings(max_examples=100, deadline=None)
+@given(response_lists(), st.data())
+def test_adding_weet_niet_to_an_unanswered_statement_changes_no_lesson_mean(responses, data):
+    gaps = [(i, s) for i, r in enumerate(responses) for s in STATEMENT_IDS if s not in r.answers]
+    if not gaps:
+        return
+    index, statement_id = data.draw(st.sampled_from(gaps))
+    changed = list(responses)
+    person = responses[index]
+    changed[index] = Response(person.respondent_id, person.group,
+                              {**person.answers, statement_id: WEET_NIET})
+    before, after = summarise(Q, responses), summarise(Q, changed)
+    for old, new in zip(before.lessons, after.lessons, strict=True):
+        assert new.n == old.n
+        assert new.mean == old.mean
+        assert new.median == old.median
+        assert new.distribution.counts == old.distribution.counts
+    assert after.overall_index == before.overall_index
+
+
+@st.composite
+def grouped_responses(draw) -> list[Response]:
+    """A few types of 0 to 9 members and some without a type; each member answers lesson
+    "samen" fully (one score) or only with "weet niet"."""
+    answer = st.one_of(st.sampled_from([1, 2, 3, 4, 5]), st.just(WEET_NIET))
+    responses: list[Response] = []
+    for group in ("gemeente", "waterschap", "provincie", "partner", None):
+        size = draw(st.sampled_from(range(4 if group is None else 10)))
+        for score in draw(st.lists(answer, min_size=size, max_size=size)):
+            responses.append(Response(len(responses) + 1, group, scoring(Q, "samen", score)))
+    return responses
+
+
+@settings(max_examples=100, deadline=None)
+@given(grouped_responses())
+def test_no_hidden_group_can_be_derived(responses):
+    summary = summarise(Q, responses)
+    lesson = summary.lesson("samen")
+    if not lesson.shown:
+        assert lesson.groups == ()
+        return
+    shown = [cell for cell in lesson.groups if cell.status is CellStatus.SHOWN]
+    hidden = [cell for cell in lesson.groups if cell.status is CellStatus.HIDDEN]
+    for cell in shown:
+        assert cell.n >= MIN_GROUP_SIZE
+    members = {r.group for r in responses}
+    for cell in lesson.groups:
+        assert (cell.status is CellStatus.NO_DATA) is (cell.group not in members)
+    if hidden and shown:
+        # What the shown figures leave over must be at least two groups and five people.
+        assert len(hidden) >= 2
+        assert lesson.n - sum(cell.n for cell in shown) >= MIN_GROUP_SIZE
+        scored = {r.respondent_id for r in responses
+                  if r.answers.get("s1") != WEET_NIET}
+        hidden_n = sum(1 for r in responses
+                       if r.respondent_id in scored and r.group in {c.group for c in hidden})
+        assert hidden_n >= MIN_GROUP_SIZE
+
+
+def test_summaries_compare_as_values():
+    # The order-invariance test relies on comparing summaries; equal inputs, equal results.
+    responses = lesson_scores(Q, "samen", 4, 3, 5)
+    first: Summary = summarise(Q, responses)
+    assert first == summarise(Q, list(responses))
+    assert first != summarise(Q, lesson_scores(Q, "samen", 4, 3, 4))
