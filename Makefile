@@ -46,7 +46,8 @@ pytest: install-test
 	$(PY) -m pytest
 
 bench: install-test
-	$(PY) bench/aggregation.py
+	PYTHONPATH=. $(PY) bench/aggregation.py
+	PYTHONPATH=. $(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

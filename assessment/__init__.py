@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+import reports
 from assessment import config, content, db, errors, extensions, templating
 
 
@@ -28,6 +29,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    reports.init_app(app)
 
     from assessment import cli
     from assessment.facilitator import bp as facilitator_bp

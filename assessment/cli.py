@@ -11,11 +11,14 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
+import reports
 from assessment import db, demo, management
 from assessment.exceptions import RegiospiegelError
 from assessment.links import external_url
 from assessment.models import Assessment
 from questions.lint import lint
+from reports.build import report_context, report_html, report_key
+from reports.render import RenderError
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(list_command)
     app.cli.add_command(create_facilitator_command)
     app.cli.add_command(questions_group)
+    app.cli.add_command(report_command)
     app.cli.add_command(db_group)
 
 
@@ -72,6 +76,37 @@ def create_facilitator_command(email: str, name: str, admin: bool) -> None:
     except management.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created facilitator {facilitator_id}: {email.strip().lower()}")
+
+
+@click.command("report")
+@click.argument("assessment")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: regiospiegel-<id>.pdf).")
+@with_appcontext
+def report_command(assessment: str, output: Path | None) -> None:
+    """Write the PDF advice report of ASSESSMENT (its id or join code, as `list` shows)."""
+    found = _find_assessment(assessment)
+    static = Path(current_app.static_folder or "").resolve().as_uri() + "/"
+    html = report_html(report_context(found), static)
+    try:
+        pdf = reports.jobs().render_now(report_key(html), html)
+    except RenderError as exc:
+        raise click.ClickException(f"the report could not be rendered: {exc}") from exc
+    target = output or Path(f"regiospiegel-{found.id}.pdf")
+    target.write_bytes(pdf.read_bytes())
+    click.echo(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+
+
+def _find_assessment(reference: str) -> Assessment:
+    session = db.read_session()
+    found = session.get(Assessment, int(reference)) if reference.isdigit() else None
+    if found is None:
+        found = session.scalar(select(Assessment).where(
+            Assessment.join_code == management.normalise_join_code(reference)))
+    if found is None:
+        raise click.ClickException(
+            f"no assessment '{reference}'; `regiospiegel list` shows ids and join codes")
+    return found
 
 
 @click.group("questions")

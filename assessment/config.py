@@ -20,6 +20,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "BASE_URL": os.environ.get("BASE_URL"),
         "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),
     }
 
 
@@ -39,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "COMMENT_MAX_LENGTH": 2000,
+    # The report renders in its own process: at most this long, with at most this memory.
+    "REPORT_TIME_LIMIT": 60,
+    "REPORT_MEMORY_MB": 1536,
 }
 
 

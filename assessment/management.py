@@ -11,7 +11,15 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
-from assessment.models import Assessment, Facilitator, Respondent, Status, utcnow
+from assessment.models import (
+    Assessment,
+    Comment,
+    Facilitator,
+    Moderation,
+    Respondent,
+    Status,
+    utcnow,
+)
 from questions.loader import content_hash, snapshot_json
 from questions.schema import Questionnaire
 
@@ -131,3 +139,12 @@ def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     for assessment_id, started, submitted in rows:
         counts[assessment_id] = (started, submitted)
     return counts
+
+
+def set_comment_moderation(assessment_id: int, comment_id: int, moderation: Moderation) -> None:
+    """Include or exclude a free text for the projector and the report."""
+    with write_transaction() as session:
+        comment = session.get(Comment, comment_id)
+        if comment is None or comment.assessment_id != assessment_id:
+            raise RegiospiegelError(f"no comment {comment_id} in assessment {assessment_id}")
+        comment.moderation = moderation.value

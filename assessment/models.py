@@ -168,6 +168,18 @@ class Answer(Base):
     respondent: Mapped[Respondent] = relationship(back_populates="answers")
 
 
+class Moderation(enum.StrEnum):
+    """Whether a free text may appear on the projector and in the report.
+
+    Every text starts as pending: nothing a participant writes is shown before the
+    facilitator has included it.
+    """
+
+    PENDING = "pending"
+    INCLUDED = "included"
+    EXCLUDED = "excluded"
+
+
 class Comment(Base):
     """Free text: a comment on a lesson or an answer to an open question."""
 
@@ -175,6 +187,7 @@ class Comment(Base):
     __table_args__ = (
         UniqueConstraint("respondent_id", "topic_id", name="uq_comment_respondent_topic"),
         Index("ix_comment_assessment", "assessment_id"),
+        CheckConstraint("moderation in ('pending', 'included', 'excluded')", name="moderation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -183,6 +196,8 @@ class Comment(Base):
     #: A lesson id, or an open question's id.
     topic_id: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text)
+    moderation: Mapped[str] = mapped_column(String(10), default=Moderation.PENDING.value,
+                                            server_default=Moderation.PENDING.value)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="comments")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from assessment import content
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import AlreadySubmitted, AssessmentClosed, InvalidAnswers
-from assessment.models import Answer, Assessment, Comment, Respondent, utcnow
+from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, utcnow
 from questions.schema import Questionnaire
 
 #: 32 random bytes: 256 bits, far beyond guessing.
@@ -151,13 +151,15 @@ def _save_texts(
                                   Comment.topic_id.in_(drop))
         )
     if keep:
+        # A changed text is moderated again before it can be shown anywhere.
         rows = [
             {"assessment_id": respondent.assessment_id, "respondent_id": respondent.id,
-             "topic_id": topic, "text": text, "updated_at": now}
+             "topic_id": topic, "text": text, "updated_at": now,
+             "moderation": Moderation.PENDING.value}
             for topic, text in keep.items()
         ]
         session.execute(_upsert(session, Comment, rows, ("respondent_id", "topic_id"),
-                                ("text", "updated_at")))
+                                ("text", "updated_at", "moderation")))
 
 
 def _upsert(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from assessment import content
 from assessment.aggregation import PROFILE_GROUP_QUESTION, Response, Summary, summarise
 from assessment.db import read_session
-from assessment.models import Answer, Assessment, Respondent
+from assessment.models import Answer, Assessment, Comment, Moderation, Respondent
 
 #: Separators inside the aggregated answers; ids and answer codes contain neither.
 _PAIR, _ITEM = "=", ";"
@@ -50,3 +50,21 @@ def _parse(joined: str | None) -> dict[str, str]:
 def assessment_summary(assessment: Assessment) -> Summary:
     """The group summary of an assessment, on the questionnaire frozen with it."""
     return summarise(content.for_assessment(assessment), submitted_responses(assessment.id))
+
+
+def included_comments(assessment_id: int) -> dict[str, tuple[str, ...]]:
+    """Free texts the facilitator included, per lesson or open question.
+
+    Sorted by text, so the order says nothing about who wrote what or when.
+    """
+    rows = read_session().execute(
+        select(Comment.topic_id, Comment.text)
+        .join(Respondent, Respondent.id == Comment.respondent_id)
+        .where(Comment.assessment_id == assessment_id,
+               Comment.moderation == Moderation.INCLUDED.value,
+               Respondent.submitted_at.is_not(None))
+    )
+    found: dict[str, list[str]] = {}
+    for topic, text in rows:
+        found.setdefault(topic, []).append(text)
+    return {topic: tuple(sorted(texts)) for topic, texts in found.items()}

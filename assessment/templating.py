@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from babel.dates import format_date
 from flask import Flask
 from flask_babel import format_decimal, format_percent, get_locale
 
@@ -30,6 +32,11 @@ def percent(value: float | None) -> str:
     return "–" if value is None else format_percent(value, format="0%")
 
 
+def report_date(value: date, language: str) -> str:
+    """A date written out in a language, such as "27 november 2026"."""
+    return format_date(value, format="long", locale=language)
+
+
 def page_language() -> str:
     """The language of the page, for the ``lang`` attribute."""
     locale = get_locale()
@@ -42,5 +49,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["score"] = score
     app.jinja_env.filters["two_decimals"] = two_decimals
     app.jinja_env.filters["percent"] = percent
+    app.jinja_env.filters["report_date"] = report_date
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["field_name"] = field_name

@@ -8,11 +8,11 @@ No Flask, no database.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
-from itertools import count
 
 #: Band colours (fill, text): dark enough for the numbers printed on or beside them.
 BAND_COLOURS = {
@@ -28,7 +28,6 @@ FONT = "Open Sans, DejaVu Sans, sans-serif"
 SCALE_MIN, SCALE_MAX = 1.0, 5.0
 
 Formatter = Callable[[float], str]
-_ids = count(1)
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,8 @@ class LessonPoint:
 
 
 def _svg(width: float, height: float, title: str, desc: str, body: str) -> str:
-    uid = f"chart{next(_ids)}"
+    # Ids from the content, so the same chart gives the same SVG (reports are cached by hash).
+    uid = "chart-" + hashlib.sha256(f"{title}|{desc}|{body}".encode()).hexdigest()[:12]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'width="{width:g}" height="{height:g}" role="img" '
@@ -58,6 +58,15 @@ def _text(x: float, y: float, content: str, *, size: float = 11, anchor: str = "
           weight: str = "normal", fill: str = INK) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
             f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>')
+
+
+def _halo_text(x: float, y: float, content: str, *, size: float = 10,
+               anchor: str = "middle") -> str:
+    """Bold text with a white outline drawn underneath, readable on top of lines and fills."""
+    common = (f'x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
+              f'font-weight="700"')
+    return (f'<text {common} fill="#ffffff" stroke="#ffffff" stroke-width="3">'
+            f'{escape(content)}</text><text {common} fill="{INK}">{escape(content)}</text>')
 
 
 def bars(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str,
@@ -103,10 +112,10 @@ def bars(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str
 
 
 def radar(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str,
-          previous_label: str = "", size: float = 520) -> str:
+          previous_label: str = "", size: float = 600) -> str:
     """A radar of the lessons on 1–5 with band rings, the score printed at every point."""
     cx = cy = size / 2
-    radius = size / 2 - 95
+    radius = size / 2 - 90
     n = len(points)
 
     def at(index: int, value: float) -> tuple[float, float]:
@@ -149,9 +158,7 @@ def radar(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: st
             continue
         x, y = at(i, point.value)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#154273"/>')
-        parts.append(f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="10" text-anchor="middle" '
-                     f'font-weight="700" fill="{INK}" stroke="#ffffff" stroke-width="3" '
-                     f'paint-order="stroke">{escape(fmt(point.value))}</text>')
+        parts.append(_halo_text(x, y - 7, fmt(point.value)))
     if previous_label and len(previous) == n:
         parts.append(f'<line x1="10" y1="{size - 14}" x2="34" y2="{size - 14}" stroke="{INK}" '
                      f'stroke-width="1.5" stroke-dasharray="4 3"/>')
@@ -215,10 +222,8 @@ def quadrant(x: float | None, y: float | None, split: float, labels: QuadrantLab
                      f'stroke="#ffffff" stroke-width="2"/>')
         anchor = "end" if dx > margin + plot * 0.7 else "start"
         offset = -12 if anchor == "end" else 12
-        parts.append(f'<text x="{dx + offset:.1f}" y="{dy + 4:.1f}" font-size="11" '
-                     f'font-weight="700" text-anchor="{anchor}" fill="{INK}" stroke="#ffffff" '
-                     f'stroke-width="3" paint-order="stroke">'
-                     f'{escape(f"{labels.position} ({fmt(x)}; {fmt(y)})")}</text>')
+        parts.append(_halo_text(dx + offset, dy + 4, f"{labels.position} ({fmt(x)}; {fmt(y)})",
+                                size=11, anchor=anchor))
     return _svg(size, size, title, desc, "".join(parts))
 
 

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
+import reports
 from assessment import aggregation, content, management
 from assessment.db import read_session
 from assessment.extensions import limiter
@@ -20,6 +33,7 @@ from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import assessment_summary
+from reports.build import report_context, report_html, report_key
 
 
 def _login_limit() -> str:
@@ -143,6 +157,52 @@ def qr_code(assessment_id: int) -> Response:
     segno.make(_join_url(assessment), error="m").save(
         buffer, kind="svg", scale=8, border=2, title=_("QR-code om mee te doen"))
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+@bp.route("/scans/<int:assessment_id>/rapport.pdf")
+@login_required
+def report_pdf(assessment_id: int) -> Response | tuple[str, int]:
+    """The PDF report: sent at once when cached, else rendered in the background."""
+    assessment = load_assessment(assessment_id)
+    key, html = _report(assessment)
+    cached = reports.jobs().cached(key)
+    if cached is not None:
+        return send_file(cached, mimetype="application/pdf", as_attachment=True,
+                         download_name=_report_filename(assessment), max_age=0)
+    status = reports.jobs().submit(key, html)
+    return render_template("facilitator/report_wait.html", assessment=assessment,
+                           status=status, key=key), 202
+
+
+@bp.route("/scans/<int:assessment_id>/rapport/status")
+@login_required
+def report_status(assessment_id: int) -> Response:
+    """The state of the report's render, for the waiting page's script."""
+    assessment = load_assessment(assessment_id)
+    key, _html = _report(assessment)
+    status = reports.jobs().status(key)
+    return jsonify(state=status.state.value if status else "none",
+                   message=status.message if status else "")
+
+
+@bp.route("/scans/<int:assessment_id>/rapport")
+@login_required
+def report_preview(assessment_id: int) -> str:
+    """The same report as HTML, for reading on screen."""
+    assessment = load_assessment(assessment_id)
+    return report_html(report_context(assessment), url_for("static", filename=""))
+
+
+def _report(assessment: Assessment) -> tuple[str, str]:
+    """The report's cache key and HTML as it would be rendered to PDF now."""
+    static = Path(current_app.static_folder or "").resolve().as_uri() + "/"
+    html = report_html(report_context(assessment), static)
+    return report_key(html), html
+
+
+def _report_filename(assessment: Assessment) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{assessment.region} {assessment.title}".lower())
+    return f"regiospiegel-{slug.strip('-')[:60] or assessment.id}.pdf"
 
 
 def _join_url(assessment: Assessment) -> str:

@@ -1,0 +1,184 @@
+"""HTML → PDF with WeasyPrint, in a separate process with a time limit and a memory cap.
+
+The worker process runs at a lower CPU priority than the web workers, so a render never slows
+participants down much, and it is started once and kept warm (fonts and WeasyPrint loaded).
+When a render exceeds its time limit the worker is killed and a fresh one started; the
+caller gets :class:`RenderTimeout` and the web app keeps serving.
+
+WeasyPrint fetches through :class:`StaticOnlyFetcher`: files inside the project's static
+folder, nothing else (no other ``file:`` path, no network).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from assessment.exceptions import RegiospiegelError
+
+#: WeasyPrint's variant for tagged, accessible PDF.
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RenderError(RegiospiegelError):
+    """The report could not be rendered."""
+
+
+class RenderTimeout(RenderError):
+    """Rendering took longer than its time limit; the render was stopped."""
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """How long a render may take, how much memory its process may map, and its niceness."""
+
+    seconds: float = 60.0
+    memory_mb: int = 1536
+    niceness: int = 10
+
+
+def make_fetcher(static_dir: Path) -> Any:
+    """A WeasyPrint URL fetcher that serves files from ``static_dir`` and refuses the rest."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    root = static_dir.resolve()
+
+    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves ``file:`` URLs inside the static folder; refuses every other URL."""
+
+        refused: list[str]
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=("file",))
+            self.refused = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = _static_path(url, root)
+            if path is None:
+                self.refused.append(url)
+                raise ValueError(f"refused to fetch {url[:200]}: only the app's static files")
+            return URLFetcherResponse(url, body=path.read_bytes(),
+                                      headers={"Content-Type": _mime(path)})
+
+    return StaticOnlyFetcher()
+
+
+def _static_path(url: str, root: Path) -> Path | None:
+    """The file a ``file:`` URL names, if it lies inside ``root`` and exists."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        return None
+    path = Path(unquote(parts.path)).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
+
+
+def _mime(path: Path) -> str:
+    return {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml",
+            ".png": "image/png"}.get(path.suffix, "application/octet-stream")
+
+
+def html_to_pdf(html: str, static_dir: Path) -> bytes:
+    """Render in this process (the worker calls this; tests may too)."""
+    from weasyprint import HTML
+
+    fetcher = make_fetcher(static_dir)
+    document = HTML(string=html, base_url=static_dir.resolve().as_uri() + "/",
+                    url_fetcher=fetcher)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf
+
+
+# -- the worker process ------------------------------------------------------------------
+
+
+def _worker_main(connection: Connection, static_dir: str, limits: RenderLimits) -> None:
+    """Render requests from ``connection`` until it closes."""
+    import resource
+
+    os.nice(limits.niceness)
+    cap = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    import weasyprint  # noqa: F401  (load it once, before the first job)
+
+    while True:
+        try:
+            html = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            connection.send(("ok", html_to_pdf(html, Path(static_dir))))
+        except MemoryError:
+            connection.send(("error", "the report needed more memory than allowed"))
+        except Exception as exc:
+            connection.send(("error", f"{type(exc).__name__}: {exc}"[:500]))
+
+
+class Renderer:
+    """One warm worker process; renders one report at a time."""
+
+    def __init__(self, static_dir: Path, limits: RenderLimits | None = None) -> None:
+        self.static_dir = static_dir
+        self.limits = limits or RenderLimits()
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._connection: Connection | None = None
+
+    def _start(self) -> Connection:
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_worker_main, args=(child, str(self.static_dir), self.limits),
+            name="regiospiegel-report", daemon=True)
+        process.start()
+        child.close()
+        self._process, self._connection = process, parent
+        return parent
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._connection is not None:
+            self._connection.close()
+        self._process = self._connection = None
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id, while it runs."""
+        return self._process.pid if self._process is not None else None
+
+    def render(self, html: str) -> bytes:
+        """HTML → PDF in the worker; RenderTimeout or RenderError when it fails."""
+        with self._lock:
+            connection = self._connection
+            if connection is None or not self._process.is_alive():
+                self._stop()
+                connection = self._start()
+            try:
+                connection.send(html)
+                if not connection.poll(self.limits.seconds):
+                    self._stop()
+                    raise RenderTimeout(
+                        f"rendering took longer than {self.limits.seconds:g} seconds")
+                status, payload = connection.recv()
+            except (EOFError, OSError, BrokenPipeError) as exc:
+                self._stop()
+                raise RenderError("the report process stopped unexpectedly") from exc
+        if status != "ok":
+            raise RenderError(str(payload))
+        result: bytes = payload
+        return result
+
+    def close(self) -> None:
+        """Stop the worker."""
+        with self._lock:
+            self._stop()
