@@ -177,6 +177,8 @@ def _schema_problems(
             continue  # a list is short only because its broken items were reported already
         where = ".".join(str(part) for part in loc) or "the file"
         fix = _FIXES.get(error["type"])
+        if error["type"] == "too_short":
+            fix = f"give at least {error.get('ctx', {}).get('min_length', 1)}"
         message = f"{where}: {error['msg']}" + (f"; {fix}" if fix else "")
         if error["type"] == "bool_type" and loc and loc[-1] == "reverse":
             message = f"{where}: reverse must be true or false, not {error['input']!r}"

@@ -113,13 +113,45 @@ class ProfileQuestion(Model):
     options: tuple[ChoiceOption, ...] = Field(min_length=2)
 
 
+class BandAdvice(Model):
+    """Advice for one band: when the group agrees, and when it is divided."""
+
+    agreed: Text
+    divided: Text
+
+
+class LessonAdvice(Model):
+    """Advice per band × agreement: six texts, one for every combination."""
+
+    sterk: BandAdvice
+    aandacht: BandAdvice
+    zorg: BandAdvice
+
+    def text(self, band: str, divided: bool) -> str:
+        """The advice for a band and agreement."""
+        advice: BandAdvice = getattr(self, band)
+        return advice.divided if divided else advice.agreed
+
+
+class LessonReport(Model):
+    """A lesson's texts in the advice report, written for bestuurders."""
+
+    meaning: Text
+    advice: LessonAdvice
+    questions: tuple[Text, ...] = Field(min_length=2, max_length=3)
+    information_gap: Text
+
+
 class Lesson(Model):
     """One of the ten lessons: a themed group of statements that is scored."""
 
     id: Id
     title: Text
+    short_title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                                  max_length=24)]
     intro: Text
     statements: tuple[Statement, ...] = Field(min_length=1)
+    report: LessonReport
 
 
 class ContextBlock(Model):
@@ -155,6 +187,47 @@ class Quadrant(Model):
     split: float = 3.0
 
 
+class QuadrantText(Model):
+    """One cell of the quadrant: a short name and what it means for the region."""
+
+    title: Text
+    text: Text
+
+
+class QuadrantTexts(Model):
+    """The four cells, named x first: ``high_low`` = high broad well-being, low investment."""
+
+    high_high: QuadrantText
+    high_low: QuadrantText
+    low_high: QuadrantText
+    low_low: QuadrantText
+
+    def cell(self, key: str) -> QuadrantText:
+        """The text of a cell given as "high-low" and so on."""
+        result: QuadrantText = getattr(self, key.replace("-", "_"))
+        return result
+
+
+class AdviceLabels(Model):
+    """Names of the four advice quadrants (level × agreement)."""
+
+    keep: Text
+    talk: Text
+    improve: Text
+    share: Text
+
+
+class ReportTexts(Model):
+    """Texts of the advice report that are not about one lesson."""
+
+    introduction: Text
+    quadrant_note: Text
+    quadrants: QuadrantTexts
+    advice_labels: AdviceLabels
+    information_gap: Text
+    next_steps: tuple[Text, ...] = Field(min_length=1)
+
+
 class Texts(Model):
     """Participant-facing texts of the questionnaire."""
 
@@ -185,6 +258,7 @@ class Questionnaire(Model):
     context_blocks: tuple[ContextBlock, ...] = ()
     open_questions: tuple[OpenQuestion, ...] = ()
     quadrant: Quadrant | None = None
+    report: ReportTexts
 
     # -- lookups ---------------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ def app(app_config: dict[str, object]) -> Iterator[Flask]:
     with application.app_context():
         limiter.reset()
     yield application
+    application.extensions["regiospiegel.reports"].close()
     db.dispose(application)
 
 

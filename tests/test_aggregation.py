@@ -45,6 +45,18 @@ BLOCKS = {"welvaart": ("w1", "w2", "w3"), "invest": ("i1", "i2")}
 QUADRANT = {"x": {"label": "Brede welvaart", "context_blocks": ["welvaart"]},
             "y": {"label": "Investering", "lessons": ["geld"], "context_blocks": ["invest"]},
             "split": 3.0}
+#: Placeholder report texts: the schema requires them; aggregation does not read them.
+LESSON_REPORT = {"meaning": "Wat deze les betekent.",
+                 "advice": {band: {"agreed": "Samen doen.", "divided": "Eerst bespreken."}
+                            for band in ("sterk", "aandacht", "zorg")},
+                 "questions": ["Wat gaat goed?", "Wat kan beter?"],
+                 "information_gap": "Deel de informatie."}
+REPORT = {"introduction": "Over dit rapport.", "quadrant_note": "Een eigen duiding.",
+          "quadrants": {cell: {"title": "Vak", "text": "Uitleg."}
+                        for cell in ("high_high", "high_low", "low_high", "low_low")},
+          "advice_labels": {"keep": "Vasthouden", "talk": "Bespreken", "improve": "Verbeteren",
+                            "share": "Delen"},
+          "information_gap": "Veel mensen weten het niet.", "next_steps": ["Herhaal de scan."]}
 
 
 def _statements(ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -74,10 +86,12 @@ def build(
         "profile": [{"id": "organisatietype", "label": "Organisatie?",
                      "options": [{"id": g, "label": g.title()} for g in GROUPS]}],
         "lessons": [{"id": lid, "title": lid.title(), "intro": "Over deze les.",
+                     "short_title": lid.title()[:24], "report": LESSON_REPORT,
                      "statements": _statements(ids)} for lid, ids in lessons.items()],
         "context_blocks": [{"id": bid, "title": bid.title(), "intro": "Context.",
                             "statements": _statements(ids)}
                            for bid, ids in (blocks or {}).items()],
+        "report": REPORT,
     }
     if quadrant is not None:
         data["quadrant"] = quadrant

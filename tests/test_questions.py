@@ -73,6 +73,7 @@ profile:
 lessons:
   - id: urgentie
     title: "Urgentie"
+    short_title: "Urgent"
     intro: "Waarom samen?"
     statements:
       - id: urgentie-1
@@ -80,12 +81,33 @@ lessons:
       - id: urgentie-2
         text: "Ieder komt op voor zichzelf."
         reverse: true
+    report:
+      meaning: "Samen lossen we meer op."
+      advice:
+        sterk: {agreed: "Houd vast.", divided: "Bespreek het verschil."}
+        aandacht: {agreed: "Verbeter samen.", divided: "Bespreek eerst."}
+        zorg: {agreed: "Begin klein.", divided: "Deel eerst het beeld."}
+      questions: ["Waarom werken we samen?", "Wie voelt de urgentie?"]
+      information_gap: "Deel wat u weet."
   - id: visie
     title: "Visie"
+    short_title: "Koers"
     intro: "Waarheen?"
     statements:
       - id: visie-1
         text: "We delen een beeld van de regio."
+    report:
+      meaning: "Een gedeelde koers."
+      advice:
+        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        zorg:
+          agreed: "Koers samen uitzetten."
+          divided: "Koers eerst delen."
+      questions:
+        - "Waar willen we heen?"
+        - "Wat delen we al?"
+      information_gap: "Deel de koers."
 context_blocks:
   - id: welvaart
     title: "Welvaart"
@@ -103,6 +125,23 @@ quadrant:
   y:
     label: "Urgentie"
     lessons: [urgentie]
+report:
+  introduction: "Over dit rapport."
+  quadrant_note: "Een eigen duiding."
+  quadrants:
+    high_high: {title: "Hoog en hoog", text: "Houd vast."}
+    high_low: {title: "Hoog en laag", text: "Investeer."}
+    low_high: {title: "Laag en hoog", text: "Geduld."}
+    low_low:
+      title: "Laag en laag"
+      text: "Bouw op."
+  advice_labels:
+    keep: "Vasthouden"
+    talk: "Bespreken"
+    improve: "Verbeteren"
+    share: "Delen"
+  information_gap: "Veel mensen weten het niet."
+  next_steps: ["Herhaal de scan."]
 """
 
 
@@ -542,6 +581,73 @@ def test_lint_gives_one_line_per_problem(tmp_path):
         f"{bad}:{line_of(text, 'reverse: ja')}: [urgentie-2] lessons.0.statements.1.reverse: "
         "reverse must be true or false, not 'ja'",
     ])
+
+
+VISIE_REPORT = """\
+    report:
+      meaning: "Een gedeelde koers."
+      advice:
+        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        zorg:
+          agreed: "Koers samen uitzetten."
+          divided: "Koers eerst delen."
+      questions:
+        - "Waar willen we heen?"
+        - "Wat delen we al?"
+      information_gap: "Deel de koers."
+"""
+
+
+def line_reading(text: str, content: str) -> int:
+    """The 1-based line that reads ``content`` apart from indentation; exactly one must."""
+    hits = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == content]
+    assert len(hits) == 1, f"{content!r} is on lines {hits}"
+    return hits[0]
+
+
+# (case id, edits, start of the problem after "path:line: ", words it must contain,
+#  the line it must point to, without indentation)
+MISSING_REPORT_TEXTS = [
+    ("lesson-without-report",
+     [(VISIE_REPORT, "")],
+     "[visie] lessons.1.report: ", ["Field required"], "- id: visie"),
+    ("lesson-without-one-advice-text",
+     [('          divided: "Koers eerst delen."\n', "")],
+     "[visie] lessons.1.report.advice.zorg.divided: ", ["Field required"],
+     'agreed: "Koers samen uitzetten."'),
+    ("lesson-with-one-question",
+     [('        - "Wat delen we al?"\n', "")],
+     "[visie] lessons.1.report.questions: ", ["at least 2 items"], '- "Waar willen we heen?"'),
+    ("lesson-without-short-title",
+     [('    short_title: "Koers"\n', "")],
+     "[visie] lessons.1.short_title: ", ["Field required"], "- id: visie"),
+    ("lesson-with-too-long-short-title",
+     [('short_title: "Koers"', 'short_title: "Koers voor de komende tien jaar"')],
+     "[visie] lessons.1.short_title: ", ["at most 24 characters"],
+     'short_title: "Koers voor de komende tien jaar"'),
+    ("report-without-quadrant-text",
+     [('      text: "Bouw op."\n', "")],
+     "report.quadrants.low_low.text: ", ["Field required"], 'title: "Laag en laag"'),
+]
+
+
+@pytest.mark.parametrize(
+    ("edits", "start", "words", "at"),
+    [pytest.param(*case[1:], id=case[0]) for case in MISSING_REPORT_TEXTS],
+)
+def test_lint_names_the_lesson_and_place_of_a_missing_report_text(
+    tmp_path, edits, start, words, at
+):
+    text = mini_yaml(*edits)
+    path = tmp_path / "mini.nl.yaml"
+    path.write_text(text, encoding="utf-8")
+    ok, problems = lint([path])
+    assert ok == []
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:{line_reading(text, at)}: {start}"), problems[0]
+    for word in words:
+        assert word in problems[0]
 
 
 def test_lint_reports_a_missing_file(tmp_path):
