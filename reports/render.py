@@ -86,11 +86,11 @@ def _mime(path: Path) -> str:
             ".png": "image/png"}.get(path.suffix, "application/octet-stream")
 
 
-def html_to_pdf(html: str, static_dir: Path) -> bytes:
-    """Render in this process (the worker calls this; tests may too)."""
+def html_to_pdf(html: str, static_dir: Path, fetcher: Any = None) -> bytes:
+    """Render in this process (the worker calls this; tests may, with their own fetcher)."""
     from weasyprint import HTML
 
-    fetcher = make_fetcher(static_dir)
+    fetcher = fetcher or make_fetcher(static_dir)
     document = HTML(string=html, base_url=static_dir.resolve().as_uri() + "/",
                     url_fetcher=fetcher)
     pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)

@@ -34,10 +34,11 @@ def db_url(migrated_db: Path, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def app_config(db_url: str) -> dict[str, object]:
+def app_config(db_url: str, tmp_path: Path) -> dict[str, object]:
     """The test app's settings; tests may change them before asking for ``app``."""
     return {"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": db_url,
-            "BASE_URL": "http://regiospiegel.test"}
+            "BASE_URL": "http://regiospiegel.test",
+            "REPORT_CACHE_DIR": str(tmp_path / "reports")}
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import assessment_summary
-from reports.build import report_context, report_html, report_key
+from reports.build import JobState, report_context, report_html, report_key
 
 
 def _login_limit() -> str:
@@ -167,11 +167,15 @@ def report_pdf(assessment_id: int) -> Response | tuple[str, int]:
     key, html = _report(assessment)
     cached = reports.jobs().cached(key)
     if cached is not None:
-        return send_file(cached, mimetype="application/pdf", as_attachment=True,
-                         download_name=_report_filename(assessment), max_age=0)
-    status = reports.jobs().submit(key, html)
+        # Read whole (a few hundred KB), so a re-render replacing the file cannot cut it.
+        return send_file(io.BytesIO(cached.read_bytes()), mimetype="application/pdf",
+                         as_attachment=True, download_name=_report_filename(assessment),
+                         max_age=0)
+    status = reports.jobs().status(key)
+    if status is None or status.state is not JobState.FAILED or request.args.get("opnieuw"):
+        status = reports.jobs().submit(key, html)
     return render_template("facilitator/report_wait.html", assessment=assessment,
-                           status=status, key=key), 202
+                           status=status), 202
 
 
 @bp.route("/scans/<int:assessment_id>/rapport/status")

@@ -1,0 +1,273 @@
+"""The PDF advice report: content equals the summary, a proper document, cache, fetcher, limits."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+import reports
+from assessment import management
+from assessment.db import read_session
+from assessment.models import Assessment, Comment, Moderation
+from assessment.results import assessment_summary
+from reports.build import report_context, report_html, report_key
+from reports.context import Numbers
+from reports.render import (
+    Renderer,
+    RenderLimits,
+    RenderTimeout,
+    html_to_pdf,
+    make_fetcher,
+)
+from tests.helpers import Participant
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
+
+
+def _static(app) -> Path:
+    return Path(app.static_folder)
+
+
+def _pdf_for(app, assessment_id: int = 1) -> tuple[bytes, Assessment]:
+    """Render an assessment's report through the app's jobs, synchronously."""
+    with app.app_context():
+        assessment = read_session().get(Assessment, assessment_id)
+        html = report_html(report_context(assessment), _static(app).resolve().as_uri() + "/")
+        path = reports.jobs().render_now(report_key(html), html)
+        return path.read_bytes(), assessment
+
+
+def _text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def demo_pdf(app, demo) -> tuple[bytes, object]:
+    """The demo's report, with one included comment carrying an HTML/CSS payload."""
+    with app.app_context():
+        comment = read_session().scalar(select(Comment).where(Comment.topic_id == "leiderschap"))
+        assert comment is not None
+        management.set_comment_moderation(1, comment.id, Moderation.INCLUDED)
+        from assessment.db import write_transaction
+
+        with write_transaction() as session:
+            session.get(Comment, comment.id).text = PAYLOAD
+    pdf, _assessment = _pdf_for(app)
+    with app.app_context():
+        summary = assessment_summary(read_session().get(Assessment, 1))
+    return pdf, summary
+
+
+def test_every_lesson_score_and_band_in_the_pdf_equals_the_summary(app, demo_pdf):
+    pdf, summary = demo_pdf
+    text = re.sub(r"\s+", " ", _text(pdf))
+    numbers = Numbers("nl")
+    bands = {"sterk": "Sterk", "aandacht": "Aandacht", "zorg": "Zorg"}
+    for number, lesson in enumerate(summary.lessons, start=1):
+        expected = (rf"{number}\. {re.escape(lesson.title)} "
+                    rf"{re.escape(numbers.score(lesson.mean))}\s*· {bands[lesson.band]}\b")
+        assert re.search(expected, text), expected
+    assert re.search(rf"{re.escape(numbers.score(summary.overall_index))}\s*gemiddelde score",
+                     text)
+
+
+def test_the_pdf_is_a_proper_document(demo_pdf):
+    pdf, _summary = demo_pdf
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 12
+    assert reader.metadata.title == "Adviesrapport Regiospiegel: Regio Zwolle – casus Dalfsen"
+    assert reader.metadata.author.startswith("Regiospiegel")
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert "/StructTreeRoot" in root  # tagged for screen readers
+    assert root["/MarkInfo"]["/Marked"]
+    outline = [item.title for item in _flatten(reader.outline)]
+    assert "Samenvatting voor bestuurders" in outline
+    assert "1. Urgentie" in outline
+    assert "Colofon" in outline
+    assert all(page.mediabox.width == pytest.approx(595.28, abs=1) for page in reader.pages)
+    text = _text(pdf)
+    assert "Inhoud" in text and "Methode en anonimiteit" in text
+    assert re.search(r"\b\d+ / \d+\b", text)  # page numbers
+    fonts = {str(font) for page in reader.pages[:3]
+             for font in (page["/Resources"].get("/Font") or {}).values()}
+    assert fonts  # text is set in embedded fonts
+    used = {str(f.get_object().get("/BaseFont")).split("+")[-1] for page in reader.pages
+            for f in (page["/Resources"].get("/Font") or {}).values()}
+    assert used and all(name.startswith("Open-Sans") for name in used), used
+
+
+def _flatten(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flatten(item)
+        else:
+            yield item
+
+
+def test_a_payload_in_a_comment_arrives_as_plain_text(demo_pdf):
+    pdf, _summary = demo_pdf
+    text = re.sub(r"\s+", " ", _text(pdf))
+    assert '<script>alert("x")</script>' in text
+    assert "onerror=alert(1)>" in text
+
+
+def test_only_included_comments_appear(app, demo):
+    with app.app_context():
+        assessment = read_session().get(Assessment, 1)
+        texts = {c.text for c in read_session().scalars(select(Comment))}
+        html = report_html(report_context(assessment), "/static/")
+    assert texts
+    assert not any(text in html for text in texts)
+
+
+def test_second_download_is_served_from_the_cache(app, facilitator_client):
+    first = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    assert first.status_code == 202
+    assert "Rapport wordt opgesteld" in first.get_data(as_text=True)
+    jobs = app.extensions["regiospiegel.reports"]
+    deadline = time.monotonic() + 60
+    response = first
+    while response.status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.3)
+        response = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    renders = jobs.renders
+    again = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    assert again.status_code == 200
+    assert again.data == response.data
+    assert jobs.renders == renders == 1
+    status = facilitator_client.get("/begeleider/scans/1/rapport/status").get_json()
+    assert status["state"] == "done"
+
+
+def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_client):
+    preview = facilitator_client.get("/begeleider/scans/1/rapport").get_data(as_text=True)
+    dashboard = facilitator_client.get("/begeleider/scans/1").get_data(as_text=True)
+    with app.app_context():
+        summary = assessment_summary(read_session().get(Assessment, 1))
+    for lesson in summary.lessons:
+        shown = Numbers("nl").score(lesson.mean)
+        assert shown in preview and shown in dashboard
+    assert 'href="/static/report.css"' in preview
+
+
+def test_report_pages_are_only_for_the_owner(app, client, demo):
+    from tests.helpers import login
+
+    with app.app_context():
+        management.create_facilitator("ander@example.nl", "een-ander-wachtwoord")
+    login(client, "ander@example.nl", "een-ander-wachtwoord")
+    for url in ("/begeleider/scans/1/rapport.pdf", "/begeleider/scans/1/rapport",
+                "/begeleider/scans/1/rapport/status"):
+        assert client.get(url).status_code == 403
+
+
+def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):
+    for _ in range(2):
+        person = Participant(app.test_client())
+        person.join(str(open_assessment["code"]))
+        person.post_page("urgentie", {"a_urgentie-1": "4", "a_urgentie-2": "5"})
+        person.submit()
+    pdf, _assessment = _pdf_for(app, int(open_assessment["id"]))
+    text = re.sub(r"\s+", " ", _text(pdf))
+    assert "Nog geen uitkomsten" in text
+    assert "Er hebben 2 deelnemers" in text
+    assert "Profiel van de tien lessen" not in text
+
+
+def test_a_lesson_without_valid_answers_shows_insufficient_data(app, open_assessment):
+    for _ in range(3):
+        person = Participant(app.test_client())
+        person.join(str(open_assessment["code"]))
+        person.post_page("urgentie", {f"a_urgentie-{i}": "weet_niet" for i in range(1, 5)})
+        person.post_page("visie", {f"a_visie-{i}": "4" for i in range(1, 5)})
+        person.submit()
+    with app.app_context():
+        assessment = read_session().get(Assessment, int(open_assessment["id"]))
+        html = report_html(report_context(assessment), "/static/")
+    section = html[html.index('id="les-urgentie"'):html.index('id="les-visie"')]
+    assert "Onvoldoende gegevens" in section
+    assert "Informatietekort" in section
+
+
+def test_very_long_region_and_title_render(app, open_assessment):
+    with app.app_context():
+        from assessment.db import write_transaction
+
+        with write_transaction() as session:
+            assessment = session.get(Assessment, int(open_assessment["id"]))
+            assessment.region = "Samenwerkingsverband" * 10
+            assessment.title = "Ondergrondsebodemdalingsbestrijdingsprogramma " * 4
+    pdf, _assessment = _pdf_for(app, int(open_assessment["id"]))
+    assert "Samenwerkingsverband" in _text(pdf)
+
+
+def test_the_fetcher_serves_only_static_files(app, tmp_path):
+    fetcher = make_fetcher(_static(app))
+    css = (_static(app) / "report.css").resolve().as_uri()
+    assert b"@page" in fetcher.fetch(css).read()
+    for url in ("file:///etc/passwd", "http://example.com/x.css", "https://example.com/f.ttf",
+                (_static(app) / ".." / "config.py").resolve().as_uri(), "data:text/css,body{}"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    assert "file:///etc/passwd" in fetcher.refused
+
+
+def test_a_report_referring_to_files_and_urls_fetches_nothing(app):
+    fetcher = make_fetcher(_static(app))
+    html = ('<html lang="nl"><head><title>t</title>'
+            '<link rel="stylesheet" href="http://example.com/evil.css">'
+            '<style>body { background: url(file:///etc/passwd) }</style></head>'
+            '<body><img src="file:///etc/passwd" alt="x"><p>Hallo</p></body></html>')
+    pdf = html_to_pdf(html, _static(app), fetcher=fetcher)
+    assert pdf.startswith(b"%PDF")
+    assert "file:///etc/passwd" in fetcher.refused
+    assert "http://example.com/evil.css" in fetcher.refused
+    assert b"root:" not in pdf
+
+
+def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_works(app):
+    renderer = Renderer(_static(app), RenderLimits(seconds=0.05))
+    slow = "<html><body>" + "<table>" + "<tr><td>x</td></tr>" * 20000 + "</table></body></html>"
+    try:
+        with pytest.raises(RenderTimeout):
+            renderer.render(slow)
+        renderer.limits = RenderLimits(seconds=60)
+        assert renderer.render("<html><body><p>Hallo</p></body></html>").startswith(b"%PDF")
+    finally:
+        renderer.close()
+
+
+def test_a_failed_render_shows_a_clear_message_and_the_app_keeps_serving(app, facilitator_client):
+    jobs = app.extensions["regiospiegel.reports"]
+    jobs.renderer.limits = RenderLimits(seconds=0.01)
+    facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    deadline = time.monotonic() + 30
+    state = None
+    while time.monotonic() < deadline:
+        state = facilitator_client.get("/begeleider/scans/1/rapport/status").get_json()["state"]
+        if state == "failed":
+            break
+        time.sleep(0.2)
+    assert state == "failed"
+    page = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    assert "kon niet worden opgesteld" in page.get_data(as_text=True)
+    assert facilitator_client.get("/begeleider/scans/1").status_code == 200
+
+
+def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
+    target = tmp_path / "rapport.pdf"
+    result = runner.invoke(args=["report", "DMZW26", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"%PDF")
+    assert runner.invoke(args=["report", "NOPE99"]).exit_code == 1
