@@ -12,11 +12,14 @@ Run with `make bench`.
 
 from __future__ import annotations
 
+import io
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from assessment import create_app, db, demo
 from assessment.db import read_session
@@ -70,7 +73,7 @@ def main() -> int:
             assert assessment is not None
             html = report_html(report_context(assessment), static)
             pdf = renderer.render(html)  # warm up the worker
-            pages = pdf.count(b"/Type /Page\n") or pdf.count(b"/Type /Page")
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
             to_html = median_s(lambda: report_html(report_context(assessment), static))
             render = median_s(lambda: renderer.render(html))
             baseline_html = plain_document(max(pages, 1))

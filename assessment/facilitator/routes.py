@@ -32,7 +32,6 @@ from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
-from assessment.results import assessment_summary
 from reports.build import JobState, report_context, report_html, report_key
 
 
@@ -124,11 +123,12 @@ def detail(assessment_id: int) -> str:
     """One assessment: status, how to join, and how many have answered."""
     assessment = load_assessment(assessment_id)
     started, submitted = management.respondent_counts([assessment.id])[assessment.id]
+    report = report_context(assessment)
     return render_template(
         "facilitator/detail.html", assessment=assessment, started=started,
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
-        questionnaire=content.for_assessment(assessment),
-        summary=assessment_summary(assessment), rules=aggregation,
+        questionnaire=report.questionnaire, summary=report.summary, report=report,
+        rules=aggregation,
     )
 
 
