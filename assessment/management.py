@@ -7,12 +7,15 @@ import secrets
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.models import (
     Assessment,
+    AssessmentShare,
+    AuditEvent,
     Comment,
     Facilitator,
     Moderation,
@@ -85,6 +88,7 @@ def create_assessment(
     title: str,
     questionnaire: Questionnaire,
     join_code: str | None = None,
+    actor: Facilitator | None = None,
 ) -> int:
     """Create a draft assessment that freezes ``questionnaire``; return its id."""
     snapshot = snapshot_json(questionnaire)
@@ -101,6 +105,7 @@ def create_assessment(
                 )
                 session.add(assessment)
                 session.flush()
+                audit(session, "created", actor, assessment)
                 return assessment.id
         except IntegrityError:
             if join_code:
@@ -108,13 +113,16 @@ def create_assessment(
     raise RegiospiegelError("no free join code found; try again")  # pragma: no cover
 
 
-def set_status(assessment_id: int, status: Status) -> None:
-    """Open or close an assessment (a closed one can be opened again)."""
+def set_status(assessment_id: int, status: Status, actor: Facilitator | None = None) -> None:
+    """Open, pause or close an assessment (a closed one can be opened again)."""
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
             raise RegiospiegelError(f"no assessment {assessment_id}")
         assessment.status = status.value
+        audit(session, {Status.OPEN: "opened", Status.PAUSED: "paused",
+                        Status.CLOSED: "closed", Status.DRAFT: "drafted"}[status],
+              actor, assessment)
         if status is Status.OPEN:
             assessment.opened_at = utcnow()
             assessment.closed_at = None
@@ -148,3 +156,36 @@ def set_comment_moderation(assessment_id: int, comment_id: int, moderation: Mode
         if comment is None or comment.assessment_id != assessment_id:
             raise RegiospiegelError(f"no comment {comment_id} in assessment {assessment_id}")
         comment.moderation = moderation.value
+
+
+def may_access(facilitator_id: int, assessment: Assessment) -> bool:
+    """Whether a facilitator owns the assessment or is one of its co-facilitators."""
+    if assessment.owner_id == facilitator_id:
+        return True
+    share = read_session().get(AssessmentShare, (assessment.id, facilitator_id))
+    return share is not None
+
+
+def accessible_assessments(facilitator_id: int) -> list[Assessment]:
+    """The assessments a facilitator owns or co-facilitates, newest first."""
+    shared = select(AssessmentShare.assessment_id).where(
+        AssessmentShare.facilitator_id == facilitator_id)
+    return list(read_session().scalars(
+        select(Assessment)
+        .where((Assessment.owner_id == facilitator_id) | Assessment.id.in_(shared))
+        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
+    ))
+
+
+def audit(
+    session: Session, action: str, actor: Facilitator | None,
+    assessment: Assessment | None = None, detail: str = "",
+) -> None:
+    """Add an event to the audit log, inside the caller's transaction (one user action)."""
+    session.add(AuditEvent(
+        facilitator_id=actor.id if actor else None,
+        facilitator_email=actor.email if actor else "",
+        assessment_id=assessment.id if assessment else None,
+        assessment_title=assessment.title if assessment else "",
+        action=action, detail=detail[:2000],
+    ))

@@ -7,7 +7,7 @@ secret resume token, of which only a hash is stored.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -52,11 +52,20 @@ class Base(DeclarativeBase):
 
 
 class Status(enum.StrEnum):
-    """An assessment's life: prepared, open for answers, closed."""
+    """An assessment's life: prepared, open for answers, paused for a moment, closed."""
 
     DRAFT = "draft"
     OPEN = "open"
+    PAUSED = "paused"
     CLOSED = "closed"
+
+
+class Source(enum.StrEnum):
+    """How a respondent came in: the shared link or code, a personal link, or on paper."""
+
+    LINK = "link"
+    PERSONAL = "personal"
+    PAPER = "paper"
 
 
 class Facilitator(Base):
@@ -88,7 +97,7 @@ class Assessment(Base):
 
     __tablename__ = "assessment"
     __table_args__ = (
-        CheckConstraint("status in ('draft', 'open', 'closed')", name="status"),
+        CheckConstraint("status in ('draft', 'open', 'paused', 'closed')", name="status"),
         CheckConstraint("language in ('nl', 'en')", name="language"),
     )
 
@@ -106,6 +115,18 @@ class Assessment(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    session_date: Mapped[date | None]
+    #: The earlier round this one is compared with (same questionnaire).
+    previous_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="SET NULL"))
+    invited_count: Mapped[int | None]
+    #: The participating organisations, one per line (also used to warn about names).
+    organisations: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The projector: 0 shows the join code; n shows the results of the first n lessons.
+    reveal_step: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Set when the raw answers were purged; the summary then lives in ``summary_snapshot``.
+    purged_at: Mapped[datetime | None]
+    summary_snapshot: Mapped[str | None] = mapped_column(Text)
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(
@@ -130,6 +151,12 @@ class Respondent(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
     last_page: Mapped[str] = mapped_column(String(40), default="intro")
+    source: Mapped[str] = mapped_column(String(10), default=Source.LINK.value,
+                                        server_default=Source.LINK.value)
+
+    __table_args__ = (
+        CheckConstraint("source in ('link', 'personal', 'paper')", name="source"),
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None]
@@ -201,3 +228,62 @@ class Comment(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="comments")
+
+
+class AssessmentShare(Base):
+    """A co-facilitator: another facilitator who may see and change an assessment."""
+
+    __tablename__ = "assessment_share"
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), primary_key=True)
+
+
+class LessonNote(Base):
+    """What the group said about a lesson in the session, and what it concluded."""
+
+    __tablename__ = "lesson_note"
+    __table_args__ = (UniqueConstraint("assessment_id", "lesson_id",
+                                       name="uq_lesson_note_assessment_lesson"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    lesson_id: Mapped[str] = mapped_column(String(40))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    conclusion: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActionItem(Base):
+    """An agreed action: what, who, by when, and for which lesson."""
+
+    __tablename__ = "action_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    lesson_id: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    term: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """A facilitator action worth keeping: who did what to which assessment, and when.
+
+    Kept after the assessment is deleted, so ids and names are copied, not referenced.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    facilitator_id: Mapped[int | None]
+    facilitator_email: Mapped[str] = mapped_column(String(254), default="")
+    assessment_id: Mapped[int | None] = mapped_column(index=True)
+    assessment_title: Mapped[str] = mapped_column(String(200), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")

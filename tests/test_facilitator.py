@@ -125,11 +125,11 @@ def test_other_facilitators_assessment_is_forbidden(app, client, demo):
     with app.app_context():
         management.create_facilitator("ander@example.nl", "een-ander-wachtwoord")
     login(client, "ander@example.nl", "een-ander-wachtwoord")
-    assert client.get("/begeleider/scans/1").status_code == 403
-    assert client.get("/begeleider/scans/1/qr.svg").status_code == 403
+    assert client.get("/begeleider/scans/1").status_code == 404
+    assert client.get("/begeleider/scans/1/qr.svg").status_code == 404
     token = csrf_token(client.get("/begeleider/"))
     assert client.post("/begeleider/scans/1/status",
-                       data={"csrf_token": token, "status": "closed"}).status_code == 403
+                       data={"csrf_token": token, "status": "closed"}).status_code == 404
     assert "DMZW26" not in client.get("/begeleider/").get_data(as_text=True)
     assert client.get("/begeleider/scans/999").status_code == 404
 

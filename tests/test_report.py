@@ -169,7 +169,7 @@ def test_report_pages_are_only_for_the_owner(app, client, demo):
     login(client, "ander@example.nl", "een-ander-wachtwoord")
     for url in ("/begeleider/scans/1/rapport.pdf", "/begeleider/scans/1/rapport",
                 "/begeleider/scans/1/rapport/status"):
-        assert client.get(url).status_code == 403
+        assert client.get(url).status_code == 404
 
 
 def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):

@@ -20,7 +20,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
@@ -40,13 +39,16 @@ def _login_limit() -> str:
 
 
 def load_assessment(assessment_id: int) -> Assessment:
-    """The assessment if the logged-in facilitator may see it: 404 if absent, 403 if not theirs."""
+    """The assessment if the logged-in facilitator may see it, else 404.
+
+    Owners and co-facilitators may; anyone else gets the same 404 as for an assessment that
+    does not exist, so ids reveal nothing. Every facilitator view of an assessment loads it
+    here.
+    """
     assessment = read_session().get(Assessment, assessment_id)
-    if assessment is None:
-        abort(404)
     user: Facilitator = current_user
-    if assessment.owner_id != user.id and not user.is_admin:
-        abort(403)
+    if assessment is None or not management.may_access(user.id, assessment):
+        abort(404)
     return assessment
 
 
@@ -87,10 +89,7 @@ def logout() -> Response:
 @login_required
 def index() -> str:
     """The facilitator's own assessments with their respondent counts."""
-    assessments = list(read_session().scalars(
-        select(Assessment).where(Assessment.owner_id == current_user.id)
-        .order_by(Assessment.created_at.desc(), Assessment.id.desc())
-    ))
+    assessments = management.accessible_assessments(current_user.id)
     counts = management.respondent_counts([a.id for a in assessments])
     return render_template("facilitator/index.html", assessments=assessments, counts=counts,
                            action_form=ActionForm())
@@ -110,7 +109,7 @@ def create() -> Response | str | tuple[str, int]:
         qid, _sep, language = (form.questionnaire.data or "").partition(":")
         assessment_id = management.create_assessment(
             current_user.id, form.region.data or "", form.title.data or "",
-            options[(qid, language)],
+            options[(qid, language)], actor=current_user,
         )
         flash(_("De scan is aangemaakt. Open hem als u klaar bent om te beginnen."))
         return redirect(url_for("facilitator.detail", assessment_id=assessment_id))
@@ -142,7 +141,7 @@ def change_status(assessment_id: int) -> Response:
     wanted = request.form.get("status", "")
     if wanted not in (Status.OPEN, Status.CLOSED):
         abort(400)
-    management.set_status(assessment.id, Status(wanted))
+    management.set_status(assessment.id, Status(wanted), actor=current_user)
     flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
           else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
     return redirect(url_for("facilitator.detail", assessment_id=assessment.id))
