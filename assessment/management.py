@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,9 +22,11 @@ from assessment.models import (
     Facilitator,
     Moderation,
     Respondent,
+    Source,
     Status,
     utcnow,
 )
+from assessment.participation import hash_token
 from questions.loader import content_hash, snapshot_json
 from questions.schema import Questionnaire
 
@@ -89,9 +93,11 @@ def create_assessment(
     questionnaire: Questionnaire,
     join_code: str | None = None,
     actor: Facilitator | None = None,
+    preparation: Preparation | None = None,
 ) -> int:
     """Create a draft assessment that freezes ``questionnaire``; return its id."""
     snapshot = snapshot_json(questionnaire)
+    preparation = preparation or Preparation(region, title)
     for _attempt in range(10):
         code = join_code or new_join_code()
         try:
@@ -105,12 +111,51 @@ def create_assessment(
                 )
                 session.add(assessment)
                 session.flush()
+                _prepare(session, assessment, preparation)
                 audit(session, "created", actor, assessment)
                 return assessment.id
         except IntegrityError:
             if join_code:
                 raise
     raise RegiospiegelError("no free join code found; try again")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """What a facilitator prepares for a session (everything but the questionnaire)."""
+
+    region: str
+    title: str
+    session_date: date | None = None
+    previous_id: int | None = None
+    invited_count: int | None = None
+    organisations: str = ""
+
+
+def prepare(assessment_id: int, preparation: Preparation, actor: Facilitator | None) -> None:
+    """Change an assessment's preparation."""
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            raise RegiospiegelError(f"no assessment {assessment_id}")
+        _prepare(session, assessment, preparation)
+        audit(session, "prepared", actor, assessment)
+
+
+def _prepare(session: Session, assessment: Assessment, preparation: Preparation) -> None:
+    if preparation.previous_id is not None:
+        previous = session.get(Assessment, preparation.previous_id)
+        if (previous is None or previous.id == assessment.id
+                or previous.questionnaire_id != assessment.questionnaire_id):
+            raise RegiospiegelError("the previous round must be another assessment on the "
+                                    "same questionnaire")
+    assessment.region = preparation.region.strip()
+    assessment.title = preparation.title.strip()
+    assessment.session_date = preparation.session_date
+    assessment.previous_id = preparation.previous_id
+    assessment.invited_count = preparation.invited_count
+    lines = (line.strip() for line in preparation.organisations.splitlines())
+    assessment.organisations = "\n".join(line for line in lines if line)
 
 
 def set_status(assessment_id: int, status: Status, actor: Facilitator | None = None) -> None:
@@ -131,13 +176,17 @@ def set_status(assessment_id: int, status: Status, actor: Facilitator | None = N
 
 
 def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Per assessment: (respondents started, respondents submitted)."""
+    """Per assessment: (respondents started, respondents submitted).
+
+    A personal link made in advance counts as started only once its owner saved a page.
+    """
     if not assessment_ids:
         return {}
+    unused_link = (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
     rows = read_session().execute(
         select(
             Respondent.assessment_id,
-            func.count(),
+            func.count().filter(~unused_link),
             func.count(Respondent.submitted_at),
         )
         .where(Respondent.assessment_id.in_(assessment_ids))
@@ -189,3 +238,86 @@ def audit(
         assessment_title=assessment.title if assessment else "",
         action=action, detail=detail[:2000],
     ))
+
+
+def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilitator:
+    """Make another facilitator a co-facilitator of an assessment."""
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        colleague = session.scalar(
+            select(Facilitator).where(Facilitator.email == email.strip().lower()))
+        if assessment is None or colleague is None:
+            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+        if colleague.id == assessment.owner_id:
+            raise AccountError("the owner already has access")
+        if session.get(AssessmentShare, (assessment_id, colleague.id)) is None:
+            session.add(AssessmentShare(assessment_id=assessment_id, facilitator_id=colleague.id))
+            audit(session, "shared", actor, assessment, colleague.email)
+        return colleague
+
+
+def unshare(assessment_id: int, facilitator_id: int, actor: Facilitator | None) -> None:
+    """Take a co-facilitator's access away."""
+    with write_transaction() as session:
+        found = session.get(AssessmentShare, (assessment_id, facilitator_id))
+        assessment = session.get(Assessment, assessment_id)
+        if found is not None:
+            colleague = session.get(Facilitator, facilitator_id)
+            session.delete(found)
+            audit(session, "unshared", actor, assessment, colleague.email if colleague else "")
+
+
+def co_facilitators(assessment_id: int) -> list[Facilitator]:
+    """The co-facilitators of an assessment, by e-mail."""
+    return list(read_session().scalars(
+        select(Facilitator).join(AssessmentShare,
+                                 AssessmentShare.facilitator_id == Facilitator.id)
+        .where(AssessmentShare.assessment_id == assessment_id).order_by(Facilitator.email)))
+
+
+def delete_assessment(assessment_id: int, actor: Facilitator | None) -> None:
+    """Delete an assessment with all its respondents, answers, texts, notes and actions."""
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            return
+        audit(session, "deleted", actor, assessment,
+              f"{assessment.region} – {assessment.title} ({assessment.join_code})")
+        session.delete(assessment)
+
+
+def create_personal_links(assessment_id: int, count: int, actor: Facilitator | None) -> list[str]:
+    """Make ``count`` anonymous respondents in advance; return their tokens (shown once).
+
+    Only the tokens' hashes are stored, so the links exist only in what is returned here.
+    """
+    tokens = [secrets.token_urlsafe(32) for _ in range(count)]
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            raise RegiospiegelError(f"no assessment {assessment_id}")
+        session.add_all(Respondent(assessment_id=assessment_id, token_hash=hash_token(token),
+                                   source=Source.PERSONAL.value) for token in tokens)
+        audit(session, "personal_links", actor, assessment, str(count))
+    return tokens
+
+
+def reset_password(email: str, password: str, actor: Facilitator | None = None) -> None:
+    """Give a facilitator a new password (by an admin, or on the command line)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    with write_transaction() as session:
+        facilitator = session.scalar(
+            select(Facilitator).where(Facilitator.email == email.strip().lower()))
+        if facilitator is None:
+            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+        facilitator.password_hash = generate_password_hash(password)
+        audit(session, "password_reset", actor, None, facilitator.email)
+
+
+def audit_events(assessment_id: int | None = None, limit: int = 200) -> list[AuditEvent]:
+    """The newest audit events, of one assessment or of all."""
+    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    if assessment_id is not None:
+        query = query.where(AuditEvent.assessment_id == assessment_id)
+    return list(read_session().scalars(query))

@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("facilitator", __name__)
 
 from assessment.facilitator import routes  # noqa: E402, F401  (routes register on bp)
+from assessment.facilitator import prepare_routes  # noqa: E402, F401

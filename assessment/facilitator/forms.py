@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -17,8 +25,8 @@ class LoginForm(FlaskForm):
         InputRequired(message=_l("Vul uw wachtwoord in.")), Length(max=500)])
 
 
-class AssessmentForm(FlaskForm):
-    """A new assessment: which region, what to call it, which questionnaire."""
+class PrepareForm(FlaskForm):
+    """What a facilitator prepares: region, title, session, comparison, invitations."""
 
     region = StringField(_l("Regio"), validators=[
         InputRequired(message=_l("Vul de regio in.")), Length(max=200)],
@@ -26,7 +34,48 @@ class AssessmentForm(FlaskForm):
     title = StringField(_l("Titel"), validators=[
         InputRequired(message=_l("Geef de scan een titel.")), Length(max=200)],
         description=_l("Bijvoorbeeld: Bestuurlijke scan voorjaar 2027"))
+    session_date = DateField(_l("Datum van de bijeenkomst"), validators=[Optional()],
+                             description=_l("Niet verplicht."))
+    previous = SelectField(_l("Vergelijken met een eerdere ronde"), validators=[Optional()],
+                           description=_l("Een eerdere scan met dezelfde vragenlijst. "
+                                          "Het rapport toont dan per les de verandering."))
+    invited_count = IntegerField(
+        _l("Aantal uitgenodigde deelnemers"),
+        validators=[Optional(), NumberRange(min=1, max=10000,
+                                            message=_l("Vul een aantal van 1 tot 10.000 in."))],
+        description=_l("Niet verplicht. Dan ziet u het responspercentage."))
+    organisations = TextAreaField(
+        _l("Deelnemende organisaties"), validators=[Optional(), Length(max=5000)],
+        description=_l("Eén organisatie per regel. Niet verplicht; helpt bij het herkennen "
+                       "van toelichtingen die iemand herkenbaar maken."))
+
+
+class AssessmentForm(PrepareForm):
+    """A new assessment: the preparation plus the questionnaire (fixed once created)."""
+
     questionnaire = SelectField(_l("Vragenlijst en taal"), validators=[InputRequired()])
+
+
+class ShareForm(FlaskForm):
+    """Add a co-facilitator by e-mail address."""
+
+    email = EmailField(_l("E-mailadres van de collega"), validators=[
+        InputRequired(message=_l("Vul een e-mailadres in.")), Length(max=254)])
+
+
+class PersonalLinksForm(FlaskForm):
+    """How many anonymous personal links to make."""
+
+    count = IntegerField(_l("Aantal persoonlijke links"), validators=[
+        InputRequired(message=_l("Vul een aantal in.")),
+        NumberRange(min=1, max=500, message=_l("Kies een aantal van 1 tot 500."))])
+
+
+class DeleteForm(FlaskForm):
+    """Confirm deleting an assessment by typing its join code."""
+
+    confirm = StringField(_l("Typ de deelnamecode om te bevestigen"), validators=[
+        InputRequired(message=_l("Typ de deelnamecode."))])
 
 
 class ActionForm(FlaskForm):

@@ -26,9 +26,10 @@ from wtforms import SelectChoice
 import reports
 from assessment import aggregation, content, management
 from assessment.db import read_session
+from assessment.exceptions import RegiospiegelError
 from assessment.extensions import limiter
 from assessment.facilitator import bp
-from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm
+from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
 from reports.build import JobState, report_context, report_html, report_key
@@ -105,12 +106,17 @@ def create() -> Response | str | tuple[str, int]:
         SelectChoice(f"{qid}:{language}", f"{q.title} ({language.upper()}, versie {q.version})")
         for (qid, language), q in sorted(options.items())
     ]
+    form.previous.choices = previous_round_choices(None)
     if form.validate_on_submit():
         qid, _sep, language = (form.questionnaire.data or "").partition(":")
-        assessment_id = management.create_assessment(
-            current_user.id, form.region.data or "", form.title.data or "",
-            options[(qid, language)], actor=current_user,
-        )
+        try:
+            assessment_id = management.create_assessment(
+                current_user.id, form.region.data or "", form.title.data or "",
+                options[(qid, language)], actor=current_user, preparation=preparation(form),
+            )
+        except RegiospiegelError:
+            form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]
+            return render_template("facilitator/create.html", form=form), 400
         flash(_("De scan is aangemaakt. Open hem als u klaar bent om te beginnen."))
         return redirect(url_for("facilitator.detail", assessment_id=assessment_id))
     return render_template("facilitator/create.html", form=form), 400 if form.errors else 200
@@ -206,6 +212,27 @@ def _report(assessment: Assessment) -> tuple[str, str]:
 def _report_filename(assessment: Assessment) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", f"{assessment.region} {assessment.title}".lower())
     return f"regiospiegel-{slug.strip('-')[:60] or assessment.id}.pdf"
+
+
+def previous_round_choices(current: Assessment | None) -> list[SelectChoice]:
+    """Earlier assessments this facilitator may compare with (same questionnaire if known)."""
+    choices = [SelectChoice("", _("Geen vergelijking"))]
+    for other in management.accessible_assessments(current_user.id):
+        if current is not None and (other.id == current.id
+                                    or other.questionnaire_id != current.questionnaire_id):
+            continue
+        choices.append(SelectChoice(str(other.id), f"{other.title} ({other.join_code})"))
+    return choices
+
+
+def preparation(form: PrepareForm) -> management.Preparation:
+    """The preparation a form describes."""
+    previous = form.previous.data
+    return management.Preparation(
+        region=form.region.data or "", title=form.title.data or "",
+        session_date=form.session_date.data,
+        previous_id=int(previous) if previous and previous.isdigit() else None,
+        invited_count=form.invited_count.data, organisations=form.organisations.data or "")
 
 
 def _join_url(assessment: Assessment) -> str:
