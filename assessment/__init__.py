@@ -32,10 +32,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     reports.init_app(app)
 
     from assessment import cli
+    from assessment.admin import bp as admin_bp
     from assessment.facilitator import bp as facilitator_bp
     from assessment.participant import bp as participant_bp
 
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitator_bp, url_prefix="/begeleider")
+    app.register_blueprint(admin_bp, url_prefix="/beheer")
     cli.init_app(app)
     return app

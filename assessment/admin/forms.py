@@ -1,0 +1,28 @@
+"""Admin forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+
+class FacilitatorForm(FlaskForm):
+    """A new facilitator account."""
+
+    email = EmailField(_l("E-mailadres"), validators=[
+        InputRequired(message=_l("Vul een e-mailadres in.")), Length(max=254)])
+    name = StringField(_l("Naam"), validators=[Length(max=200)])
+    password = PasswordField(_l("Eerste wachtwoord"), validators=[
+        InputRequired(message=_l("Vul een wachtwoord in.")), Length(max=500)],
+        description=_l("Minstens 10 tekens. Geef het veilig door; laat het daarna wijzigen."))
+    is_admin = BooleanField(_l("Mag procesbegeleiders beheren"))
+
+
+class PasswordResetForm(FlaskForm):
+    """A new password for a facilitator."""
+
+    password = PasswordField(_l("Nieuw wachtwoord"), validators=[
+        InputRequired(message=_l("Vul een wachtwoord in.")), Length(max=500)],
+        description=_l("Minstens 10 tekens."))

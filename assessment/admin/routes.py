@@ -1,0 +1,79 @@
+"""Admin views: facilitator accounts. Only admins; everyone else gets 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response
+
+from assessment import management
+from assessment.admin import bp
+from assessment.admin.forms import FacilitatorForm, PasswordResetForm
+from assessment.db import read_session
+from assessment.models import Assessment, Facilitator
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Only logged-in admins; others get 404, so the pages' existence is not revealed."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_admin:
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _facilitators() -> list[tuple[Facilitator, int]]:
+    owned = (select(Assessment.owner_id, func.count().label("n"))
+             .group_by(Assessment.owner_id).subquery())
+    rows = read_session().execute(
+        select(Facilitator, func.coalesce(owned.c.n, 0))
+        .outerjoin(owned, owned.c.owner_id == Facilitator.id).order_by(Facilitator.email))
+    return [(facilitator, count) for facilitator, count in rows]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@admin_required
+def facilitators() -> Response | tuple[str, int]:
+    """The facilitators, and a form to add one."""
+    form = FacilitatorForm()
+    if form.validate_on_submit():
+        try:
+            management.create_facilitator(form.email.data or "", form.password.data or "",
+                                          form.name.data or "", bool(form.is_admin.data))
+        except management.AccountError as exc:
+            form.email.errors = [_("Dit account kan niet worden aangemaakt: %(reason)s",
+                                   reason=str(exc))]
+        else:
+            flash(_("Het account is aangemaakt."))
+            return redirect(url_for("admin.facilitators"))
+    return render_template("admin/facilitators.html", form=form, rows=_facilitators(),
+                           reset_form=PasswordResetForm()), 400 if form.errors else 200
+
+
+@bp.route("/<int:facilitator_id>/wachtwoord", methods=["POST"])
+@admin_required
+def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
+    """Give a facilitator a new password."""
+    facilitator = read_session().get(Facilitator, facilitator_id)
+    if facilitator is None:
+        abort(404)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            management.reset_password(facilitator.email, form.password.data or "", current_user)
+        except management.AccountError:
+            flash(_("Het wachtwoord moet minstens 10 tekens hebben."))
+        else:
+            flash(_("Het wachtwoord van %(email)s is opnieuw ingesteld.", email=facilitator.email))
+        return redirect(url_for("admin.facilitators"))
+    abort(400)
