@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import reports
-from assessment import db, demo, management
+from assessment import db, demo, management, retention
 from assessment.exceptions import RegiospiegelError
 from assessment.links import external_url
 from assessment.models import Assessment
@@ -28,6 +28,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_facilitator_command)
     app.cli.add_command(questions_group)
     app.cli.add_command(report_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(reset_password_command)
     app.cli.add_command(db_group)
 
 
@@ -107,6 +109,41 @@ def _find_assessment(reference: str) -> Assessment:
         raise click.ClickException(
             f"no assessment '{reference}'; `regiospiegel list` shows ids and join codes")
     return found
+
+
+@click.command("purge")
+@click.option("--days", type=int, default=None,
+              help="Retention in days (default: REGIOSPIEGEL_RETENTION_DAYS, 365).")
+@click.option("--dry-run", is_flag=True, help="Only list what would be purged.")
+@with_appcontext
+def purge_command(days: int | None, dry_run: bool) -> None:
+    """Remove raw answers of assessments closed longer ago than the retention period."""
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    due = retention.due_for_purge(days)
+    if not due:
+        click.echo(f"nothing to purge (retention {days} days)")
+        return
+    for assessment in due:
+        if dry_run:
+            click.echo(f"would purge {assessment.id} {assessment.join_code} {assessment.title}")
+        else:
+            retention.purge(assessment.id, reason=f"retention {days} days")
+    if not dry_run:
+        click.echo(f"purged {len(due)} assessment(s): raw answers removed, summaries kept")
+
+
+@click.command("reset-password")
+@click.argument("email")
+@with_appcontext
+def reset_password_command(email: str) -> None:
+    """Give a facilitator a new password (prompted, or from REGIOSPIEGEL_PASSWORD)."""
+    password = os.environ.get("REGIOSPIEGEL_PASSWORD") or click.prompt(
+        "New password", hide_input=True, confirmation_prompt=True)
+    try:
+        management.reset_password(email, password)
+    except management.AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new password set for {email.strip().lower()}")
 
 
 @click.group("questions")

@@ -21,6 +21,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),
+        "RETENTION_DAYS": int(os.environ.get("REGIOSPIEGEL_RETENTION_DAYS", "365")),
     }
 
 

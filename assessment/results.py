@@ -12,6 +12,7 @@ from assessment import content
 from assessment.aggregation import PROFILE_GROUP_QUESTION, Response, Summary, summarise
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent
+from assessment.snapshots import summary_from_json
 
 #: Separators inside the aggregated answers; ids and answer codes contain neither.
 _PAIR, _ITEM = "=", ";"
@@ -48,7 +49,12 @@ def _parse(joined: str | None) -> dict[str, str]:
 
 
 def assessment_summary(assessment: Assessment) -> Summary:
-    """The group summary of an assessment, on the questionnaire frozen with it."""
+    """The group summary of an assessment, on the questionnaire frozen with it.
+
+    After the raw answers were purged, the summary kept at that moment.
+    """
+    if assessment.summary_snapshot is not None:
+        return summary_from_json(assessment.summary_snapshot)
     return summarise(content.for_assessment(assessment), submitted_responses(assessment.id))
 
 

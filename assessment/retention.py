@@ -1,0 +1,66 @@
+"""Data retention: remove raw answers of assessments closed long enough ago.
+
+What is removed: every answer, every free text the facilitator did not include, the
+respondents' profiles and their resume tokens (personal links stop working). What stays:
+the summary (stored as JSON, see :mod:`assessment.snapshots`), the included texts, the
+session's notes and actions, and the respondent count, so the dashboard and the report look
+exactly as before. Each purged assessment is one transaction and one audit event.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from assessment import content
+from assessment.aggregation import summarise
+from assessment.db import read_session, write_transaction
+from assessment.management import audit
+from assessment.models import (
+    Answer,
+    Assessment,
+    Comment,
+    Facilitator,
+    Moderation,
+    Respondent,
+    Status,
+    utcnow,
+)
+from assessment.participation import hash_token
+from assessment.results import submitted_responses
+from assessment.snapshots import summary_to_json
+
+
+def due_for_purge(days: int, now: datetime | None = None) -> list[Assessment]:
+    """Closed assessments whose answering closed more than ``days`` days ago, not yet purged."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return list(read_session().scalars(
+        select(Assessment).where(Assessment.status == Status.CLOSED.value,
+                                 Assessment.closed_at <= cutoff,
+                                 Assessment.purged_at.is_(None))
+        .order_by(Assessment.id)))
+
+
+def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = "") -> None:
+    """Keep the summary, remove the raw answers (see the module docstring)."""
+    assessment = read_session().get(Assessment, assessment_id)
+    if assessment is None or assessment.purged_at is not None:
+        return
+    snapshot = summary_to_json(summarise(content.for_assessment(assessment),
+                                         submitted_responses(assessment_id)))
+    respondent_ids = select(Respondent.id).where(Respondent.assessment_id == assessment_id)
+    with write_transaction() as session:
+        session.execute(delete(Answer).where(Answer.respondent_id.in_(respondent_ids)))
+        session.execute(delete(Comment).where(
+            Comment.assessment_id == assessment_id,
+            Comment.moderation != Moderation.INCLUDED.value))
+        for respondent_id in session.scalars(respondent_ids):
+            session.execute(update(Respondent).where(Respondent.id == respondent_id).values(
+                profile={}, token_hash=hash_token(secrets.token_urlsafe(32))))
+        stored = session.get(Assessment, assessment_id)
+        assert stored is not None
+        stored.summary_snapshot = snapshot
+        stored.purged_at = utcnow()
+        audit(session, "purged", actor, stored, reason)
