@@ -12,6 +12,7 @@ from assessment import content
 from assessment.aggregation import PROFILE_GROUP_QUESTION, Response, Summary, summarise
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent
+from assessment.rounds import NotComparable, RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 
 #: Separators inside the aggregated answers; ids and answer codes contain neither.
@@ -74,3 +75,17 @@ def included_comments(assessment_id: int) -> dict[str, tuple[str, ...]]:
     for topic, text in rows:
         found.setdefault(topic, []).append(text)
     return {topic: tuple(sorted(texts)) for topic, texts in found.items()}
+
+
+def round_comparison(assessment: Assessment) -> RoundComparison | None:
+    """The change per lesson since the assessment's previous round, if it has a comparable one."""
+    if assessment.previous_id is None:
+        return None
+    previous = read_session().get(Assessment, assessment.previous_id)
+    if previous is None:
+        return None
+    try:
+        return compare_rounds(content.for_assessment(previous), assessment_summary(previous),
+                              content.for_assessment(assessment), assessment_summary(assessment))
+    except NotComparable:
+        return None

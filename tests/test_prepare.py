@@ -135,3 +135,31 @@ def test_delete_needs_the_join_code_and_removes_everything(app, facilitator_clie
         deleted = session.scalar(select(AuditEvent).where(AuditEvent.action == "deleted"))
         assert deleted is not None and "DMZW26" in deleted.detail
     assert facilitator_client.get("/begeleider/scans/1").status_code == 404
+
+
+def test_the_assessment_page_shows_the_change_since_the_previous_round(app, facilitator_client):
+    from assessment import content
+    from assessment.models import Status
+    from assessment.results import assessment_summary, round_comparison
+    from tests.helpers import Participant
+
+    with app.app_context():
+        owner = read_session().get(Assessment, 1).owner_id
+        second = management.create_assessment(
+            owner, "Regio Zwolle", "Ronde 2", content.available()[("tien-lessen", "nl")],
+            preparation=management.Preparation("Regio Zwolle", "Ronde 2", previous_id=1))
+        management.set_status(second, Status.OPEN)
+        code = read_session().get(Assessment, second).join_code
+    for _ in range(3):
+        person = Participant(app.test_client())
+        person.join(code)
+        person.post_page("urgentie", {f"a_urgentie-{i}": "5" for i in (1, 2, 4)}
+                         | {"a_urgentie-3": "1"})
+        person.submit()
+    with app.app_context():
+        first = assessment_summary(read_session().get(Assessment, 1)).lesson("urgentie").mean
+        comparison = round_comparison(read_session().get(Assessment, second))
+        assert comparison.lesson("urgentie").change == 5.0 - first
+    html = facilitator_client.get(f"/begeleider/scans/{second}").get_data(as_text=True)
+    assert "Sinds vorige ronde" in html
+    assert f"+{5.0 - first:.1f}".replace(".", ",") in html

@@ -32,6 +32,7 @@ from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
+from assessment.results import round_comparison
 from reports.build import JobState, report_context, report_html, report_key
 
 
@@ -133,7 +134,7 @@ def detail(assessment_id: int) -> str:
         "facilitator/detail.html", assessment=assessment, started=started,
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
         questionnaire=report.questionnaire, summary=report.summary, report=report,
-        rules=aggregation,
+        rules=aggregation, comparison=round_comparison(assessment),
     )
 
 
