@@ -1,0 +1,64 @@
+"""Access control on every facilitator route, enumerated from the URL map.
+
+A route added later is covered automatically: anything under the facilitator blueprint that
+takes an assessment id must answer 404 to a facilitator who is neither its owner nor a
+co-facilitator, for every method it accepts, with a valid form token.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from assessment import management
+from tests.helpers import csrf_token, login
+
+#: Values for the other URL variables of a route (they never reach a check before the loader).
+OTHER_ARGUMENTS = {"facilitator_id": 1, "comment_id": 1, "action_id": 1, "lesson_id": "urgentie",
+                   "step": 1, "page_id": "intro", "fmt": "csv"}
+
+
+def assessment_routes(app: Flask) -> list[tuple[str, str, dict[str, object]]]:
+    """(endpoint, method, url arguments) for every facilitator route with an assessment id."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("facilitator.") or "assessment_id" not in rule.arguments:
+            continue
+        arguments = {name: OTHER_ARGUMENTS.get(name, 1) for name in rule.arguments}
+        arguments["assessment_id"] = 1
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, arguments))
+    return routes
+
+
+def test_the_route_list_is_not_empty(app):
+    endpoints = {endpoint for endpoint, _method, _args in assessment_routes(app)}
+    assert {"facilitator.detail", "facilitator.report_pdf", "facilitator.prepare"} <= endpoints
+
+
+@pytest.fixture
+def stranger(app, demo):
+    """A logged-in facilitator who has nothing to do with the demo assessment."""
+    with app.app_context():
+        management.create_facilitator("vreemde@example.nl", "een-vreemd-wachtwoord")
+    client = app.test_client()
+    login(client, "vreemde@example.nl", "een-vreemd-wachtwoord")
+    return client
+
+
+def test_a_stranger_gets_404_everywhere(app, stranger):
+    token = csrf_token(stranger.get("/begeleider/"))
+    checked = 0
+    with app.test_request_context():
+        from flask import url_for
+
+        urls = [(endpoint, method, url_for(endpoint, **arguments))
+                for endpoint, method, arguments in assessment_routes(app)]
+    for endpoint, method, url in urls:
+        if method == "GET":
+            response = stranger.get(url)
+        else:
+            response = stranger.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, (endpoint, method, url, response.status_code)
+        checked += 1
+    assert checked >= 10
