@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 import reports
-from assessment import config, content, db, errors, extensions, templating
+from assessment import config, content, db, errors, extensions, security, templating
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -22,12 +22,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.DEFAULTS)
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     app.config.from_mapping(overrides or {})
+    security.check_production(app)
     config.ensure_secret_key(app)
 
     db.init_app(app)
     content.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     templating.init_app(app)
     reports.init_app(app)
 

@@ -185,6 +185,7 @@ def _create_app() -> Flask:
 
 def main() -> None:
     """Entry point of the `regiospiegel` console script."""
+    from assessment.security import UnsafeConfiguration
     from questions.loader import QuestionnaireError
 
     cli = FlaskGroup(create_app=_create_app, add_default_commands=True,
@@ -195,4 +196,7 @@ def main() -> None:
         cli.main(standalone_mode=True)
     except QuestionnaireError as exc:
         click.echo(f"Error: cannot start: {exc.one_line()}", err=True)
+        sys.exit(1)
+    except UnsafeConfiguration as exc:
+        click.echo(f"Error: cannot start: {exc}", err=True)
         sys.exit(1)

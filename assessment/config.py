@@ -16,6 +16,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     default_db = f"sqlite:///{instance_path / 'regiospiegel.sqlite3'}"
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SECRET_KEY_FROM_ENVIRONMENT": bool(os.environ.get("SECRET_KEY")),
+        "ENVIRONMENT": os.environ.get("REGIOSPIEGEL_ENV", "development"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
         "BASE_URL": os.environ.get("BASE_URL"),
         "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),

@@ -1,0 +1,56 @@
+"""Security headers, cookies and the production checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment import create_app
+from assessment.security import UnsafeConfiguration
+
+
+@pytest.mark.parametrize("url", ["/", "/begeleider/inloggen", "/d/ONBEKEND",
+                                 "/static/regiospiegel.css"])
+def test_every_response_carries_the_security_headers(client, url):
+    response = client.get(url)
+    response.close()
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_script_or_style(client, facilitator_client):
+    for html in (client.get("/").get_data(as_text=True),
+                 facilitator_client.get("/begeleider/scans/1").get_data(as_text=True)):
+        assert "<script>" not in html and " style=" not in html and "<style" not in html
+
+
+def test_session_cookie_is_httponly_and_lax(client):
+    page = client.get("/")
+    cookie = page.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_behind_https(app_config):
+    app = create_app({**app_config, "BASE_URL": "https://scan.example.nl"})
+    cookie = app.test_client().get("/").headers.get("Set-Cookie", "")
+    assert "Secure" in cookie
+    app.extensions["regiospiegel.reports"].close()
+
+
+@pytest.mark.parametrize(("settings", "reason"), [
+    ({"SECRET_KEY_FROM_ENVIRONMENT": False}, "SECRET_KEY"),
+    ({"SECRET_KEY_FROM_ENVIRONMENT": True, "DEBUG": True}, "debug"),
+])
+def test_production_refuses_unsafe_settings(app_config, settings, reason):
+    with pytest.raises(UnsafeConfiguration, match=reason):
+        create_app({**app_config, "ENVIRONMENT": "production", **settings})
+
+
+def test_production_starts_with_a_secret_from_the_environment(app_config):
+    app = create_app({**app_config, "ENVIRONMENT": "production",
+                      "SECRET_KEY_FROM_ENVIRONMENT": True})
+    assert app.config["SECRET_KEY"]
+    app.extensions["regiospiegel.reports"].close()
