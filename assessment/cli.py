@@ -42,8 +42,7 @@ def demo_command() -> None:
     except RegiospiegelError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(result.describe())
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context():
         join_link = external_url("participant.welcome", code=result.join_code)
         click.echo(f"  participant link: {join_link}")
         click.echo(f"  facilitator login page: {external_url('facilitator.login')}")

@@ -19,7 +19,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY_FROM_ENVIRONMENT": bool(os.environ.get("SECRET_KEY")),
         "ENVIRONMENT": os.environ.get("REGIOSPIEGEL_ENV", "development"),
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
-        "BASE_URL": os.environ.get("BASE_URL"),
+        # Links in QR codes, invitations and exports come from here, never from the Host
+        # header of a request (which anyone can set).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
+                          if h.strip()] or None,
         "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask import globals as flask_globals
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -32,9 +33,17 @@ MESSAGES = {
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
     """The friendly page for ``status``."""
     title, message = MESSAGES.get(status, MESSAGES[500])
+    if not _can_build_urls():
+        # A request refused before routing (an untrusted Host): no page around the message.
+        return f"{title}. {message}", status
     return render_template(
         "errors/error.html", status=status, title=title, message=message, detail=detail
     ), status
+
+
+def _can_build_urls() -> bool:
+    context = flask_globals.request_ctx
+    return bool(context) and context.url_adapter is not None
 
 
 def init_app(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Links that leave the app (resume links, join links, QR codes): one place builds them.
 
-With ``BASE_URL`` configured, links never depend on the request's Host header.
+They are built on the configured ``BASE_URL``, never on the request's Host header, so a
+forged Host header cannot poison a QR code, an invitation or an export.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from flask import current_app, url_for
 
 
 def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL for ``endpoint``, based on BASE_URL when it is set."""
-    base = current_app.config.get("BASE_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    """An absolute URL for ``endpoint`` on the configured BASE_URL."""
+    base = str(current_app.config["BASE_URL"]).rstrip("/")
+    return base + url_for(endpoint, **values)

@@ -54,3 +54,19 @@ def test_production_starts_with_a_secret_from_the_environment(app_config):
                       "SECRET_KEY_FROM_ENVIRONMENT": True})
     assert app.config["SECRET_KEY"]
     app.extensions["regiospiegel.reports"].close()
+
+
+def test_links_never_come_from_the_host_header(app):
+    from assessment.links import external_url
+
+    with app.test_request_context("/", headers={"Host": "evil.example"}):
+        link = external_url("participant.welcome", code="DMZW26")
+    assert link == "http://regiospiegel.test/d/DMZW26"
+
+
+def test_trusted_hosts_refuse_other_host_headers(app_config):
+    app = create_app({**app_config, "TRUSTED_HOSTS": ["scan.example.nl"]})
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "scan.example.nl"}).status_code == 200
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    app.extensions["regiospiegel.reports"].close()
