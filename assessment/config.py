@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     # Wrong join codes and logins per client; a typo or two must never lock anyone out.
     "JOIN_RATE_LIMIT": "20 per 10 minutes",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
+    # New respondents per join code: far above a crowded room, far below a script.
+    "JOIN_CODE_RATE_LIMIT": "300 per 10 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "COMMENT_MAX_LENGTH": 2000,
     # The report renders in its own process: at most this long, with at most this memory.

@@ -70,3 +70,19 @@ def test_trusted_hosts_refuse_other_host_headers(app_config):
     assert client.get("/", headers={"Host": "scan.example.nl"}).status_code == 200
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     app.extensions["regiospiegel.reports"].close()
+
+
+def test_starting_is_limited_per_code_across_clients(app_config, request):
+    app_config["JOIN_CODE_RATE_LIMIT"] = "3 per minute"
+    app = request.getfixturevalue("app")
+    request.getfixturevalue("demo")
+    from tests.helpers import csrf_token
+
+    statuses = []
+    for _ in range(4):
+        client = app.test_client()  # a new browser each time, as a script would
+        page = client.get("/d/DMZW26")
+        key = page.get_data(as_text=True).split('name="start_key" type="hidden" value="')[1]
+        statuses.append(client.post("/d/DMZW26", data={
+            "csrf_token": csrf_token(page), "start_key": key.split('"')[0]}).status_code)
+    assert statuses == [302, 302, 302, 429]

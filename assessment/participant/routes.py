@@ -72,8 +72,18 @@ def start_page() -> Response | str | tuple[str, int]:
     return render_template("participant/start.html", form=form)
 
 
+def _code_limit() -> str:
+    return str(current_app.config["JOIN_CODE_RATE_LIMIT"])
+
+
+def _code_key() -> str:
+    """The join code of the request, so starts are limited per code as well as per client."""
+    return "code:" + normalise_join_code(str((request.view_args or {}).get("code", "")))
+
+
 @bp.route("/d/<code>", methods=["GET", "POST"])
 @limiter.limit(_join_limit, deduct_when=_is_miss)
+@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"])
 def welcome(code: str) -> Response | str | tuple[str, int]:
     """The welcome page of one assessment; its button starts an anonymous respondent."""
     assessment = _assessment_by_code(normalise_join_code(code))
