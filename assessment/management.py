@@ -158,17 +158,33 @@ def _prepare(session: Session, assessment: Assessment, preparation: Preparation)
     assessment.organisations = "\n".join(line for line in lines if line)
 
 
-def set_status(assessment_id: int, status: Status, actor: Facilitator | None = None) -> None:
-    """Open, pause or close an assessment (a closed one can be opened again)."""
+class StatusChangeRefused(RegiospiegelError):
+    """The assessment's status changed meanwhile, so the asked change no longer fits."""
+
+
+def set_status(
+    assessment_id: int, status: Status, actor: Facilitator | None = None,
+    expected: frozenset[Status] | None = None,
+) -> None:
+    """Open, pause, resume or close an assessment (a closed one can be opened again).
+
+    With ``expected``, the change happens only when the current status is one of those,
+    checked inside the transaction (two facilitators clicking at once cannot both win).
+    Resuming a paused assessment keeps its original opening time.
+    """
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
             raise RegiospiegelError(f"no assessment {assessment_id}")
+        current = Status(assessment.status)
+        if expected is not None and current not in expected:
+            raise StatusChangeRefused(f"the assessment is {current.value}")
         assessment.status = status.value
-        audit(session, {Status.OPEN: "opened", Status.PAUSED: "paused",
-                        Status.CLOSED: "closed", Status.DRAFT: "drafted"}[status],
-              actor, assessment)
-        if status is Status.OPEN:
+        resuming = current is Status.PAUSED and status is Status.OPEN
+        action = {Status.OPEN: "resumed" if resuming else "opened", Status.PAUSED: "paused",
+                  Status.CLOSED: "closed", Status.DRAFT: "drafted"}[status]
+        audit(session, action, actor, assessment)
+        if status is Status.OPEN and not resuming:
             assessment.opened_at = utcnow()
             assessment.closed_at = None
         elif status is Status.CLOSED:

@@ -33,7 +33,8 @@ from assessment.models import Assessment
 #: How the audit log names each action.
 AUDIT_LABELS = {
     "created": _l("aangemaakt"), "prepared": _l("voorbereiding gewijzigd"),
-    "opened": _l("geopend"), "paused": _l("gepauzeerd"), "closed": _l("gesloten"),
+    "opened": _l("geopend"), "paused": _l("gepauzeerd"), "resumed": _l("hervat"),
+    "closed": _l("gesloten"),
     "shared": _l("collega toegevoegd"), "unshared": _l("collega verwijderd"),
     "personal_links": _l("persoonlijke links gemaakt"), "exported": _l("geëxporteerd"),
     "deleted": _l("verwijderd"), "purged": _l("ruwe antwoorden opgeschoond"),

@@ -1,0 +1,203 @@
+"""Running the room: the live dashboard and its JSON, the projector, the discussion agenda."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from assessment import aggregation, content, results, session
+from assessment.aggregation import CellStatus, GroupCell, LessonSummary
+from assessment.facilitator import bp
+from assessment.facilitator.forms import ActionForm
+from assessment.facilitator.routes import load_assessment
+from assessment.links import external_url
+from assessment.models import Assessment, Status
+from assessment.templating import percent, score
+from reports import charts
+
+#: How the dashboard names each status.
+STATUS_LABELS = {
+    Status.DRAFT: _l("Voorbereiding"), Status.OPEN: _l("Open"),
+    Status.PAUSED: _l("Gepauzeerd"), Status.CLOSED: _l("Gesloten"),
+}
+
+#: The status in a sentence: "de scan is ...".
+STATUS_PHRASES = {
+    Status.DRAFT: _l("nog niet geopend"), Status.OPEN: _l("open"),
+    Status.PAUSED: _l("gepauzeerd"), Status.CLOSED: _l("gesloten"),
+}
+
+#: What the facilitator reads after each button on the dashboard.
+ANSWERING_MESSAGES = {
+    session.AnsweringAction.PAUSE: _l("De scan is gepauzeerd: deelnemers kunnen even niet "
+                                      "antwoorden. Wat zij al invulden, is bewaard."),
+    session.AnsweringAction.RESUME: _l("De scan is weer open: deelnemers kunnen verder."),
+    session.AnsweringAction.CLOSE: _l("De scan is gesloten: er kunnen geen antwoorden meer bij."),
+}
+
+#: Seconds between two updates of the dashboard and the projector's second screen.
+POLL_SECONDS = 5
+
+
+@bp.route("/scans/<int:assessment_id>/live")
+@login_required
+def live(assessment_id: int) -> str:
+    """The live dashboard: who started and submitted, and results from 3 submitted."""
+    assessment = load_assessment(assessment_id)
+    return render_template(
+        "facilitator/live.html", assessment=assessment, figures=_figures(assessment),
+        questionnaire=content.for_assessment(assessment), action_form=ActionForm(),
+        rules=aggregation, poll_seconds=POLL_SECONDS)
+
+
+@bp.route("/scans/<int:assessment_id>/live.json")
+@login_required
+def live_json(assessment_id: int) -> Response:
+    """The dashboard's figures as JSON (already anonymised), for the page's script."""
+    assessment = load_assessment(assessment_id)
+    response = jsonify(_figures(assessment))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/scans/<int:assessment_id>/live/antwoorden", methods=["POST"])
+@login_required
+def answering(assessment_id: int) -> Response:
+    """Pause, resume or close the answering."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        action = session.AnsweringAction(request.form.get("actie", ""))
+    except ValueError:
+        abort(400)
+    try:
+        session.change_answering(assessment, action, current_user)
+    except session.SessionError:
+        flash(_("Dat kan nu niet: de scan is %(status)s.",
+                status=STATUS_PHRASES[Status(assessment.status)]))
+    else:
+        flash(str(ANSWERING_MESSAGES[action]))
+    return redirect(url_for("facilitator.live", assessment_id=assessment.id))
+
+
+@bp.route("/scans/<int:assessment_id>/projector")
+@login_required
+def projector(assessment_id: int) -> str:
+    """The projector: the join code and QR code, then one lesson at a time."""
+    assessment = load_assessment(assessment_id)
+    questionnaire = content.for_assessment(assessment)
+    summary = results.assessment_summary(assessment)
+    slide = session.projector_slide(questionnaire, summary,
+                                    results.included_comments(assessment.id),
+                                    assessment.reveal_step)
+    started = session.live_status(questionnaire, summary,
+                                  session.started_by_type(assessment.id),
+                                  Status(assessment.status)).started
+    return render_template(
+        "facilitator/projector.html", assessment=assessment, summary=summary, slide=slide,
+        chart=_distribution_chart(slide) if slide else "", lessons=len(questionnaire.lessons),
+        started=started,
+        join_url=external_url("participant.welcome", code=assessment.join_code),
+        action_form=ActionForm(), rules=aggregation, poll_seconds=POLL_SECONDS)
+
+
+@bp.route("/scans/<int:assessment_id>/projector/stap", methods=["POST"])
+@login_required
+def reveal(assessment_id: int) -> Response:
+    """Show the next or previous lesson on the projector, or the join screen again."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        move = session.RevealMove(request.form.get("stap", ""))
+    except ValueError:
+        abort(400)
+    # Past the join screen only once there are results to show.
+    if move is not session.RevealMove.NEXT or results.assessment_summary(assessment).shown:
+        session.move_reveal(assessment.id, move)
+    return redirect(url_for("facilitator.projector", assessment_id=assessment.id))
+
+
+@bp.route("/scans/<int:assessment_id>/agenda")
+@login_required
+def agenda(assessment_id: int) -> str:
+    """The discussion agenda: divided lessons and information gaps first, each with why."""
+    assessment = load_assessment(assessment_id)
+    questionnaire = content.for_assessment(assessment)
+    summary = results.assessment_summary(assessment)
+    return render_template(
+        "facilitator/agenda.html", assessment=assessment, summary=summary,
+        items=session.discussion_agenda(questionnaire, summary), rules=aggregation)
+
+
+# -- helpers ----------------------------------------------------------------------------
+
+
+def _cell(cell: GroupCell | None) -> dict[str, Any]:
+    """One count per organisation type as the page prints it."""
+    if cell is None:
+        return {"status": None, "n": None, "text": "–"}
+    text = {CellStatus.SHOWN: str(cell.n), CellStatus.HIDDEN: _("verborgen"),
+            CellStatus.NO_DATA: _("geen")}[cell.status]
+    return {"status": cell.status.value, "n": cell.n, "text": text}
+
+
+def _lesson(number: int, lesson: LessonSummary, bands: dict[str, str]) -> dict[str, Any]:
+    """One lesson's figures as the dashboard prints them."""
+    return {
+        "id": lesson.lesson_id, "number": number, "title": lesson.title,
+        "shown": lesson.shown, "n": lesson.n, "score": score(lesson.mean),
+        "band": lesson.band or "",
+        "band_label": (bands.get(lesson.band, lesson.band) if lesson.band
+                       else _("te weinig antwoorden")),
+        "divided": lesson.divided, "information_gap": lesson.information_gap,
+        "gap_text": _("Informatietekort: %(share)s weet het niet",
+                      share=percent(lesson.dont_know_share)),
+    }
+
+
+def _figures(assessment: Assessment) -> dict[str, Any]:
+    """The live status as plain data with texts ready to print (the JSON and the page).
+
+    The summary is read before the started counts, so that nobody counts as submitted who
+    does not count as started.
+    """
+    questionnaire = content.for_assessment(assessment)
+    summary = results.assessment_summary(assessment)
+    status = session.live_status(
+        questionnaire, summary, session.started_by_type(assessment.id),
+        Status(assessment.status), assessment.invited_count, assessment.reveal_step)
+    bands = session.band_labels(questionnaire)
+    return {
+        "status": status.status.value,
+        "status_label": str(STATUS_LABELS[status.status]),
+        "started": status.started,
+        "submitted": status.submitted,
+        "invited": status.invited,
+        "response_rate": (percent(status.response_rate)
+                          if status.response_rate is not None else None),
+        "groups": [
+            {"id": group.group, "label": group.label, "started": _cell(group.started),
+             "submitted": _cell(group.submitted)}
+            for group in status.groups
+        ],
+        "type_not_chosen": status.type_not_chosen,
+        "results_shown": status.results_shown,
+        "lessons": [_lesson(number, lesson, bands)
+                    for number, lesson in enumerate(status.lessons, start=1)],
+        "reveal_step": status.reveal_step,
+    }
+
+
+def _distribution_chart(slide: session.Slide) -> str:
+    """The lesson's answers as a stacked bar (our own SVG; its texts are escaped)."""
+    points = [answer for answer in slide.answers if answer.share is not None]
+    return charts.distribution(
+        [answer.count for answer in points], [answer.label for answer in points], percent,
+        title=_("Antwoorden op de stellingen van %(lesson)s", lesson=slide.lesson.title))

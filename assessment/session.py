@@ -1,0 +1,348 @@
+"""Running the room: the live status, the projector's reveal, pausing, the discussion agenda.
+
+The writes (moving the projector, pausing, resuming, closing) are one transaction each. The
+rest are pure functions over the summary of :func:`assessment.results.assessment_summary`,
+so the live dashboard, its JSON, the projector and the agenda show the same figures as the
+report.
+
+Anonymity on the live dashboard
+    Respondents who started are counted per organisation type under the same rule as the
+    summary's group sizes: a type's count is shown only when it has at least
+    ``MIN_GROUP_SIZE`` respondents, and :func:`assessment.aggregation.suppress` hides more
+    types until no hidden count follows from the total by subtraction. A type nobody chose is
+    "no data", not "hidden". Submitted respondents per type are the summary's own group
+    sizes, given only once the summary is shown (``MIN_RESPONDENTS`` submitted); before that
+    there are no results at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from assessment import content, management
+from assessment.aggregation import (
+    MIN_GROUP_SIZE,
+    PROFILE_GROUP_QUESTION,
+    CellStatus,
+    GroupCell,
+    LessonSummary,
+    Summary,
+    suppress,
+)
+from assessment.db import read_session, write_transaction
+from assessment.exceptions import RegiospiegelError
+from assessment.models import Assessment, Facilitator, Respondent, Source, Status
+from questions.schema import Lesson, Questionnaire
+
+
+class SessionError(RegiospiegelError):
+    """A live-session action does not fit the assessment as it is now."""
+
+
+# -- the projector's reveal --------------------------------------------------------------
+
+
+class RevealMove(enum.StrEnum):
+    """What the facilitator clicked on the projector (the values are the form's)."""
+
+    NEXT = "volgende"
+    PREVIOUS = "vorige"
+    RESET = "begin"
+
+
+def next_reveal_step(current: int, move: RevealMove, lessons: int) -> int:
+    """The reveal step after ``move``: 0 is the join screen, 1..``lessons`` a lesson each.
+
+    The step never leaves 0..``lessons``; a step stored out of range (the questionnaire has
+    fewer lessons) is brought back into it.
+    """
+    step = {RevealMove.NEXT: current + 1, RevealMove.PREVIOUS: current - 1,
+            RevealMove.RESET: 0}[move]
+    return max(0, min(step, lessons))
+
+
+def move_reveal(assessment_id: int, move: RevealMove) -> int:
+    """Move the projector one lesson on or back, or back to the join screen; the new step.
+
+    Stored on the assessment, so a reload or a second screen shows the same.
+    """
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id)
+        if assessment is None:
+            raise SessionError(f"no assessment {assessment_id}")
+        lessons = len(content.for_assessment(assessment).lessons)
+        assessment.reveal_step = next_reveal_step(assessment.reveal_step, move, lessons)
+        return assessment.reveal_step
+
+
+# -- pausing, resuming and closing the answering -----------------------------------------
+
+
+class AnsweringAction(enum.StrEnum):
+    """A button on the live dashboard (the values are the form's)."""
+
+    PAUSE = "pauzeren"
+    RESUME = "hervatten"
+    CLOSE = "sluiten"
+
+
+#: Per action: the statuses it may start from, and the status it leads to.
+ANSWERING_MOVES: Mapping[AnsweringAction, tuple[frozenset[Status], Status]] = {
+    AnsweringAction.PAUSE: (frozenset({Status.OPEN}), Status.PAUSED),
+    AnsweringAction.RESUME: (frozenset({Status.PAUSED}), Status.OPEN),
+    AnsweringAction.CLOSE: (frozenset({Status.OPEN, Status.PAUSED}), Status.CLOSED),
+}
+
+
+def change_answering(assessment: Assessment, action: AnsweringAction,
+                     actor: Facilitator | None) -> Status:
+    """Pause, resume or close the answering (audited); return the new status.
+
+    Raises :class:`SessionError` when the action does not fit the current status, such as
+    resuming a scan that was closed (opening a closed scan is done on the scan's page).
+    """
+    allowed, target = ANSWERING_MOVES[action]
+    try:
+        management.set_status(assessment.id, target, actor=actor, expected=allowed)
+    except management.StatusChangeRefused as exc:
+        raise SessionError(f"cannot {action.name.lower()} an assessment that is "
+                           f"{assessment.status}") from exc
+    return target
+
+
+# -- the live status ---------------------------------------------------------------------
+
+
+def started_by_type(assessment_id: int) -> dict[str | None, int]:
+    """Respondents who started (submitted ones included), per organisation type chosen.
+
+    None counts those who have not chosen a type yet. A personal link made in advance counts
+    only once its owner saved a page, as in :func:`management.respondent_counts`.
+    """
+    group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    unused_link = (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
+    rows = read_session().execute(
+        select(group, func.count())
+        .where(Respondent.assessment_id == assessment_id, ~unused_link)
+        .group_by(group)
+    )
+    return {group_id: count for group_id, count in rows}
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """One organisation type on the live dashboard: started and submitted, as far as allowed.
+
+    ``submitted`` is None while the summary is not shown (fewer than 3 submitted).
+    """
+
+    group: str
+    label: str
+    started: GroupCell
+    submitted: GroupCell | None
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """What the live dashboard and its JSON show, already anonymised."""
+
+    status: Status
+    started: int
+    submitted: int
+    invited: int | None
+    groups: tuple[GroupCount, ...]
+    type_not_chosen: int
+    results_shown: bool
+    lessons: tuple[LessonSummary, ...]
+    reveal_step: int
+
+    @property
+    def response_rate(self) -> float | None:
+        """Submitted as a share of those invited; None when the number invited is not set."""
+        if not self.invited:
+            return None
+        return self.submitted / self.invited
+
+
+def group_labels(questionnaire: Questionnaire) -> dict[str, str]:
+    """Organisation type id → its label, in the questionnaire's order."""
+    for question in questionnaire.profile:
+        if question.id == PROFILE_GROUP_QUESTION:
+            return {option.id: option.label for option in question.options}
+    return {}
+
+
+def band_labels(questionnaire: Questionnaire) -> dict[str, str]:
+    """Band id → its label."""
+    labels: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
+    return labels
+
+
+def started_cells(labels: Mapping[str, str],
+                  started: Mapping[str | None, int]) -> tuple[GroupCell, ...]:
+    """Started respondents per type: shown, hidden (small or complementary) or no data."""
+    present = {group: started.get(group, 0) for group in labels if started.get(group, 0)}
+    hidden = suppress(present, {group for group, n in present.items() if n < MIN_GROUP_SIZE})
+    return tuple(
+        GroupCell(group, CellStatus.NO_DATA) if group not in present
+        else GroupCell(group, CellStatus.HIDDEN) if group in hidden
+        else GroupCell(group, CellStatus.SHOWN, present[group])
+        for group in labels
+    )
+
+
+def live_status(
+    questionnaire: Questionnaire,
+    summary: Summary,
+    started: Mapping[str | None, int],
+    status: Status,
+    invited: int | None = None,
+    reveal_step: int = 0,
+) -> LiveStatus:
+    """The live dashboard's figures from the summary and the started counts per type.
+
+    ``started`` is :func:`started_by_type`; the total started is its sum, but never below
+    the number submitted. Submitted figures come from the summary only. Lesson results are
+    given only when the summary is shown.
+    """
+    labels = group_labels(questionnaire)
+    submitted_cells = {cell.group: cell for cell in summary.group_sizes}
+    groups = tuple(
+        GroupCount(cell.group, labels[cell.group], cell,
+                   submitted_cells.get(cell.group) if summary.shown else None)
+        for cell in started_cells(labels, started)
+    )
+    not_chosen = sum(n for group, n in started.items() if group not in labels)
+    return LiveStatus(
+        status=status,
+        started=max(sum(started.values()), summary.respondents),
+        submitted=summary.respondents,
+        invited=invited,
+        groups=groups,
+        type_not_chosen=not_chosen,
+        results_shown=summary.shown,
+        lessons=summary.lessons if summary.shown else (),
+        reveal_step=reveal_step,
+    )
+
+
+# -- the projector -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerCount:
+    """One answer option of a lesson's distribution; ``share`` of the answers on the scale."""
+
+    label: str
+    count: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One lesson on the projector: its figures, answers per option and included texts."""
+
+    number: int
+    total: int
+    lesson: Lesson
+    summary: LessonSummary
+    band_label: str | None
+    answers: tuple[AnswerCount, ...]
+    comments: tuple[str, ...]
+
+
+def projector_slide(questionnaire: Questionnaire, summary: Summary,
+                    comments: Mapping[str, tuple[str, ...]], step: int) -> Slide | None:
+    """The lesson the projector shows at ``step`` (1 = the first lesson), in questionnaire order.
+
+    None means the join screen: at step 0, or while the summary is not shown (fewer than 3
+    submitted). ``comments`` must hold only texts the facilitator included
+    (:func:`assessment.results.included_comments`). The answer counts are of the lesson's
+    statements together, reverse wording applied (so the top of the scale is always the
+    positive end); "weet niet" and "n.v.t." follow the scale's points, without a share.
+    """
+    lessons = questionnaire.lessons
+    if not summary.shown or step < 1:
+        return None
+    number = min(step, len(lessons))
+    lesson = lessons[number - 1]
+    lesson_summary = summary.lesson(lesson.id)
+    distribution = lesson_summary.distribution
+    scale = questionnaire.scale()
+    answers = [
+        AnswerCount(point.label, count, count / distribution.valid if distribution.valid else None)
+        for point, count in zip(scale.points, distribution.counts, strict=True)
+    ]
+    non_valid = {"weet_niet": distribution.dont_know, "nvt": distribution.not_applicable}
+    answers += [AnswerCount(option.label, non_valid[option.code], None)
+                for option in scale.non_valid]
+    bands = band_labels(questionnaire)
+    return Slide(
+        number=number,
+        total=len(lessons),
+        lesson=lesson,
+        summary=lesson_summary,
+        band_label=bands.get(lesson_summary.band or ""),
+        answers=tuple(answers),
+        comments=comments.get(lesson.id, ()),
+    )
+
+
+# -- the discussion agenda ---------------------------------------------------------------
+
+
+class AgendaReason(enum.StrEnum):
+    """Why a lesson is on the discussion agenda."""
+
+    DIVIDED = "divided"
+    INFORMATION_GAP = "information_gap"
+    ATTENTION = "attention"
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """A lesson to discuss, with its number in the questionnaire and every reason that applies."""
+
+    number: int
+    lesson: Lesson
+    summary: LessonSummary
+    band_label: str | None
+    reasons: tuple[AgendaReason, ...]
+
+
+def discussion_agenda(questionnaire: Questionnaire, summary: Summary) -> tuple[AgendaItem, ...]:
+    """Lessons ranked for discussion; empty while the summary is not shown.
+
+    First the divided lessons (largest disagreement first), then those with an information
+    gap (largest "weet niet" share first), then the other points of attention (lowest score
+    first), each ranking as the summary gives it. A lesson is listed once, where it first
+    appears, with all of its reasons. Strengths that are neither divided nor short of
+    information are not on the agenda.
+    """
+    if not summary.shown:
+        return ()
+    rankings = (
+        (AgendaReason.DIVIDED, summary.largest_disagreements),
+        (AgendaReason.INFORMATION_GAP, summary.information_gaps),
+        (AgendaReason.ATTENTION, summary.points_of_attention),
+    )
+    order: list[str] = []
+    for _reason, lesson_ids in rankings:
+        order += [lesson_id for lesson_id in lesson_ids if lesson_id not in order]
+    numbers = {lesson.id: number for number, lesson in enumerate(questionnaire.lessons, 1)}
+    bands = band_labels(questionnaire)
+    items = []
+    for lesson_id in order:
+        lesson_summary = summary.lesson(lesson_id)
+        items.append(AgendaItem(
+            number=numbers[lesson_id],
+            lesson=questionnaire.lesson(lesson_id),
+            summary=lesson_summary,
+            band_label=bands.get(lesson_summary.band or ""),
+            reasons=tuple(reason for reason, ids in rankings if lesson_id in ids),
+        ))
+    return tuple(items)

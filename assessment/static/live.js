@@ -1,0 +1,121 @@
+// Progressive enhancement for the live dashboard and the projector. Every few seconds the
+// script reads the assessment's live figures (already anonymised by the server) and writes
+// them into the page with textContent; nothing is built from HTML strings. Without
+// JavaScript the pages work the same, with a "Vernieuwen" link.
+//
+// The dashboard updates its counts, status buttons and lesson table in place. The projector
+// reloads when the facilitator moved it on another screen, so a second screen follows; the
+// arrow and page keys (a presenter's clicker) press its "Volgende" and "Vorige" buttons.
+(function () {
+  "use strict";
+  var root = document.querySelector("[data-live-url]");
+  if (!root) { return; }
+  var page = root.getAttribute("data-live-page");
+  var interval = (parseInt(root.getAttribute("data-interval"), 10) || 5) * 1000;
+  var maxDelay = 60000;
+
+  function each(selector, callback) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), callback);
+  }
+
+  function field(name) {
+    return root.querySelector('[data-live="' + name + '"]');
+  }
+
+  // Only a real change touches the page, so screen readers announce only what changed.
+  function setText(element, text) {
+    if (element && element.textContent !== text) { element.textContent = text; }
+  }
+
+  function showWhen(data) {
+    each("[data-live-when]", function (element) {
+      var states = element.getAttribute("data-live-when").split(" ");
+      element.hidden = states.indexOf(data.status) === -1;
+    });
+  }
+
+  function updateLessons(data) {
+    each('[data-live-show="results"]', function (element) { element.hidden = !data.results_shown; });
+    each('[data-live-show="no-results"]', function (element) { element.hidden = data.results_shown; });
+    data.lessons.forEach(function (lesson) {
+      var row = root.querySelector('[data-lesson="' + lesson.id + '"]');
+      if (!row) { return; }
+      setText(row.querySelector('[data-field="score"]'), lesson.score);
+      setText(row.querySelector('[data-field="n"]'), String(lesson.n));
+      var band = row.querySelector('[data-field="band"]');
+      if (band) {
+        setText(band, lesson.band_label);
+        band.className = lesson.band ? "band band-" + lesson.band : "";
+      }
+      var divided = row.querySelector('[data-field="divided"]');
+      if (divided) { divided.hidden = !lesson.divided; }
+      var gap = row.querySelector('[data-field="information_gap"]');
+      if (gap) {
+        setText(gap, lesson.gap_text);
+        gap.hidden = !lesson.information_gap;
+      }
+    });
+  }
+
+  function updateDashboard(data) {
+    setText(field("status_label"), data.status_label);
+    setText(field("started"), String(data.started));
+    setText(field("submitted"), String(data.submitted));
+    if (data.response_rate !== null) { setText(field("response_rate"), data.response_rate); }
+    setText(field("type_not_chosen"), String(data.type_not_chosen));
+    data.groups.forEach(function (group) {
+      setText(field("group-" + group.id + "-started"), group.started.text);
+      setText(field("group-" + group.id + "-submitted"), group.submitted.text);
+    });
+    showWhen(data);
+    updateLessons(data);
+    var time = new Date().toLocaleTimeString(document.documentElement.lang || "nl");
+    setText(field("updated"), root.getAttribute("data-updated-text") + " " + time + ".");
+  }
+
+  function updateProjector(data) {
+    if (String(data.reveal_step) !== root.getAttribute("data-reveal-step") ||
+        String(data.results_shown) !== root.getAttribute("data-results-shown")) {
+      window.location.reload();
+      return;
+    }
+    setText(field("started"), String(data.started));
+    setText(field("submitted"), String(data.submitted));
+  }
+
+  function poll(delay) {
+    window.setTimeout(function () {
+      if (document.hidden) { poll(interval); return; }
+      fetch(root.getAttribute("data-live-url"), {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      })
+        .then(function (response) {
+          if (!response.ok) { throw new Error("status " + response.status); }
+          return response.json();
+        })
+        .then(function (data) {
+          if (page === "projector") { updateProjector(data); } else { updateDashboard(data); }
+          poll(interval);
+        })
+        .catch(function () {
+          if (page !== "projector") { setText(field("updated"), root.getAttribute("data-error-text")); }
+          poll(Math.min(delay * 2, maxDelay));
+        });
+    }, delay);
+  }
+
+  if (page === "projector") {
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+      var value = { ArrowRight: "volgende", PageDown: "volgende",
+                    ArrowLeft: "vorige", PageUp: "vorige" }[event.key];
+      var button = value && root.querySelector('button[name="stap"][value="' + value + '"]');
+      if (button && !button.disabled) {
+        event.preventDefault();
+        button.click();
+      }
+    });
+  }
+
+  if (window.fetch) { poll(interval); }
+})();
