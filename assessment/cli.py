@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(report_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(import_command)
     app.cli.add_command(db_group)
 
 
@@ -143,6 +144,22 @@ def reset_password_command(email: str) -> None:
     except management.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"new password set for {email.strip().lower()}")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--owner", required=True,
+              help="E-mail of the facilitator who will own the imported assessment.")
+@with_appcontext
+def import_command(file: Path, owner: str) -> None:
+    """Restore an assessment from a full JSON export (`export.json`) as a new assessment."""
+    from assessment import exchange
+
+    try:
+        result = exchange.import_assessment(file.read_bytes(), owner)
+    except exchange.ExchangeError as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    click.echo(result.describe())
 
 
 @click.group("questions")

@@ -38,7 +38,7 @@ AUDIT_LABELS = {
     "shared": _l("collega toegevoegd"), "unshared": _l("collega verwijderd"),
     "personal_links": _l("persoonlijke links gemaakt"), "exported": _l("geëxporteerd"),
     "deleted": _l("verwijderd"), "purged": _l("ruwe antwoorden opgeschoond"),
-    "password_reset": _l("wachtwoord opnieuw ingesteld"),
+    "password_reset": _l("wachtwoord opnieuw ingesteld"), "imported": _l("geïmporteerd"),
 }
 
 

@@ -1,0 +1,62 @@
+"""Exports of an assessment: the aggregates as CSV and XLSX, everything as JSON."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from assessment import aggregation, exchange, results
+from assessment.facilitator import bp
+from assessment.facilitator.routes import load_assessment
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/scans/<int:assessment_id>/exporteren")
+@login_required
+def export_page(assessment_id: int) -> str:
+    """The download links, with what each file contains."""
+    assessment = load_assessment(assessment_id)
+    summary = results.assessment_summary(assessment)
+    return render_template("facilitator/export.html", assessment=assessment, summary=summary,
+                           rules=aggregation)
+
+
+@bp.route("/scans/<int:assessment_id>/export.csv")
+@login_required
+def export_csv(assessment_id: int) -> Response:
+    """The aggregates as CSV (anonymity rules applied)."""
+    assessment = load_assessment(assessment_id)
+    text = exchange.tables_csv(exchange.assessment_tables(assessment))
+    exchange.record_export(assessment.id, "csv", current_user)
+    return _download(text.encode("utf-8"), "text/csv; charset=utf-8",
+                     exchange.file_name(assessment, "uitkomsten", "csv"))
+
+
+@bp.route("/scans/<int:assessment_id>/export.xlsx")
+@login_required
+def export_xlsx(assessment_id: int) -> Response:
+    """The aggregates as an Excel workbook (anonymity rules applied)."""
+    assessment = load_assessment(assessment_id)
+    workbook = exchange.tables_xlsx(exchange.assessment_tables(assessment))
+    exchange.record_export(assessment.id, "xlsx", current_user)
+    return _download(workbook, XLSX_MIMETYPE,
+                     exchange.file_name(assessment, "uitkomsten", "xlsx"))
+
+
+@bp.route("/scans/<int:assessment_id>/export.json")
+@login_required
+def export_json(assessment_id: int) -> Response:
+    """The full export: questionnaire, answers without identities, notes and actions."""
+    assessment = load_assessment(assessment_id)
+    text = exchange.document_json(exchange.export_document(assessment))
+    exchange.record_export(assessment.id, "json", current_user)
+    return _download(text.encode("utf-8"), "application/json",
+                     exchange.file_name(assessment, "scan", "json"))
+
+
+def _download(body: bytes, mimetype: str, name: str) -> Response:
+    # Exports hold a scan's results: never kept by a shared cache or the browser's.
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
