@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -81,17 +82,9 @@ def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
     """Store a page's answers for a respondent who may still answer, in one transaction."""
     with write_transaction() as session:
         respondent = _answerable(session, respondent_id)
-        _check(content.for_assessment(respondent.assessment), posted)
         now = utcnow()
-        if posted.answers:
-            rows = [
-                {"respondent_id": respondent_id, "statement_id": statement_id, "value": value,
-                 "updated_at": now}
-                for statement_id, value in posted.answers.items()
-            ]
-            session.execute(_upsert(session, Answer, rows, ("respondent_id", "statement_id"),
-                                    ("value", "updated_at")))
-        _save_texts(session, respondent, posted.texts, now)
+        store_answers(session, respondent, content.for_assessment(respondent.assessment),
+                      posted, now)
         if posted.profile:
             respondent.profile = {**respondent.profile, **posted.profile}
         respondent.last_page = page_id
@@ -109,6 +102,28 @@ def submit(respondent_id: int) -> None:
         _answerable(session, respondent_id)
         respondent.submitted_at = utcnow()
         respondent.last_page = "bedankt"
+
+
+def store_answers(
+    session: Session, respondent: Respondent, questionnaire: Questionnaire,
+    posted: PageAnswers, now: datetime,
+) -> None:
+    """Check answers, texts and profile choices against the questionnaire; store the first two.
+
+    Runs inside the caller's transaction, so a refused value (:class:`InvalidAnswers`)
+    leaves nothing stored; the caller stores the (checked) profile itself. For writes that
+    are not a participant's page, such as a paper questionnaire typed in by the facilitator.
+    """
+    _check(questionnaire, posted)
+    if posted.answers:
+        rows = [
+            {"respondent_id": respondent.id, "statement_id": statement_id, "value": value,
+             "updated_at": now}
+            for statement_id, value in posted.answers.items()
+        ]
+        session.execute(_upsert(session, Answer, rows, ("respondent_id", "statement_id"),
+                                ("value", "updated_at")))
+    _save_texts(session, respondent, posted.texts, now)
 
 
 def _check(questionnaire: Questionnaire, posted: PageAnswers) -> None:

@@ -37,6 +37,11 @@ def report_date(value: date, language: str) -> str:
     return format_date(value, format="long", locale=language)
 
 
+def without_none(attributes: dict[str, object]) -> dict[str, object]:
+    """HTML attributes minus those set to None (WTForms would print "None")."""
+    return {name: value for name, value in attributes.items() if value is not None}
+
+
 def page_language() -> str:
     """The language of the page, for the ``lang`` attribute."""
     locale = get_locale()
@@ -50,5 +55,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["two_decimals"] = two_decimals
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["report_date"] = report_date
+    app.jinja_env.filters["without_none"] = without_none
     app.jinja_env.globals["page_language"] = page_language
     app.jinja_env.globals["field_name"] = field_name

@@ -20,10 +20,10 @@ from pathlib import Path
 from flask import render_template
 from flask_babel import force_locale
 
-from assessment import content, management
+from assessment import content, discussion, management
 from assessment.models import Assessment
-from assessment.results import assessment_summary, included_comments
-from reports.context import ReportContext, ReportMeta, build_context
+from assessment.results import assessment_summary, included_comments, round_comparison
+from reports.context import Action, ReportContext, ReportMeta, build_context
 from reports.render import Renderer, RenderError
 
 #: Bump when the report's templates or pipeline change in a way the HTML hash would miss.
@@ -44,13 +44,20 @@ def report_context(assessment: Assessment) -> ReportContext:
     started, _submitted = management.respondent_counts([assessment.id])[assessment.id]
     meta = ReportMeta(
         region=assessment.region, title=assessment.title, language=assessment.language,
-        session_date=(assessment.closed_at or assessment.opened_at
-                      or assessment.created_at).date(),
-        started=started, invited=None, content_hash=assessment.content_hash,
+        session_date=assessment.session_date or (assessment.closed_at or assessment.opened_at
+                                                 or assessment.created_at).date(),
+        started=started, invited=assessment.invited_count,
+        content_hash=assessment.content_hash,
         software_version=software_version(),
     )
+    lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
+    actions = tuple(
+        Action(item.action, item.owner, item.term, lesson_titles.get(item.lesson_id or "", ""))
+        for item in discussion.actions(assessment.id))
     return build_context(meta, questionnaire, assessment_summary(assessment),
-                         included_comments(assessment.id))
+                         included_comments(assessment.id),
+                         comparison=round_comparison(assessment), actions=actions,
+                         notes=discussion.lesson_notes(assessment.id))
 
 
 def report_html(context: ReportContext, static_base: str) -> str:

@@ -163,3 +163,31 @@ def test_the_assessment_page_shows_the_change_since_the_previous_round(app, faci
     html = facilitator_client.get(f"/begeleider/scans/{second}").get_data(as_text=True)
     assert "Sinds vorige ronde" in html
     assert f"+{5.0 - first:.1f}".replace(".", ",") in html
+
+
+def test_the_report_shows_the_previous_round(app, facilitator_client):
+    from assessment import content
+    from assessment.models import Status
+    from reports.build import report_context, report_html
+    from tests.helpers import Participant
+
+    with app.app_context():
+        owner = read_session().get(Assessment, 1).owner_id
+        second = management.create_assessment(
+            owner, "Regio Zwolle", "Ronde 2", content.available()[("tien-lessen", "nl")],
+            preparation=management.Preparation("Regio Zwolle", "Ronde 2", previous_id=1,
+                                               invited_count=40))
+        management.set_status(second, Status.OPEN)
+        code = read_session().get(Assessment, second).join_code
+    for _ in range(3):
+        person = Participant(app.test_client())
+        person.join(code)
+        person.post_page("urgentie", {f"a_urgentie-{i}": "4" for i in range(1, 5)})
+        person.submit()
+    with app.app_context():
+        context = report_context(read_session().get(Assessment, second))
+        html = report_html(context, "/static/")
+    assert context.has_previous
+    assert "De stippellijn toont de vorige ronde." in html
+    assert "vorige ronde" in context.bars_chart
+    assert "van 40 uitgenodigd" in html

@@ -39,6 +39,11 @@ AUDIT_LABELS = {
     "personal_links": _l("persoonlijke links gemaakt"), "exported": _l("geëxporteerd"),
     "deleted": _l("verwijderd"), "purged": _l("ruwe antwoorden opgeschoond"),
     "password_reset": _l("wachtwoord opnieuw ingesteld"), "imported": _l("geïmporteerd"),
+    "notes_saved": _l("notities opgeslagen"), "action_added": _l("actie toegevoegd"),
+    "action_changed": _l("actie gewijzigd"), "action_deleted": _l("actie verwijderd"),
+    "text_included": _l("toelichting opgenomen"), "text_excluded": _l("toelichting uitgesloten"),
+    "text_pending": _l("toelichting teruggezet"),
+    "paper_entered": _l("papieren vragenlijst ingevoerd"),
 }
 
 

@@ -1,0 +1,278 @@
+"""Discuss and decide: per lesson the group's notes and conclusion, the action list, and the
+moderation of free texts before they can appear on the projector or in the report.
+
+Every write is one transaction and leaves an audit event. The audit log outlives a deleted
+assessment, so its events name what changed (a lesson, an action's or a text's number) but
+never copy the texts themselves, which may name people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from assessment import content, management
+from assessment.aggregation import PROFILE_GROUP_QUESTION
+from assessment.db import read_session, write_transaction
+from assessment.exceptions import RegiospiegelError
+from assessment.models import (
+    ActionItem,
+    Assessment,
+    Comment,
+    Facilitator,
+    LessonNote,
+    Moderation,
+    Respondent,
+    utcnow,
+)
+from assessment.moderation import TextWarning, groups_are_small, warnings
+
+#: The longest notes or conclusion of one lesson, in characters.
+MAX_NOTES_LENGTH = 5000
+#: The longest action, owner and term (the last two as the columns allow).
+MAX_ACTION_LENGTH = 1000
+MAX_OWNER_LENGTH = 200
+MAX_TERM_LENGTH = 100
+
+
+class DiscussionError(RegiospiegelError):
+    """A note, action or moderation names something this assessment does not have."""
+
+
+# -- notes and conclusions per lesson ----------------------------------------------------
+
+
+def lesson_notes(assessment_id: int) -> dict[str, tuple[str, str]]:
+    """Per lesson id: the notes and the conclusion saved for it."""
+    rows = read_session().execute(
+        select(LessonNote.lesson_id, LessonNote.notes, LessonNote.conclusion)
+        .where(LessonNote.assessment_id == assessment_id))
+    return {lesson_id: (notes, conclusion) for lesson_id, notes, conclusion in rows}
+
+
+def save_lesson_note(
+    assessment: Assessment, lesson_id: str, notes: str, conclusion: str,
+    actor: Facilitator | None,
+) -> None:
+    """Save a lesson's notes and conclusion, replacing what was saved (one row per lesson)."""
+    _check_lesson(assessment, lesson_id)
+    notes, conclusion = notes.strip(), conclusion.strip()
+    if max(len(notes), len(conclusion)) > MAX_NOTES_LENGTH:
+        raise DiscussionError(f"notes and conclusion may have at most {MAX_NOTES_LENGTH} "
+                              "characters each")
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        row = {"assessment_id": stored.id, "lesson_id": lesson_id, "notes": notes,
+               "conclusion": conclusion, "updated_at": utcnow()}
+        # INSERT … ON CONFLICT: two facilitators saving the same lesson at once still leave
+        # one row, the last one saved.
+        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                  else sqlite.insert)
+        statement = insert(LessonNote).values(row)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=["assessment_id", "lesson_id"],
+            set_={"notes": notes, "conclusion": conclusion, "updated_at": row["updated_at"]}))
+        management.audit(session, "notes_saved", actor, stored, lesson_id)
+
+
+# -- actions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionInput:
+    """An action as a facilitator writes it down; ``lesson_id`` None for a general one."""
+
+    action: str
+    owner: str = ""
+    term: str = ""
+    lesson_id: str | None = None
+
+
+def actions(assessment_id: int) -> list[ActionItem]:
+    """The assessment's actions in the order they were agreed."""
+    return list(read_session().scalars(
+        select(ActionItem).where(ActionItem.assessment_id == assessment_id)
+        .order_by(ActionItem.created_at, ActionItem.id)))
+
+
+def find_action(assessment_id: int, action_id: int) -> ActionItem:
+    """One action of this assessment; DiscussionError if it has no such action."""
+    item = read_session().get(ActionItem, action_id)
+    if item is None or item.assessment_id != assessment_id:
+        raise DiscussionError(f"no action {action_id} in assessment {assessment_id}")
+    return item
+
+
+def add_action(assessment: Assessment, data: ActionInput, actor: Facilitator | None) -> int:
+    """Add an action to the list; return its id."""
+    data = _checked(assessment, data)
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        item = ActionItem(assessment_id=stored.id, lesson_id=data.lesson_id,
+                          action=data.action, owner=data.owner, term=data.term)
+        session.add(item)
+        session.flush()
+        management.audit(session, "action_added", actor, stored, f"#{item.id}")
+        return item.id
+
+
+def update_action(
+    assessment: Assessment, action_id: int, data: ActionInput, actor: Facilitator | None
+) -> None:
+    """Change an action's text, owner, term or lesson."""
+    data = _checked(assessment, data)
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        item = _action(session, stored.id, action_id)
+        item.action, item.owner, item.term = data.action, data.owner, data.term
+        item.lesson_id = data.lesson_id
+        management.audit(session, "action_changed", actor, stored, f"#{item.id}")
+
+
+def delete_action(assessment: Assessment, action_id: int, actor: Facilitator | None) -> None:
+    """Remove an action from the list."""
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        session.delete(_action(session, stored.id, action_id))
+        management.audit(session, "action_deleted", actor, stored, f"#{action_id}")
+
+
+def _checked(assessment: Assessment, data: ActionInput) -> ActionInput:
+    """The action with white space trimmed, or DiscussionError when it does not fit."""
+    lesson_id = data.lesson_id or None
+    if lesson_id is not None:
+        _check_lesson(assessment, lesson_id)
+    checked = ActionInput(data.action.strip(), data.owner.strip(), data.term.strip(), lesson_id)
+    if not checked.action:
+        raise DiscussionError("an action needs a description")
+    for value, limit, what in ((checked.action, MAX_ACTION_LENGTH, "action"),
+                               (checked.owner, MAX_OWNER_LENGTH, "owner"),
+                               (checked.term, MAX_TERM_LENGTH, "term")):
+        if len(value) > limit:
+            raise DiscussionError(f"the {what} may have at most {limit} characters")
+    return checked
+
+
+def _action(session: Session, assessment_id: int, action_id: int) -> ActionItem:
+    item = session.get(ActionItem, action_id)
+    if item is None or item.assessment_id != assessment_id:
+        raise DiscussionError(f"no action {action_id} in assessment {assessment_id}")
+    return item
+
+
+# -- moderating free texts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModeratedText:
+    """One free text with its moderation state and the reasons it may identify someone."""
+
+    comment_id: int
+    text: str
+    moderation: Moderation
+    warnings: tuple[TextWarning, ...]
+
+
+@dataclass(frozen=True)
+class ModerationTopic:
+    """A lesson or open question with the texts written about it."""
+
+    topic_id: str
+    title: str
+    is_lesson: bool
+    texts: tuple[ModeratedText, ...]
+
+
+@dataclass(frozen=True)
+class ModerationOverview:
+    """Every free text of an assessment per lesson and open question, for moderation.
+
+    Only texts of respondents who submitted are listed: only those can ever be shown, and a
+    text changed before submitting is pending again anyway.
+    """
+
+    topics: tuple[ModerationTopic, ...]
+    small_groups: bool
+
+    def count(self, moderation: Moderation) -> int:
+        """How many texts are in this state."""
+        return sum(1 for topic in self.topics for text in topic.texts
+                   if text.moderation is moderation)
+
+
+def moderation_overview(assessment: Assessment) -> ModerationOverview:
+    """The free texts to moderate, in questionnaire order, each with its warnings.
+
+    Within a topic texts are sorted by text, as in the report, so their order says nothing
+    about who wrote what or when.
+    """
+    questionnaire = content.for_assessment(assessment)
+    session = read_session()
+    group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    sizes: dict[str | None, int] = {
+        type_id: count for type_id, count in session.execute(
+            select(group, func.count())
+            .where(Respondent.assessment_id == assessment.id,
+                   Respondent.submitted_at.is_not(None))
+            .group_by(group))}
+    small = groups_are_small({g: n for g, n in sizes.items() if g is not None},
+                             sum(sizes.values()))
+    found: dict[str, list[ModeratedText]] = {}
+    for comment in session.scalars(
+            select(Comment).join(Respondent, Respondent.id == Comment.respondent_id)
+            .where(Comment.assessment_id == assessment.id,
+                   Respondent.submitted_at.is_not(None))):
+        found.setdefault(comment.topic_id, []).append(ModeratedText(
+            comment.id, comment.text, Moderation(comment.moderation),
+            warnings(comment.text, assessment.organisations, small)))
+    topics = [(lesson.id, lesson.title, True) for lesson in questionnaire.lessons]
+    topics += [(question.id, question.text, False) for question in questionnaire.open_questions]
+    return ModerationOverview(
+        topics=tuple(
+            ModerationTopic(topic_id, title, is_lesson,
+                            tuple(sorted(found.get(topic_id, ()),
+                                         key=lambda t: (t.text, t.comment_id))))
+            for topic_id, title, is_lesson in topics),
+        small_groups=small,
+    )
+
+
+#: The audit event for each decision.
+_MODERATION_EVENTS: Mapping[Moderation, str] = {
+    Moderation.INCLUDED: "text_included", Moderation.EXCLUDED: "text_excluded",
+    Moderation.PENDING: "text_pending",
+}
+
+
+def set_moderation(
+    assessment: Assessment, comment_id: int, moderation: Moderation, actor: Facilitator | None
+) -> None:
+    """Include or exclude a free text for the projector and the report."""
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        comment = session.get(Comment, comment_id)
+        if comment is None or comment.assessment_id != stored.id:
+            raise DiscussionError(f"no text {comment_id} in assessment {assessment.id}")
+        comment.moderation = moderation.value
+        management.audit(session, _MODERATION_EVENTS[moderation], actor, stored,
+                         f"#{comment.id} ({comment.topic_id})")
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _assessment(session: Session, assessment_id: int) -> Assessment:
+    stored = session.get(Assessment, assessment_id)
+    if stored is None:
+        raise DiscussionError(f"no assessment {assessment_id}")
+    return stored
+
+
+def _check_lesson(assessment: Assessment, lesson_id: str) -> None:
+    if lesson_id not in {lesson.id for lesson in content.for_assessment(assessment).lessons}:
+        raise DiscussionError(f"the questionnaire of assessment {assessment.id} has no lesson "
+                              f"'{lesson_id}'")
