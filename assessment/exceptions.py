@@ -1,10 +1,23 @@
 """The domain's exceptions: one base, a short tree, messages that say what to do.
 
 RegiospiegelError
-├── NotAnswerable        the assessment is not open, or the respondent has submitted
+├── NotAnswerable            the assessment is not open, or the respondent has submitted
 │   ├── AssessmentClosed
 │   └── AlreadySubmitted
-└── InvalidAnswers       a posted page names unknown items or values outside the scale
+├── InvalidAnswers           a posted page names unknown items or values outside the scale
+├── AccountError             (management) an account cannot be made or changed as asked
+├── StatusChangeRefused      (management) the status changed meanwhile
+├── NotComparable            (rounds) two rounds cannot be compared; ``reason`` says why
+├── SessionError             (session) a projector or answering step does not fit now
+├── DiscussionError          (discussion) a note, action or text cannot be changed as asked
+├── ExchangeError            (exchange) an export file cannot be imported
+│   └── TamperedExport       the questionnaire in the file does not match its hash
+└── RenderError              (reports.render) the PDF could not be rendered
+    └── RenderTimeout        it took longer than the time limit
+
+Outside the tree, because they stop the app from starting rather than one action:
+QuestionnaireError (questions.loader, a broken content file) and UnsafeConfiguration
+(security, production settings that must not run).
 """
 
 
