@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template, request
 from flask import globals as flask_globals
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from assessment import participation
+from assessment.db import read_session
+from assessment.management import normalise_join_code
+from assessment.models import Assessment
 
 #: Per status: a title and a sentence on what to do, in plain language.
 MESSAGES = {
@@ -30,15 +37,46 @@ MESSAGES = {
 }
 
 
+#: Headers of an HTTP error that the friendly page keeps: what is allowed, when to retry.
+KEPT_HEADERS = ("Allow", "Retry-After")
+
+
 def render_error(status: int, detail: str | None = None) -> tuple[str, int]:
-    """The friendly page for ``status``."""
+    """The friendly page for ``status``, in the participant's language where known."""
     title, message = MESSAGES.get(status, MESSAGES[500])
     if not _can_build_urls():
         # A request refused before routing (an untrusted Host): no page around the message.
         return f"{title}. {message}", status
+    _participant_language()
     return render_template(
         "errors/error.html", status=status, title=title, message=message, detail=detail
     ), status
+
+
+def _participant_language() -> None:
+    """Speak the assessment's language when the error came before the view could say it.
+
+    A refused form token or a rate limit stops a participant's request before the view
+    loads the assessment; the URL's resume token or join code still names it.
+    """
+    arguments = request.view_args or {}
+    if "language" in g or request.blueprint != "participant" or not (
+            {"token", "code"} & set(arguments)):
+        return
+    try:
+        if "token" in arguments:
+            respondent = participation.find_respondent(str(arguments["token"]))
+            assessment = respondent.assessment if respondent else None
+        else:
+            code = normalise_join_code(str(arguments["code"]))[:12]
+            assessment = read_session().scalar(
+                select(Assessment).where(Assessment.join_code == code))
+    except Exception:
+        # An error page must not fail in turn (the error may be a broken database).
+        return
+    if assessment is not None:
+        g.language = assessment.language
+        refresh()
 
 
 def _can_build_urls() -> bool:
@@ -55,9 +93,11 @@ def init_app(app: Flask) -> None:
                                          "pagina en probeer het opnieuw.")))
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> tuple[str, int, dict[str, str]]:
         code = error.code or 500
-        return render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
+        page, status = render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
+        kept = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
+        return page, status, kept
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:
