@@ -22,6 +22,10 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Wire the extensions into the app."""
+    from assessment.security import refuse_malformed_forms
+
+    # Before the CSRF check, which cannot read a form with a nameless field.
+    app.before_request(refuse_malformed_forms)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

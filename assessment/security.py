@@ -6,7 +6,7 @@ styles, fonts and images come from the app itself. Pages cannot be framed.
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, request
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -38,6 +38,16 @@ def check_production(app: Flask) -> None:
     if app.debug:
         raise UnsafeConfiguration("production must not run with debug on: it shows code and "
                                   "lets anyone run Python through the debugger")
+
+
+def refuse_malformed_forms() -> None:
+    """400 for a form with a nameless field (a broken multipart part), before anything reads it.
+
+    Werkzeug keeps such a part under the key None, which later checks (the CSRF check first)
+    would trip over; a browser never sends it.
+    """
+    if request.method in ("POST", "PUT", "PATCH", "DELETE") and None in request.form:
+        abort(400)
 
 
 def init_app(app: Flask) -> None:
