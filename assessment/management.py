@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -191,6 +191,11 @@ def set_status(
             assessment.closed_at = utcnow()
 
 
+def unused_personal_link() -> ColumnElement[bool]:
+    """A personal link made in advance whose owner has not saved a page yet (not started)."""
+    return (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
+
+
 def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per assessment: (respondents started, respondents submitted).
 
@@ -198,11 +203,10 @@ def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     """
     if not assessment_ids:
         return {}
-    unused_link = (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
     rows = read_session().execute(
         select(
             Respondent.assessment_id,
-            func.count().filter(~unused_link),
+            func.count().filter(~unused_personal_link()),
             func.count(Respondent.submitted_at),
         )
         .where(Respondent.assessment_id.in_(assessment_ids))

@@ -35,7 +35,7 @@ from assessment.aggregation import (
 )
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
-from assessment.models import Assessment, Facilitator, Respondent, Source, Status
+from assessment.models import Assessment, Facilitator, Respondent, Status
 from questions.schema import Lesson, Questionnaire
 
 
@@ -124,10 +124,9 @@ def started_by_type(assessment_id: int) -> dict[str | None, int]:
     only once its owner saved a page, as in :func:`management.respondent_counts`.
     """
     group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
-    unused_link = (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
     rows = read_session().execute(
         select(group, func.count())
-        .where(Respondent.assessment_id == assessment_id, ~unused_link)
+        .where(Respondent.assessment_id == assessment_id, ~management.unused_personal_link())
         .group_by(group)
     )
     return {group_id: count for group_id, count in rows}
