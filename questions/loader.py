@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from questions.schema import Questionnaire
+from questions.translations import pick_source, structural_mismatches
 
 #: A questionnaire is a few dozen kilobytes; anything far larger is not one.
 MAX_FILE_BYTES = 512 * 1024
@@ -110,8 +111,9 @@ def parse_questionnaire(text: str, path: Path | str = "<text>") -> Questionnaire
 def load_directory(directory: Path | str = CONTENT_DIR) -> dict[tuple[str, str], Questionnaire]:
     """Every ``*.yaml`` questionnaire in a directory, keyed by (id, language).
 
-    Raises :class:`QuestionnaireError` for the first broken file, or when two files claim
-    the same id and language.
+    Raises :class:`QuestionnaireError` for the first broken file, when two files claim
+    the same id and language, or when a translation does not match its source (see
+    :func:`translation_problems`).
     """
     found: dict[tuple[str, str], Questionnaire] = {}
     origin: dict[tuple[str, str], Path] = {}
@@ -130,7 +132,47 @@ def load_directory(directory: Path | str = CONTENT_DIR) -> dict[tuple[str, str],
                          f"language '{key[1]}'; give one of them another id", None, key[0])],
             )
         found[key], origin[key] = questionnaire, path
+    mismatched = translation_problems({origin[key]: found[key] for key in found})
+    if mismatched:
+        raise mismatched[0]
     return found
+
+
+def translation_problems(loaded: Mapping[Path, Questionnaire]) -> list[QuestionnaireError]:
+    """One error per translation whose structure differs from its source, in path order.
+
+    Questionnaires with the same id are one questionnaire in several languages; the Dutch
+    one is the source (else the first path). A translation must have the source's version,
+    ids, order, scale values, scoring attributes and thresholds; only its wording differs.
+    Each error names the translation's file, the line and id, and what to change.
+    """
+    by_id: dict[str, list[tuple[Path, Questionnaire]]] = {}
+    for path, questionnaire in sorted(loaded.items()):
+        by_id.setdefault(questionnaire.id, []).append((path, questionnaire))
+    errors: list[QuestionnaireError] = []
+    for versions in by_id.values():
+        source_path, source = versions[pick_source([q for _path, q in versions])]
+        for path, translation in versions:
+            if translation.language == source.language:
+                continue  # the source itself, or a duplicate that load_directory refuses
+            mismatches = structural_mismatches(source, translation, source_path.name)
+            if mismatches:
+                node, data = _document(path)
+                errors.append(QuestionnaireError(path, [
+                    Problem(m.message, _line_of(node, m.loc) if node is not None else None,
+                            m.item_id or _item_id(data, m.loc))
+                    for m in mismatches
+                ]))
+    return sorted(errors, key=lambda error: error.path)
+
+
+def _document(path: Path) -> tuple[yaml.Node | None, Any]:
+    """The YAML tree and data of a file that loaded before, to place problems on lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return yaml.compose(text, Loader=yaml.SafeLoader), yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None, None  # changed or gone since it loaded: the problems keep their ids
 
 
 def content_hash(questionnaire: Questionnaire) -> str:
