@@ -158,7 +158,8 @@ def _checked(assessment: Assessment, data: ActionInput) -> ActionInput:
 
 
 def _action(session: Session, assessment_id: int, action_id: int) -> ActionItem:
-    item = session.get(ActionItem, action_id)
+    # Locked: on PostgreSQL an action deleted meanwhile is then "not found", not a crash.
+    item = session.get(ActionItem, action_id, with_for_update=True)
     if item is None or item.assessment_id != assessment_id:
         raise DiscussionError(f"no action {action_id} in assessment {assessment_id}")
     return item
@@ -254,7 +255,8 @@ def set_moderation(
     """Include or exclude a free text for the projector and the report."""
     with write_transaction() as session:
         stored = _assessment(session, assessment.id)
-        comment = session.get(Comment, comment_id)
+        # Locked: a text its writer removes meanwhile is then "not found", not a crash.
+        comment = session.get(Comment, comment_id, with_for_update=True)
         if comment is None or comment.assessment_id != stored.id:
             raise DiscussionError(f"no text {comment_id} in assessment {assessment.id}")
         comment.moderation = moderation.value

@@ -155,7 +155,8 @@ def record(
     then nothing is stored. The same token twice stores one respondent.
     """
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        # Locked, so on PostgreSQL paper forms are numbered one at a time, as on SQLite.
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None or not accepts_paper(assessment):
             raise AssessmentClosed()
         if is_empty(posted):

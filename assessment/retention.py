@@ -52,6 +52,10 @@ def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = ""
                                          submitted_responses(assessment_id)))
     respondent_ids = select(Respondent.id).where(Respondent.assessment_id == assessment_id)
     with write_transaction() as session:
+        # Locked, so two purges at once on PostgreSQL purge once (SQLite queues them anyway).
+        stored = session.get(Assessment, assessment_id, with_for_update=True)
+        if stored is None or stored.purged_at is not None:
+            return
         session.execute(delete(Answer).where(Answer.respondent_id.in_(respondent_ids)))
         session.execute(delete(Comment).where(
             Comment.assessment_id == assessment_id,
@@ -59,8 +63,6 @@ def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = ""
         for respondent_id in session.scalars(respondent_ids):
             session.execute(update(Respondent).where(Respondent.id == respondent_id).values(
                 profile={}, token_hash=hash_token(secrets.token_urlsafe(32))))
-        stored = session.get(Assessment, assessment_id)
-        assert stored is not None
         stored.summary_snapshot = snapshot
         stored.purged_at = utcnow()
         audit(session, "purged", actor, stored, reason)

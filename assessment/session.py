@@ -71,7 +71,8 @@ def move_reveal(assessment_id: int, move: RevealMove) -> int:
     Stored on the assessment, so a reload or a second screen shows the same.
     """
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        # Locked, so two quick clicks move two steps on PostgreSQL too, not one.
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
             raise SessionError(f"no assessment {assessment_id}")
         lessons = len(content.for_assessment(assessment).lessons)

@@ -139,9 +139,12 @@ class Browser:
             raise
         except CONNECTION_ERRORS as error:
             raise ServerGone(str(error)) from error
-        with response:
-            return _reply(response.status, response.headers.get("Location", ""),
-                          response.read())
+        try:
+            with response:
+                return _reply(response.status, response.headers.get("Location", ""),
+                              response.read())
+        except CONNECTION_ERRORS as error:  # killed while sending the body: no answer either
+            raise ServerGone(str(error)) from error
 
 
 def _reply(status: int, location: str, body: bytes) -> Reply:

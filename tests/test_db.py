@@ -1,34 +1,96 @@
-"""The database layer: migrations match the models, SQLite settings, write transactions."""
+"""The database layer: migrations match the models, engine settings, write transactions.
+
+The write-transaction tests run on both databases: on SQLite a second writer queues at
+``BEGIN IMMEDIATE``; on PostgreSQL it queues at the row lock the services take. Either way
+it must see the first writer's result, never act on what it read before.
+"""
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from flask import Flask
+from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy.orm import Session
 
-from assessment import db
-from assessment.models import Base
+from assessment import create_app, db, management, participation
+from assessment.exceptions import AlreadySubmitted
+from assessment.models import Answer, Assessment, Base, Status, utcnow
+
+#: Seconds any thread in these tests may wait for another.
+PATIENCE = 10
 
 
 def test_migrations_match_the_models(db_url):
-    engine = create_engine(db_url)
+    engine = create_engine(db.normalise_url(db_url))
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+@pytest.mark.parametrize(("given", "expected"), [
+    ("postgres://anna:geheim@db.example:5433/regio",
+     "postgresql+psycopg://anna:geheim@db.example:5433/regio"),
+    ("postgresql://postgres@127.0.0.1/test", "postgresql+psycopg://postgres@127.0.0.1/test"),
+    ("postgresql+psycopg://postgres@127.0.0.1/test",
+     "postgresql+psycopg://postgres@127.0.0.1/test"),
+    ("postgresql://anna:p%40ss@host/regio", "postgresql+psycopg://anna:p%40ss@host/regio"),
+    ("sqlite:///instance/regiospiegel.sqlite3", "sqlite:///instance/regiospiegel.sqlite3"),
+])
+def test_postgresql_urls_are_normalised_to_the_psycopg_driver(given, expected):
+    assert db.normalise_url(given) == expected
+
+
+def test_a_postgresql_engine_uses_the_pool_settings():
+    # Making an engine does not connect, so this needs no PostgreSQL server.
+    settings = db.PoolSettings(size=3, max_overflow=4, timeout=5.0, recycle=60)
+    engine = db.make_engine("postgres://postgres@127.0.0.1/regio", pool=settings)
+    assert engine.dialect.driver == "psycopg"
+    assert engine.pool.size() == 3
+    assert engine.pool.timeout() == 5.0
+    assert engine.pool.overflow() == -3  # no connection yet: overflow counts from -size
+    assert engine.pool._max_overflow == 4
+    assert engine.pool._recycle == 60
+    assert engine.pool._pre_ping is True
+    engine.dispose()
+
+
+def test_pool_settings_come_from_the_environment(monkeypatch, db_url):
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "7")
+    monkeypatch.setenv("DATABASE_MAX_OVERFLOW", "2")
+    monkeypatch.setenv("DATABASE_POOL_TIMEOUT", "12.5")
+    monkeypatch.setenv("DATABASE_POOL_RECYCLE", "300")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": db_url})
+    assert db.PoolSettings.from_config(app.config) == db.PoolSettings(7, 2, 12.5, 300)
+    db.dispose(app)
+
+
+def test_pool_settings_have_defaults_for_a_gunicorn_worker(db_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": db_url})
+    assert db.PoolSettings.from_config(app.config) == db.PoolSettings()
+    db.dispose(app)
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app, db_dialect):
+    if db_dialect != "sqlite":
+        pytest.skip("SQLite's own settings (WAL, busy timeout); PostgreSQL has neither")
     with app.app_context(), db.engine().connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_write_transactions_take_the_write_lock_up_front(app):
+def test_write_transactions_take_the_write_lock_up_front(app, db_dialect):
     """A second writer waits at BEGIN IMMEDIATE until the first commits, so none fails."""
+    if db_dialect != "sqlite":
+        pytest.skip("BEGIN IMMEDIATE is SQLite's; on PostgreSQL writers lock rows instead "
+                    "(see the tests below, which run on both)")
     app.config["SQLITE_BUSY_TIMEOUT_MS"] = 30_000
     first_has_lock = threading.Event()
     release_first = threading.Event()
@@ -67,6 +129,120 @@ def test_a_failed_write_transaction_stores_nothing(app):
         except RuntimeError:
             pass
         with db.engine().connect() as connection:
-            tables = connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE name = 'probe2'").all()
-        assert tables == []
+            assert not inspect(connection).has_table("probe2")
+
+
+def _contend(app: Flask, db_dialect: str, hold: Callable[[Session], None],
+             contender: Callable[[], object]) -> list[str]:
+    """Run ``hold`` in a write transaction and, meanwhile, ``contender``; what happened.
+
+    ``hold`` takes the lock the service under test takes, and changes what the contender
+    reads. The first transaction commits only once the contender waits for it (seen in
+    pg_stat_activity on PostgreSQL; SQLite has no such view, so there it gets a moment).
+    """
+    first_has_lock = threading.Event()
+    release_first = threading.Event()
+    events: list[str] = []
+
+    def first() -> None:
+        with app.app_context(), db.write_transaction() as session:
+            hold(session)
+            session.flush()
+            first_has_lock.set()
+            release_first.wait(PATIENCE)
+            events.append("first commits")
+
+    def second() -> None:
+        with app.app_context():
+            try:
+                contender()
+                events.append("second done")
+            except Exception as exc:
+                events.append(f"second refused: {type(exc).__name__}")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads[0].start()
+    assert first_has_lock.wait(PATIENCE)
+    threads[1].start()
+    _wait_until_blocked(app, db_dialect)
+    release_first.set()
+    for thread in threads:
+        thread.join(PATIENCE)
+    assert not any(thread.is_alive() for thread in threads)
+    return events
+
+
+def _wait_until_blocked(app: Flask, db_dialect: str) -> None:
+    if db_dialect != "postgresql":
+        time.sleep(0.3)
+        return
+    deadline = time.monotonic() + PATIENCE
+    with app.app_context(), db.engine().connect() as connection:
+        while time.monotonic() < deadline:
+            waiting = connection.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'")).scalar()
+            connection.rollback()
+            if waiting:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second writer never waited for the first")
+
+
+def test_a_second_status_change_waits_and_sees_the_first(app, db_dialect, open_assessment):
+    """Two facilitators pausing at once: one pauses, the other is told it is paused now."""
+    assessment_id = int(open_assessment["id"])
+
+    def pause(session: Session) -> None:
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
+        assert assessment is not None
+        assessment.status = Status.PAUSED.value
+
+    events = _contend(app, db_dialect, pause, lambda: management.set_status(
+        assessment_id, Status.CLOSED, expected=frozenset({Status.OPEN})))
+    assert events == ["first commits", "second refused: StatusChangeRefused"]
+
+
+def test_a_page_saved_while_the_respondent_submits_waits_and_is_refused(
+        app, db_dialect, participant):
+    """The other tab's save must not slip in after the answers were sent in."""
+    with app.app_context():
+        respondent = participation.find_respondent(participant.token)
+        assert respondent is not None
+        respondent_id = respondent.id
+        first_statement = participation.content.for_assessment(
+            respondent.assessment).statements()[0]
+
+    def submit(session: Session) -> None:
+        locked = participation._locked_respondent(session, respondent_id)
+        assert locked is not None
+        locked.submitted_at = utcnow()
+
+    events = _contend(app, db_dialect, submit, lambda: participation.save_page(
+        respondent_id, "urgentie",
+        participation.PageAnswers(answers={first_statement.id: "4"})))
+    assert events == ["first commits", f"second refused: {AlreadySubmitted.__name__}"]
+    with app.app_context():
+        assert db.read_session().scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_closing_waits_for_a_save_in_progress(app, db_dialect, participant, open_assessment):
+    """A save that began before closing is stored before the assessment counts as closed."""
+    with app.app_context():
+        respondent = participation.find_respondent(participant.token)
+        assert respondent is not None
+        respondent_id = respondent.id
+        statement = participation.content.for_assessment(respondent.assessment).statements()[0]
+
+    def save(session: Session) -> None:
+        locked = participation._answerable(session, respondent_id)
+        session.add(Answer(respondent_id=locked.id, statement_id=statement.id, value="3"))
+
+    events = _contend(app, db_dialect, save, lambda: management.set_status(
+        int(open_assessment["id"]), Status.CLOSED))
+    assert events == ["first commits", "second done"]
+    with app.app_context():
+        answer = db.read_session().scalar(select(Answer))
+        assessment = db.read_session().get(Assessment, int(open_assessment["id"]))
+        assert answer is not None and assessment is not None
+        assert answer.updated_at <= assessment.closed_at

@@ -13,8 +13,7 @@ import csv
 import io
 import json
 import re
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -126,15 +125,14 @@ def _poisoned_questions(directory: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def poisoned(migrated_db: Path, tmp_path_factory: pytest.TempPathFactory
+def poisoned(new_db_url: Callable[[], str], tmp_path_factory: pytest.TempPathFactory
              ) -> Iterator[dict[str, object]]:
     """An app whose every user-controlled text carries the payloads, with enough answers.
 
     Built once for this module: the tests below only read what it stored.
     """
     tmp_path = tmp_path_factory.mktemp("escaping")
-    db_url = f"sqlite:///{tmp_path / 'regiospiegel.sqlite3'}"
-    shutil.copy(migrated_db, tmp_path / "regiospiegel.sqlite3")
+    db_url = new_db_url()
     questions_dir = tmp_path / "questions"
     questions_dir.mkdir()
     _poisoned_questions(questions_dir)

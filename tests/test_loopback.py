@@ -1,5 +1,7 @@
 """Nothing lost, under load, over real HTTP: 60 participants against a real server process.
 
+On the tests' database: a fresh SQLite file, or a PostgreSQL database with TEST_DATABASE_URL.
+
 Each participant is a thread with its own cookie jar that clicks through the path like a
 hurried person: double submits, the back button with changed answers, forms that expired.
 A page counts as saved only when the server acknowledged it (302, Post/Redirect/Get);
@@ -19,11 +21,12 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from sqlalchemy import create_engine, pool
 
 from assessment import content, create_app, db, management
 from assessment.models import Assessment, Status
@@ -254,19 +257,26 @@ def _run_all(people: list[Participant], deadline: float) -> list[BaseException]:
     return failures
 
 
-def _stored(db_file: Path) -> dict[str, object]:
-    """What the database holds, keyed by resume token hash; and its integrity check."""
-    connection = sqlite3.connect(db_file)
+def _stored(db_url: str) -> dict[str, object]:
+    """What the database holds, keyed by resume token hash; and SQLite's integrity check."""
+    engine = create_engine(db.normalise_url(db_url), poolclass=pool.NullPool)
     try:
-        respondents = {row[0]: row[1:] for row in connection.execute(
-            "SELECT id, token_hash, profile, submitted_at FROM respondent")}
-        answers = [(respondents[r][0], s, v) for r, s, v in connection.execute(
-            "SELECT respondent_id, statement_id, value FROM answer")]
-        texts = [(respondents[r][0], t, x) for r, t, x in connection.execute(
-            "SELECT respondent_id, topic_id, text FROM comment")]
-        integrity = connection.execute("PRAGMA integrity_check").fetchall()
+        with engine.connect() as connection:
+            respondents = {
+                # PostgreSQL's driver gives JSON as a dict, SQLite's as text: compare text.
+                row[0]: (row[1], row[2] if isinstance(row[2], str) else json.dumps(row[2]),
+                         row[3])
+                for row in connection.exec_driver_sql(
+                    "SELECT id, token_hash, profile, submitted_at FROM respondent")}
+            answers = [(respondents[r][0], s, v) for r, s, v in connection.exec_driver_sql(
+                "SELECT respondent_id, statement_id, value FROM answer")]
+            texts = [(respondents[r][0], t, x) for r, t, x in connection.exec_driver_sql(
+                "SELECT respondent_id, topic_id, text FROM comment")]
+            # PostgreSQL has no integrity_check; its pages carry their own checks.
+            integrity = ([tuple(row) for row in connection.exec_driver_sql(
+                "PRAGMA integrity_check")] if engine.dialect.name == "sqlite" else [("ok",)])
     finally:
-        connection.close()
+        engine.dispose()
     return {"respondents": respondents, "answers": answers, "texts": texts,
             "integrity": integrity}
 
@@ -336,10 +346,9 @@ def _check_the_run_was_rough(people: list[Participant]) -> None:
 
 
 def test_sixty_participants_over_http_leave_exactly_their_last_acknowledged_answers(
-        tmp_path: Path) -> None:
-    db_file = tmp_path / "lus.sqlite3"
-    code = _seed(f"sqlite:///{db_file}", tmp_path)
-    server = _server(tmp_path, f"sqlite:///{db_file}")
+        tmp_path: Path, db_url: str) -> None:
+    code = _seed(db_url, tmp_path)
+    server = _server(tmp_path, db_url)
     deadline = time.monotonic() + RUN_DEADLINE
     try:
         server.start()
@@ -351,16 +360,15 @@ def test_sixty_participants_over_http_leave_exactly_their_last_acknowledged_answ
 
     assert failures == [], failures[:3]
     _check_the_run_was_rough(people)
-    stored = _stored(db_file)
+    stored = _stored(db_url)
     _check_nothing_lost(people, stored)
     _check_every_acknowledged_page_whole(people, stored)
 
 
 def test_a_server_killed_halfway_and_restarted_loses_no_acknowledged_page(
-        tmp_path: Path) -> None:
-    db_file = tmp_path / "lus.sqlite3"
-    code = _seed(f"sqlite:///{db_file}", tmp_path)
-    server = _server(tmp_path, f"sqlite:///{db_file}")
+        tmp_path: Path, db_url: str) -> None:
+    code = _seed(db_url, tmp_path)
+    server = _server(tmp_path, db_url)
     deadline = time.monotonic() + RUN_DEADLINE
     acknowledged = threading.Semaphore(0)
     kill_after = PARTICIPANTS * 2  # about a third of the pages a run acknowledges
@@ -399,6 +407,6 @@ def test_a_server_killed_halfway_and_restarted_loses_no_acknowledged_page(
     assert killed_at and kill_after <= killed_at[0] < total, (killed_at, total)
     assert sum(person.connection_errors for person in people) > 0, "nobody saw the crash"
     _check_the_run_was_rough(people)
-    stored = _stored(db_file)
+    stored = _stored(db_url)
     _check_every_acknowledged_page_whole(people, stored)
     _check_nothing_lost(people, stored)

@@ -1,0 +1,695 @@
+"""Load benchmark: participants answering over HTTP against gunicorn, SQLite and PostgreSQL.
+
+Each simulated participant is a small browser (raw HTTP/1.1 over asyncio, its own cookie
+jar, the CSRF token taken from the form it got): it opens the join link, presses
+"Beginnen", follows the redirects, and posts every page of the questionnaire with an answer
+to each statement until the review page. A post counts as acknowledged when it redirects to
+the next page. Afterwards the stored answers are compared with the acknowledged ones: an
+acknowledged answer missing or with another value is a lost answer.
+
+Each figure is printed beside a baseline measured in the same run: a minimal Flask app
+(``bench/baseline_app.py``) on the same gunicorn settings and database stack, whose clients
+make the same number of requests (each post inserts one row, then a redirect is followed).
+
+Scenarios, on SQLite and on PostgreSQL (a database made for the run on the server of
+``BENCH_DATABASE_URL``, default the local ``test`` database as entry point; skipped when
+unreachable): 60 and 200 participants at once; then, on SQLite, 60 participants while the
+report renders in a loop in another process (the app's report code, in its niced render
+worker), against the 60 without rendering.
+
+Targets: zero errors and zero lost answers; p95 ≤ 250 ms at 60 and ≤ 600 ms at 200;
+throughput ≥ 40 % of the baseline; p95 growth while rendering ≤ 50 %. The benchmark prints;
+it asserts nothing. Everything listens on 127.0.0.1 only, every request has a timeout and
+every scenario a deadline. Run with ``make bench`` or ``PYTHONPATH=. .venv/bin/python
+bench/load.py [--workers N --threads M]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy import create_engine, func, make_url, pool, select
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+#: Seconds one request may take before it counts as an error.
+REQUEST_TIMEOUT = 30.0
+#: Seconds one scenario may take in all; participants not done by then count as errors.
+SCENARIO_DEADLINE = 240.0
+#: Seconds gunicorn may take to answer its first request.
+START_TIMEOUT = 30.0
+TARGET_P95_MS = {60: 250.0, 200: 600.0}
+TARGET_SHARE_OF_BASELINE = 0.40
+TARGET_P95_GROWTH = 0.50
+SECRET = "bench-secret-key-not-for-production"  # noqa: S105 (only signs the bench's forms)
+
+
+# -- a browser ---------------------------------------------------------------------------
+
+
+@dataclass
+class Reply:
+    """One HTTP response: status, headers (lower-case names) and body text."""
+
+    status: int
+    headers: dict[str, list[str]]
+    body: str
+
+    def header(self, name: str) -> str:
+        """The first value of a header, or ""."""
+        return self.headers.get(name, [""])[0]
+
+    @property
+    def location(self) -> str:
+        """The redirect target as a path (absolute URLs cut to their path and query)."""
+        parts = urlsplit(self.header("location"))
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class Tally:
+    """What one scenario's clients saw: latencies, errors, acknowledged answers."""
+
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    #: (resume token, statement id) → the value acknowledged last.
+    acknowledged: dict[tuple[str, str], str] = field(default_factory=dict)
+    started: float = 0.0
+    finished: float = 0.0
+    #: CPU seconds the clients themselves used (they share the machine with the server).
+    client_cpu: float = 0.0
+
+    def error(self, what: str) -> None:
+        """Count an error (kept short: the first few are printed)."""
+        self.errors.append(what[:200])
+
+
+class Browser:
+    """One participant's browser: a cookie jar, one request at a time, no keep-alive.
+
+    Every request opens a fresh connection (``Connection: close``), so a server that closed
+    an idle keep-alive connection never turns into a client-side retry.
+    """
+
+    def __init__(self, port: int, tally: Tally) -> None:
+        self.port = port
+        self.tally = tally
+        self.cookies: dict[str, str] = {}
+
+    async def get(self, path: str) -> Reply:
+        """GET ``path``."""
+        return await self.request("GET", path)
+
+    async def post(self, path: str, form: dict[str, str] | list[tuple[str, str]]) -> Reply:
+        """POST ``form`` to ``path``, url-encoded like a browser's form."""
+        return await self.request("POST", path, urlencode(form).encode())
+
+    async def request(self, method: str, path: str, body: bytes = b"") -> Reply:
+        """Send one request and read the whole response; records its latency."""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}",
+                 "Connection: close", "User-Agent: regiospiegel-bench/1",
+                 "Accept: text/html", "Accept-Language: nl"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if method == "POST":
+            lines += ["Content-Type: application/x-www-form-urlencoded",
+                      f"Content-Length: {len(body)}"]
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        start = time.perf_counter()
+        reply = await asyncio.wait_for(self._exchange(raw), REQUEST_TIMEOUT)
+        self.tally.latencies.append(time.perf_counter() - start)
+        for cookie in reply.headers.get("set-cookie", []):
+            name, _, rest = cookie.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return reply
+
+    async def _exchange(self, raw: bytes) -> Reply:
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            writer.write(raw)
+            await writer.drain()
+            data = await reader.read()
+        finally:
+            writer.close()
+            with suppress(ConnectionError):
+                await writer.wait_closed()
+        head, _, body = data.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        if not status_line.startswith("HTTP/1."):
+            raise ConnectionError(f"no HTTP response ({len(data)} bytes)")
+        headers: dict[str, list[str]] = {}
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            headers.setdefault(name.strip().lower(), []).append(value.strip())
+        if "chunked" in headers.get("transfer-encoding", [""])[0]:
+            body = _unchunk(body)
+        return Reply(int(status_line.split()[1]), headers, body.decode("utf-8", "replace"))
+
+
+def _unchunk(data: bytes) -> bytes:
+    out = bytearray()
+    while data:
+        size_line, _, data = data.partition(b"\r\n")
+        size = int(size_line.split(b";")[0] or b"0", 16)
+        if size == 0:
+            break
+        out += data[:size]
+        data = data[size + 2:]
+    return bytes(out)
+
+
+class FormReader(HTMLParser):
+    """The fields of the first POST form in a page, as a browser would fill them in.
+
+    Hidden inputs keep their value; each radio group gets one of its values (chosen by
+    ``pick``); text areas stay empty. Buttons are left to the caller.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: dict[str, str] = {}
+        self.radios: dict[str, list[str]] = {}
+        self.action: str | None = None
+        self._in_form = False
+        self._done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Collect inputs of the first form with method POST."""
+        values = {name: value or "" for name, value in attrs}
+        if tag == "form" and not self._done and values.get("method", "").lower() == "post":
+            self._in_form = True
+            self.action = values.get("action") or None
+        elif tag == "input" and self._in_form and values.get("name"):
+            kind = values.get("type", "text")
+            if kind == "hidden":
+                self.hidden[values["name"]] = values.get("value", "")
+            elif kind == "radio":
+                self.radios.setdefault(values["name"], []).append(values.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        """The first form ends here."""
+        if tag == "form" and self._in_form:
+            self._in_form, self._done = False, True
+
+
+def read_form(html: str) -> FormReader:
+    """The first POST form of a page."""
+    reader = FormReader()
+    reader.feed(html)
+    return reader
+
+
+# -- what participants and baseline clients do -------------------------------------------
+
+_TOKEN_IN_PATH = re.compile(r"^/r/([^/]+)/")
+
+
+async def participant(port: int, code: str, seed: int, tally: Tally) -> None:
+    """Join by the link, press "Beginnen", answer every page up to the review page."""
+    rng = random.Random(seed)  # noqa: S311 (picks answers, protects nothing)
+    browser = Browser(port, tally)
+    welcome = await browser.get(f"/d/{code}")
+    start = read_form(welcome.body)
+    if welcome.status != 200 or "start_key" not in start.hidden:
+        tally.error(f"welcome page: {welcome.status}")
+        return
+    started = await browser.post(f"/d/{code}", start.hidden)
+    match = _TOKEN_IN_PATH.match(started.location)
+    if started.status != 302 or match is None:
+        tally.error(f"start: {started.status} {started.location}")
+        return
+    token = match.group(1)
+    await browser.get(started.location)  # the intro page; its link leads to the profile
+    path = f"/r/{token}/profiel"
+    page = await browser.get(path)
+    while not path.endswith("/overzicht"):
+        if page.status != 200:
+            tally.error(f"GET {path}: {page.status}")
+            return
+        form = read_form(page.body)
+        choices = {name: rng.choice(values) for name, values in form.radios.items()}
+        saved = await browser.post(path, {**form.hidden, **choices, "action": "volgende"})
+        if saved.status != 302 or saved.location == path:
+            tally.error(f"POST {path}: {saved.status} {saved.location}")
+            return
+        for name, value in choices.items():
+            if name.startswith("a_"):
+                tally.acknowledged[(token, name.removeprefix("a_"))] = value
+        path = saved.location
+        page = await browser.get(path)
+
+
+async def baseline_client(port: int, batch: str, first: int, posts: int, tally: Tally) -> None:
+    """Post ``posts`` rows, following each redirect, like a participant's pages."""
+    browser = Browser(port, tally)
+    for number in range(first, first + posts):
+        saved = await browser.post("/rij", {"batch": batch, "n": str(number)})
+        if saved.status != 302:
+            tally.error(f"POST /rij: {saved.status}")
+            return
+        tally.acknowledged[(batch, str(number))] = "1"
+        done = await browser.get(saved.location)
+        if done.status != 200:
+            tally.error(f"GET {saved.location}: {done.status}")
+            return
+
+
+async def run_clients(clients: list[Coroutine[Any, Any, None]], tally: Tally) -> None:
+    """Run the clients at once, within the scenario's deadline."""
+    tally.started = time.perf_counter()
+    cpu = time.process_time()
+    tasks = [asyncio.ensure_future(client) for client in clients]
+    done, pending = await asyncio.wait(tasks, timeout=SCENARIO_DEADLINE)
+    for task in pending:
+        task.cancel()
+        tally.error("client not finished before the deadline")
+    for task in done:
+        if task.exception() is not None:
+            tally.error(f"{type(task.exception()).__name__}: {task.exception()}")
+    tally.finished = time.perf_counter()
+    tally.client_cpu = time.process_time() - cpu
+
+
+# -- figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One scenario's results."""
+
+    requests: int
+    throughput: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    errors: int
+    lost: int
+    first_errors: tuple[str, ...]
+    #: The clients' share of the machine's CPU time during the run.
+    client_cpu_share: float
+
+
+def figures(tally: Tally, lost: int) -> Figures:
+    """Throughput and latency percentiles of a tally."""
+    latencies = sorted(tally.latencies) or [0.0]
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 \
+        else [latencies[0]] * 99
+    elapsed = max(tally.finished - tally.started, 1e-9)
+    return Figures(len(tally.latencies), len(tally.latencies) / elapsed, cuts[49] * 1000,
+                   cuts[94] * 1000, cuts[98] * 1000, len(tally.errors), lost,
+                   tuple(tally.errors[:3]),
+                   tally.client_cpu / (elapsed * (os.cpu_count() or 1)))
+
+
+def print_row(label: str, result: Figures, baseline: Figures, p95_target: float) -> None:
+    """One scenario beside its baseline and the targets."""
+    share = result.throughput / baseline.throughput if baseline.throughput else 0.0
+
+    def mark(ok: bool) -> str:
+        return "ok  " if ok else "MISS"
+
+    print(f"\n{label}")
+    print(f"  {'':22}{'app':>12}{'baseline':>12}   target")
+    print(f"  {'requests':22}{result.requests:>12}{baseline.requests:>12}")
+    print(f"  {'throughput (req/s)':22}{result.throughput:>12.1f}{baseline.throughput:>12.1f}"
+          f"   ≥ 40 % of baseline: {share:.0%} {mark(share >= TARGET_SHARE_OF_BASELINE)}")
+    for name, ours, theirs in (("p50 (ms)", result.p50_ms, baseline.p50_ms),
+                               ("p95 (ms)", result.p95_ms, baseline.p95_ms),
+                               ("p99 (ms)", result.p99_ms, baseline.p99_ms)):
+        target = (f"   ≤ {p95_target:.0f} ms {mark(ours <= p95_target)}"
+                  if name.startswith("p95") else "")
+        print(f"  {name:22}{ours:>12.1f}{theirs:>12.1f}{target}")
+    print(f"  {'errors':22}{result.errors:>12}{baseline.errors:>12}"
+          f"   0 {mark(result.errors == 0)}")
+    print(f"  {'lost answers / rows':22}{result.lost:>12}{baseline.lost:>12}"
+          f"   0 {mark(result.lost == 0)}")
+    print(f"  {'client CPU share':22}{result.client_cpu_share:>12.0%}"
+          f"{baseline.client_cpu_share:>12.0%}   (of all cores, during the run)")
+    for error in result.first_errors + baseline.first_errors:
+        print(f"    e.g. {error}")
+
+
+# -- servers and databases ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How gunicorn serves the app and the baseline alike."""
+
+    workers: int
+    threads: int
+
+    def environment(self, database_url: str, folder: Path) -> dict[str, str]:
+        """The servers' environment: the database, its pool, the app's required settings."""
+        return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
+                "BASE_URL": "http://127.0.0.1", "REPORT_CACHE_DIR": str(folder / "reports"),
+                "REGIOSPIEGEL_ENV": "production", "PYTHONPATH": str(PROJECT_ROOT),
+                # A request holds one connection at a time: one per thread, and a few spare.
+                "DATABASE_POOL_SIZE": str(self.threads), "DATABASE_MAX_OVERFLOW": "2"}
+
+
+@contextmanager
+def gunicorn(app_spec: str, settings: ServerSettings, environment: dict[str, str],
+             log: Path) -> Iterator[int]:
+    """Serve ``app_spec`` with gunicorn on a free loopback port; stop it afterwards."""
+    port = free_port()
+    command = [str(VENV_BIN / "gunicorn"), app_spec, "--bind", f"127.0.0.1:{port}",
+               "--workers", str(settings.workers), "--threads", str(settings.threads),
+               "--worker-class", "gthread", "--chdir", str(PROJECT_ROOT),
+               "--backlog", "2048", "--timeout", "60", "--graceful-timeout", "5",
+               "--log-level", "warning"]
+    config = PROJECT_ROOT / "gunicorn.conf.py"
+    if config.exists():  # the project's own settings; the flags above still win
+        command[2:2] = ["--config", str(config)]
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=out,  # noqa: S603
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_until_answering(port, process, log)
+        yield port
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+def _wait_until_answering(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {process.returncode}:\n"
+                             + log.read_text(errors="replace")[-3000:])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                probe.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                if probe.recv(12).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer within {START_TIMEOUT:.0f} s")
+
+
+def migrate(database_url: str, environment: dict[str, str]) -> None:
+    """Migrate with the app's own command, as an installation would."""
+    subprocess.run([str(VENV_BIN / "regiospiegel"), "db", "upgrade"],  # noqa: S603
+                   cwd=PROJECT_ROOT,
+                   env=environment, check=True, capture_output=True)
+
+
+def prepare_database(database_url: str, seed_demo: bool) -> None:
+    """The baseline's table, and the demo scan (for the report renders) if asked."""
+    from assessment import create_app, db, demo
+    from bench.baseline_app import metadata
+
+    engine = create_engine(db.normalise_url(database_url), poolclass=pool.NullPool)
+    metadata.create_all(engine)
+    engine.dispose()
+    if seed_demo:
+        app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
+        with app.app_context():
+            demo.seed()
+        db.dispose(app)
+
+
+def open_assessment(database_url: str, label: str) -> tuple[int, str]:
+    """A new open assessment on the product's questionnaire, made with the app's services.
+
+    One per scenario, so the per-code start limit (300 per 10 minutes) is never reached and
+    the answers of each scenario are counted apart.
+    """
+    from assessment import content, create_app, db, management
+    from assessment.models import Assessment, Status
+
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
+    with app.app_context():
+        email = f"bench-{label}-{os.getpid()}@example.nl".lower()
+        owner = management.create_facilitator(email, "bench-wachtwoord-lang")
+        questionnaire = content.available()[("tien-lessen", "nl")]
+        assessment_id = management.create_assessment(owner, "Regio Bench", label,
+                                                     questionnaire)
+        management.set_status(assessment_id, Status.OPEN)
+        assessment = db.read_session().get(Assessment, assessment_id)
+        assert assessment is not None
+        code = assessment.join_code
+    db.dispose(app)
+    return assessment_id, code
+
+
+def lost_answers(database_url: str, assessment_id: int, tally: Tally) -> int:
+    """Acknowledged answers that are not stored with the value acknowledged last."""
+    from assessment import db
+    from assessment.models import Answer, Respondent
+    from assessment.participation import hash_token
+
+    engine = create_engine(db.normalise_url(database_url), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        stored = {(token_hash, statement_id): value
+                  for token_hash, statement_id, value in connection.execute(
+                      select(Respondent.token_hash, Answer.statement_id, Answer.value)
+                      .join(Answer, Answer.respondent_id == Respondent.id)
+                      .where(Respondent.assessment_id == assessment_id))}
+    engine.dispose()
+    hashes: dict[str, str] = {}
+    lost = 0
+    for (token, statement_id), value in tally.acknowledged.items():
+        token_hash = hashes.setdefault(token, hash_token(token))
+        if stored.get((token_hash, statement_id)) != value:
+            lost += 1
+    return lost
+
+
+def lost_rows(database_url: str, batch: str, tally: Tally) -> int:
+    """Acknowledged baseline rows that are not stored."""
+    from assessment import db
+    from bench.baseline_app import bench_row
+
+    engine = create_engine(db.normalise_url(database_url), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            select(func.count(func.distinct(bench_row.c.n))).where(bench_row.c.batch == batch)
+        ).scalar_one()
+    engine.dispose()
+    return max(len(tally.acknowledged) - stored, 0)
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str | None]:
+    """A database for this run on the PostgreSQL server of ``server_url``; dropped after.
+
+    None when the server cannot be reached (the PostgreSQL scenarios are then skipped).
+    """
+    from assessment import db
+
+    admin = create_engine(db.normalise_url(server_url), isolation_level="AUTOCOMMIT",
+                          poolclass=pool.NullPool, connect_args={"connect_timeout": 5})
+    name = f"regiospiegel_bench_{os.getpid()}"
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except Exception as exc:
+        print(f"PostgreSQL at {make_url(server_url).host} not reachable ({type(exc).__name__}):"
+              " skipping its scenarios")
+        yield None
+        return
+    try:
+        yield make_url(db.normalise_url(server_url)).set(database=name).render_as_string(
+            hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+# -- the report renders ------------------------------------------------------------------
+
+
+@contextmanager
+def rendering_reports(environment: dict[str, str], log: Path) -> Iterator[None]:
+    """Render the demo report in a loop in another process while inside."""
+    command = [sys.executable, str(Path(__file__)), "--render-loop"]
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment,  # noqa: S603
+                                   stdout=subprocess.PIPE, stderr=out,
+                                   start_new_session=True)
+    try:
+        assert process.stdout is not None
+        ready = process.stdout.readline()  # the first render is done: the loop is warm
+        if not ready.startswith(b"warm"):
+            raise SystemExit("the render loop did not start; see " + str(log))
+        yield
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(15)
+
+
+def render_loop() -> None:
+    """Render the demo report over and over (the app's report code), until terminated."""
+    from assessment import create_app
+    from assessment.db import read_session
+    from assessment.demo import DEMO_JOIN_CODE
+    from assessment.models import Assessment
+    from reports.build import report_context, report_html
+    from reports.render import Renderer
+
+    app = create_app()
+    static_dir = Path(app.static_folder or "")
+    renderer = Renderer(static_dir)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    renders = 0
+    try:
+        with app.app_context():
+            assessment = read_session().scalar(
+                select(Assessment).where(Assessment.join_code == DEMO_JOIN_CODE))
+            assert assessment is not None
+            while True:
+                html = report_html(report_context(assessment),
+                                   static_dir.resolve().as_uri() + "/")
+                renderer.render(html)
+                renders += 1
+                if renders == 1:
+                    print("warm", flush=True)
+    finally:
+        renderer.close()
+        print(f"{renders} renders", file=sys.stderr, flush=True)
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+def participants_scenario(port: int, database_url: str, count: int, label: str
+                          ) -> Figures:
+    """``count`` participants at once on a new assessment; their figures."""
+    assessment_id, code = open_assessment(database_url, label)
+    tally = Tally()
+    asyncio.run(run_clients(
+        [participant(port, code, seed, tally) for seed in range(count)], tally))
+    return figures(tally, lost_answers(database_url, assessment_id, tally))
+
+
+def baseline_scenario(port: int, database_url: str, count: int, posts: int, label: str
+                      ) -> Figures:
+    """``count`` baseline clients at once, each posting ``posts`` rows."""
+    tally = Tally()
+    asyncio.run(run_clients(
+        [baseline_client(port, label, i * posts, posts, tally) for i in range(count)], tally))
+    return figures(tally, lost_rows(database_url, label, tally))
+
+
+def requests_per_participant() -> int:
+    """How many requests a participant makes: the welcome page, "Beginnen", the intro and
+    the profile page, then a post and its redirect for the profile, each lesson, the context
+    page and the open questions."""
+    from questions.loader import CONTENT_DIR, load_questionnaire
+
+    questionnaire = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
+    pages = (1 + len(questionnaire.lessons) + (1 if questionnaire.context_blocks else 0)
+             + (1 if questionnaire.open_questions else 0))
+    return 4 + 2 * pages
+
+
+def bench_database(kind: str, database_url: str, settings: ServerSettings, folder: Path,
+                   counts: tuple[int, ...], with_renders: bool) -> None:
+    """Every scenario on one database."""
+    environment = settings.environment(database_url, folder)
+    migrate(database_url, environment)
+    prepare_database(database_url, seed_demo=with_renders)
+    requests = requests_per_participant()
+    log = folder / f"gunicorn-{kind}.log"
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    print(f"\n=== {kind}: gunicorn {settings.workers} workers × {settings.threads} threads, "
+          f"pool {settings.threads}+2 per worker; {os.cpu_count()} cores, load {load} ===")
+    results: dict[int, Figures] = {}
+    baselines: dict[int, Figures] = {}
+    with gunicorn("bench.baseline_app:create_app()", settings, environment, log) as port:
+        for count in counts:
+            # As many requests per client as a participant makes: half posts, half redirects.
+            baselines[count] = baseline_scenario(port, database_url, count, requests // 2,
+                                                 f"{kind}-{count}")
+    with gunicorn("assessment:create_app()", settings, environment, log) as port:
+        for count in counts:
+            results[count] = participants_scenario(port, database_url, count,
+                                                   f"{kind}-{count}")
+            print_row(f"{kind}, {count} participants at once ({requests} requests each)",
+                      results[count], baselines[count], TARGET_P95_MS.get(count, 600.0))
+        if with_renders:
+            quiet = participants_scenario(port, database_url, 60, f"{kind}-60-quiet")
+            with rendering_reports(environment, folder / "render-loop.log"):
+                busy = participants_scenario(port, database_url, 60, f"{kind}-60-renders")
+            growth = busy.p95_ms / quiet.p95_ms - 1 if quiet.p95_ms else 0.0
+            print(f"\n{kind}, 60 participants while the report renders in a loop")
+            print(f"  p95 without renders {quiet.p95_ms:.1f} ms, with renders "
+                  f"{busy.p95_ms:.1f} ms: growth {growth:+.0%}   target ≤ +50 % "
+                  f"{'ok' if growth <= TARGET_P95_GROWTH else 'MISS'}")
+            print(f"  errors {busy.errors}, lost answers {busy.lost}   target 0 "
+                  f"{'ok' if busy.errors == busy.lost == 0 else 'MISS'}")
+    if any(r.errors for r in results.values()):
+        print(f"  (server log: {log})")
+
+
+def main() -> int:
+    """Run every scenario; print the figures beside their baselines and targets."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 3)),
+                        help="gunicorn workers (default 3: measured best on 2 cores)")
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 4)),
+                        help="threads per worker (default 4)")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--counts", default="60,200")
+    parser.add_argument("--render-loop", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.render_loop:
+        render_loop()
+        return 0
+    settings = ServerSettings(args.workers, args.threads)
+    counts = tuple(int(n) for n in args.counts.split(","))
+    server_url = os.environ.get("BENCH_DATABASE_URL",
+                                "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    with tempfile.TemporaryDirectory(prefix="regiospiegel-load-") as name:
+        folder = Path(name)
+        if args.only in (None, "sqlite"):
+            bench_database("SQLite", f"sqlite:///{folder / 'load.sqlite3'}", settings, folder,
+                           counts, with_renders=True)
+        if args.only in (None, "postgresql"):
+            with postgres_database(server_url) as url:
+                if url is not None:
+                    bench_database("PostgreSQL", url, settings, folder, counts,
+                                   with_renders=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(PROJECT_ROOT))
+    sys.exit(main())
