@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(reset_password_command)
     app.cli.add_command(import_command)
     app.cli.add_command(db_group)
+    app.cli.add_command(worker_command)
 
 
 @click.command("demo")
@@ -97,6 +98,28 @@ def report_command(assessment: str, output: Path | None) -> None:
     target = output or Path(f"regiospiegel-{found.id}.pdf")
     target.write_bytes(pdf.read_bytes())
     click.echo(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Render the PDF reports the web servers queue (needs REDIS_URL); runs until stopped."""
+    from redis.exceptions import RedisError
+
+    from reports.queue import ReportQueueUnavailable, report_worker
+
+    try:
+        worker = report_worker(current_app._get_current_object())  # type: ignore[attr-defined]
+    except ReportQueueUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"report worker {worker.name} on queue {worker.queue_names()[0]}")
+    try:
+        worker.work(burst=burst, logging_level="INFO")
+    except RedisError as exc:
+        raise click.ClickException(f"the report queue (Redis) cannot be reached: {exc}") from exc
+    finally:
+        reports.jobs().close()
 
 
 def _find_assessment(reference: str) -> Assessment:

@@ -7,6 +7,7 @@ styles, fonts and images come from the app itself. Pages cannot be framed.
 from __future__ import annotations
 
 from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -51,7 +52,13 @@ def refuse_malformed_forms() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Trust the configured proxies' client address; add the security headers."""
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        # Behind a proxy every request comes from the proxy: take the client address it
+        # passes on, so per-client limits count per participant and not for the whole room.
+        # Only as many hops as are configured, so a client cannot forge its own address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)  # type: ignore[method-assign]
     if str(app.config.get("BASE_URL") or "").startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True

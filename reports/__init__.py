@@ -1,7 +1,8 @@
 """The advice report: from an assessment's results to report HTML to a PDF.
 
 context (advice chosen, charts drawn) → build (HTML, cache, jobs) → render (PDF in a
-separate process). ``init_app`` gives the app its report jobs.
+separate process); queue and store for several servers. ``init_app`` gives the app its
+report jobs.
 """
 
 from __future__ import annotations
@@ -10,21 +11,33 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from reports.build import ReportJobs
+from reports.build import LocalReportJobs, ReportJobs
 from reports.render import Renderer, RenderLimits
 
 _KEY = "regiospiegel.reports"
 
 
 def init_app(app: Flask) -> None:
-    """The app's report jobs: a warm worker process (started on first use) and a cache."""
+    """The app's report jobs: on the Redis queue when REDIS_URL is set, else in this server.
+
+    Nothing starts here: the renderer process starts on the first render, so a server that
+    forks workers after building the app (gunicorn's preload) forks no renderer.
+    """
     limits = RenderLimits(
         seconds=float(app.config["REPORT_TIME_LIMIT"]),
         memory_mb=int(app.config["REPORT_MEMORY_MB"]),
     )
     static_dir = Path(app.static_folder or "")
     cache_dir = Path(app.config.get("REPORT_CACHE_DIR") or Path(app.instance_path) / "reports")
-    app.extensions[_KEY] = ReportJobs(Renderer(static_dir, limits), cache_dir)
+    local = LocalReportJobs(Renderer(static_dir, limits), cache_dir)
+    chosen: ReportJobs = local
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        from reports.queue import QueuedReportJobs
+
+        chosen = QueuedReportJobs(local, redis_url,
+                                  app.config.get("REDIS_PREFIX") or "regiospiegel:")
+    app.extensions[_KEY] = chosen
 
 
 def jobs() -> ReportJobs:

@@ -10,9 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal, format_percent
+from babel.support import Translations
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
@@ -31,25 +34,35 @@ from assessment.rounds import RoundComparison
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
 
-#: Labels the charts and tables print; the report's language picks one set.
+#: Where the interface catalogues live (``assessment/translations/<language>``).
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "assessment" / "translations"
+
+
+def N_(text: str) -> str:
+    """Mark a Dutch label for extraction; it is translated when a report is built."""
+    return text
+
+
+#: Labels the charts print, in Dutch (the source language); see ``chart_labels``.
 LABELS = {
-    "nl": {
-        "no_score": "onvoldoende gegevens",
-        "previous": "vorige ronde",
-        "position": "uw regio",
-        "bars_title": "Scores per les, van hoog naar laag",
-        "radar_title": "Profiel van de tien lessen",
-        "quadrant_title": "Positie van de regio",
-    },
-    "en": {
-        "no_score": "insufficient data",
-        "previous": "previous round",
-        "position": "your region",
-        "bars_title": "Scores per lesson, highest first",
-        "radar_title": "Profile of the ten lessons",
-        "quadrant_title": "Position of the region",
-    },
+    "no_score": N_("onvoldoende gegevens"),
+    "previous": N_("vorige ronde"),
+    "position": N_("uw regio"),
+    "bars_title": N_("Scores per les, van hoog naar laag"),
+    "radar_title": N_("Profiel van de tien lessen"),
+    "quadrant_title": N_("Positie van de regio"),
 }
+
+
+@lru_cache(maxsize=8)
+def chart_labels(language: str) -> Mapping[str, str]:
+    """The chart labels in the report's language, from the interface catalogue.
+
+    Read with Babel rather than Flask-Babel, so a report builds without a request; a
+    language without a catalogue (Dutch, the source) keeps the Dutch labels.
+    """
+    translations = Translations.load(str(TRANSLATIONS_DIR), [language])
+    return {key: translations.gettext(text) for key, text in LABELS.items()}
 
 
 @dataclass(frozen=True)
@@ -174,7 +187,7 @@ def build_context(
 ) -> ReportContext:
     """Choose the advice, draw the charts and format the numbers for one assessment."""
     numbers = Numbers(meta.language)
-    labels = LABELS.get(meta.language, LABELS["nl"])
+    labels = chart_labels(meta.language)
     bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
     advice_labels = questionnaire.report.advice_labels
     notes = notes or {}
@@ -276,7 +289,7 @@ def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRo
 
 
 def _quadrant_chart(
-    questionnaire: Questionnaire, summary: Summary, numbers: Numbers, labels: dict[str, str]
+    questionnaire: Questionnaire, summary: Summary, numbers: Numbers, labels: Mapping[str, str]
 ) -> str:
     spec = questionnaire.quadrant
     position = summary.quadrant

@@ -6,6 +6,7 @@ import pytest
 
 from assessment import create_app
 from assessment.security import UnsafeConfiguration
+from tests.helpers import csrf_token
 
 
 @pytest.mark.parametrize("url", ["/", "/begeleider/inloggen", "/d/ONBEKEND",
@@ -86,3 +87,27 @@ def test_starting_is_limited_per_code_across_clients(app_config, request):
         statuses.append(client.post("/d/DMZW26", data={
             "csrf_token": csrf_token(page), "start_key": key.split('"')[0]}).status_code)
     assert statuses == [302, 302, 302, 429]
+
+
+def _wrong_codes(app, address: str, forwarded_for: str, count: int) -> list[int]:
+    client = app.test_client()
+    statuses = []
+    for _ in range(count):
+        page = client.get("/", environ_base={"REMOTE_ADDR": address})
+        statuses.append(client.post(
+            "/", data={"csrf_token": csrf_token(page), "code": "ONBEKEND"},
+            headers={"X-Forwarded-For": forwarded_for},
+            environ_base={"REMOTE_ADDR": address}).status_code)
+    return statuses
+
+
+@pytest.mark.parametrize("hops, second_client", [(1, [404, 404]), (0, [429, 429])])
+def test_behind_a_proxy_wrong_codes_count_per_client_only_when_the_proxy_is_trusted(
+        app_config, request, hops, second_client):
+    app_config.update(JOIN_RATE_LIMIT="2 per minute", PROXY_HOPS=hops)
+    app = request.getfixturevalue("app")
+    proxy = "10.0.0.1"
+    assert _wrong_codes(app, proxy, "192.0.2.10", 3) == [404, 404, 429]
+    # Another participant behind the same proxy: their own count when the proxy is trusted;
+    # without PROXY_HOPS the header is ignored, so nobody escapes the limit by forging it.
+    assert _wrong_codes(app, proxy, "192.0.2.20", 2) == second_client
