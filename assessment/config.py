@@ -25,10 +25,46 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")
                           if h.strip()] or None,
         "QUESTIONS_DIR": os.environ.get("QUESTIONS_DIR"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL", "memory://"),
+        **redis_settings(os.environ.get("REDIS_URL"),
+                         os.environ.get("REDIS_PREFIX", "regiospiegel:")),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),
         "RETENTION_DAYS": int(os.environ.get("REGIOSPIEGEL_RETENTION_DAYS", "365")),
+        # How many reverse proxies in front of the app add X-Forwarded-For (0: none).
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
+        # Where people report accessibility problems (the statement names it).
+        "ACCESSIBILITY_CONTACT": os.environ.get("REGIOSPIEGEL_ACCESSIBILITY_CONTACT"),
+        # PostgreSQL's connection pool; unset ones keep assessment.db.PoolSettings' defaults.
+        **{name: os.environ[name] for name in POOL_SETTINGS if os.environ.get(name)},
+        # Limits and report limits keep DEFAULTS unless set (tests and operators tune them).
+        **{name: kind(os.environ[name]) for name, kind in TUNABLE_SETTINGS.items()
+           if os.environ.get(name)},
     }
+
+
+#: Settings in DEFAULTS that the environment may override, with their types.
+TUNABLE_SETTINGS: dict[str, type] = {
+    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "JOIN_CODE_RATE_LIMIT": str,
+    "REPORT_TIME_LIMIT": float, "REPORT_MEMORY_MB": int,
+}
+
+
+def redis_settings(url: str | None, prefix: str = "regiospiegel:") -> dict[str, Any]:
+    """The settings that put rate limits and report jobs in Redis at ``url`` (None: not).
+
+    Every key the app writes starts with ``prefix``, so several installations (or test
+    runs) can share one Redis.
+    """
+    return {
+        "REDIS_URL": url or None,
+        "REDIS_PREFIX": prefix,
+        "RATELIMIT_STORAGE_URI": url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"{prefix}limits"},
+    }
+
+
+#: The settings of the PostgreSQL connection pool (see :class:`assessment.db.PoolSettings`).
+POOL_SETTINGS = ("DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "DATABASE_POOL_TIMEOUT",
+                 "DATABASE_POOL_RECYCLE")
 
 
 DEFAULTS: dict[str, Any] = {
@@ -42,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ("nl", "en"),
     "RATELIMIT_HEADERS_ENABLED": True,
+    # When Redis is unreachable, count in this process instead of failing the request.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     # Wrong join codes and logins per client; a typo or two must never lock anyone out.
     "JOIN_RATE_LIMIT": "20 per 10 minutes",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",

@@ -26,9 +26,29 @@ def available() -> dict[tuple[str, str], Questionnaire]:
     return found
 
 
+def translations_of(questionnaire: Questionnaire) -> list[Questionnaire]:
+    """The same questionnaire (id and version) in this installation's other languages."""
+    return [other for (qid, language), other in sorted(available().items())
+            if qid == questionnaire.id and language != questionnaire.language
+            and other.version == questionnaire.version]
+
+
 def for_assessment(assessment: Assessment) -> Questionnaire:
     """The questionnaire frozen with an assessment, never the file as it is now."""
     return _parse(assessment.content_hash, assessment.content_snapshot)
+
+
+def in_language(assessment: Assessment, language: str | None) -> Questionnaire:
+    """The assessment's frozen questionnaire in ``language``, else in its own language."""
+    for translation in assessment.translations:
+        if translation.language == language and language != assessment.language:
+            return _parse(translation.content_hash, translation.content_snapshot)
+    return for_assessment(assessment)
+
+
+def participant_language(assessment: Assessment, chosen: str | None) -> str:
+    """The language a participant sees: their choice if the assessment offers it."""
+    return chosen if chosen in assessment.languages else assessment.language
 
 
 @lru_cache(maxsize=64)

@@ -118,7 +118,8 @@ def seed() -> DemoResult:
             f"the demo needs the questionnaire '{DEMO_QUESTIONNAIRE[0]}' in language "
             f"'{DEMO_QUESTIONNAIRE[1]}', which QUESTIONS_DIR does not have")
     assessment_id = management.create_assessment(
-        facilitator_id, DEMO_REGION, DEMO_TITLE, questionnaire, join_code=DEMO_JOIN_CODE)
+        facilitator_id, DEMO_REGION, DEMO_TITLE, questionnaire, join_code=DEMO_JOIN_CODE,
+        translations=content.translations_of(questionnaire))
     management.set_status(assessment_id, Status.OPEN)
     count = _answer_as_demo_respondents(assessment_id, questionnaire)
     return DemoResult(True, DEMO_EMAIL, password, DEMO_JOIN_CODE, count)

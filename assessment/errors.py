@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask import globals as flask_globals
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from assessment import participation
+from assessment import content, participation
 from assessment.db import read_session
 from assessment.management import normalise_join_code
 from assessment.models import Assessment
@@ -64,9 +64,11 @@ def _participant_language() -> None:
             {"token", "code"} & set(arguments)):
         return
     try:
+        chosen = session.get("language")
         if "token" in arguments:
             respondent = participation.find_respondent(str(arguments["token"]))
             assessment = respondent.assessment if respondent else None
+            chosen = respondent.language if respondent else chosen
         else:
             code = normalise_join_code(str(arguments["code"]))[:12]
             assessment = read_session().scalar(
@@ -75,7 +77,8 @@ def _participant_language() -> None:
         # An error page must not fail in turn (the error may be a broken database).
         return
     if assessment is not None:
-        g.language = assessment.language
+        g.language = content.participant_language(assessment, chosen)
+        g.languages = assessment.languages
         refresh()
 
 

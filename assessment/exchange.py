@@ -69,6 +69,7 @@ from assessment.models import (
     ActionItem,
     Answer,
     Assessment,
+    AssessmentTranslation,
     Comment,
     Facilitator,
     LessonNote,
@@ -79,6 +80,7 @@ from assessment.participation import hash_token, new_token
 from assessment.snapshots import summary_from_json
 from questions.loader import from_snapshot
 from questions.schema import Questionnaire
+from questions.translations import structural_mismatches
 
 FORMAT_ID = "regiospiegel.assessment"
 FORMAT_VERSION = 1
@@ -412,13 +414,25 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ExportedTranslation(_Model):
+    """The questionnaire in another language, frozen with the assessment, and its SHA-256."""
+
+    language: Literal["nl", "en"]
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    snapshot: str
+
+
 class ExportedContent(_Model):
-    """The questionnaire frozen with the assessment, exactly as stored, and its SHA-256."""
+    """The questionnaire frozen with the assessment, exactly as stored, and its SHA-256.
+
+    ``translations`` came later in version 1, so files without it still import.
+    """
 
     questionnaire_id: _ItemId
     questionnaire_version: Annotated[str, StringConstraints(max_length=20)]
     content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
     snapshot: str
+    translations: tuple[ExportedTranslation, ...] = ()
 
 
 class ExportedDetails(_Model):
@@ -462,6 +476,7 @@ class ExportedRespondent(_Model):
 
     number: int = Field(ge=1)
     source: Literal["link", "personal", "paper"]
+    language: Literal["nl", "en"] | None = None
     profile: dict[str, str]
     last_page: Annotated[str, StringConstraints(max_length=40)]
     submitted: bool
@@ -549,7 +564,11 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
         content=ExportedContent(
             questionnaire_id=assessment.questionnaire_id,
             questionnaire_version=assessment.questionnaire_version,
-            content_hash=assessment.content_hash, snapshot=assessment.content_snapshot),
+            content_hash=assessment.content_hash, snapshot=assessment.content_snapshot,
+            translations=tuple(
+                ExportedTranslation(language=t.language, content_hash=t.content_hash,
+                                    snapshot=t.content_snapshot)
+                for t in assessment.translations)),
         assessment=ExportedDetails(
             region=assessment.region, title=assessment.title, language=assessment.language,
             status=assessment.status, join_code=assessment.join_code,
@@ -562,7 +581,8 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
             summary_snapshot=assessment.summary_snapshot),
         respondents=tuple(
             ExportedRespondent(
-                number=number, source=respondent.source, profile=dict(respondent.profile),
+                number=number, source=respondent.source, language=respondent.language,
+                profile=dict(respondent.profile),
                 last_page=respondent.last_page, submitted=respondent.submitted,
                 created_at=_utc(respondent.created_at), updated_at=_utc(respondent.updated_at),
                 submitted_at=_utc_or_none(respondent.submitted_at),
@@ -636,12 +656,35 @@ def verified_questionnaire(document: AssessmentExport) -> Questionnaire:
         raise ExchangeError(
             f"the file says questionnaire {expected[0]} {expected[1]} ({expected[2]}) but its "
             f"snapshot is {questionnaire.id} {questionnaire.version} ({questionnaire.language})")
+    _verify_translations(document, questionnaire)
     if document.assessment.summary_snapshot is not None:
         try:
             summary_from_json(document.assessment.summary_snapshot)
         except (ValueError, KeyError, TypeError) as exc:
             raise ExchangeError(f"the stored summary in the file cannot be read: {exc}") from exc
     return questionnaire
+
+
+def _verify_translations(document: AssessmentExport, questionnaire: Questionnaire) -> None:
+    """Each translation in the file: unchanged, readable, and the same questionnaire."""
+    for translation in document.content.translations:
+        actual = hashlib.sha256(translation.snapshot.encode("utf-8")).hexdigest()
+        if not hmac.compare_digest(actual, translation.content_hash):
+            raise TamperedExport(
+                f"the questionnaire in language {translation.language} does not match its "
+                "content_hash, so the file was changed after the export; import the file "
+                "exactly as Regiospiegel exported it")
+        try:
+            translated = from_snapshot(translation.snapshot)
+        except ValidationError as exc:
+            raise ExchangeError(f"the questionnaire in language {translation.language} does "
+                                "not pass the questionnaire schema: " + _first_errors(exc)
+                                ) from exc
+        mismatches = structural_mismatches(questionnaire, translated)
+        if translated.language != translation.language or mismatches:
+            reasons = "; ".join(m.message for m in mismatches[:3]) or "its language differs"
+            raise ExchangeError(f"the questionnaire in language {translation.language} is not "
+                                f"a translation of the assessment's questionnaire: {reasons}")
 
 
 def fit_problems(document: AssessmentExport, questionnaire: Questionnaire) -> list[str]:
@@ -764,12 +807,17 @@ def _restore(session: Session, document: AssessmentExport, owner_id: int) -> Ass
         invited_count=details.invited_count, organisations=details.organisations,
         reveal_step=details.reveal_step, purged_at=details.purged_at,
         summary_snapshot=details.summary_snapshot,
+        translations=[AssessmentTranslation(language=t.language, content_hash=t.content_hash,
+                                            content_snapshot=t.snapshot)
+                      for t in document.content.translations if t.language != details.language],
     )
     session.add(assessment)
     session.flush()
+    offered = set(assessment.languages)
     respondents = [
         Respondent(assessment_id=assessment.id, token_hash=hash_token(new_token()),
                    profile=dict(r.profile), last_page=r.last_page, source=r.source,
+                   language=r.language if r.language in offered else None,
                    created_at=r.created_at, updated_at=r.updated_at,
                    submitted_at=r.submitted_at)
         for r in document.respondents

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -16,8 +16,18 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The language of the page: the assessment's on participant pages, else the default."""
-    return str(g.get("language") or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The language of the page.
+
+    On a participant's pages the view sets it (their choice among the assessment's
+    languages); elsewhere it is the language chosen with the switch in the page header,
+    else Dutch.
+    """
+    if g.get("language"):
+        return str(g.language)
+    chosen = session.get("language") if has_request_context() else None
+    if chosen in current_app.config["LANGUAGES"]:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,6 +18,7 @@ from assessment.exceptions import RegiospiegelError
 from assessment.models import (
     Assessment,
     AssessmentShare,
+    AssessmentTranslation,
     AuditEvent,
     Comment,
     Facilitator,
@@ -94,8 +96,13 @@ def create_assessment(
     join_code: str | None = None,
     actor: Facilitator | None = None,
     preparation: Preparation | None = None,
+    translations: Sequence[Questionnaire] = (),
 ) -> int:
-    """Create a draft assessment that freezes ``questionnaire``; return its id."""
+    """Create a draft assessment that freezes ``questionnaire``; return its id.
+
+    ``translations`` are the same questionnaire in other languages (same ids), frozen with
+    it so participants may answer in their own language.
+    """
     snapshot = snapshot_json(questionnaire)
     preparation = preparation or Preparation(region, title)
     for _attempt in range(10):
@@ -109,6 +116,12 @@ def create_assessment(
                     content_hash=content_hash(questionnaire), content_snapshot=snapshot,
                     status=Status.DRAFT.value, join_code=code,
                 )
+                assessment.translations = [
+                    AssessmentTranslation(language=other.language,
+                                          content_hash=content_hash(other),
+                                          content_snapshot=snapshot_json(other))
+                    for other in translations if other.language != questionnaire.language
+                ]
                 session.add(assessment)
                 session.flush()
                 _prepare(session, assessment, preparation)
@@ -135,7 +148,7 @@ class Preparation:
 def prepare(assessment_id: int, preparation: Preparation, actor: Facilitator | None) -> None:
     """Change an assessment's preparation."""
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
             raise RegiospiegelError(f"no assessment {assessment_id}")
         _prepare(session, assessment, preparation)
@@ -173,7 +186,8 @@ def set_status(
     Resuming a paused assessment keeps its original opening time.
     """
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        # Locked, so on PostgreSQL a second click waits and then sees the first one's status.
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
             raise RegiospiegelError(f"no assessment {assessment_id}")
         current = Status(assessment.status)
@@ -221,7 +235,7 @@ def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
 def set_comment_moderation(assessment_id: int, comment_id: int, moderation: Moderation) -> None:
     """Include or exclude a free text for the projector and the report."""
     with write_transaction() as session:
-        comment = session.get(Comment, comment_id)
+        comment = session.get(Comment, comment_id, with_for_update=True)
         if comment is None or comment.assessment_id != assessment_id:
             raise RegiospiegelError(f"no comment {comment_id} in assessment {assessment_id}")
         comment.moderation = moderation.value
@@ -263,7 +277,8 @@ def audit(
 def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilitator:
     """Make another facilitator a co-facilitator of an assessment."""
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        # Locked, so two shares with the same colleague at once add one row, not a conflict.
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         colleague = session.scalar(
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if assessment is None or colleague is None:
@@ -279,7 +294,8 @@ def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilita
 def unshare(assessment_id: int, facilitator_id: int, actor: Facilitator | None) -> None:
     """Take a co-facilitator's access away."""
     with write_transaction() as session:
-        found = session.get(AssessmentShare, (assessment_id, facilitator_id))
+        # Locked: two removals at once on PostgreSQL delete once, the second finds nothing.
+        found = session.get(AssessmentShare, (assessment_id, facilitator_id), with_for_update=True)
         assessment = session.get(Assessment, assessment_id)
         if found is not None:
             colleague = session.get(Facilitator, facilitator_id)
@@ -298,7 +314,8 @@ def co_facilitators(assessment_id: int) -> list[Facilitator]:
 def delete_assessment(assessment_id: int, actor: Facilitator | None) -> None:
     """Delete an assessment with all its respondents, answers, texts, notes and actions."""
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        # Locked: a second delete at once waits, then finds nothing (and logs nothing).
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
             return
         audit(session, "deleted", actor, assessment,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -132,11 +133,38 @@ class Assessment(Base):
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
     )
+    translations: Mapped[list[AssessmentTranslation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True,
+        order_by="AssessmentTranslation.language",
+    )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages participants may answer in: the assessment's own first."""
+        return (self.language, *(t.language for t in self.translations
+                                  if t.language != self.language))
 
     @property
     def is_open(self) -> bool:
         """Whether participants may answer now."""
         return self.status == Status.OPEN
+
+
+class AssessmentTranslation(Base):
+    """The assessment's questionnaire in another language, frozen with it (same ids).
+
+    Participants may answer in any of these; scores, the dashboard and the report use the
+    assessment's own language.
+    """
+
+    __tablename__ = "assessment_translation"
+    __table_args__ = (CheckConstraint("language in ('nl', 'en')", name="language"),)
+
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), primary_key=True)
+    language: Mapped[str] = mapped_column(String(5), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content_snapshot: Mapped[str] = mapped_column(Text)
 
 
 class Respondent(Base):
@@ -153,6 +181,8 @@ class Respondent(Base):
     last_page: Mapped[str] = mapped_column(String(40), default="intro")
     source: Mapped[str] = mapped_column(String(10), default=Source.LINK.value,
                                         server_default=Source.LINK.value)
+    #: The language this respondent chose; None means the assessment's language.
+    language: Mapped[str | None] = mapped_column(String(5))
 
     __table_args__ = (
         CheckConstraint("source in ('link', 'personal', 'paper')", name="source"),
@@ -287,3 +317,20 @@ class AuditEvent(Base):
     assessment_title: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportPdf(Base):
+    """A rendered PDF report, kept by its report key so every app server can send it.
+
+    Only used with a report queue (``REDIS_URL``): the worker writes it, any server reads it.
+    A cache: rows may be deleted at any time; a missing report is rendered again.
+    """
+
+    __tablename__ = "report_pdf"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Deleting an assessment deletes its reports with it (the database cascades).
+    assessment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 
 from assessment import content
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import AlreadySubmitted, AssessmentClosed, InvalidAnswers
+from assessment.exceptions import (
+    AlreadySubmitted,
+    AssessmentClosed,
+    InvalidAnswers,
+    RegiospiegelError,
+)
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, utcnow
 from questions.schema import Questionnaire
 
@@ -50,23 +55,36 @@ class PageAnswers:
     profile: Mapping[str, str] = field(default_factory=dict)
 
 
-def start(assessment_id: int, token: str | None = None) -> str:
+def start(assessment_id: int, token: str | None = None, language: str | None = None) -> str:
     """Create an anonymous respondent in an open assessment; return their resume token.
 
     Starting twice with the same token (a double click) creates one respondent.
+    ``language`` is the participant's choice, if it differs from the assessment's.
     """
     token = token or new_token()
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id)
+        assessment = _open_assessment(session, assessment_id)
         if assessment is None or not assessment.is_open:
             raise AssessmentClosed()
         now = utcnow()
         row = {"assessment_id": assessment_id, "token_hash": hash_token(token), "profile": {},
-               "last_page": "intro", "created_at": now, "updated_at": now}
+               "last_page": "intro", "created_at": now, "updated_at": now,
+               "language": language if language != assessment.language else None}
         dialect = session.get_bind().dialect.name
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(insert(Respondent).values(row).on_conflict_do_nothing())
     return token
+
+
+def choose_language(respondent_id: int, language: str) -> None:
+    """Remember the language a respondent chose (one of the assessment's languages)."""
+    with write_transaction() as session:
+        respondent = session.get(Respondent, respondent_id)
+        if respondent is None:
+            return
+        if language not in respondent.assessment.languages:
+            raise RegiospiegelError(f"the assessment does not offer language {language!r}")
+        respondent.language = None if language == respondent.assessment.language else language
 
 
 def find_respondent(token: str) -> Respondent | None:
@@ -94,7 +112,7 @@ def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
 def submit(respondent_id: int) -> None:
     """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine."""
     with write_transaction() as session:
-        respondent = session.get(Respondent, respondent_id)
+        respondent = _locked_respondent(session, respondent_id)
         if respondent is None:
             raise AssessmentClosed()
         if respondent.submitted:
@@ -146,8 +164,35 @@ def _check(questionnaire: Questionnaire, posted: PageAnswers) -> None:
             raise InvalidAnswers(f"'{option_id}' is not an option of '{question_id}'")
 
 
+def _open_assessment(session: Session, assessment_id: int) -> Assessment | None:
+    """The assessment, share-locked until the transaction ends.
+
+    On PostgreSQL closing (an UPDATE of this row) then waits for saves in progress, and a
+    save that begins later sees the assessment closed, as with SQLite's single writer.
+    """
+    return session.scalar(select(Assessment).where(Assessment.id == assessment_id)
+                          .with_for_update(read=True))
+
+
+def _locked_respondent(session: Session, respondent_id: int) -> Respondent | None:
+    """The respondent, row-locked, with its assessment share-locked; None if not found.
+
+    The lock serialises posts of one respondent (two tabs, a double click, a submit at the
+    same moment) on PostgreSQL, where write transactions do not queue by themselves: the
+    later one sees what the earlier stored, and the profile is merged, never overwritten.
+    The assessment is locked first, in the same order as closing or deleting it, so the
+    two never deadlock.
+    """
+    assessment_id = session.scalar(
+        select(Respondent.assessment_id).where(Respondent.id == respondent_id))
+    if assessment_id is None:
+        return None
+    _open_assessment(session, assessment_id)
+    return session.get(Respondent, respondent_id, with_for_update=True)
+
+
 def _answerable(session: Session, respondent_id: int) -> Respondent:
-    respondent = session.get(Respondent, respondent_id)
+    respondent = _locked_respondent(session, respondent_id)
     if respondent is None or not respondent.assessment.is_open:
         raise AssessmentClosed()
     if respondent.submitted:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from babel import Locale
 from babel.dates import format_date
-from flask import Flask
+from flask import Flask, current_app, g
 from flask_babel import format_decimal, format_percent, get_locale
 
 from assessment.question_types import field_name
@@ -32,9 +33,13 @@ def percent(value: float | None) -> str:
     return "–" if value is None else format_percent(value, format="0%")
 
 
+#: The locale that writes dates for a language: British English puts the day first.
+DATE_LOCALES = {"en": "en_GB"}
+
+
 def report_date(value: date, language: str) -> str:
-    """A date written out in a language, such as "27 november 2026"."""
-    return format_date(value, format="long", locale=language)
+    """A date written out in a language, such as "27 november 2026" or "27 November 2026"."""
+    return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
 
 
 def without_none(attributes: dict[str, object]) -> dict[str, object]:
@@ -48,6 +53,28 @@ def page_language() -> str:
     return locale.language if locale else "nl"
 
 
+#: Each language's name in that language: a switch offers "English", not "Engels".
+LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
+
+
+def other_languages() -> list[str]:
+    """The languages the page's reader may switch to (a participant's: the assessment's)."""
+    offered = g.get("languages") or current_app.config["LANGUAGES"]
+    return [language for language in offered if language != page_language()]
+
+
+def language_name(language: str) -> str:
+    """The name of a language in that language."""
+    return LANGUAGE_NAMES.get(language, language)
+
+
+def language_label(language: str) -> str:
+    """The name of a language in the page's language ("Engels" on a Dutch page)."""
+    locale = get_locale()
+    name = Locale.parse(language).get_display_name(locale) if locale else None
+    return (name or language)[:1].upper() + (name or language)[1:]
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -56,5 +83,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["report_date"] = report_date
     app.jinja_env.filters["without_none"] = without_none
+    app.jinja_env.filters["language_label"] = language_label
     app.jinja_env.globals["page_language"] = page_language
+    app.jinja_env.globals["other_languages"] = other_languages
+    app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["field_name"] = field_name

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from flask import Flask
 from sqlalchemy import update
 from werkzeug.test import TestResponse
@@ -15,6 +17,9 @@ from assessment.errors import MESSAGES
 from assessment.extensions import limiter
 from assessment.models import Assessment
 from tests.helpers import Participant, csrf_token, login
+
+#: The interface's catalogues, to read what a title says in another language.
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "assessment" / "translations"
 
 #: What an error page must never show: traces, exception names, source paths, SQL.
 INTERNALS = re.compile(
@@ -26,7 +31,8 @@ INTERNALS = re.compile(
 def assert_friendly(response: TestResponse, status: int, language: str = "nl") -> str:
     """The page for ``status``: its title and advice, the layout, no internals."""
     html = response.get_data(as_text=True)
-    title, message = (str(text) for text in MESSAGES[status])
+    catalogue = Translations.load(str(TRANSLATIONS), [language])
+    title, message = (catalogue.gettext(str(text)) for text in MESSAGES[status])
     assert response.status_code == status
     assert response.mimetype == "text/html"
     assert f"<h1>{title}</h1>" in html

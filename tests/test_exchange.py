@@ -6,8 +6,7 @@ import csv
 import hashlib
 import io
 import json
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -97,13 +96,10 @@ def discussed_demo(app: Flask, demo: None) -> None:
 
 
 @pytest.fixture
-def other_app(migrated_db: Path, tmp_path: Path) -> Iterator[Flask]:
+def other_app(new_db_url: Callable[[], str], tmp_path: Path) -> Iterator[Flask]:
     """A second installation with its own fresh database and one facilitator."""
-    target = tmp_path / "other" / "regiospiegel.sqlite3"
-    target.parent.mkdir()
-    shutil.copy(migrated_db, target)
     application = create_app({
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{target}",
+        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": new_db_url(),
         "BASE_URL": "http://elders.test", "REPORT_CACHE_DIR": str(tmp_path / "other-reports")})
     with application.app_context():
         management.create_facilitator("nieuw@example.nl", "nieuw-wachtwoord")
@@ -410,9 +406,12 @@ def test_json_export_holds_everything_without_identities(app, facilitator_client
         hashes = read_session().scalars(select(Respondent.token_hash)).all()
         stored_texts = read_session().scalar(select(func.count()).select_from(Comment))
         statements = len(content.for_assessment(assessment).statements())
+        english = assessment.translations[0]
         assert document["content"] == {
             "questionnaire_id": "tien-lessen", "questionnaire_version": "1.0",
-            "content_hash": assessment.content_hash, "snapshot": assessment.content_snapshot}
+            "content_hash": assessment.content_hash, "snapshot": assessment.content_snapshot,
+            "translations": [{"language": "en", "content_hash": english.content_hash,
+                              "snapshot": english.content_snapshot}]}
     assert document["assessment"]["join_code"] == "DMZW26"
     assert document["assessment"]["status"] == "open"
     respondents = document["respondents"]
@@ -422,7 +421,8 @@ def test_json_export_holds_everything_without_identities(app, facilitator_client
     assert {t["moderation"] for r in respondents for t in r["texts"]} == {
         "included", "excluded", "pending"}
     assert [len(r["answers"]) for r in respondents] == [statements] * 28
-    assert set(respondents[0]) == {"number", "source", "profile", "last_page", "submitted",
+    assert set(respondents[0]) == {"number", "source", "language", "profile", "last_page",
+                                   "submitted",
                                    "created_at", "updated_at", "submitted_at", "answers",
                                    "texts"}
     assert not any(token_hash in text for token_hash in hashes)

@@ -53,7 +53,11 @@ class PrepareForm(FlaskForm):
 class AssessmentForm(PrepareForm):
     """A new assessment: the preparation plus the questionnaire (fixed once created)."""
 
-    questionnaire = SelectField(_l("Vragenlijst en taal"), validators=[InputRequired()])
+    questionnaire = SelectField(
+        _l("Vragenlijst en taal"), validators=[InputRequired()],
+        description=_l("De taal van het dashboard, het papieren formulier en het rapport. "
+                       "Deelnemers kunnen de vragenlijst ook in een andere taal invullen als "
+                       "die er is."))
 
 
 class ShareForm(FlaskForm):

@@ -104,16 +104,20 @@ def create() -> Response | str | tuple[str, int]:
     options = content.available()
     form = AssessmentForm()
     form.questionnaire.choices = [
-        SelectChoice(f"{qid}:{language}", f"{q.title} ({language.upper()}, versie {q.version})")
+        SelectChoice(f"{qid}:{language}", _("%(title)s (%(language)s, versie %(version)s)",
+                                            title=q.title, language=language.upper(),
+                                            version=q.version))
         for (qid, language), q in sorted(options.items())
     ]
     form.previous.choices = previous_round_choices(None)
     if form.validate_on_submit():
         qid, _sep, language = (form.questionnaire.data or "").partition(":")
+        chosen = options[(qid, language)]
         try:
             assessment_id = management.create_assessment(
                 current_user.id, form.region.data or "", form.title.data or "",
-                options[(qid, language)], actor=current_user, preparation=preparation(form),
+                chosen, actor=current_user, preparation=preparation(form),
+                translations=content.translations_of(chosen),
             )
         except RegiospiegelError:
             form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]
@@ -171,15 +175,14 @@ def report_pdf(assessment_id: int) -> Response | tuple[str, int]:
     """The PDF report: sent at once when cached, else rendered in the background."""
     assessment = load_assessment(assessment_id)
     key, html = _report(assessment)
-    cached = reports.jobs().cached(key)
+    cached = reports.jobs().cached_pdf(key)
     if cached is not None:
-        # Read whole (a few hundred KB), so a re-render replacing the file cannot cut it.
-        return send_file(io.BytesIO(cached.read_bytes()), mimetype="application/pdf",
+        return send_file(io.BytesIO(cached), mimetype="application/pdf",
                          as_attachment=True, download_name=_report_filename(assessment),
                          max_age=0)
     status = reports.jobs().status(key)
     if status is None or status.state is not JobState.FAILED or request.args.get("opnieuw"):
-        status = reports.jobs().submit(key, html)
+        status = reports.jobs().submit(key, html, assessment.id)
     return render_template("facilitator/report_wait.html", assessment=assessment,
                            status=status), 202
 

@@ -35,6 +35,17 @@ class SubmitForm(FlaskForm):
     """The review page's "send in" button."""
 
 
+class LanguageForm(FlaskForm):
+    """The language switch in the page header: the language, and the page to return to."""
+
+    language = HiddenField(validators=[InputRequired(), Length(max=5)])
+    next = HiddenField(validators=[Length(max=500)])
+
+
+#: The value of a page form's language button starts with this, e.g. "taal:en".
+SWITCH_LANGUAGE = "taal:"
+
+
 class PageForm(FlaskForm):
     """Base of the per-page forms; ``action`` says which button was pressed."""
 
@@ -45,10 +56,19 @@ class PageForm(FlaskForm):
         """Whether the participant pressed "Vorige"."""
         return bool(self.action.data == "vorige")
 
+    @property
+    def chosen_language(self) -> str | None:
+        """The language of the language button the participant pressed, if any."""
+        action = str(self.action.data or "")
+        return action.removeprefix(SWITCH_LANGUAGE) if action.startswith(SWITCH_LANGUAGE) else None
+
     def validate_page(self) -> bool:
-        """Validate; going back never fails on a choice left empty, only on bad values."""
+        """Validate; going back or switching language never fails on an empty choice.
+
+        Both save what was filled in, so a half-answered page loses nothing.
+        """
         valid: bool = self.validate()
-        if not valid and self.going_back:
+        if not valid and (self.going_back or self.chosen_language):
             for name, field in self._fields.items():
                 if name != "csrf_token" and not field.raw_data:
                     field.errors = []

@@ -8,6 +8,8 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
 
 from flask import (
     abort,
@@ -22,11 +24,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from assessment import content, participation
 from assessment.db import read_session
-from assessment.exceptions import AlreadySubmitted, AssessmentClosed, InvalidAnswers
+from assessment.exceptions import (
+    AlreadySubmitted,
+    AssessmentClosed,
+    InvalidAnswers,
+    RegiospiegelError,
+)
 from assessment.extensions import csrf, limiter
 from assessment.links import external_url
 from assessment.management import normalise_join_code
@@ -35,6 +43,7 @@ from assessment.pages import Page, neighbours, participant_pages, progress
 from assessment.participant import bp
 from assessment.participant.forms import (
     JoinForm,
+    LanguageForm,
     PageForm,
     StartForm,
     SubmitForm,
@@ -43,6 +52,9 @@ from assessment.participant.forms import (
 )
 from assessment.question_types import ANSWER, PROFILE, TEXT
 from questions.schema import Questionnaire
+
+#: When the accessibility statement was last reviewed against the tests it describes.
+ACCESSIBILITY_STATEMENT_DATE = date(2026, 11, 28)
 
 
 def _join_limit() -> str:
@@ -91,8 +103,8 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
         form = JoinForm(formdata=None, code=code)
         form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
         return render_template("participant/start.html", form=form), 404
-    g.language = assessment.language
-    questionnaire = content.for_assessment(assessment)
+    language = _speak(assessment, session.get("language"))
+    questionnaire = content.in_language(assessment, language)
     if assessment.status != Status.OPEN:
         status = 409 if request.method == "POST" else 200
         return render_template("participant/not_open.html", assessment=assessment,
@@ -104,7 +116,7 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
             return redirect(url_for("participant.resume", token=existing))
         token = _start_token(form.start_key.data or "")
         try:
-            participation.start(assessment.id, token)
+            participation.start(assessment.id, token, language=language)
         except AssessmentClosed:
             return render_template("participant/not_open.html", assessment=assessment,
                                    questionnaire=questionnaire), 409
@@ -177,10 +189,16 @@ def _load(token: str) -> Context:
     if respondent is None:
         abort(404)
     assessment = respondent.assessment
-    g.language = assessment.language
-    questionnaire = content.for_assessment(assessment)
+    questionnaire = content.in_language(assessment, _speak(assessment, respondent.language))
     return Context(token, respondent, assessment, questionnaire,
                    participant_pages(questionnaire, _page_titles()))
+
+
+def _speak(assessment: Assessment, chosen: str | None) -> str:
+    """Set the page's language for a participant; the choices are the assessment's."""
+    g.language = content.participant_language(assessment, chosen)
+    g.languages = assessment.languages
+    return str(g.language)
 
 
 def _page_titles() -> dict[str, str]:
@@ -191,6 +209,54 @@ def _page_titles() -> dict[str, str]:
         "open-vragen": _("Open vragen"),
         "overzicht": _("Controleren en verzenden"),
     }
+
+
+@bp.route("/toegankelijkheid")
+def accessibility() -> str:
+    """The accessibility statement (toegankelijkheidsverklaring)."""
+    return render_template(
+        "participant/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"],
+        statement_date=ACCESSIBILITY_STATEMENT_DATE)
+
+
+@bp.route("/taal", methods=["POST"])
+def choose_language() -> Response:
+    """The language switch in the page header: remember the choice, back to the page.
+
+    On a respondent's own pages the choice is stored with the respondent too, so their
+    personal link opens in that language on any device.
+    """
+    form = LanguageForm()
+    language = form.language.data
+    if not form.validate() or language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["language"] = language
+    target = _local_path(form.next.data or "")
+    respondent = _respondent_at(target)
+    if respondent is not None and language in respondent.assessment.languages:
+        with contextlib.suppress(RegiospiegelError):
+            participation.choose_language(respondent.id, language)
+    return redirect(target or url_for("participant.start_page"))
+
+
+def _local_path(target: str) -> str:
+    """``target`` if it is a path on this site, else "" (never a redirect elsewhere)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return ""
+    return target if "\\" not in target else ""
+
+
+def _respondent_at(path: str) -> Respondent | None:
+    """The respondent whose page ``path`` is, if it is one of a respondent's pages."""
+    if not path:
+        return None
+    try:
+        _endpoint, arguments = current_app.url_map.bind("").match(urlsplit(path).path)
+    except HTTPException:
+        return None
+    token = arguments.get("token")
+    return participation.find_respondent(str(token)) if token else None
 
 
 @bp.route("/r/<token>")
@@ -247,6 +313,10 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
         return _render(ctx, current, form, status=400, notice=_(
             "Deze pagina bevat antwoorden die niet bij de vragenlijst horen. Er is niets "
             "opgeslagen. Vul de pagina opnieuw in."))
+    if form.chosen_language in ctx.assessment.languages:
+        participation.choose_language(ctx.respondent.id, form.chosen_language)
+        session["language"] = form.chosen_language
+        return redirect(url_for("participant.page", token=token, page_id=current.id))
     before, after = neighbours(ctx.pages, current.id)
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
