@@ -8,7 +8,7 @@ CLI := $(VENV)/bin/regiospiegel
 PORT ?= 5000
 export BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run test lint typecheck pytest bench install install-test clean
+.PHONY: run serve worker test lint typecheck pytest bench install install-test clean translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,12 +42,44 @@ lint: install-test
 typecheck: install-test
 	$(PY) -m mypy
 
+# The suite on SQLite; with TEST_DATABASE_URL set (CI sets it) once more on PostgreSQL, minus
+# the tests that do not depend on the suite's database (browser, several servers).
 pytest: install-test
-	$(PY) -m pytest
+	TEST_DATABASE_URL= $(PY) -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
+	  $(PY) -m pytest -m "not browser and not servers"; \
+	fi
 
 bench: install-test
 	PYTHONPATH=. $(PY) bench/aggregation.py
 	PYTHONPATH=. $(PY) bench/report.py
+	PYTHONPATH=. $(PY) bench/load.py
+
+# Re-extract the interface strings, merge them into the English catalogue, compile it.
+# New msgids arrive untranslated (no fuzzy guesses, which babel refuses to compile when their
+# placeholders differ); tests/test_translations.py lists them, extracting with the same -k.
+TRANSLATIONS := assessment/translations
+translations: install
+	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --no-wrap --sort-by-file \
+		-k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--project Regiospiegel --copyright-holder Regiospiegel \
+		--output-file $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update --input-file $(TRANSLATIONS)/messages.pot \
+		--output-dir $(TRANSLATIONS) --locale en --no-wrap --ignore-obsolete --init-missing \
+		--no-fuzzy-matching
+	$(VENV)/bin/pybabel compile --directory $(TRANSLATIONS) --locale en --statistics
+
+# Production: migrate, then gunicorn (gunicorn.conf.py; docs/deploy.md). Needs SECRET_KEY
+# (the same on every server) and BASE_URL in the environment; REDIS_URL for several servers.
+serve: install
+	@$(PY) -m assessment.system_check
+	REGIOSPIEGEL_ENV=production $(CLI) db upgrade
+	REGIOSPIEGEL_ENV=production exec $(VENV)/bin/gunicorn --config gunicorn.conf.py
+
+# The report worker for several servers (needs REDIS_URL); run one or more beside `serve`.
+worker: install
+	REGIOSPIEGEL_ENV=production exec $(CLI) worker
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

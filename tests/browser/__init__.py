@@ -1,0 +1,1 @@
+"""Browser tests: the real app on a loopback port, driven by Debian's Chromium."""

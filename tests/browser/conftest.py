@@ -1,0 +1,277 @@
+"""Fixtures for the browser tests: a live server, Chromium, and pages that watch for errors.
+
+The server is the real app (``create_app``) on a fresh migrated SQLite file with the demo
+seeded, served by werkzeug in a thread on a free loopback port; ``BASE_URL`` is that address,
+so resume links and join links point at it. Chromium is Debian's (Playwright's own browsers
+cannot be downloaded here). Without it the tests skip, unless ``REGIOSPIEGEL_REQUIRE_BROWSER=1``
+asks for them to fail, as CI does.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from assessment import create_app, db
+from assessment.config import PROJECT_ROOT
+from assessment.extensions import limiter
+
+CHROMIUM = Path(os.environ.get("REGIOSPIEGEL_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+SCREENSHOTS = PROJECT_ROOT / "screenshots"
+
+DEMO_EMAIL = "demo@regiospiegel.nl"
+DEMO_PASSWORD = "demo-regiospiegel"  # the public demo account seeded by assessment.demo
+DEMO_CODE = "DMZW26"
+
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 740}, "is_mobile": True,
+                         "has_touch": True, "device_scale_factor": 2}
+#: Every context speaks Dutch, so the app's default language is what the tests see.
+LOCALE: dict[str, Any] = {"locale": "nl-NL"}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """List the moderate and minor accessibility findings: warnings, not failures."""
+    from tests.browser.audit import ADVISORY
+
+    if ADVISORY:
+        terminalreporter.section("accessibility warnings (moderate or minor)")
+        for finding in dict.fromkeys(ADVISORY):
+            terminalreporter.write_line(finding)
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    """The running app: its address and the Flask object (for reading the database)."""
+
+    base_url: str
+    app: Flask
+
+    def url(self, path: str) -> str:
+        """An absolute URL on the live server."""
+        return self.base_url + path
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without the access log, which would bury a failure's output."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Log nothing for a request that was answered."""
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The real app with the demo seeded, served on a free port of 127.0.0.1."""
+    directory = tmp_path_factory.mktemp("browser")
+    database = f"sqlite:///{directory / 'regiospiegel.sqlite3'}"
+    db.upgrade(database)
+    app = create_app({"SECRET_KEY": "browser-test-secret-not-for-production",
+                      "DATABASE_URL": database, "REPORT_CACHE_DIR": str(directory / "reports"),
+                      # Many participants start from one address in a session of tests.
+                      "JOIN_CODE_RATE_LIMIT": "10000 per minute"})
+    # Port 0 lets the system pick a free port, without a race between probing and binding.
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
+                                          request_handler=QuietRequestHandler)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["BASE_URL"] = base_url
+    from assessment import demo
+
+    with app.app_context():
+        limiter.reset()
+        demo.seed()
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield LiveServer(base_url, app)
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    app.extensions["regiospiegel.reports"].close()
+    db.dispose(app)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, or a skip (a failure under REGIOSPIEGEL_REQUIRE_BROWSER=1)."""
+    if not CHROMIUM.exists():
+        message = (f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) "
+                   "or set REGIOSPIEGEL_CHROMIUM to run the browser tests")
+        if os.environ.get("REGIOSPIEGEL_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in the browser while a test ran: script errors, CSP, failed loads."""
+
+    messages: list[str] = field(default_factory=list)
+
+    def watch(self, page: Any) -> Any:
+        """Record console errors, uncaught exceptions and failed subresources of ``page``."""
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.messages.append(f"page error: {error}"))
+        page.on("response", self._on_response)
+        return page
+
+    def _on_console(self, message: Any) -> None:
+        # A failed load is reported by _on_response, which knows whether it was the page
+        # itself (a 400 or 404 page the test asked for) or something the page needed.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.messages.append(f"console error at {message.location.get('url')}: "
+                                 f"{message.text}")
+
+    def _on_response(self, response: Any) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            self.messages.append(f"{response.status} for {response.request.resource_type} "
+                                 f"{response.url}")
+
+
+@pytest.fixture
+def problems() -> Iterator[PageProblems]:
+    """The problems seen on every page the test opened; the test fails if there are any."""
+    seen = PageProblems()
+    yield seen
+    assert not seen.messages, "the browser reported problems:\n" + "\n".join(seen.messages)
+
+
+ContextFactory = Callable[..., Any]
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: LiveServer,
+                problems: PageProblems) -> Iterator[ContextFactory]:
+    """Make browser contexts (``new_context(PHONE)``) whose pages report their problems."""
+    contexts: list[Any] = []
+
+    def make(options: dict[str, Any] | None = None, **extra: Any) -> Any:
+        context = browser.new_context(base_url=live_server.base_url,
+                                      **{**LOCALE, **DESKTOP, **(options or {}), **extra})
+        context.set_default_timeout(15_000)
+        context.on("page", problems.watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def desktop(new_context: ContextFactory) -> Any:
+    """A fresh page in a 1280×800 desktop context."""
+    return new_context(DESKTOP).new_page()
+
+
+@pytest.fixture
+def phone(new_context: ContextFactory) -> Any:
+    """A fresh page in a 360×740 touch-screen phone context."""
+    return new_context(PHONE).new_page()
+
+
+@pytest.fixture(scope="session")
+def facilitator_state(browser: Any, live_server: LiveServer,
+                      tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Cookies of the demo facilitator, logged in once (logins are rate limited)."""
+    path = tmp_path_factory.mktemp("state") / "facilitator.json"
+    context = browser.new_context(base_url=live_server.base_url, **LOCALE)
+    page = context.new_page()
+    log_in(page)
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@pytest.fixture
+def facilitator(new_context: ContextFactory, facilitator_state: str) -> Any:
+    """A desktop page logged in as the demo facilitator."""
+    return new_context(DESKTOP, storage_state=facilitator_state).new_page()
+
+
+@pytest.fixture(scope="session")
+def admin_state(browser: Any, live_server: LiveServer,
+                tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Cookies of an administrator (the demo facilitator is none), logged in once."""
+    from assessment import management
+
+    email, password = "beheer@example.nl", "beheer-wachtwoord-voor-tests"
+    with live_server.app.app_context():
+        management.create_facilitator(email, password, name="Beheer", is_admin=True)
+    path = tmp_path_factory.mktemp("state") / "admin.json"
+    context = browser.new_context(base_url=live_server.base_url, **LOCALE)
+    log_in(context.new_page(), email, password)
+    context.storage_state(path=str(path))
+    context.close()
+    return str(path)
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The seeded demo: the facilitator's id and the open, filled-in assessment's id."""
+
+    facilitator_id: int
+    assessment_id: int
+
+
+@pytest.fixture(scope="session")
+def demo_ids(live_server: LiveServer) -> Demo:
+    """Ids of the demo facilitator and assessment in the live server's database."""
+    from sqlalchemy import select
+
+    from assessment.db import read_session
+    from assessment.models import Assessment, Facilitator
+
+    with live_server.app.app_context():
+        session = read_session()
+        facilitator = session.scalar(select(Facilitator.id).where(Facilitator.email == DEMO_EMAIL))
+        assessment = session.scalar(select(Assessment.id)
+                                    .where(Assessment.join_code == DEMO_CODE))
+    assert facilitator is not None and assessment is not None
+    return Demo(facilitator, assessment)
+
+
+def new_assessment(live_server: LiveServer, owner_id: int, title: str,
+                   language: str = "nl") -> tuple[int, str]:
+    """A new assessment in preparation (not open) on the product's questionnaire."""
+    from assessment import content, management
+    from assessment.db import read_session
+    from assessment.models import Assessment
+
+    with live_server.app.app_context():
+        questionnaire = content.available()[("tien-lessen", language)]
+        assessment_id = management.create_assessment(owner_id, "Regio Test", title,
+                                                     questionnaire)
+        assessment = read_session().get(Assessment, assessment_id)
+        assert assessment is not None
+        return assessment_id, assessment.join_code
+
+
+def log_in(page: Any, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) -> None:
+    """Log in on the facilitator's login page and land on "Mijn scans"."""
+    page.goto("/begeleider/inloggen")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url("**/begeleider/")
+
+
+def screenshot(page: Any, name: str) -> None:
+    """Save a full-page PNG as screenshots/<name>.png for people to look at."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
