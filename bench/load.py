@@ -2,26 +2,44 @@
 
 Each simulated participant is a small browser (raw HTTP/1.1 over asyncio, its own cookie
 jar, the CSRF token taken from the form it got): it opens the join link, presses
-"Beginnen", follows the redirects, and posts every page of the questionnaire with an answer
-to each statement until the review page. A post counts as acknowledged when it redirects to
-the next page. Afterwards the stored answers are compared with the acknowledged ones: an
-acknowledged answer missing or with another value is a lost answer.
+"Beginnen", follows the redirects, posts every page of the questionnaire with an answer to
+each statement, and sends its answers in from the review page. A post counts as
+acknowledged when it redirects to the next page (or, for sending in, to the summary).
+Afterwards the stored answers are compared with the acknowledged ones: an acknowledged
+answer missing or with another value is a lost answer, and an acknowledged sending-in that
+left the respondent unsubmitted is a lost submission.
 
 Each figure is printed beside a baseline measured in the same run: a minimal Flask app
 (``bench/baseline_app.py``) on the same gunicorn settings and database stack, whose clients
-make the same number of requests (each post inserts one row, then a redirect is followed).
+make the same number of requests at the same moments (each post inserts one row, then a
+redirect is followed).
 
 Scenarios, on SQLite and on PostgreSQL (a database made for the run on the server of
 ``BENCH_DATABASE_URL``, default the local ``test`` database as entry point; skipped when
-unreachable): 60 and 200 participants at once; then, on SQLite, 60 participants while the
-report renders in a loop in another process (the app's report code, in its niced render
-worker), against the 60 without rendering.
+unreachable):
 
-Targets: zero errors and zero lost answers; p95 ≤ 250 ms at 60 and ≤ 600 ms at 200;
-throughput ≥ 40 % of the baseline; p95 growth while rendering ≤ 50 %. The benchmark prints;
-it asserts nothing. Everything listens on 127.0.0.1 only, every request has a timeout and
+1. **Participants**, 60 and 200 (``--counts``). What a participant waits for. The room
+   joins at once: each participant starts at a random moment within the first
+   ``RAMP`` seconds and opens the link, presses "Beginnen" and gets the first page without
+   pausing; then it pauses a think time (uniform between the bounds of ``THINK_TIME``,
+   2–6 s) before each page post and before sending in. A real participant reads four or
+   five statements and chooses in 30–60 s, so this is still about ten times faster than a
+   real room. The whole path (13 pages and sending in, 32 requests) takes about 70 s.
+   The baseline's clients keep the same pauses (same seeds).
+2. **Saturation**: 60 clients on the same path without any pause, back to back, app
+   against baseline. This measures the server's capacity (requests per second), not what
+   a participant experiences: its latencies are printed too, but they are queueing (about
+   clients ÷ throughput).
+3. **Report rendering**, on SQLite: 60 participants as in 1 while the report renders in a
+   loop in another process (the app's report code, in its niced render worker), against 60
+   participants right before without rendering.
+
+Targets: zero errors, zero lost answers and submissions; participants' p95 ≤ 250 ms at 60
+and ≤ 600 ms at 200 (scenario 1); saturation throughput ≥ 40 % of the baseline's (scenario
+2); participants' p95 growth while rendering ≤ 50 % (scenario 3). The benchmark prints; it
+asserts nothing. Everything listens on 127.0.0.1 only, every request has a timeout and
 every scenario a deadline. Run with ``make bench`` or ``PYTHONPATH=. .venv/bin/python
-bench/load.py [--workers N --threads M]``.
+bench/load.py [--only sqlite|postgresql] [--counts 60,200] [--workers N --threads M]``.
 """
 
 from __future__ import annotations
@@ -56,6 +74,18 @@ REQUEST_TIMEOUT = 30.0
 SCENARIO_DEADLINE = 240.0
 #: Seconds gunicorn may take to answer its first request.
 START_TIMEOUT = 30.0
+#: Seconds a participant pauses before each page post, drawn uniformly between these bounds.
+#: A real participant reads a page of four or five statements and chooses in 30–60 s; 2–6 s
+#: is about ten times faster, so the test stays harsh while it measures what a participant
+#: waits for instead of the queue of a server driven past its capacity.
+THINK_TIME = (2.0, 6.0)
+#: Seconds over which the participants' starts are spread: a room joins at once, but people
+#: do not press "Beginnen" in the same millisecond.
+RAMP = 5.0
+#: Clients of the saturation run. More only lengthens the queue: the throughput stays.
+SATURATION_CLIENTS = 60
+#: Participants while the report renders (and in the run without rendering beside it).
+RENDER_PARTICIPANTS = 60
 TARGET_P95_MS = {60: 250.0, 200: 600.0}
 TARGET_SHARE_OF_BASELINE = 0.40
 TARGET_P95_GROWTH = 0.50
@@ -92,6 +122,8 @@ class Tally:
     errors: list[str] = field(default_factory=list)
     #: (resume token, statement id) → the value acknowledged last.
     acknowledged: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Resume tokens whose sending-in was acknowledged.
+    submitted: set[str] = field(default_factory=set)
     started: float = 0.0
     finished: float = 0.0
     #: CPU seconds the clients themselves used (they share the machine with the server).
@@ -222,10 +254,43 @@ def read_form(html: str) -> FormReader:
 _TOKEN_IN_PATH = re.compile(r"^/r/([^/]+)/")
 
 
-async def participant(port: int, code: str, seed: int, tally: Tally) -> None:
-    """Join by the link, press "Beginnen", answer every page up to the review page."""
+@dataclass(frozen=True)
+class Pacing:
+    """When a client waits: its start within a ramp, and a think time before each post."""
+
+    ramp: float
+    think: tuple[float, float]
+
+    async def arrive(self, clock: random.Random) -> None:
+        """Wait until this client's start within the ramp."""
+        await asyncio.sleep(clock.uniform(0.0, self.ramp))
+
+    async def pause(self, clock: random.Random) -> None:
+        """Think before the next post."""
+        await asyncio.sleep(clock.uniform(*self.think))
+
+    def describe(self) -> str:
+        """The pacing in words, for the printed headings."""
+        if self.ramp == 0 and self.think == (0.0, 0.0):
+            return "no think time, all at once"
+        low, high = self.think
+        return f"think time {low:g}–{high:g} s before each post, starts over {self.ramp:g} s"
+
+
+#: Participants as people in a room (scenarios 1 and 3).
+PEOPLE = Pacing(RAMP, THINK_TIME)
+#: Back to back, to measure capacity (scenario 2).
+SATURATION = Pacing(0.0, (0.0, 0.0))
+#: Requests a participant makes before its first pause: welcome, "Beginnen", intro, profile.
+OPENING_REQUESTS = 4
+
+
+async def participant(port: int, code: str, seed: int, tally: Tally, pacing: Pacing) -> None:
+    """Join by the link, press "Beginnen", answer every page, send in from the review page."""
     rng = random.Random(seed)  # noqa: S311 (picks answers, protects nothing)
+    clock = random.Random(seed)  # noqa: S311 (the baseline client of this seed pauses alike)
     browser = Browser(port, tally)
+    await pacing.arrive(clock)
     welcome = await browser.get(f"/d/{code}")
     start = read_form(welcome.body)
     if welcome.status != 200 or "start_key" not in start.hidden:
@@ -246,6 +311,7 @@ async def participant(port: int, code: str, seed: int, tally: Tally) -> None:
             return
         form = read_form(page.body)
         choices = {name: rng.choice(values) for name, values in form.radios.items()}
+        await pacing.pause(clock)
         saved = await browser.post(path, {**form.hidden, **choices, "action": "volgende"})
         if saved.status != 302 or saved.location == path:
             tally.error(f"POST {path}: {saved.status} {saved.location}")
@@ -255,12 +321,34 @@ async def participant(port: int, code: str, seed: int, tally: Tally) -> None:
                 tally.acknowledged[(token, name.removeprefix("a_"))] = value
         path = saved.location
         page = await browser.get(path)
+    review = read_form(page.body)
+    if page.status != 200 or review.action is None:
+        tally.error(f"GET {path}: {page.status}")
+        return
+    await pacing.pause(clock)
+    sent = await browser.post(review.action, review.hidden)
+    if sent.status != 302 or not sent.location.endswith("/samenvatting"):
+        tally.error(f"POST {review.action}: {sent.status} {sent.location}")
+        return
+    tally.submitted.add(token)
+    summary = await browser.get(sent.location)
+    if summary.status != 200:
+        tally.error(f"GET {sent.location}: {summary.status}")
 
 
-async def baseline_client(port: int, batch: str, first: int, posts: int, tally: Tally) -> None:
-    """Post ``posts`` rows, following each redirect, like a participant's pages."""
+async def baseline_client(port: int, batch: str, first: int, posts: int, seed: int,
+                          tally: Tally, pacing: Pacing) -> None:
+    """Post ``posts`` rows, each followed by its redirect, paced like participant ``seed``.
+
+    The first two posts stand for the participant's opening requests and follow each other
+    at once; every later one comes after the same pause as the participant's page post.
+    """
+    clock = random.Random(seed)  # noqa: S311 (timing only)
     browser = Browser(port, tally)
-    for number in range(first, first + posts):
+    await pacing.arrive(clock)
+    for step, number in enumerate(range(first, first + posts)):
+        if 2 * step >= OPENING_REQUESTS:
+            await pacing.pause(clock)
         saved = await browser.post("/rij", {"batch": batch, "n": str(number)})
         if saved.status != 302:
             tally.error(f"POST /rij: {saved.status}")
@@ -296,55 +384,123 @@ class Figures:
     """One scenario's results."""
 
     requests: int
+    seconds: float
     throughput: float
     p50_ms: float
     p95_ms: float
     p99_ms: float
     errors: int
     lost: int
+    #: Acknowledged sendings-in whose respondent is not submitted (participants only).
+    lost_submissions: int
     first_errors: tuple[str, ...]
     #: The clients' share of the machine's CPU time during the run.
     client_cpu_share: float
+    #: The machine's one-minute load average when the scenario ended.
+    load: float
 
 
-def figures(tally: Tally, lost: int) -> Figures:
+def figures(tally: Tally, lost: int, lost_submissions: int = 0) -> Figures:
     """Throughput and latency percentiles of a tally."""
     latencies = sorted(tally.latencies) or [0.0]
     cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 \
         else [latencies[0]] * 99
     elapsed = max(tally.finished - tally.started, 1e-9)
-    return Figures(len(tally.latencies), len(tally.latencies) / elapsed, cuts[49] * 1000,
-                   cuts[94] * 1000, cuts[98] * 1000, len(tally.errors), lost,
-                   tuple(tally.errors[:3]),
-                   tally.client_cpu / (elapsed * (os.cpu_count() or 1)))
+    return Figures(len(tally.latencies), elapsed, len(tally.latencies) / elapsed,
+                   cuts[49] * 1000, cuts[94] * 1000, cuts[98] * 1000, len(tally.errors),
+                   lost, lost_submissions, tuple(tally.errors[:3]),
+                   tally.client_cpu / (elapsed * (os.cpu_count() or 1)), os.getloadavg()[0])
 
 
-def print_row(label: str, result: Figures, baseline: Figures, p95_target: float) -> None:
-    """One scenario beside its baseline and the targets."""
-    share = result.throughput / baseline.throughput if baseline.throughput else 0.0
+def mark(ok: bool) -> str:
+    """How a figure stands against its target."""
+    return "ok" if ok else "MISS"
 
-    def mark(ok: bool) -> str:
-        return "ok  " if ok else "MISS"
 
-    print(f"\n{label}")
-    print(f"  {'':22}{'app':>12}{'baseline':>12}   target")
-    print(f"  {'requests':22}{result.requests:>12}{baseline.requests:>12}")
-    print(f"  {'throughput (req/s)':22}{result.throughput:>12.1f}{baseline.throughput:>12.1f}"
-          f"   ≥ 40 % of baseline: {share:.0%} {mark(share >= TARGET_SHARE_OF_BASELINE)}")
-    for name, ours, theirs in (("p50 (ms)", result.p50_ms, baseline.p50_ms),
-                               ("p95 (ms)", result.p95_ms, baseline.p95_ms),
-                               ("p99 (ms)", result.p99_ms, baseline.p99_ms)):
-        target = (f"   ≤ {p95_target:.0f} ms {mark(ours <= p95_target)}"
-                  if name.startswith("p95") else "")
-        print(f"  {name:22}{ours:>12.1f}{theirs:>12.1f}{target}")
-    print(f"  {'errors':22}{result.errors:>12}{baseline.errors:>12}"
-          f"   0 {mark(result.errors == 0)}")
-    print(f"  {'lost answers / rows':22}{result.lost:>12}{baseline.lost:>12}"
-          f"   0 {mark(result.lost == 0)}")
-    print(f"  {'client CPU share':22}{result.client_cpu_share:>12.0%}"
-          f"{baseline.client_cpu_share:>12.0%}   (of all cores, during the run)")
-    for error in result.first_errors + baseline.first_errors:
+def _line(name: str, app: object, baseline: object = "", target: str = "") -> None:
+    app_text = f"{app:.1f}" if isinstance(app, float) else str(app)
+    baseline_text = f"{baseline:.1f}" if isinstance(baseline, float) else str(baseline)
+    print(f"  {name:34}{app_text:>10}{baseline_text:>10}   {target}".rstrip())
+
+
+def _common_lines(left: Figures, right: Figures, *, both_app: bool = False) -> None:
+    """Errors, lost answers and the run's circumstances, as every scenario prints them.
+
+    The zero targets apply to the app: the left column, and the right one too when
+    ``both_app`` (otherwise the right column is the baseline).
+    """
+    apps = (left, right) if both_app else (left,)
+    _line("errors", left.errors, right.errors,
+          f"0 {mark(all(f.errors == 0 for f in apps))}")
+    _line("lost answers" if both_app else "lost answers (baseline: rows)", left.lost,
+          right.lost, f"0 {mark(all(f.lost == 0 for f in apps))}")
+    _line("lost submissions", left.lost_submissions,
+          right.lost_submissions if both_app else "-",
+          f"0 {mark(all(f.lost_submissions == 0 for f in apps))}")
+    _line("requests", left.requests, right.requests)
+    _line("duration (s)", left.seconds, right.seconds)
+    _line("client CPU share (of all cores)", f"{left.client_cpu_share:.0%}",
+          f"{right.client_cpu_share:.0%}")
+    _line("load average (1 min) at the end", f"{left.load:.1f}", f"{right.load:.1f}")
+    for error in left.first_errors + right.first_errors:
         print(f"    e.g. {error}")
+
+
+def print_legend() -> None:
+    """What each scenario measures and what its figures mean."""
+    low, high = THINK_TIME
+    print(f"""What the figures mean
+  Participants: N people answering the scan at once. Their starts are spread over {RAMP:.0f} s;
+    the opening requests (link, "Beginnen", first page) follow each other at once; then each
+    pauses a think time of {low:g}–{high:g} s (uniform; real people take 30–60 s) before each
+    page post and before sending in. p50/p95/p99: how long a participant waits for one
+    request (pauses not included). Targets: p95 ≤ 250 ms at 60 and ≤ 600 ms at 200;
+    0 errors, 0 lost answers, 0 lost submissions. Baseline column: the minimal app, its
+    clients pausing at the same moments.
+  Saturation: {SATURATION_CLIENTS} clients on the same path with no pause at all. The saturation
+    throughput (requests per second) is the server's capacity; target: ≥ 40 % of the
+    baseline's. Its latencies are queueing (about clients / throughput), so no target.
+  Report rendering: {RENDER_PARTICIPANTS} participants as above, first without and then with the
+    report rendering in a loop in another process; target: p95 grows by at most 50 %.""")
+
+
+def print_participants(label: str, result: Figures, baseline: Figures,
+                       p95_target: float | None) -> None:
+    """A participants scenario beside its baseline under the same pacing."""
+    target = ("no target at this count" if p95_target is None
+              else f"≤ {p95_target:.0f} ms {mark(result.p95_ms <= p95_target)}")
+    print(f"\n{label}")
+    _line("wait per request", "app", "baseline", "target")
+    _line("p50 (ms)", result.p50_ms, baseline.p50_ms)
+    _line("p95 (ms)", result.p95_ms, baseline.p95_ms, target)
+    _line("p99 (ms)", result.p99_ms, baseline.p99_ms)
+    _common_lines(result, baseline)
+
+
+def print_saturation(label: str, result: Figures, baseline: Figures) -> None:
+    """The saturation run: capacity against the baseline's, and its queueing latencies."""
+    share = result.throughput / baseline.throughput if baseline.throughput else 0.0
+    print(f"\n{label}")
+    _line("", "app", "baseline", "target")
+    _line("saturation throughput (req/s)", result.throughput, baseline.throughput,
+          f"≥ 40 % of baseline: {share:.0%} {mark(share >= TARGET_SHARE_OF_BASELINE)}")
+    print("  under saturation (no think time; latency is queueing):")
+    _line("  p50 (ms)", result.p50_ms, baseline.p50_ms)
+    _line("  p95 (ms)", result.p95_ms, baseline.p95_ms)
+    _line("  p99 (ms)", result.p99_ms, baseline.p99_ms)
+    _common_lines(result, baseline)
+
+
+def print_rendering(label: str, quiet: Figures, busy: Figures) -> None:
+    """Participants with and without the report rendering beside them."""
+    growth = busy.p95_ms / quiet.p95_ms - 1 if quiet.p95_ms else 0.0
+    print(f"\n{label}")
+    _line("wait per request", "quiet", "renders", "target")
+    _line("p50 (ms)", quiet.p50_ms, busy.p50_ms)
+    _line("p95 (ms)", quiet.p95_ms, busy.p95_ms,
+          f"growth {growth:+.0%}, ≤ +50 % {mark(growth <= TARGET_P95_GROWTH)}")
+    _line("p99 (ms)", quiet.p99_ms, busy.p99_ms)
+    _common_lines(quiet, busy, both_app=True)
 
 
 # -- servers and databases ---------------------------------------------------------------
@@ -466,8 +622,9 @@ def open_assessment(database_url: str, label: str) -> tuple[int, str]:
     return assessment_id, code
 
 
-def lost_answers(database_url: str, assessment_id: int, tally: Tally) -> int:
-    """Acknowledged answers that are not stored with the value acknowledged last."""
+def lost_answers(database_url: str, assessment_id: int, tally: Tally) -> tuple[int, int]:
+    """Acknowledged answers not stored with the value acknowledged last, and acknowledged
+    sendings-in whose respondent is not stored as submitted."""
     from assessment import db
     from assessment.models import Answer, Respondent
     from assessment.participation import hash_token
@@ -479,6 +636,10 @@ def lost_answers(database_url: str, assessment_id: int, tally: Tally) -> int:
                       select(Respondent.token_hash, Answer.statement_id, Answer.value)
                       .join(Answer, Answer.respondent_id == Respondent.id)
                       .where(Respondent.assessment_id == assessment_id))}
+        submitted = set(connection.execute(
+            select(Respondent.token_hash).where(Respondent.assessment_id == assessment_id,
+                                                Respondent.submitted_at.is_not(None))
+        ).scalars())
     engine.dispose()
     hashes: dict[str, str] = {}
     lost = 0
@@ -486,7 +647,9 @@ def lost_answers(database_url: str, assessment_id: int, tally: Tally) -> int:
         token_hash = hashes.setdefault(token, hash_token(token))
         if stored.get((token_hash, statement_id)) != value:
             lost += 1
-    return lost
+    unsubmitted = sum(1 for token in tally.submitted
+                      if hashes.setdefault(token, hash_token(token)) not in submitted)
+    return lost, unsubmitted
 
 
 def lost_rows(database_url: str, batch: str, tally: Tally) -> int:
@@ -589,35 +752,36 @@ def render_loop() -> None:
 # -- the run -----------------------------------------------------------------------------
 
 
-def participants_scenario(port: int, database_url: str, count: int, label: str
-                          ) -> Figures:
-    """``count`` participants at once on a new assessment; their figures."""
+def participants_scenario(port: int, database_url: str, count: int, label: str,
+                          pacing: Pacing) -> Figures:
+    """``count`` participants on a new assessment, paced by ``pacing``; their figures."""
     assessment_id, code = open_assessment(database_url, label)
     tally = Tally()
     asyncio.run(run_clients(
-        [participant(port, code, seed, tally) for seed in range(count)], tally))
-    return figures(tally, lost_answers(database_url, assessment_id, tally))
+        [participant(port, code, seed, tally, pacing) for seed in range(count)], tally))
+    return figures(tally, *lost_answers(database_url, assessment_id, tally))
 
 
-def baseline_scenario(port: int, database_url: str, count: int, posts: int, label: str
-                      ) -> Figures:
-    """``count`` baseline clients at once, each posting ``posts`` rows."""
+def baseline_scenario(port: int, database_url: str, count: int, posts: int, label: str,
+                      pacing: Pacing) -> Figures:
+    """``count`` baseline clients, each posting ``posts`` rows, paced by ``pacing``."""
     tally = Tally()
     asyncio.run(run_clients(
-        [baseline_client(port, label, i * posts, posts, tally) for i in range(count)], tally))
+        [baseline_client(port, label, seed * posts, posts, seed, tally, pacing)
+         for seed in range(count)], tally))
     return figures(tally, lost_rows(database_url, label, tally))
 
 
 def requests_per_participant() -> int:
     """How many requests a participant makes: the welcome page, "Beginnen", the intro and
-    the profile page, then a post and its redirect for the profile, each lesson, the context
-    page and the open questions."""
+    the profile page; then a post and its redirect for the profile, each lesson, the context
+    page and the open questions; then sending in and the summary."""
     from questions.loader import CONTENT_DIR, load_questionnaire
 
     questionnaire = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
     pages = (1 + len(questionnaire.lessons) + (1 if questionnaire.context_blocks else 0)
              + (1 if questionnaire.open_questions else 0))
-    return 4 + 2 * pages
+    return OPENING_REQUESTS + 2 * pages + 2
 
 
 def bench_database(kind: str, database_url: str, settings: ServerSettings, folder: Path,
@@ -627,35 +791,44 @@ def bench_database(kind: str, database_url: str, settings: ServerSettings, folde
     migrate(database_url, environment)
     prepare_database(database_url, seed_demo=with_renders)
     requests = requests_per_participant()
+    posts = requests // 2  # the baseline's clients: as many requests, half posts
     log = folder / f"gunicorn-{kind}.log"
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"\n=== {kind}: gunicorn {settings.workers} workers × {settings.threads} threads, "
           f"pool {settings.threads}+2 per worker; {os.cpu_count()} cores, load {load} ===")
-    results: dict[int, Figures] = {}
     baselines: dict[int, Figures] = {}
     with gunicorn("bench.baseline_app:create_app()", settings, environment, log) as port:
         for count in counts:
-            # As many requests per client as a participant makes: half posts, half redirects.
-            baselines[count] = baseline_scenario(port, database_url, count, requests // 2,
-                                                 f"{kind}-{count}")
+            baselines[count] = baseline_scenario(port, database_url, count, posts,
+                                                 f"{kind}-{count}", PEOPLE)
+        saturated_baseline = baseline_scenario(port, database_url, SATURATION_CLIENTS, posts,
+                                               f"{kind}-saturation", SATURATION)
+    errors = 0
     with gunicorn("assessment:create_app()", settings, environment, log) as port:
         for count in counts:
-            results[count] = participants_scenario(port, database_url, count,
-                                                   f"{kind}-{count}")
-            print_row(f"{kind}, {count} participants at once ({requests} requests each)",
-                      results[count], baselines[count], TARGET_P95_MS.get(count, 600.0))
+            result = participants_scenario(port, database_url, count, f"{kind}-{count}",
+                                           PEOPLE)
+            errors += result.errors
+            print_participants(f"{kind}, {count} participants ({PEOPLE.describe()}; "
+                               f"{requests} requests each)",
+                               result, baselines[count], TARGET_P95_MS.get(count))
+        saturated = participants_scenario(port, database_url, SATURATION_CLIENTS,
+                                          f"{kind}-saturation", SATURATION)
+        errors += saturated.errors
+        print_saturation(f"{kind}, saturation: {SATURATION_CLIENTS} clients, "
+                         f"{SATURATION.describe()} ({requests} requests each, back to back)",
+                         saturated, saturated_baseline)
         if with_renders:
-            quiet = participants_scenario(port, database_url, 60, f"{kind}-60-quiet")
+            quiet = participants_scenario(port, database_url, RENDER_PARTICIPANTS,
+                                          f"{kind}-quiet", PEOPLE)
             with rendering_reports(environment, folder / "render-loop.log"):
-                busy = participants_scenario(port, database_url, 60, f"{kind}-60-renders")
-            growth = busy.p95_ms / quiet.p95_ms - 1 if quiet.p95_ms else 0.0
-            print(f"\n{kind}, 60 participants while the report renders in a loop")
-            print(f"  p95 without renders {quiet.p95_ms:.1f} ms, with renders "
-                  f"{busy.p95_ms:.1f} ms: growth {growth:+.0%}   target ≤ +50 % "
-                  f"{'ok' if growth <= TARGET_P95_GROWTH else 'MISS'}")
-            print(f"  errors {busy.errors}, lost answers {busy.lost}   target 0 "
-                  f"{'ok' if busy.errors == busy.lost == 0 else 'MISS'}")
-    if any(r.errors for r in results.values()):
+                busy = participants_scenario(port, database_url, RENDER_PARTICIPANTS,
+                                             f"{kind}-renders", PEOPLE)
+            errors += quiet.errors + busy.errors
+            print_rendering(f"{kind}, {RENDER_PARTICIPANTS} participants ({PEOPLE.describe()})"
+                            ", without and with the report rendering in a loop",
+                            quiet, busy)
+    if errors:
         print(f"  (server log: {log})")
 
 
@@ -677,6 +850,7 @@ def main() -> int:
     counts = tuple(int(n) for n in args.counts.split(","))
     server_url = os.environ.get("BENCH_DATABASE_URL",
                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    print_legend()
     with tempfile.TemporaryDirectory(prefix="regiospiegel-load-") as name:
         folder = Path(name)
         if args.only in (None, "sqlite"):
