@@ -12,6 +12,21 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
 
 
+def edited(text: str, *edits: tuple[str, str]) -> str:
+    """``text`` with each (old, new) edit applied; ``old`` must occur exactly once."""
+    for old, new in edits:
+        assert text.count(old) == 1, f"edit target {old!r} is not unique"
+        text = text.replace(old, new)
+    return text
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line holding ``needle``, which must occur exactly once."""
+    hits = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
+    assert len(hits) == 1, f"{needle!r} is on lines {hits}"
+    return hits[0]
+
+
 def csrf_token(response: TestResponse) -> str:
     """The CSRF token in a rendered page."""
     match = _CSRF.search(response.get_data(as_text=True))

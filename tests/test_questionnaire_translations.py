@@ -17,6 +17,7 @@ from questions.loader import (
 )
 from questions.schema import Questionnaire
 from questions.translations import structural_mismatches, translated_texts
+from tests.helpers import edited, line_of
 
 DUTCH_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
 ENGLISH_FILE = CONTENT_DIR / "tien-lessen.en.yaml"
@@ -181,21 +182,6 @@ report:
   information_gap: "Many people do not know."
   next_steps: ["Repeat the scan."]
 """
-
-
-def edited(text: str, *edits: tuple[str, str]) -> str:
-    """``text`` with each (old, new) edit applied; ``old`` must occur exactly once."""
-    for old, new in edits:
-        assert text.count(old) == 1, f"edit target {old!r} is not unique"
-        text = text.replace(old, new)
-    return text
-
-
-def line_of(text: str, needle: str) -> int:
-    """The 1-based line holding ``needle``, which must occur exactly once."""
-    hits = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
-    assert len(hits) == 1, f"{needle!r} is on lines {hits}"
-    return hits[0]
 
 
 def write_pair(directory: Path, english: str) -> tuple[Path, Path]:

@@ -18,6 +18,7 @@ from questions.loader import (
     parse_questionnaire,
     snapshot_json,
 )
+from tests.helpers import edited, line_of
 
 PRODUCT_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
 
@@ -147,18 +148,7 @@ report:
 
 def mini_yaml(*edits: tuple[str, str]) -> str:
     """The mini questionnaire with each (old, new) text edit applied; ``old`` must be unique."""
-    text = MINI
-    for old, new in edits:
-        assert text.count(old) == 1, f"edit target {old!r} is not unique in the mini file"
-        text = text.replace(old, new)
-    return text
-
-
-def line_of(text: str, needle: str) -> int:
-    """The 1-based line holding ``needle``, which must occur exactly once."""
-    hits = [n for n, line in enumerate(text.splitlines(), start=1) if needle in line]
-    assert len(hits) == 1, f"{needle!r} is on lines {hits}"
-    return hits[0]
+    return edited(MINI, *edits)
 
 
 def parse_error(text: str) -> QuestionnaireError:
