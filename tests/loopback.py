@@ -128,22 +128,24 @@ class Browser:
         return self._send(urllib.request.Request(self.base_url + path, data=body))
 
     def _send(self, request: urllib.request.Request) -> Reply:
+        # A server killed mid-answer may have sent the status line and headers but not the
+        # whole body, of a 200 or of a 302 alike: that is no answer either, so every read,
+        # the error responses' included, is inside the same guard.
         try:
-            response = self.opener.open(request, timeout=REQUEST_TIMEOUT)
-        except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx all arrive here
-            with error:
-                return _reply(error.code, error.headers.get("Location", ""), error.read())
+            try:
+                response = self.opener.open(request, timeout=REQUEST_TIMEOUT)
+            except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx all arrive here
+                with error:
+                    return _reply(error.code, error.headers.get("Location", ""),
+                                  error.read())
+            with response:
+                return _reply(response.status, response.headers.get("Location", ""),
+                              response.read())
         except urllib.error.URLError as error:
             if isinstance(error.reason, CONNECTION_ERRORS):
                 raise ServerGone(str(error.reason)) from error
             raise
         except CONNECTION_ERRORS as error:
-            raise ServerGone(str(error)) from error
-        try:
-            with response:
-                return _reply(response.status, response.headers.get("Location", ""),
-                              response.read())
-        except CONNECTION_ERRORS as error:  # killed while sending the body: no answer either
             raise ServerGone(str(error)) from error
 
 
