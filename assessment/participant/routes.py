@@ -27,7 +27,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from assessment import content, participation
+from assessment import content, participation, take_home
 from assessment.db import read_session
 from assessment.exceptions import (
     AlreadySubmitted,
@@ -51,6 +51,7 @@ from assessment.participant.forms import (
     unknown_items,
 )
 from assessment.question_types import ANSWER, PROFILE, TEXT
+from assessment.results import assessment_summary
 from questions.schema import Questionnaire
 
 #: When the accessibility statement was last reviewed against the tests it describes.
@@ -345,14 +346,26 @@ def submit(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/r/<token>/samenvatting")
 def summary(token: str) -> Response | str:
-    """Thanks after submitting, or the closed notice; and the answers, read-only."""
+    """Thanks after submitting, or the closed notice; the answers, and what to take home.
+
+    What to take home (own lesson scores beside the group's) only once the answers are final
+    and the facilitator has shown the results; never cached, as it is one person's.
+    """
     ctx = _load(token)
     if ctx.answerable:
         return redirect(url_for("participant.page", token=token, page_id="overzicht"))
-    return render_template(
-        "participant/summary.html", ctx=ctx, answers=_answer_map(ctx.respondent),
-        texts=_text_map(ctx.respondent),
-    )
+    answers = _answer_map(ctx.respondent)
+    final = ctx.respondent.submitted or ctx.assessment.status == Status.CLOSED
+    shown = final and take_home.results_shown(ctx.assessment.status, ctx.assessment.reveal_step)
+    comparisons = (take_home.compare_with_group(ctx.questionnaire, answers,
+                                                assessment_summary(ctx.assessment))
+                   if shown else ())
+    response = current_app.make_response(render_template(
+        "participant/summary.html", ctx=ctx, answers=answers, texts=_text_map(ctx.respondent),
+        final=final, results_shown=shown, comparisons=comparisons,
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # -- helpers ----------------------------------------------------------------------------
