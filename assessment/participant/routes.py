@@ -42,6 +42,7 @@ from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, neighbours, participant_pages, progress
 from assessment.participant import bp
 from assessment.participant.forms import (
+    BACK_TO_REVIEW,
     JoinForm,
     LanguageForm,
     PageForm,
@@ -317,11 +318,20 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if form.chosen_language in ctx.assessment.languages:
         participation.choose_language(ctx.respondent.id, form.chosen_language)
         session["language"] = form.chosen_language
-        return redirect(url_for("participant.page", token=token, page_id=current.id))
+        return redirect(url_for("participant.page", token=token, page_id=current.id,
+                                terug=_from_review().get("terug")))
+    if form.back_to_review:
+        return redirect(url_for("participant.page", token=token, page_id=BACK_TO_REVIEW))
     before, after = neighbours(ctx.pages, current.id)
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
                             page_id=(target or current).id))
+
+
+def _from_review() -> dict[str, str]:
+    """The query that says a page was opened from the review page (it then offers the way
+    back), or nothing."""
+    return {"terug": BACK_TO_REVIEW} if request.args.get("terug") == BACK_TO_REVIEW else {}
 
 
 def _fresh_csrf(form: PageForm) -> PageForm:
@@ -388,7 +398,8 @@ def _render(
     return render_template(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
         progress=progress(ctx.pages, current.id), notice=notice,
-        resume_url=external_url("participant.resume", token=ctx.token), **(review or {}),
+        resume_url=external_url("participant.resume", token=ctx.token),
+        from_review=_from_review(), **(review or {}),
     ), status
 
 
