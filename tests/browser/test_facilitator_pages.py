@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.audit import Findings
 from tests.browser.conftest import Demo
 
 pytestmark = pytest.mark.browser
+
+#: The red of destructive actions (--error in regiospiegel.css).
+RED = "rgb(176, 0, 32)"
 
 
 def test_the_results_table_fits_a_1280_wide_window(facilitator, demo_ids: Demo) -> None:
@@ -29,3 +33,18 @@ def test_the_results_table_fits_a_1280_wide_window(facilitator, demo_ids: Demo) 
     assert facilitator.evaluate(
         "(() => { const w = document.querySelector('.table-wrap');"
         " return w.scrollWidth - w.clientWidth; })()") == 0
+
+
+def test_destructive_buttons_look_destructive(facilitator, demo_ids: Demo) -> None:
+    """"Scan verwijderen…" and "Definitief verwijderen" are red, and pass axe's contrast check."""
+    facilitator.goto(f"/begeleider/scans/{demo_ids.assessment_id}/voorbereiden")
+    to_delete = facilitator.get_by_role("link", name="Scan verwijderen…")
+    expect(to_delete).to_have_css("color", RED)
+    expect(to_delete).to_have_css("border-top-color", RED)
+    to_delete.click()
+    delete = facilitator.get_by_role("button", name="Definitief verwijderen")
+    expect(delete).to_have_css("background-color", RED)
+    expect(delete).to_have_css("color", "rgb(255, 255, 255)")
+    findings = Findings()
+    findings.check(facilitator, "delete a scan")
+    findings.assert_clean()
