@@ -551,7 +551,7 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
             select(Comment).where(Comment.respondent_id.in_(in_assessment))
             .order_by(Comment.respondent_id, Comment.topic_id)):
         texts[comment.respondent_id].append(ExportedText(
-            topic=comment.topic_id, text=comment.text, moderation=comment.moderation,
+            topic=comment.topic_id, text=comment.shown_text, moderation=comment.moderation,
             updated_at=_utc(comment.updated_at)))
     notes = session.scalars(select(LessonNote).where(LessonNote.assessment_id == assessment.id)
                             .order_by(LessonNote.lesson_id)).all()
