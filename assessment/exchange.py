@@ -302,7 +302,7 @@ def _comments_table(questionnaire: Questionnaire, comments: Mapping[str, Sequenc
     topics += [(question.id, question.text) for question in questionnaire.open_questions]
     rows = tuple((topic_id, title, text)
                  for topic_id, title in topics for text in comments.get(topic_id, ()))
-    return Table("Toelichtingen", (Column("onderwerp-id"), Column("onderwerp"),
+    return Table("Toelichtingen", (Column("les-of-vraag-id"), Column("les of open vraag"),
                                    Column("toelichting")), rows)
 
 
