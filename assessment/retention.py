@@ -4,7 +4,8 @@ What is removed: every answer, every free text the facilitator did not include, 
 originals of redacted texts (the redacted version stays), the respondents' profiles and
 their resume tokens (personal links stop working). What stays: the summary (stored as JSON,
 see :mod:`assessment.snapshots`), the included texts, the session's notes and actions, and
-the respondent count, so the dashboard and the report look exactly as before. Each purged assessment is one transaction and one audit event.
+the respondent count, so the dashboard and the report look exactly as before. Each purged
+assessment is one transaction and one audit event.
 """
 
 from __future__ import annotations
