@@ -5,7 +5,8 @@ respondents' profiles and their resume tokens (personal links stop working), and
 hashes of the vote on priorities (an open vote is closed). What stays: the summary (stored
 as JSON, see :mod:`assessment.snapshots`), the included texts, the session's notes and
 actions, the lessons each vote chose (so the tally stays), and the respondent count, so the
-dashboard and the report look exactly as before. Each purged assessment is one transaction and one audit event.
+dashboard and the report look exactly as before. Each purged assessment is one transaction
+and one audit event.
 """
 
 from __future__ import annotations
