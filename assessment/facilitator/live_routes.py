@@ -246,7 +246,10 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
 
 
 def _vote(vote: priorities.VoteResult) -> dict[str, Any]:
-    """The vote on priorities as the dashboard and the agenda print it (already anonymised)."""
+    """The vote on priorities as the dashboard and the agenda print it (already anonymised).
+
+    The tally lists the lessons that got a vote, most first.
+    """
     return {
         "status": vote.status.value,
         "status_label": str(VOTE_STATUS_LABELS[vote.status]),
@@ -258,7 +261,7 @@ def _vote(vote: priorities.VoteResult) -> dict[str, Any]:
             {"id": row.lesson_id, "label": f"{row.number}. {row.title}", "votes": row.votes,
              "share": percent(row.share),
              "text": ngettext("%(num)d stem", "%(num)d stemmen", row.votes)}
-            for row in vote.lessons
+            for row in vote.lessons if row.votes
         ],
         "top": [row.lesson_id for row in vote.top],
     }
