@@ -6,7 +6,8 @@ Aggregates (CSV and XLSX)
     there; here an organisation type's hidden cell is written as "verborgen" and a type
     nobody belongs to as an empty cell. With fewer than ``MIN_RESPONDENTS`` submitted
     respondents the file holds the scan's details and a note: no figures and no free texts.
-    Of the free texts only those the facilitator included are written. The same tables make
+    Of the free texts only those the facilitator included are written. The group's
+    priorities are added when the vote closed with at least 3 voters. The same tables make
     both files: one CSV with a section per table (semicolons and decimal commas, as Dutch
     spreadsheet programs expect), one XLSX sheet per table.
 
@@ -54,7 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from assessment import content, results
+from assessment import content, priorities, results
 from assessment.aggregation import (
     MIN_GROUP_SIZE,
     MIN_RESPONDENTS,
@@ -137,7 +138,8 @@ def assessment_tables(assessment: Assessment, exported_at: datetime | None = Non
     """The aggregates of an assessment as tables, from its one summary."""
     return aggregate_tables(
         assessment, content.for_assessment(assessment), results.assessment_summary(assessment),
-        results.included_comments(assessment.id), exported_at or utcnow())
+        results.included_comments(assessment.id), exported_at or utcnow(),
+        priorities.result(assessment))
 
 
 def aggregate_tables(
@@ -146,16 +148,19 @@ def aggregate_tables(
     summary: Summary,
     comments: Mapping[str, Sequence[str]],
     exported_at: datetime,
+    vote: priorities.VoteResult | None = None,
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
     Scan details always; below the anonymity threshold nothing else. Otherwise: per lesson,
     per statement, per context block, respondents per organisation type, lesson means per
-    organisation type, and the included free texts.
+    organisation type, and the included free texts. The group's priorities follow when the
+    vote closed with at least 3 voters (its own threshold, so also below the other one).
     """
     details = _details_table(assessment, questionnaire, summary, exported_at)
+    extra = (_priorities_table(vote),) if vote is not None and vote.final else ()
     if not summary.shown:
-        return (details,)
+        return (details, *extra)
     return (
         details,
         _lessons_table(questionnaire, summary),
@@ -164,7 +169,18 @@ def aggregate_tables(
         _group_sizes_table(questionnaire, summary),
         _groups_table(questionnaire, summary),
         _comments_table(questionnaire, comments),
+        *extra,
     )
+
+
+def _priorities_table(vote: priorities.VoteResult) -> Table:
+    """The lessons that got a vote, most first, with the share of voters who chose each."""
+    top = {row.lesson_id for row in vote.top}
+    columns = (Column("les-id"), Column("les"), Column("stemmen"), Column("stemmers"),
+               Column("deel van de stemmers", share=True), Column("prioriteit"))
+    rows = tuple((row.lesson_id, row.title, row.votes, vote.voters, row.share,
+                  row.lesson_id in top) for row in vote.lessons if row.votes)
+    return Table("Prioriteiten", columns, rows)
 
 
 def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary: Summary,

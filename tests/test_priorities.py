@@ -449,3 +449,18 @@ def test_result_gives_the_coordinator_a_frozen_tally(app, open_assessment):
     assert [(row.lesson_id, row.votes) for row in result.top] == [(IDS[0], 3)]
     with pytest.raises(AttributeError):
         result.voters = 5  # type: ignore[misc]
+
+
+def test_the_aggregates_export_holds_the_priorities_of_a_closed_vote(app, facilitator_client):
+    from tests.test_exchange import csv_sections
+
+    sections = csv_sections(facilitator_client.get("/begeleider/scans/1/export.csv").data)
+    header, rows = sections["Prioriteiten"]
+    assert header == ["les-id", "les", "stemmen", "stemmers", "deel van de stemmers",
+                      "prioriteit"]
+    with app.app_context():
+        result = priorities.result(read_session().get(Assessment, 1))
+    assert result.final and result.voters == 20  # the demo's vote
+    assert [(row[0], int(row[2]), int(row[3])) for row in rows] == [
+        (r.lesson_id, r.votes, 20) for r in result.lessons if r.votes]
+    assert [row[0] for row in rows if row[5] == "ja"] == [r.lesson_id for r in result.top]
