@@ -485,3 +485,21 @@ def test_the_full_export_holds_each_vote_s_lessons_without_voters(app, demo):
     assert exchange.fit_problems(bad, questionnaire) == [
         "vote 1 on priorities: no lesson geen-les",
         "vote 2 on priorities: choose at most 3 lessons, not 4"]
+
+
+def test_wrong_vote_links_are_rate_limited_per_client_but_right_ones_do_not_count(
+        request, app_config):
+    app_config["JOIN_RATE_LIMIT"] = "3 per minute"
+    app = request.getfixturevalue("app")
+    code = str(request.getfixturevalue("open_assessment")["code"])
+    client = app.test_client()
+    wrong = f"/d/{'Z' if code[0] != 'Z' else 'Y'}{code[1:]}/stemmen"
+
+    assert client.get(wrong).status_code == 404
+    for _ in range(5):
+        assert client.get(f"/d/{code}/stemmen").status_code == 200
+    assert client.get(wrong).status_code == 404
+    assert client.get(wrong).status_code == 404
+    limited = client.get(wrong)
+    assert limited.status_code == 429
+    assert "Even wachten" in limited.get_data(as_text=True)
