@@ -17,7 +17,14 @@ from assessment import management, priorities
 from assessment.db import read_session
 from assessment.models import Assessment, PriorityVote, Status
 from tests.browser.audit import Findings
-from tests.browser.conftest import PHONE, ContextFactory, Demo, LiveServer, new_assessment
+from tests.browser.conftest import (
+    PHONE,
+    ContextFactory,
+    Demo,
+    LiveServer,
+    new_assessment,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +73,7 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
     first.get_by_role("button", name="Stem bewaren").click()
     expect(first.locator(".error-summary")).to_contain_text("U koos 4 lessen. Kies er hooguit 3.")
     findings.check(first, "vote page with an error")
+    screenshot(first, "vote-too-many-phone")
     _tick(first, "4. Gezamenlijk verhaal", on=False)
     first.get_by_role("button", name="Stem bewaren").click()
     expect(first.get_by_text("Uw stem is bewaard. U kunt hem nog veranderen zolang de "
@@ -107,6 +115,7 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
     expect(tally.nth(1)).to_contain_text("9. Rijk en nationale programma's")
     expect(tally.nth(1)).to_contain_text("10 stemmen")
     expect(live.locator('[data-live="vote_hidden_text"]')).to_be_hidden()
+    screenshot(live, "live-vote-tally")
 
     live.get_by_role("button", name="Stemming sluiten").click()
     expect(live.get_by_text("De stemming is gesloten. Stemmen die nu nog binnenkomen")
