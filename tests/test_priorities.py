@@ -125,6 +125,7 @@ def test_the_vote_page_and_banner_appear_only_while_the_vote_is_open(app, owner,
     assert "Stem op de prioriteiten" not in intro
     page = participant.client.get(participant.url("stemmen")).get_data(as_text=True)
     assert "Er is nu geen stemming" in page and 'type="checkbox"' not in page
+    assert participant.client.get(participant.url("stemmen.json")).get_json() == {"open": False}
 
     assert open_the_vote(owner, assessment_id).status_code == 302
     intro = participant.client.get(participant.url("intro")).get_data(as_text=True)
@@ -133,14 +134,27 @@ def test_the_vote_page_and_banner_appear_only_while_the_vote_is_open(app, owner,
     assert "Kies de lessen waar de regio eerst mee aan de slag moet (hooguit 3)" in page
     assert page.count('type="checkbox"') == 10
     assert "<legend" in page
+    state = participant.client.get(participant.url("stemmen.json"))
+    assert state.get_json() == {"open": True}
+    assert state.headers["Cache-Control"] == "no-store"
+    code = open_assessment["code"]
+    assert app.test_client().get(f"/d/{code}/stemmen.json").get_json() == {"open": True}
+    assert app.test_client().get("/d/ONBEKEND/stemmen.json").status_code == 404
 
 
 def test_the_banner_shows_on_the_summary_page_after_submitting(app, owner, participant,
                                                               open_assessment):
     assert participant.submit().status_code == 302
+    banner = re.compile(r'<div class="notice vote-banner" role="status" '
+                        rf'data-vote-state="/r/{participant.token}/stemmen.json"( hidden)?>')
+    html = participant.client.get(participant.url("samenvatting")).get_data(as_text=True)
+    # Waiting for the vote: the banner is there, hidden, and its script asks when to show it.
+    assert (match := banner.search(html)) and match.group(1)
+    assert "vote-banner.js" in html
     open_the_vote(owner, int(open_assessment["id"]))
     html = participant.client.get(participant.url("samenvatting")).get_data(as_text=True)
     assert "Bedankt!" in html
+    assert (match := banner.search(html)) and not match.group(1)
     assert f'href="/r/{participant.token}/stemmen"' in html
 
 

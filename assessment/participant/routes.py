@@ -16,6 +16,7 @@ from flask import (
     current_app,
     flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -389,6 +390,28 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
     here = url_for("participant.vote_by_code", code=assessment.join_code)
     return _vote(assessment, questionnaire, voter, here,
                  url_for("participant.welcome", code=assessment.join_code))
+
+
+@bp.route("/r/<token>/stemmen.json")
+def vote_state(token: str) -> Response:
+    """Whether the vote is open, for the script that shows the banner without a reload."""
+    return _vote_state(_load(token).assessment)
+
+
+@bp.route("/d/<code>/stemmen.json")
+@limiter.limit(_join_limit, deduct_when=_is_miss)
+def vote_state_by_code(code: str) -> Response:
+    """Whether the vote is open, for the join page's script."""
+    assessment = _assessment_by_code(normalise_join_code(code))
+    if assessment is None:
+        abort(404)
+    return _vote_state(assessment)
+
+
+def _vote_state(assessment: Assessment) -> Response:
+    response = jsonify({"open": assessment.vote_status == priorities.VoteStatus.OPEN})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _vote_key(assessment: Assessment) -> str:

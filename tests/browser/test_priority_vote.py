@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from assessment import management, priorities
+from assessment import management, participation, priorities
 from assessment.db import read_session
 from assessment.models import Assessment, PriorityVote, Status
 from tests.browser.audit import Findings
@@ -55,7 +55,15 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
     with live_server.app.app_context():
         management.set_status(assessment_id, Status.OPEN)
         tokens = management.create_personal_links(assessment_id, 20, None)
+        # The first participant has sent in and waits on the summary page.
+        waiting = participation.find_respondent(tokens[0])
+        assert waiting is not None
+        participation.submit(waiting.id)
     secret = live_server.app.config["SECRET_KEY"]
+    first = new_context(PHONE).new_page()
+    first.goto(f"/r/{tokens[0]}/samenvatting")
+    banner = first.get_by_role("link", name="Stem op de prioriteiten")
+    expect(banner).to_be_hidden()
     live = facilitator
     live.goto(f"/begeleider/scans/{assessment_id}/live")
     live.get_by_label("Aantal lessen dat iedere deelnemer kiest").fill("3")
@@ -65,8 +73,11 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
         "nog te weinig stemmen om te tonen (0)")
 
     findings = Findings()
-    # The first phone: too many lessons, then a vote, then a change of mind.
-    first = _vote_page(new_context, tokens[0])
+    # The waiting phone shows the banner without a reload, and follows it to the vote.
+    expect(banner).to_be_visible()
+    banner.click()
+    expect(first).to_have_url(re.compile(rf"/r/{tokens[0]}/stemmen$"))
+    # Too many lessons, then a vote, then a change of mind.
     findings.check(first, "vote page")
     _tick(first, "1. Urgentie", "2. Gedeelde visie", "3. Regionaal leiderschap",
           "4. Gezamenlijk verhaal")
