@@ -517,3 +517,25 @@ def test_wrong_vote_links_are_rate_limited_per_client_but_right_ones_do_not_coun
     limited = client.get(wrong)
     assert limited.status_code == 429
     assert "Even wachten" in limited.get_data(as_text=True)
+
+
+def test_a_vote_cast_while_the_facilitator_closes_waits_and_is_refused(app, db_dialect,
+                                                                      open_assessment):
+    """The close holds the assessment's lock; the vote waits for it, then finds it closed."""
+    from sqlalchemy.orm import Session
+
+    from tests.test_db import _contend
+
+    assessment_id = int(open_assessment["id"])
+    with app.app_context():
+        priorities.open_vote(assessment_id, 3, None)
+
+    def close(session: Session) -> None:
+        assessment = session.get(Assessment, assessment_id, with_for_update=True)
+        assert assessment is not None
+        assessment.vote_status = VoteStatus.CLOSED.value
+
+    events = _contend(app, db_dialect, close,
+                      lambda: priorities.cast_vote(assessment_id, "b" * 64, [IDS[0]]))
+    assert events == ["first commits", "second refused: VoteClosed"]
+    assert votes(app, assessment_id) == []
