@@ -209,7 +209,7 @@ def open_vote(assessment_id: int, max_choices: int, actor: Facilitator | None) -
             raise VoteError("the vote is already open")
         if assessment.purged_at is not None:
             raise VoteError("the raw data of this assessment were purged")
-        most = max((len(lessons) for lessons in session.scalars(
+        most = max((len(chosen) for chosen in session.scalars(
             select(PriorityVote.lessons).where(PriorityVote.assessment_id == assessment_id))),
             default=0)
         if max_choices < most:

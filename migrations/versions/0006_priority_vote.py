@@ -35,7 +35,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('assessment', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_assessment_vote_status', type_='check')
+        batch_op.drop_constraint(batch_op.f('ck_assessment_vote_status'), type_='check')
         batch_op.drop_column('vote_max_choices')
         batch_op.drop_column('vote_status')
     with op.batch_alter_table('priority_vote', schema=None) as batch_op:
