@@ -103,6 +103,7 @@ class Assessment(Base):
     __table_args__ = (
         CheckConstraint("status in ('draft', 'open', 'paused', 'closed')", name="status"),
         CheckConstraint("language in ('nl', 'en')", name="language"),
+        CheckConstraint("vote_status in ('none', 'open', 'closed')", name="vote_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +132,10 @@ class Assessment(Base):
     #: Set when the raw answers were purged; the summary then lives in ``summary_snapshot``.
     purged_at: Mapped[datetime | None]
     summary_snapshot: Mapped[str | None] = mapped_column(Text)
+    #: The group's vote on priorities: none held yet, open, or closed (see priorities.py).
+    vote_status: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    #: How many lessons each participant may choose in the vote.
+    vote_max_choices: Mapped[int] = mapped_column(default=3, server_default="3")
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(
@@ -336,6 +341,27 @@ class AuditEvent(Base):
     assessment_title: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PriorityVote(Base):
+    """One participant's choice in the vote on priorities: the lessons to work on first.
+
+    Deliberately not linked to a respondent: ``voter_hash`` is a keyed hash (the app's secret
+    is the key, and it is not stored in the database) that only recognises the same voter
+    again, so a changed vote replaces the earlier one. It is emptied when the raw data are
+    purged; the lessons stay, so the tally outlives the purge.
+    """
+
+    __tablename__ = "priority_vote"
+    __table_args__ = (UniqueConstraint("assessment_id", "voter_hash",
+                                       name="uq_priority_vote_assessment_voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    voter_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The lesson ids chosen, in questionnaire order.
+    lessons: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class ReportPdf(Base):

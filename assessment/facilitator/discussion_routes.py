@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from assessment import aggregation, content, discussion, results
+from assessment import aggregation, content, discussion, priorities, results
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
@@ -149,7 +149,29 @@ def actions(assessment_id: int) -> Response | tuple[str, int]:
         "facilitator/actions.html", assessment=assessment, form=form,
         items=discussion.actions(assessment.id), action_form=ActionForm(),
         lesson_titles={lesson.id: lesson.title for lesson in questionnaire.lessons},
+        vote=priorities.result(assessment), vote_rules=priorities,
     ), 400 if form.errors else 200
+
+
+@bp.route("/scans/<int:assessment_id>/acties/prioriteiten", methods=["POST"])
+@login_required
+def adopt_priorities(assessment_id: int) -> Response:
+    """Add a suggested action for each of the group's top lessons that has none yet."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        added = priorities.adopt_as_actions(assessment, results.assessment_summary(assessment),
+                                            current_user)
+    except priorities.VoteError:
+        flash(_("Er is nog geen uitslag: sluit eerst de stemming, met minstens %(minimum)d "
+                "stemmen.", minimum=priorities.MIN_VOTERS))
+    else:
+        flash(ngettext("%(num)d actie toegevoegd. Pas de tekst aan of verwijder de actie.",
+                       "%(num)d acties toegevoegd. Pas de teksten aan of verwijder wat niet "
+                       "past.", added) if added
+              else _("Elke prioriteit heeft al een actie; er is niets toegevoegd."))
+    return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
 
 
 @bp.route("/scans/<int:assessment_id>/acties/<int:action_id>", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from assessment.pages import Page
@@ -33,6 +33,15 @@ class StartForm(FlaskForm):
 
 class SubmitForm(FlaskForm):
     """The review page's "send in" button."""
+
+
+class VoteForm(FlaskForm):
+    """The vote on priorities: the lessons to work on first (the choices are the lessons).
+
+    The number chosen and the lesson ids are checked by :mod:`assessment.priorities`.
+    """
+
+    lessons = SelectMultipleField(_l("Lessen"), validate_choice=False)
 
 
 class LanguageForm(FlaskForm):

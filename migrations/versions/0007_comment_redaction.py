@@ -1,7 +1,7 @@
 """comment redaction: the facilitator's redacted version of a free text
 
-Revision ID: 0007_comment_redaction
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-29 15:10:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007_comment_redaction'
-down_revision = '0005'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
