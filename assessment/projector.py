@@ -235,6 +235,14 @@ class StatementBar:
         return sum(self.disagree) + self.neutral + sum(self.agree)
 
 
+    @property
+    def reach(self) -> float:
+        """The larger side's share of the answers, half the neutral ones included."""
+        if not self.valid:
+            return 0.0
+        return (max(sum(self.disagree), sum(self.agree)) + self.neutral / 2) / self.valid
+
+
 def statement_bar(statement: Statement, summary: StatementSummary) -> StatementBar:
     """A statement's distribution (as worded, not reversed) split around the middle point."""
     counts = summary.distribution.counts

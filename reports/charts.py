@@ -261,16 +261,19 @@ AGREE_COLOURS = (("#6fae86", INK), ("#1d5b37", "#ffffff"))
 
 
 def diverging(disagree: Sequence[int], neutral: int, agree: Sequence[int], pct: Formatter, *,
-              title: str, desc: str, width: float = 1000, height: float = 60) -> str:
+              title: str, desc: str, reach: float = 1.0, width: float = 1000,
+              height: float = 80) -> str:
     """One statement's answers as a bar around the middle: disagreeing left, agreeing right.
 
     ``disagree`` and ``agree`` are counts from the middle outwards; the neutral answers are
     centred on the middle line. Each side's share of the answers is printed at its end, and
-    each segment's count on it where it fits (all counts are in the description).
+    each segment's count on it where it fits (all counts are in the description). ``reach``
+    is the largest share one side reaches (half the neutral answers included) among the bars
+    drawn together, so that they share one scale and the longest fills its half.
     """
     total = sum(disagree) + neutral + sum(agree)
-    label_w, size = 110.0, height * 0.5
-    unit = (width / 2 - label_w) / total if total else 0.0
+    label_w, size = 120.0, height * 0.45
+    unit = (width / 2 - label_w) / (max(reach, 0.05) * total) if total else 0.0
     centre, top, bar_h = width / 2, height * 0.08, height * 0.84
     parts = [f'<line x1="{centre:.1f}" y1="0" x2="{centre:.1f}" y2="{height:g}" '
              f'stroke="{INK}" stroke-width="2"/>']

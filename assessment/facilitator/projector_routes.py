@@ -275,11 +275,12 @@ def _lesson(room: Room, spec: SlideSpec) -> dict[str, Any]:
     bars = projector.statement_bars(lesson, summary, spec.start, spec.stop)
     scale = room.questionnaire.scale()
     labels = [point.label for point in scale.points]
+    reach = max((bar.reach for bar in bars), default=1.0)
     return {
         "lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
         "band_label": session.band_labels(room.questionnaire).get(summary.band or ""),
         "bars": [{"bar": bar, "chart": Markup(charts.diverging(  # noqa: S704 - our own SVG
-            bar.disagree, bar.neutral, bar.agree, percent, title=bar.statement.text,
+            bar.disagree, bar.neutral, bar.agree, percent, title=bar.statement.text, reach=reach,
             desc="; ".join(f"{label}: {count}" for label, count in zip(
                 labels, bar.counts, strict=True))))} for bar in bars],
         "scale_labels": labels,

@@ -1,16 +1,13 @@
-// Progressive enhancement for the live dashboard and the projector. Every few seconds the
-// script reads the assessment's live figures (already anonymised by the server) and writes
-// them into the page with textContent; nothing is built from HTML strings. Without
-// JavaScript the pages work the same, with a "Vernieuwen" link.
+// Progressive enhancement for the live dashboard. Every few seconds the script reads the
+// assessment's live figures (already anonymised by the server) and writes them into the page
+// with textContent; nothing is built from HTML strings. Without JavaScript the page works the
+// same, with a "Vernieuwen" link. (The projector has its own script, projector.js.)
 //
-// The dashboard updates its counts, status buttons and lesson table in place. The projector
-// reloads when the facilitator moved it on another screen, so a second screen follows; the
-// arrow and page keys (a presenter's clicker) press its "Volgende" and "Vorige" buttons.
+// The dashboard updates its counts, status buttons and lesson table in place.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-url]");
   if (!root) { return; }
-  var page = root.getAttribute("data-live-page");
   var interval = (parseInt(root.getAttribute("data-interval"), 10) || 5) * 1000;
   var maxDelay = 60000;
 
@@ -73,16 +70,6 @@
     setText(field("updated"), root.getAttribute("data-updated-text") + " " + time + ".");
   }
 
-  function updateProjector(data) {
-    if (String(data.reveal_step) !== root.getAttribute("data-reveal-step") ||
-        String(data.results_shown) !== root.getAttribute("data-results-shown")) {
-      window.location.reload();
-      return;
-    }
-    setText(field("started"), String(data.started));
-    setText(field("submitted"), String(data.submitted));
-  }
-
   function poll(delay) {
     window.setTimeout(function () {
       if (document.hidden) { poll(interval); return; }
@@ -94,27 +81,14 @@
           return response.json();
         })
         .then(function (data) {
-          if (page === "projector") { updateProjector(data); } else { updateDashboard(data); }
+          updateDashboard(data);
           poll(interval);
         })
         .catch(function () {
-          if (page !== "projector") { setText(field("updated"), root.getAttribute("data-error-text")); }
+          setText(field("updated"), root.getAttribute("data-error-text"));
           poll(Math.min(delay * 2, maxDelay));
         });
     }, delay);
-  }
-
-  if (page === "projector") {
-    document.addEventListener("keydown", function (event) {
-      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-      var value = { ArrowRight: "volgende", PageDown: "volgende",
-                    ArrowLeft: "vorige", PageUp: "vorige" }[event.key];
-      var button = value && root.querySelector('button[name="stap"][value="' + value + '"]');
-      if (button && !button.disabled) {
-        event.preventDefault();
-        button.click();
-      }
-    });
   }
 
   if (window.fetch) { poll(interval); }
