@@ -253,11 +253,12 @@ def distribution(counts: Sequence[int], labels: Sequence[str], pct: Formatter, *
     return _svg(width, height, title, desc, "".join(parts))
 
 
-#: A diverging bar's colours from the middle outwards (fill, ink of the number on it): the
-#: distribution's palette, so light next to the middle and dark at the ends in greyscale too.
-DISAGREE_COLOURS = (("#e07b6f", INK), ("#a4161a", "#ffffff"))
-NEUTRAL_COLOUR = ("#bdbdbd", INK)
-AGREE_COLOURS = (("#6fae86", INK), ("#1d5b37", "#ffffff"))
+#: A diverging bar's colours from the middle outwards (fill, ink of the number on it): orange
+#: for disagreeing, purple for agreeing (ColorBrewer's PuOr, safe for colour-blind readers),
+#: light next to the middle and dark at the ends, so also in greyscale.
+DISAGREE_COLOURS = (("#f1a340", INK), ("#b35806", "#ffffff"))
+NEUTRAL_COLOUR = ("#d0d0d0", INK)
+AGREE_COLOURS = (("#998ec3", INK), ("#542788", "#ffffff"))
 
 
 def diverging(disagree: Sequence[int], neutral: int, agree: Sequence[int], pct: Formatter, *,

@@ -75,6 +75,14 @@ def test_a_stored_position_is_brought_into_the_deck():
     assert projector.position(deck, 4) == 4
 
 
+def test_every_kind_of_slide_has_a_builder_a_name_and_a_template(app):
+    from assessment.facilitator import projector_routes
+
+    for kind in SlideKind:
+        assert kind in projector_routes.SLIDE_CONTENT and kind in projector_routes.KIND_NAMES
+        app.jinja_env.get_template(f"facilitator/slides/{kind.value}.html")
+
+
 # -- grouping identical texts ------------------------------------------------------------
 
 

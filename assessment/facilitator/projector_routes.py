@@ -6,6 +6,11 @@ the position is stored on the assessment, and the projector's script follows it 
 ``projector.json``. Which slides there are is :func:`assessment.projector.slide_deck`; what
 each kind shows is one builder in ``SLIDE_CONTENT`` and one template in
 ``templates/facilitator/slides/``.
+
+A new kind of slide (a group vote, say) is a value of :class:`~assessment.projector.SlideKind`,
+its place in the deck (a line in ``slide_deck``, or its specs passed as ``extra``), a row in
+``SLIDE_CONTENT`` and in ``KIND_NAMES``, and ``slides/<kind>.html``; a test checks that every
+kind has all three.
 """
 
 from __future__ import annotations

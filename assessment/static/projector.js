@@ -8,7 +8,7 @@
 // slide; B blanks the screen or shows it again. Without JavaScript the page reloads itself
 // (a <meta refresh> inside <noscript>).
 //
-// Presenter view: the counts and slide names update in place; when the projector moved on
+// Presenter view: the counts update in place; when the projector moved on or was blanked
 // from elsewhere the page reloads, unless notes are being typed (then a link says so).
 (function () {
   "use strict";
@@ -102,6 +102,8 @@
         method: "POST", body: body, credentials: "same-origin",
         headers: { "Accept": "application/json" }
       }).then(function (response) {
+        // A form token that expired (the window was open for many hours): a fresh page.
+        if (response.status === 400) { window.location.reload(); }
         if (!response.ok) { throw new Error("status " + response.status); }
         return response.json();
       }).then(apply).catch(function () { /* the next poll shows where it is */ });
@@ -117,11 +119,12 @@
     var edited = false;
     if (notes) { notes.addEventListener("input", function () { edited = true; }); }
     var slide = root.getAttribute("data-slide");
+    var blank = root.getAttribute("data-blank");
 
     poll(root.getAttribute("data-state-url"), interval(root), function (state) {
       setText(field(root, "started"), state.started);
       setText(field(root, "submitted"), state.submitted);
-      if (String(state.slide) !== slide) {
+      if (String(state.slide) !== slide || String(state.blank) !== blank) {
         if (edited) {
           root.querySelector("[data-stale]").hidden = false;
         } else {

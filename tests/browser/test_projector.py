@@ -42,6 +42,21 @@ MEASURE = """(minimum) => {
                                       + element.textContent.trim().slice(0, 40)); }
     }
   }
+  // Nothing of the slide is under the corner that shows how to join.
+  const corner = document.querySelector("[data-corner]");
+  const covered = [];
+  if (corner && !corner.hidden) {
+    const c = corner.getBoundingClientRect();
+    for (const element of frame.querySelectorAll("*")) {
+      const ownText = Array.from(element.childNodes).some(
+        (node) => node.nodeType === 3 && node.textContent.trim());
+      if (!ownText && !["svg", "img"].includes(element.tagName.toLowerCase())) { continue; }
+      const box = element.getBoundingClientRect();
+      if (box.left < c.right && box.right > c.left && box.top < c.bottom && box.bottom > c.top) {
+        covered.push(element.tagName + ": " + element.textContent.trim().slice(0, 40));
+      }
+    }
+  }
   const controls = Array.from(document.querySelectorAll(
       "a, button, input, select, textarea, summary, [tabindex], [contenteditable]"))
     .filter((element) => element.getClientRects().length > 0
@@ -50,7 +65,7 @@ MEASURE = """(minimum) => {
   return {
     scrollHeight: document.documentElement.scrollHeight,
     scrollWidth: document.documentElement.scrollWidth,
-    width, height, outside, small, controls,
+    width, height, outside, small, controls, covered,
     kind: frame.querySelector("[data-kind]").getAttribute("data-kind"),
     bodySize: parseFloat(getComputedStyle(frame.querySelector(".slide")).fontSize),
   };
@@ -121,6 +136,7 @@ def test_every_slide_fits_the_screen_reads_from_the_back_and_has_no_controls(
         problems += [f"{where} outside the screen: {item}" for item in seen["outside"]]
         problems += [f"{where} text below {minimum:.1f}px: {item}" for item in seen["small"]]
         problems += [f"{where} shows a control: {item}" for item in seen["controls"]]
+        problems += [f"{where} under the corner: {item}" for item in seen["covered"]]
         if seen["bodySize"] < minimum:
             problems.append(f"{where} body text {seen['bodySize']}px")
         if height == 1080:
