@@ -113,10 +113,14 @@ def projector_view(assessment_id: int) -> str:
 
 @bp.route("/scans/<int:assessment_id>/projector/dia")
 @login_required
-def projector_slide(assessment_id: int) -> str:
-    """The current slide alone (HTML), for the projector's script to swap in."""
+def projector_slide(assessment_id: int) -> Response:
+    """The current slide alone (HTML) with its version, for the projector's script."""
     room = _room(load_assessment(assessment_id))
-    return _render_slide(room, room.index)
+    slide_html = _render_slide(room, room.index)
+    response = Response(slide_html, mimetype="text/html")
+    response.headers["X-Slide-Version"] = _version(room, slide_html)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/scans/<int:assessment_id>/projector.json")

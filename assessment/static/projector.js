@@ -32,11 +32,13 @@
       });
   }
 
-  function poll(url, interval, apply) {
+  // Every ``interval`` ms: read ``url`` and apply it, with what ``mark`` said at sending.
+  function poll(url, interval, apply, mark) {
     function run(delay) {
       window.setTimeout(function () {
+        var sent = mark ? mark() : null;
         getJSON(url).then(function (state) {
-          return apply(state);
+          return apply(state, sent);
         }).then(function () { run(interval); }, function () {
           run(Math.min(delay * 2, maxDelay));
         });
@@ -56,20 +58,22 @@
     var corner = root.querySelector("[data-corner]");
     var blank = root.querySelector("[data-blank]");
     var version = root.getAttribute("data-version");
+    var moves = 0;  // key presses so far: a poll sent before the last one is out of date
     var pending = null;
 
+    // The slide and its version come in one response, so they always belong together.
     function showSlide(state) {
-      if (state.version === version) { return Promise.resolve(); }
-      if (pending) { return pending; }
+      if (state.version === version || pending) { return pending || Promise.resolve(); }
       pending = fetch(root.getAttribute("data-slide-url"), { credentials: "same-origin" })
         .then(function (response) {
           if (!response.ok) { throw new Error("status " + response.status); }
-          return response.text();
-        })
-        .then(function (html) {
-          frame.innerHTML = html;  // our own escaped template, from this server
-          version = state.version;
-          root.setAttribute("data-version", version);
+          var shown = response.headers.get("X-Slide-Version");
+          return response.text().then(function (html) {
+            if (shown === version) { return; }
+            frame.innerHTML = html;  // our own escaped template, from this server
+            version = shown;
+            root.setAttribute("data-version", version);
+          });
         })
         .finally(function () { pending = null; });
       return pending;
@@ -86,6 +90,10 @@
       return showSlide(state);
     }
 
+    function applyPolled(state, sentAfter) {
+      return sentAfter === moves ? apply(state) : Promise.resolve();
+    }
+
     var keys = { ArrowRight: "volgende", PageDown: "volgende", " ": "volgende",
                  ArrowLeft: "vorige", PageUp: "vorige", Home: "begin", End: "einde",
                  b: "zwart", B: "zwart" };
@@ -95,6 +103,7 @@
       var move = keys[event.key];
       if (!move) { return; }
       event.preventDefault();
+      moves += 1;
       var body = new FormData();
       body.append("csrf_token", root.getAttribute("data-csrf"));
       body.append("stap", move);
@@ -109,7 +118,9 @@
       }).then(apply).catch(function () { /* the next poll shows where it is */ });
     });
 
-    poll(root.getAttribute("data-state-url"), interval(root), apply);
+    poll(root.getAttribute("data-state-url"), interval(root), applyPolled, function () {
+      return moves;
+    });
   }
 
   // -- the presenter view --------------------------------------------------------------

@@ -229,7 +229,8 @@ def test_the_corner_shows_how_to_join_while_answering_is_open(
     expect(corner).to_be_visible()
     expect(corner).to_contain_text(code)
     expect(corner).to_contain_text("0 begonnen · 0 verzonden")
-    expect(corner.locator("img")).to_have_attribute("src", f"/begeleider/scans/{assessment_id}/qr.svg")
+    expect(corner.locator("img")).to_have_attribute(
+        "src", f"/begeleider/scans/{assessment_id}/qr.svg")
     screenshot(page, "projector-corner")
 
     with live_server.app.app_context():
