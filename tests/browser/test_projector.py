@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.audit import Findings
-from tests.browser.conftest import ContextFactory, Demo, LiveServer, new_assessment, screenshot
+from tests.browser.audit import Findings, horizontal_overflow
+from tests.browser.conftest import (
+    PHONE,
+    ContextFactory,
+    Demo,
+    LiveServer,
+    new_assessment,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -182,6 +189,19 @@ def test_the_presenter_view_moves_the_projector_without_a_reload(
                                                                  timeout=FOLLOW_MS)
 
 
+def test_without_javascript_the_projector_follows_by_reloading(
+    new_context: ContextFactory, facilitator_state: str, scan: int
+) -> None:
+    screen = projector_page(new_context, facilitator_state, scan, HD)
+    quiet = new_context(HD, storage_state=facilitator_state, java_script_enabled=False)
+    projector = quiet.new_page()
+    projector.goto(f"/begeleider/scans/{scan}/projector")
+    expect(projector.locator("[data-kind=join]")).to_be_visible()
+    press(screen, "ArrowRight")
+    # The <noscript> refresh of every 5 seconds.
+    expect(projector.locator("[data-kind=overview]")).to_be_visible(timeout=15_000)
+
+
 def test_the_keys_move_and_blank_the_projector(
     new_context: ContextFactory, facilitator_state: str, scan: int
 ) -> None:
@@ -263,6 +283,12 @@ def test_projector_and_presenter_have_no_serious_violations(
     presenter.get_by_role("button", name="Volgende").click()
     expect(presenter.get_by_label("Wat zei de groep?")).to_be_visible()
     findings.check(presenter, "presenter view with notes")
+    phone = new_context(PHONE, storage_state=facilitator_state).new_page()
+    phone.goto(f"/begeleider/scans/{scan}/presentator")
+    assert horizontal_overflow(phone) <= 0, "the presenter view scrolls sideways on a phone"
+    expect(phone.get_by_role("button", name="Volgende")).to_be_visible()
+    screenshot(phone, "presenter-view-phone")
+    findings.check(phone, "presenter view on a phone")
     presenter.get_by_label("Wat zei de groep?").fill("De urgentie wordt breed gedeeld.")
     presenter.get_by_role("button", name="Aantekeningen opslaan").click()
     expect(presenter.get_by_role("status")).to_contain_text("opgeslagen")
