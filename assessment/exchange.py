@@ -302,7 +302,7 @@ def _comments_table(questionnaire: Questionnaire, comments: Mapping[str, Sequenc
     topics += [(question.id, question.text) for question in questionnaire.open_questions]
     rows = tuple((topic_id, title, text)
                  for topic_id, title in topics for text in comments.get(topic_id, ()))
-    return Table("Toelichtingen", (Column("onderwerp-id"), Column("onderwerp"),
+    return Table("Toelichtingen", (Column("les-of-vraag-id"), Column("les of open vraag"),
                                    Column("toelichting")), rows)
 
 
@@ -551,7 +551,7 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
             select(Comment).where(Comment.respondent_id.in_(in_assessment))
             .order_by(Comment.respondent_id, Comment.topic_id)):
         texts[comment.respondent_id].append(ExportedText(
-            topic=comment.topic_id, text=comment.text, moderation=comment.moderation,
+            topic=comment.topic_id, text=comment.shown_text, moderation=comment.moderation,
             updated_at=_utc(comment.updated_at)))
     notes = session.scalars(select(LessonNote).where(LessonNote.assessment_id == assessment.id)
                             .order_by(LessonNote.lesson_id)).all()

@@ -21,9 +21,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+<<<<<<< HEAD
     false,
+=======
+    func,
+>>>>>>> main
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 #: Every code an answer may store: a point on the scale, "weet niet" or "niet van toepassing".
 #: The questionnaire's scale decides which of these a statement accepts.
@@ -255,12 +261,28 @@ class Comment(Base):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"))
     #: A lesson id, or an open question's id.
     topic_id: Mapped[str] = mapped_column(String(40))
+    #: What the participant wrote. Never shown once redacted; purged with the raw answers.
     text: Mapped[str] = mapped_column(Text)
+    #: The facilitator's version with names and details taken out; None when not redacted.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.PENDING.value,
                                             server_default=Moderation.PENDING.value)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="comments")
+
+    @hybrid_property
+    def shown_text(self) -> str:
+        """The text any page, projector, report or export shows: the redacted version if any.
+
+        The one way to a comment's text for display; in a query it is the same rule in SQL.
+        """
+        return self.redacted_text if self.redacted_text is not None else self.text
+
+    @shown_text.inplace.expression
+    @classmethod
+    def _shown_text_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(cls.redacted_text, cls.text)
 
 
 class AssessmentShare(Base):

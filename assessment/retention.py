@@ -1,10 +1,11 @@
 """Data retention: remove raw answers of assessments closed long enough ago.
 
 What is removed: every answer, every free text the facilitator did not include, the
-respondents' profiles and their resume tokens (personal links stop working). What stays:
-the summary (stored as JSON, see :mod:`assessment.snapshots`), the included texts, the
-session's notes and actions, and the respondent count, so the dashboard and the report look
-exactly as before. Each purged assessment is one transaction and one audit event.
+originals of redacted texts (the redacted version stays), the respondents' profiles and
+their resume tokens (personal links stop working). What stays: the summary (stored as JSON,
+see :mod:`assessment.snapshots`), the included texts, the session's notes and actions, and
+the respondent count, so the dashboard and the report look exactly as before. Each purged
+assessment is one transaction and one audit event.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = ""
         session.execute(delete(Comment).where(
             Comment.assessment_id == assessment_id,
             Comment.moderation != Moderation.INCLUDED.value))
+        # An included text the facilitator redacted keeps only its redacted version.
+        session.execute(update(Comment).where(
+            Comment.assessment_id == assessment_id, Comment.redacted_text.is_not(None))
+            .values(text=Comment.redacted_text, redacted_text=None))
         for respondent_id in session.scalars(respondent_ids):
             session.execute(update(Respondent).where(Respondent.id == respondent_id).values(
                 profile={}, token_hash=hash_token(secrets.token_urlsafe(32))))

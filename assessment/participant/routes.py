@@ -27,7 +27,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from assessment import content, participation
+from assessment import content, participation, take_home
 from assessment.db import read_session
 from assessment.exceptions import (
     AlreadySubmitted,
@@ -42,6 +42,7 @@ from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, neighbours, participant_pages, progress
 from assessment.participant import bp
 from assessment.participant.forms import (
+    BACK_TO_REVIEW,
     JoinForm,
     LanguageForm,
     PageForm,
@@ -51,6 +52,7 @@ from assessment.participant.forms import (
     unknown_items,
 )
 from assessment.question_types import ANSWER, PROFILE, TEXT
+from assessment.results import assessment_summary
 from questions.schema import Questionnaire
 
 #: When the accessibility statement was last reviewed against the tests it describes.
@@ -316,11 +318,20 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if form.chosen_language in ctx.assessment.languages:
         participation.choose_language(ctx.respondent.id, form.chosen_language)
         session["language"] = form.chosen_language
-        return redirect(url_for("participant.page", token=token, page_id=current.id))
+        return redirect(url_for("participant.page", token=token, page_id=current.id,
+                                terug=_from_review().get("terug")))
+    if form.back_to_review:
+        return redirect(url_for("participant.page", token=token, page_id=BACK_TO_REVIEW))
     before, after = neighbours(ctx.pages, current.id)
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
                             page_id=(target or current).id))
+
+
+def _from_review() -> dict[str, str]:
+    """The query that says a page was opened from the review page (it then offers the way
+    back), or nothing."""
+    return {"terug": BACK_TO_REVIEW} if request.args.get("terug") == BACK_TO_REVIEW else {}
 
 
 def _fresh_csrf(form: PageForm) -> PageForm:
@@ -345,14 +356,26 @@ def submit(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/r/<token>/samenvatting")
 def summary(token: str) -> Response | str:
-    """Thanks after submitting, or the closed notice; and the answers, read-only."""
+    """Thanks after submitting, or the closed notice; the answers, and what to take home.
+
+    What to take home (own lesson scores beside the group's) only once the answers are final
+    and the facilitator has shown the results; never cached, as it is one person's.
+    """
     ctx = _load(token)
     if ctx.answerable:
         return redirect(url_for("participant.page", token=token, page_id="overzicht"))
-    return render_template(
-        "participant/summary.html", ctx=ctx, answers=_answer_map(ctx.respondent),
-        texts=_text_map(ctx.respondent),
-    )
+    answers = _answer_map(ctx.respondent)
+    final = ctx.respondent.submitted or ctx.assessment.status == Status.CLOSED
+    shown = final and take_home.results_shown(ctx.assessment.status, ctx.assessment.reveal_step)
+    comparisons = (take_home.compare_with_group(ctx.questionnaire, answers,
+                                                assessment_summary(ctx.assessment))
+                   if shown else ())
+    response = current_app.make_response(render_template(
+        "participant/summary.html", ctx=ctx, answers=answers, texts=_text_map(ctx.respondent),
+        final=final, results_shown=shown, comparisons=comparisons,
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -375,7 +398,8 @@ def _render(
     return render_template(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
         progress=progress(ctx.pages, current.id), notice=notice,
-        resume_url=external_url("participant.resume", token=ctx.token), **(review or {}),
+        resume_url=external_url("participant.resume", token=ctx.token),
+        from_review=_from_review(), **(review or {}),
     ), status
 
 

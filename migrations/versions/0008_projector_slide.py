@@ -1,7 +1,7 @@
 """projector slide: reveal_step is the projector's slide in its deck; a blank (black) screen
 
 Revision ID: 0008_projector_slide
-Revises: 0005
+Revises: 0007_comment_redaction
 Create Date: 2026-11-29 15:00:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008_projector_slide'
-down_revision = '0005'
+down_revision = '0007_comment_redaction'
 branch_labels = None
 depends_on = None
 
