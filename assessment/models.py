@@ -21,11 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-<<<<<<< HEAD
     false,
-=======
     func,
->>>>>>> main
 )
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
