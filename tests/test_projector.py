@@ -83,6 +83,33 @@ def test_every_kind_of_slide_has_a_builder_a_name_and_a_template(app):
         app.jinja_env.get_template(f"facilitator/slides/{kind.value}.html")
 
 
+def test_a_statement_splits_around_the_middle_as_worded():
+    from assessment.aggregation import Distribution, StatementSummary
+
+    statement = QUESTIONNAIRE.lesson("urgentie").statements[0]
+    bar = projector.statement_bar(statement, StatementSummary(
+        statement.id, True, Distribution((1, 2, 3, 4, 6), 7, 1), 2.0))
+    assert (bar.disagree, bar.neutral, bar.agree) == ((2, 1), 3, (4, 6))
+    assert (bar.dont_know, bar.not_applicable, bar.valid) == (7, 1, 16)
+    assert bar.reach == (10 + 1.5) / 16
+
+
+def test_the_overview_ranks_by_score_ties_in_questionnaire_order_unscored_last():
+    from assessment.aggregation import Response, summarise
+    from tests.test_live import scores
+
+    responses = [Response(i, "gemeente", {
+        **scores(3), **{s.id: "weet_niet" for s in QUESTIONNAIRE.lesson("visie").statements},
+        **{s.id: str(1 if s.reverse else 5) for s in QUESTIONNAIRE.lesson("rijk").statements}})
+        for i in range(3)]
+    rows = projector.overview(QUESTIONNAIRE, summarise(QUESTIONNAIRE, responses))
+    order = [row.lesson.id for row in rows]
+    assert order[0] == "rijk" and order[-1] == "visie"
+    assert order[1:-1] == [lesson.id for lesson in QUESTIONNAIRE.lessons
+                           if lesson.id not in ("rijk", "visie")]
+    assert projector.overview(QUESTIONNAIRE, summarise(QUESTIONNAIRE, responses[:2])) == ()
+
+
 # -- grouping identical texts ------------------------------------------------------------
 
 
