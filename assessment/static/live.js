@@ -10,6 +10,7 @@
   "use strict";
   var root = document.querySelector("[data-live-url]");
   if (!root) { return; }
+  var page = root.getAttribute("data-live-page");
   var interval = (parseInt(root.getAttribute("data-interval"), 10) || 5) * 1000;
   var maxDelay = 60000;
 
