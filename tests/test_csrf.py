@@ -150,8 +150,8 @@ def test_the_enumeration_finds_the_known_state_changing_routes(app, setting):
                  in routes(app, STATE_CHANGING, setting.arguments)}
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.login", "facilitator.logout", "facilitator.change_status",
-            "facilitator.delete", "facilitator.moderate", "facilitator.save_notes",
-            "facilitator.delete_action", "facilitator.share", "facilitator.personal_links",
+            "facilitator.delete", "facilitator.moderate", "facilitator.discussion_page",
+            "facilitator.actions", "facilitator.share", "facilitator.personal_links",
             "admin.facilitators", "admin.reset_password"} <= endpoints
     assert len(endpoints) >= 20
 
@@ -215,7 +215,7 @@ def test_the_same_posts_with_a_valid_token_do_change_state(app, setting):
             acted.add(endpoint)
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.change_status", "facilitator.share", "facilitator.delete",
-            "facilitator.save_notes", "facilitator.moderate", "facilitator.delete_action",
+            "facilitator.discussion_page", "facilitator.moderate", "facilitator.actions",
             "admin.reset_password"} <= acted, acted
 
 
