@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -73,6 +75,26 @@ def test_create_assessment_validates_and_freezes_content(app, facilitator_client
     detail = facilitator_client.get(response.location).get_data(as_text=True)
     assert created.join_code in detail
     assert f"http://regiospiegel.test/d/{created.join_code}" in detail
+
+
+@pytest.mark.parametrize(("interface", "preselected", "label", "shown"), [
+    ("nl", "tien-lessen:nl", "Nederlands — Regiospiegel: tien lessen", "Taal: Nederlands"),
+    ("en", "tien-lessen:en", "English — Regiospiegel: ten lessons", "Language: English"),
+])
+def test_a_new_scan_starts_in_the_interface_language(
+        facilitator_client, interface, preselected, label, shown):
+    with facilitator_client.session_transaction() as session:
+        session["language"] = interface
+    page = facilitator_client.get("/begeleider/scans/nieuw")
+    selected = re.search(r'<option selected value="([^"]+)">([^<]+)', page.get_data(as_text=True))
+    assert selected is not None
+    assert selected[1] == preselected and selected[2].startswith(label)
+    response = facilitator_client.post("/begeleider/scans/nieuw", data={
+        "csrf_token": csrf_token(page), "region": "Regio", "title": "Zonder taalkeuze",
+        "questionnaire": selected[1]})
+    assert response.status_code == 302
+    assert f'<p class="scan-language">{shown}</p>' in facilitator_client.get(
+        response.location).get_data(as_text=True)
 
 
 def test_unknown_questionnaire_choice_is_refused(facilitator_client):

@@ -33,6 +33,7 @@ from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, 
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
+from assessment.templating import language_name, page_language
 from reports.build import JobState, report_context, report_html, report_key
 
 
@@ -102,12 +103,13 @@ def index() -> str:
 def create() -> Response | str | tuple[str, int]:
     """Create an assessment with the questionnaire of the chosen language."""
     options = content.available()
-    form = AssessmentForm()
+    offered = content.offered_in_order(page_language())
+    form = AssessmentForm(questionnaire=":".join(offered[0][0]))
     form.questionnaire.choices = [
-        SelectChoice(f"{qid}:{language}", _("%(title)s (%(language)s, versie %(version)s)",
-                                            title=q.title, language=language.upper(),
+        SelectChoice(f"{qid}:{language}", _("%(language)s — %(title)s (versie %(version)s)",
+                                            language=language_name(language), title=q.title,
                                             version=q.version))
-        for (qid, language), q in sorted(options.items())
+        for (qid, language), q in offered
     ]
     form.previous.choices = previous_round_choices(None)
     if form.validate_on_submit():
