@@ -27,6 +27,42 @@ def test_pages_need_login(client, demo):
     assert "/begeleider/inloggen" in response.location
 
 
+def _login_from(client, address: str, email: str, password: str):
+    """Log in through the form from the client address ``address``."""
+    page = client.get("/begeleider/inloggen", environ_base={"REMOTE_ADDR": address})
+    return client.post("/begeleider/inloggen", environ_base={"REMOTE_ADDR": address}, data={
+        "csrf_token": csrf_token(page), "email": email, "password": password})
+
+
+def test_successful_logins_do_not_count_towards_the_limit(app, client, demo):
+    """A facilitator who logs in often (new browsers, a projector) is never locked out."""
+    for _attempt in range(15):
+        response = _login_from(client, "10.0.0.1", "demo@regiospiegel.nl", "demo-regiospiegel")
+        assert response.status_code == 302
+    assert client.get("/begeleider/").status_code == 200
+
+
+def test_failed_logins_are_limited_per_account_and_per_client(app, demo):
+    """Ten failures lock the account from anywhere, and the client for any account."""
+    with app.app_context():
+        management.create_facilitator("collega@example.nl", "collega-wachtwoord-1")
+    guesser, colleague, owner = app.test_client(), app.test_client(), app.test_client()
+    statuses = [_login_from(guesser, "10.0.0.1", "Demo@Regiospiegel.nl ", f"fout-{n}")
+                .status_code for n in range(10)]
+    assert statuses == [401] * 10
+    # The account: refused from another address too, even with the right password.
+    refused = _login_from(owner, "10.0.0.2", "demo@regiospiegel.nl", "demo-regiospiegel")
+    assert refused.status_code == 429
+    assert "Even wachten" in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
+    # The client: refused for another account as well.
+    assert _login_from(guesser, "10.0.0.1", "collega@example.nl",
+                       "collega-wachtwoord-1").status_code == 429
+    # Another account from another address is not affected.
+    assert _login_from(colleague, "10.0.0.3", "collega@example.nl",
+                       "collega-wachtwoord-1").status_code == 302
+
+
 def test_login_is_rate_limited(app_config, request):
     app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
     client = request.getfixturevalue("client")

@@ -41,6 +41,20 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
 
 
+def _login_account() -> str:
+    """The account a login attempt is for, so failures are limited per account too."""
+    return "account:" + management.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _is_failed_login(response: Response) -> bool:
+    """Only wrong credentials count towards the login limits; a login that works costs nothing.
+
+    So a facilitator who logs in often (several browsers, the projector) is never locked
+    out, while guessing passwords is limited per client address and per account.
+    """
+    return response.status_code == 401
+
+
 def load_assessment(assessment_id: int) -> Assessment:
     """The assessment if the logged-in facilitator may see it, else 404.
 
@@ -56,7 +70,9 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_is_failed_login)
+@limiter.limit(_login_limit, key_func=_login_account, methods=["POST"],
+               deduct_when=_is_failed_login)
 def login() -> Response | str | tuple[str, int]:
     """Log in with e-mail and password."""
     form = LoginForm()
