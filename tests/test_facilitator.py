@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessment import management
 from assessment.db import read_session
 from assessment.models import Assessment, Status
-from tests.helpers import csrf_token, login
+from tests.helpers import TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
 
 
 def test_login_page_and_wrong_password(client, demo):
@@ -142,7 +142,8 @@ def test_unknown_questionnaire_choice_is_refused(facilitator_client):
 
 def test_open_and_close(app, facilitator_client):
     with app.app_context():
-        assessment = read_session().scalar(select(Assessment))
+        assessment = read_session().scalar(select(Assessment).where(
+            Assessment.join_code == TRYOUT_JOIN_CODE))
         assert assessment is not None
         assessment_id = assessment.id
     detail = facilitator_client.get(f"/begeleider/scans/{assessment_id}")
@@ -159,10 +160,10 @@ def test_open_and_close(app, facilitator_client):
 @pytest.mark.parametrize("data", [{"status": "closed"},
                                   {"csrf_token": "stale", "status": "closed"}])
 def test_status_change_needs_a_valid_form_token(app, facilitator_client, data):
-    response = facilitator_client.post("/begeleider/scans/1/status", data=data)
+    response = facilitator_client.post(f"/begeleider/scans/{TRYOUT_ID}/status", data=data)
     assert response.status_code == 400
     with app.app_context():
-        assert read_session().get(Assessment, 1).status == Status.OPEN
+        assert read_session().get(Assessment, TRYOUT_ID).status == Status.OPEN
 
 
 def test_status_change_rejects_unknown_status(facilitator_client):

@@ -12,7 +12,7 @@ from assessment.aggregation import Response, summarise
 from assessment.db import read_session
 from assessment.models import Assessment, AuditEvent, Comment, Moderation, Respondent
 from questions.loader import CONTENT_DIR, load_questionnaire
-from tests.helpers import csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 OWNER_EMAIL, OWNER_PASSWORD = "begeleider@example.nl", "lang-genoeg-wachtwoord"
@@ -254,7 +254,7 @@ def test_reveal_sequence_on_the_projector(app, facilitator_client):
     page = facilitator_client.get("/begeleider/scans/1/projector")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "DMZW26" in html and "http://regiospiegel.test/d/DMZW26" in html
+    assert DEMO_JOIN_CODE in html and f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in html
     assert 'src="/begeleider/scans/1/qr.svg"' in html
     assert "Les 1 van" not in html
 
@@ -275,7 +275,7 @@ def test_reveal_sequence_on_the_projector(app, facilitator_client):
 
     assert _reveal(facilitator_client, app, "begin") == 0
     assert _reveal(facilitator_client, app, "vorige") == 0
-    assert "DMZW26" in facilitator_client.get("/begeleider/scans/1/projector").get_data(
+    assert DEMO_JOIN_CODE in facilitator_client.get("/begeleider/scans/1/projector").get_data(
         as_text=True)
     for _ in range(12):
         step = _reveal(facilitator_client, app, "volgende")
@@ -393,7 +393,7 @@ def test_another_facilitator_gets_404_everywhere(app, client, demo):
         response = client.post(f"/begeleider/scans/1/{path}", data={"csrf_token": token, **data})
         assert response.status_code == 404, path
     stored = _stored(app, 1)
-    assert (stored.status, stored.reveal_step) == ("open", 0)
+    assert (stored.status, stored.reveal_step) == ("closed", 0)
 
 
 def test_pages_need_login(client, demo):
@@ -407,4 +407,4 @@ def test_posts_without_csrf_token_get_400(app, facilitator_client):
         response = facilitator_client.post(f"/begeleider/scans/1/{path}", data=data)
         assert response.status_code == 400, path
     stored = _stored(app, 1)
-    assert (stored.status, stored.reveal_step) == ("open", 0)
+    assert (stored.status, stored.reveal_step) == ("closed", 0)
