@@ -20,10 +20,11 @@ from sqlalchemy import inspect, select, text, update
 
 from assessment import db, discussion, management
 from assessment.models import Assessment, Comment, Facilitator
-from tests.helpers import Participant, csrf_token
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_JOIN_CODE, Participant, csrf_token
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-JOIN_CODE = "DMZW26"
+#: Participants join the demo's open try-out scan; the facilitator routes act on scan 1.
+JOIN_CODE = TRYOUT_JOIN_CODE
 
 #: Answers a participant posts on a lesson page: stored if the form token were not checked.
 PARTICIPANT_DATA = {"action": "volgende", "a_urgentie-1": "1", "a_urgentie-2": "1"}
@@ -41,7 +42,7 @@ LAST = ("facilitator.delete", "facilitator.logout")
 FACILITATOR_DATA = {
     "status": "closed", "actie": "sluiten", "stap": "volgende", "beoordeling": "excluded",
     "email": "tweede@example.nl", "name": "Nieuwe collega", "password": "een-nieuw-wachtwoord",
-    "count": "3", "confirm": JOIN_CODE, "action": "Een nieuwe actie", "owner": "Gemeente",
+    "count": "3", "confirm": DEMO_JOIN_CODE, "action": "Een nieuwe actie", "owner": "Gemeente",
     "term": "Voor de zomer", "lesson": "urgentie", "les-urgentie-notes": "Notitie",
     "les-urgentie-conclusion": "Conclusie", "region": "Andere regio", "title": "Andere titel",
 }
