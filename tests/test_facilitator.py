@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessment import management
 from assessment.db import read_session
 from assessment.models import Assessment, Status
-from tests.helpers import TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
 
 
 def test_login_page_and_wrong_password(client, demo):
@@ -84,8 +84,8 @@ def test_login_redirects_only_inside_the_site(client, demo):
 
 def test_index_lists_own_assessments_with_counts(facilitator_client):
     html = facilitator_client.get("/begeleider/").get_data(as_text=True)
-    assert "Regio Zwolle – casus Dalfsen" in html
-    assert "DMZW26" in html
+    assert "Regio Zwolle – casus Dalfsen" in html and "Proefscan – probeer het zelf" in html
+    assert DEMO_JOIN_CODE in html and TRYOUT_JOIN_CODE in html
     assert ">28<" in html
 
 
@@ -151,10 +151,11 @@ def test_open_and_close(app, facilitator_client):
     response = facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
                                        data={"csrf_token": token, "status": "closed"})
     assert response.status_code == 302
-    assert "Deze scan is gesloten" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+    assert "Deze scan is gesloten" in facilitator_client.get(
+        f"/d/{TRYOUT_JOIN_CODE}").get_data(as_text=True)
     facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
                             data={"csrf_token": token, "status": "open"})
-    assert "Beginnen" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+    assert "Beginnen" in facilitator_client.get(f"/d/{TRYOUT_JOIN_CODE}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data", [{"status": "closed"},
@@ -189,7 +190,7 @@ def test_other_facilitators_assessment_is_forbidden(app, client, demo):
     token = csrf_token(client.get("/begeleider/"))
     assert client.post("/begeleider/scans/1/status",
                        data={"csrf_token": token, "status": "closed"}).status_code == 404
-    assert "DMZW26" not in client.get("/begeleider/").get_data(as_text=True)
+    assert DEMO_JOIN_CODE not in client.get("/begeleider/").get_data(as_text=True)
     assert client.get("/begeleider/scans/999").status_code == 404
 
 
