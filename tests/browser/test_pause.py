@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from assessment.models import Status
 from assessment.question_types import ANSWER
+from tests.browser.audit import Findings
 from tests.browser.conftest import Demo, LiveServer, new_assessment
 from tests.browser.steps import PAGE_URL, choose_all, expect_checked, join, next_page, page_id
 
@@ -77,6 +78,9 @@ def test_answers_sent_during_a_pause_stay_on_the_page_and_are_stored_after_it(
     expect(page.get_by_text("zijn bewaard")).to_have_count(0)
     answers, texts = _stored(live_server, page)
     assert not any(ANSWER + statement in chosen for statement in answers)
+    findings = Findings()
+    findings.check(page, "a page sent during a pause")
+    findings.assert_clean()
 
     _set_status(live_server, assessment_id, Status.OPEN)
     assert next_page(page) != lesson
