@@ -500,3 +500,23 @@ def test_the_scan_page_links_to_the_three_pages(facilitator_client):
     html = facilitator_client.get(BASE).get_data(as_text=True)
     for url in (f"{BASE}/bespreking", f"{BASE}/acties", f"{BASE}/toelichtingen"):
         assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize(("page", "typed"), [
+    ("bespreking", {"les-visie-notes": "Lang over nagedacht."}),
+    ("acties", {"action": "Lang over nagedacht."}),
+])
+def test_an_expired_form_keeps_everything_typed(app, facilitator_client, page, typed):
+    form = _page_form(facilitator_client.get(f"{BASE}/{page}"))
+    response = facilitator_client.post(f"{BASE}/{page}",
+                                       data={**form, **typed, "csrf_token": "verlopen"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Het formulier was verlopen. Probeer het nog een keer." in html
+    assert "Lang over nagedacht." in html
+    assert _rows(app, LessonNote) == [] and _rows(app, ActionItem) == []
+    # The page carries a fresh token: sending it again saves.
+    again = facilitator_client.post(f"{BASE}/{page}",
+                                    data={**form, **typed, "csrf_token": csrf_token(response)})
+    assert again.status_code == 302
+    assert _rows(app, LessonNote) or _rows(app, ActionItem)

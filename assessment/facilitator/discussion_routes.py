@@ -24,6 +24,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 
 from assessment import aggregation, content, discussion, results
+from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
@@ -138,6 +139,7 @@ class ActionRowForm(NewActionForm):
 
 @bp.route("/scans/<int:assessment_id>/bespreking", methods=["GET", "POST"])
 @login_required
+@csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
 def discussion_page(assessment_id: int) -> Response | tuple[str, int]:
     """Per lesson its score for context and the session's notes; one form saves them all."""
     assessment = load_assessment(assessment_id)
@@ -189,6 +191,7 @@ def _all_valid(parts: Iterable[FlaskForm]) -> bool:
 
 @bp.route("/scans/<int:assessment_id>/acties", methods=["GET", "POST"])
 @login_required
+@csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
 def actions(assessment_id: int) -> Response | tuple[str, int]:
     """The action list as one form: every action editable, a row to add one, removals."""
     assessment = load_assessment(assessment_id)
