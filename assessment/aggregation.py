@@ -52,7 +52,7 @@ import enum
 import math
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -344,6 +344,13 @@ def _scored(statements: Iterable[Statement]) -> tuple[ScoredStatement, ...]:
     return tuple(ScoredStatement(s.id, s.reverse) for s in statements)
 
 
+def lesson_scorer(
+    questionnaire: Questionnaire, lesson: Lesson
+) -> Callable[[Mapping[str, str]], float | None]:
+    """One respondent's score on a lesson, as every summary scores it (see scoring)."""
+    return group_scorer(_scored(lesson.statements), _scale(questionnaire))
+
+
 def _summarise_lesson(
     questionnaire: Questionnaire,
     lesson: Lesson,
@@ -354,7 +361,7 @@ def _summarise_lesson(
 ) -> LessonSummary:
     scale = _scale(questionnaire)
     statements = _scored(lesson.statements)
-    scorer = group_scorer(statements, scale)
+    scorer = lesson_scorer(questionnaire, lesson)
     scores = {
         r.respondent_id: score for r in responses if (score := scorer(r.answers)) is not None
     }

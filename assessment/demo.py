@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 import random
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from assessment import content, management, participation
+from assessment import content, management, participation, priorities
 from assessment.db import read_session
 from assessment.exceptions import RegiospiegelError
 from assessment.models import Assessment, Facilitator, Respondent, Status
@@ -137,6 +138,7 @@ def seed() -> DemoResult:
         demo_id = _create(facilitator_id, DEMO_TITLE, DEMO_JOIN_CODE, questionnaire)
         management.set_status(demo_id, Status.OPEN)
         _answer_as_demo_respondents(demo_id, questionnaire)
+        _hold_demo_vote(demo_id)
     else:
         demo_id = demo.id
     if demo is None or demo.status != Status.CLOSED:
@@ -193,6 +195,29 @@ def _answer_as_demo_respondents(assessment_id: int, questionnaire: Questionnaire
             participation.submit(respondent.id)
             count += 1
     return count
+
+
+#: The demo's vote on priorities: how many voted, and how likely each lesson was chosen.
+DEMO_VOTERS = 20
+DEMO_VOTE_WEIGHTS = {"investeren": 9, "rijk": 8, "legitimiteit": 7, "leiderschap": 5,
+                     "focus": 3, "verhaal": 2, "visie": 2, "partners": 1}
+
+
+def _hold_demo_vote(assessment_id: int) -> None:
+    """A closed vote on priorities by 20 of the group: the weak lessons come out on top."""
+    rng = random.Random(2027)  # noqa: S311 - synthetic data, not security
+    key = secrets.token_bytes(32)  # a throwaway key: these votes link to nothing at all
+    priorities.open_vote(assessment_id, priorities.DEFAULT_MAX_CHOICES, None)
+    lessons, weights = list(DEMO_VOTE_WEIGHTS), list(DEMO_VOTE_WEIGHTS.values())
+    for number in range(DEMO_VOTERS):
+        chosen: set[str] = set()
+        wanted = rng.randint(2, priorities.DEFAULT_MAX_CHOICES)
+        while len(chosen) < wanted:
+            chosen.add(rng.choices(lessons, weights)[0])
+        priorities.cast_vote(assessment_id,
+                             priorities.voter_hash(key, assessment_id, f"demo:{number}"),
+                             sorted(chosen))
+    priorities.close_vote(assessment_id, None)
 
 
 def _groups(questionnaire: Questionnaire) -> list[tuple[str, tuple[Statement, ...]]]:

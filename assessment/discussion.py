@@ -9,7 +9,7 @@ never copy the texts themselves, which may name people.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -260,14 +260,24 @@ def _own_action(session: Session, assessment_id: int, action_id: int) -> ActionI
 # -- moderating free texts ---------------------------------------------------------------
 
 
+#: The longest redacted text, in characters (a participant's text is no longer either).
+MAX_REDACTED_LENGTH = 5000
+
+
 @dataclass(frozen=True)
 class ModeratedText:
-    """One free text with its moderation state and the reasons it may identify someone."""
+    """One free text as shown (redacted, if so), its state, and why it may identify someone."""
 
     comment_id: int
     text: str
     moderation: Moderation
     warnings: tuple[TextWarning, ...]
+    redacted: bool = False
+
+    @property
+    def flagged(self) -> bool:
+        """Whether something in the text may identify someone."""
+        return bool(self.warnings)
 
 
 @dataclass(frozen=True)
@@ -296,12 +306,22 @@ class ModerationOverview:
         return sum(1 for topic in self.topics for text in topic.texts
                    if text.moderation is moderation)
 
+    def text(self, comment_id: int) -> ModeratedText | None:
+        """One of the texts, by its comment's id."""
+        for topic in self.topics:
+            for text in topic.texts:
+                if text.comment_id == comment_id:
+                    return text
+        return None
+
 
 def moderation_overview(assessment: Assessment) -> ModerationOverview:
     """The free texts to moderate, in questionnaire order, each with its warnings.
 
-    Within a topic texts are sorted by text, as in the report, so their order says nothing
-    about who wrote what or when.
+    Each text is its shown text (:attr:`Comment.shown_text`): once redacted, the original is
+    not shown here either, and the warnings are those of the redacted version. Within a topic
+    texts are sorted by text, as in the report, so their order says nothing about who wrote
+    what or when.
     """
     questionnaire = content.for_assessment(assessment)
     session = read_session()
@@ -320,8 +340,9 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
             .where(Comment.assessment_id == assessment.id,
                    Respondent.submitted_at.is_not(None))):
         found.setdefault(comment.topic_id, []).append(ModeratedText(
-            comment.id, comment.text, Moderation(comment.moderation),
-            warnings(comment.text, assessment.organisations, small)))
+            comment.id, comment.shown_text, Moderation(comment.moderation),
+            warnings(comment.shown_text, assessment.organisations, small),
+            redacted=comment.redacted_text is not None))
     topics = [(lesson.id, lesson.title, True) for lesson in questionnaire.lessons]
     topics += [(question.id, question.text, False) for question in questionnaire.open_questions]
     return ModerationOverview(
@@ -345,14 +366,78 @@ def set_moderation(
     assessment: Assessment, comment_id: int, moderation: Moderation, actor: Facilitator | None
 ) -> None:
     """Include or exclude a free text for the projector and the report."""
+    set_moderation_of(assessment, [comment_id], moderation, actor)
+
+
+def set_moderation_of(
+    assessment: Assessment, comment_ids: Iterable[int], moderation: Moderation,
+    actor: Facilitator | None,
+) -> int:
+    """Include or exclude several free texts at once; how many.
+
+    One transaction with one audit event per text: if one of them is not this assessment's,
+    none changes.
+    """
     with write_transaction() as session:
         stored = _assessment(session, assessment.id)
-        # Locked: a text its writer removes meanwhile is then "not found", not a crash.
-        comment = session.get(Comment, comment_id, with_for_update=True)
-        if comment is None or comment.assessment_id != stored.id:
-            raise DiscussionError(f"no text {comment_id} in assessment {assessment.id}")
-        comment.moderation = moderation.value
-        management.audit(session, _MODERATION_EVENTS[moderation], actor, stored,
+        changed = 0
+        for comment_id in sorted(set(comment_ids)):
+            comment = _comment(session, stored, comment_id)
+            comment.moderation = moderation.value
+            management.audit(session, _MODERATION_EVENTS[moderation], actor, stored,
+                             f"#{comment.id} ({comment.topic_id})")
+            changed += 1
+        return changed
+
+
+def exclude_flagged(assessment: Assessment) -> int:
+    """Exclude every pending text that may identify someone; how many.
+
+    The rule: a text nobody has judged yet and that carries a warning (see
+    :mod:`assessment.moderation`) is "not included" by default, from the moment the moderation
+    page first sees it so. The facilitator may still include it; a decision once made is
+    never changed here. One transaction, one audit event per text (no actor: the rule did it).
+    """
+    overview = moderation_overview(assessment)
+    flagged = [text.comment_id for topic in overview.topics for text in topic.texts
+               if text.moderation is Moderation.PENDING and text.flagged]
+    if not flagged:
+        return 0
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        changed = 0
+        for comment_id in flagged:
+            comment = session.get(Comment, comment_id, with_for_update=True)
+            # Judged meanwhile (or removed): the facilitator's decision stands.
+            if (comment is None or comment.assessment_id != stored.id
+                    or comment.moderation != Moderation.PENDING.value):
+                continue
+            comment.moderation = Moderation.EXCLUDED.value
+            management.audit(session, _MODERATION_EVENTS[Moderation.EXCLUDED], None, stored,
+                             f"#{comment.id} ({comment.topic_id}): mogelijk herkenbaar")
+            changed += 1
+        return changed
+
+
+def redact(assessment: Assessment, comment_id: int, redacted: str,
+           actor: Facilitator | None) -> None:
+    """Replace what a free text shows by the facilitator's version (names taken out).
+
+    The original stays in the database only, until the raw answers are purged; nothing shows
+    it again. A version equal to what is shown changes nothing; an empty one is refused.
+    """
+    redacted = redacted.strip()
+    if not redacted:
+        raise DiscussionError("a redacted text cannot be empty")
+    if len(redacted) > MAX_REDACTED_LENGTH:
+        raise DiscussionError(f"a redacted text has at most {MAX_REDACTED_LENGTH} characters")
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        comment = _comment(session, stored, comment_id)
+        if redacted == comment.shown_text:
+            return
+        comment.redacted_text = redacted
+        management.audit(session, "text_redacted", actor, stored,
                          f"#{comment.id} ({comment.topic_id})")
 
 
@@ -369,6 +454,14 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
 def _normalised(text: str) -> str:
     """``text`` trimmed, with the ``\r\n`` line ends browsers send stored as ``\n``."""
     return text.replace("\r\n", "\n").strip()
+
+
+def _comment(session: Session, assessment: Assessment, comment_id: int) -> Comment:
+    # Locked: a text its writer removes meanwhile is then "not found", not a crash.
+    comment = session.get(Comment, comment_id, with_for_update=True)
+    if comment is None or comment.assessment_id != assessment.id:
+        raise DiscussionError(f"no text {comment_id} in assessment {assessment.id}")
+    return comment
 
 
 def _check_lesson(assessment: Assessment, lesson_id: str) -> None:

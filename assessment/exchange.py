@@ -6,7 +6,8 @@ Aggregates (CSV and XLSX)
     there; here an organisation type's hidden cell is written as "verborgen" and a type
     nobody belongs to as an empty cell. With fewer than ``MIN_RESPONDENTS`` submitted
     respondents the file holds the scan's details and a note: no figures and no free texts.
-    Of the free texts only those the facilitator included are written. The same tables make
+    Of the free texts only those the facilitator included are written. The group's
+    priorities are added when the vote closed with at least 3 voters. The same tables make
     both files: one CSV with a section per table (semicolons and decimal commas, as Dutch
     spreadsheet programs expect), one XLSX sheet per table.
 
@@ -19,10 +20,11 @@ Formula injection
 The full export (JSON)
     Format ``regiospiegel.assessment``, version 1 (:class:`AssessmentExport`): the frozen
     questionnaire with its hash, the assessment's details, every respondent with profile,
-    source, timestamps, answers and free texts (with their moderation), the lesson notes and
-    the actions. Nothing in it identifies a respondent or points outside the file: no token
-    hashes and no database ids (respondents are numbered 1..n in the order they started),
-    no co-facilitators, no audit log, no link to a previous round.
+    source, timestamps, answers and free texts (with their moderation), the lesson notes,
+    the actions and the vote on priorities (each vote's lessons, without voters). Nothing in
+    it identifies a respondent or points outside the file: no token hashes, no voter hashes
+    and no database ids (respondents are numbered 1..n in the order they started), no
+    co-facilitators, no audit log, no link to a previous round.
 
 Import
     :func:`import_assessment` restores such a file as a new assessment of a given facilitator.
@@ -54,7 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from assessment import content, results
+from assessment import content, priorities, results
 from assessment.aggregation import (
     MIN_GROUP_SIZE,
     MIN_RESPONDENTS,
@@ -73,6 +75,7 @@ from assessment.models import (
     Comment,
     Facilitator,
     LessonNote,
+    PriorityVote,
     Respondent,
     utcnow,
 )
@@ -137,7 +140,8 @@ def assessment_tables(assessment: Assessment, exported_at: datetime | None = Non
     """The aggregates of an assessment as tables, from its one summary."""
     return aggregate_tables(
         assessment, content.for_assessment(assessment), results.assessment_summary(assessment),
-        results.included_comments(assessment.id), exported_at or utcnow())
+        results.included_comments(assessment.id), exported_at or utcnow(),
+        priorities.result(assessment))
 
 
 def aggregate_tables(
@@ -146,16 +150,19 @@ def aggregate_tables(
     summary: Summary,
     comments: Mapping[str, Sequence[str]],
     exported_at: datetime,
+    vote: priorities.VoteResult | None = None,
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
     Scan details always; below the anonymity threshold nothing else. Otherwise: per lesson,
     per statement, per context block, respondents per organisation type, lesson means per
-    organisation type, and the included free texts.
+    organisation type, and the included free texts. The group's priorities follow when the
+    vote closed with at least 3 voters (its own threshold, so also below the other one).
     """
     details = _details_table(assessment, questionnaire, summary, exported_at)
+    extra = (_priorities_table(vote),) if vote is not None and vote.final else ()
     if not summary.shown:
-        return (details,)
+        return (details, *extra)
     return (
         details,
         _lessons_table(questionnaire, summary),
@@ -164,7 +171,18 @@ def aggregate_tables(
         _group_sizes_table(questionnaire, summary),
         _groups_table(questionnaire, summary),
         _comments_table(questionnaire, comments),
+        *extra,
     )
+
+
+def _priorities_table(vote: priorities.VoteResult) -> Table:
+    """The lessons that got a vote, most first, with the share of voters who chose each."""
+    top = {row.lesson_id for row in vote.top}
+    columns = (Column("les-id"), Column("les"), Column("stemmen"), Column("stemmers"),
+               Column("deel van de stemmers", share=True), Column("prioriteit"))
+    rows = tuple((row.lesson_id, row.title, row.votes, vote.voters, row.share,
+                  row.lesson_id in top) for row in vote.lessons if row.votes)
+    return Table("Prioriteiten", columns, rows)
 
 
 def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary: Summary,
@@ -302,7 +320,7 @@ def _comments_table(questionnaire: Questionnaire, comments: Mapping[str, Sequenc
     topics += [(question.id, question.text) for question in questionnaire.open_questions]
     rows = tuple((topic_id, title, text)
                  for topic_id, title in topics for text in comments.get(topic_id, ()))
-    return Table("Toelichtingen", (Column("onderwerp-id"), Column("onderwerp"),
+    return Table("Toelichtingen", (Column("les-of-vraag-id"), Column("les of open vraag"),
                                    Column("toelichting")), rows)
 
 
@@ -506,6 +524,18 @@ class ExportedAction(_Model):
     created_at: datetime
 
 
+class ExportedVote(_Model):
+    """The vote on priorities: its state, the most lessons per voter, each vote's lessons.
+
+    No voter hashes: a vote is only its lessons, sorted so their order says nothing about who
+    voted when. ``priority_vote`` came later in version 1, so files without it still import.
+    """
+
+    status: Literal["none", "open", "closed"]
+    max_choices: int = Field(ge=1)
+    ballots: tuple[tuple[_ItemId, ...], ...]
+
+
 class AssessmentExport(_Model):
     """A whole assessment as one JSON document (format ``regiospiegel.assessment``)."""
 
@@ -517,6 +547,7 @@ class AssessmentExport(_Model):
     respondents: tuple[ExportedRespondent, ...]
     lesson_notes: tuple[ExportedNote, ...]
     actions: tuple[ExportedAction, ...]
+    priority_vote: ExportedVote | None = None
 
 
 # -- the full export: writing --------------------------------------------------------------
@@ -551,7 +582,7 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
             select(Comment).where(Comment.respondent_id.in_(in_assessment))
             .order_by(Comment.respondent_id, Comment.topic_id)):
         texts[comment.respondent_id].append(ExportedText(
-            topic=comment.topic_id, text=comment.text, moderation=comment.moderation,
+            topic=comment.topic_id, text=comment.shown_text, moderation=comment.moderation,
             updated_at=_utc(comment.updated_at)))
     notes = session.scalars(select(LessonNote).where(LessonNote.assessment_id == assessment.id)
                             .order_by(LessonNote.lesson_id)).all()
@@ -595,6 +626,9 @@ def export_document(assessment: Assessment, exported_at: datetime | None = None
             ExportedAction(lesson=action.lesson_id, action=action.action, owner=action.owner,
                            term=action.term, created_at=_utc(action.created_at))
             for action in actions),
+        priority_vote=ExportedVote(
+            status=assessment.vote_status, max_choices=assessment.vote_max_choices,
+            ballots=tuple(sorted(tuple(ballot) for ballot in priorities.ballots(assessment.id)))),
     )
 
 
@@ -734,6 +768,19 @@ def _fit_problems(document: AssessmentExport, questionnaire: Questionnaire) -> I
     for number, action in enumerate(document.actions, start=1):
         if action.lesson is not None and action.lesson not in lessons:
             yield f"action {number}: unknown lesson '{action.lesson}'"
+    yield from _vote_problems(document.priority_vote, questionnaire)
+
+
+def _vote_problems(vote: ExportedVote | None, questionnaire: Questionnaire) -> Iterator[str]:
+    if vote is None:
+        return
+    for number, ballot in enumerate(vote.ballots, start=1):
+        if len(set(ballot)) != len(ballot):
+            yield f"vote {number} on priorities: a lesson chosen twice"
+        try:
+            priorities.checked_choice(questionnaire.lessons, ballot, vote.max_choices)
+        except priorities.VoteError as exc:
+            yield f"vote {number} on priorities: {exc}"
 
 
 # -- import --------------------------------------------------------------------------------
@@ -842,6 +889,12 @@ def _restore(session: Session, document: AssessmentExport, owner_id: int) -> Ass
     session.add_all(ActionItem(assessment_id=assessment.id, lesson_id=action.lesson,
                                action=action.action, owner=action.owner, term=action.term,
                                created_at=action.created_at) for action in document.actions)
+    if document.priority_vote is not None:
+        assessment.vote_status = document.priority_vote.status
+        assessment.vote_max_choices = document.priority_vote.max_choices
+        # Without a voter hash: nobody can change these votes here (the tally stays).
+        session.add_all(PriorityVote(assessment_id=assessment.id, lessons=list(ballot))
+                        for ballot in document.priority_vote.ballots)
     session.flush()
     return assessment
 

@@ -21,8 +21,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 #: Every code an answer may store: a point on the scale, "weet niet" or "niet van toepassing".
 #: The questionnaire's scale decides which of these a statement accepts.
@@ -100,6 +103,7 @@ class Assessment(Base):
     __table_args__ = (
         CheckConstraint("status in ('draft', 'open', 'paused', 'closed')", name="status"),
         CheckConstraint("language in ('nl', 'en')", name="language"),
+        CheckConstraint("vote_status in ('none', 'open', 'closed')", name="vote_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +132,10 @@ class Assessment(Base):
     #: Set when the raw answers were purged; the summary then lives in ``summary_snapshot``.
     purged_at: Mapped[datetime | None]
     summary_snapshot: Mapped[str | None] = mapped_column(Text)
+    #: The group's vote on priorities: none held yet, open, or closed (see priorities.py).
+    vote_status: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
+    #: How many lessons each participant may choose in the vote.
+    vote_max_choices: Mapped[int] = mapped_column(default=3, server_default="3")
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(
@@ -252,12 +260,28 @@ class Comment(Base):
     respondent_id: Mapped[int] = mapped_column(ForeignKey("respondent.id", ondelete="CASCADE"))
     #: A lesson id, or an open question's id.
     topic_id: Mapped[str] = mapped_column(String(40))
+    #: What the participant wrote. Never shown once redacted; purged with the raw answers.
     text: Mapped[str] = mapped_column(Text)
+    #: The facilitator's version with names and details taken out; None when not redacted.
+    redacted_text: Mapped[str | None] = mapped_column(Text)
     moderation: Mapped[str] = mapped_column(String(10), default=Moderation.PENDING.value,
                                             server_default=Moderation.PENDING.value)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     respondent: Mapped[Respondent] = relationship(back_populates="comments")
+
+    @hybrid_property
+    def shown_text(self) -> str:
+        """The text any page, projector, report or export shows: the redacted version if any.
+
+        The one way to a comment's text for display; in a query it is the same rule in SQL.
+        """
+        return self.redacted_text if self.redacted_text is not None else self.text
+
+    @shown_text.inplace.expression
+    @classmethod
+    def _shown_text_expression(cls) -> ColumnElement[str]:
+        return func.coalesce(cls.redacted_text, cls.text)
 
 
 class AssessmentShare(Base):
@@ -317,6 +341,27 @@ class AuditEvent(Base):
     assessment_title: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PriorityVote(Base):
+    """One participant's choice in the vote on priorities: the lessons to work on first.
+
+    Deliberately not linked to a respondent: ``voter_hash`` is a keyed hash (the app's secret
+    is the key, and it is not stored in the database) that only recognises the same voter
+    again, so a changed vote replaces the earlier one. It is emptied when the raw data are
+    purged; the lessons stay, so the tally outlives the purge.
+    """
+
+    __tablename__ = "priority_vote"
+    __table_args__ = (UniqueConstraint("assessment_id", "voter_hash",
+                                       name="uq_priority_vote_assessment_voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    voter_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The lesson ids chosen, in questionnaire order.
+    lessons: Mapped[list[str]] = mapped_column(JSON, default=list)
 
 
 class ReportPdf(Base):

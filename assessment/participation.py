@@ -226,11 +226,11 @@ def _save_texts(
         rows = [
             {"assessment_id": respondent.assessment_id, "respondent_id": respondent.id,
              "topic_id": topic, "text": text, "updated_at": now,
-             "moderation": Moderation.PENDING.value}
+             "moderation": Moderation.PENDING.value, "redacted_text": None}
             for topic, text in keep.items()
         ]
         session.execute(_upsert(session, Comment, rows, ("respondent_id", "topic_id"),
-                                ("text", "updated_at", "moderation")))
+                                ("text", "updated_at", "moderation", "redacted_text")))
 
 
 def _upsert(

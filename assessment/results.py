@@ -60,12 +60,14 @@ def assessment_summary(assessment: Assessment) -> Summary:
 
 
 def included_comments(assessment_id: int) -> dict[str, tuple[str, ...]]:
-    """Free texts the facilitator included, per lesson or open question.
+    """Free texts the facilitator included, per lesson or open question, as shown.
 
-    Sorted by text, so the order says nothing about who wrote what or when.
+    Each is its shown text (the redacted version, if any: :attr:`Comment.shown_text`), which
+    feeds the projector, the discussion page, the report and the exports. Sorted by text, so
+    the order says nothing about who wrote what or when.
     """
     rows = read_session().execute(
-        select(Comment.topic_id, Comment.text)
+        select(Comment.topic_id, Comment.shown_text)
         .join(Respondent, Respondent.id == Comment.respondent_id)
         .where(Comment.assessment_id == assessment_id,
                Comment.moderation == Moderation.INCLUDED.value,

@@ -1,10 +1,13 @@
 """Data retention: remove raw answers of assessments closed long enough ago.
 
 What is removed: every answer, every free text the facilitator did not include, the
-respondents' profiles and their resume tokens (personal links stop working). What stays:
-the summary (stored as JSON, see :mod:`assessment.snapshots`), the included texts, the
-session's notes and actions, and the respondent count, so the dashboard and the report look
-exactly as before. Each purged assessment is one transaction and one audit event.
+originals of redacted texts (the redacted version stays), the respondents' profiles and
+their resume tokens (personal links stop working), and the voter hashes of the vote on
+priorities (an open vote is closed). What stays: the summary (stored as JSON, see
+:mod:`assessment.snapshots`), the included texts, the session's notes and actions, the
+lessons each vote chose (so the tally stays), and the respondent count, so the dashboard
+and the report look exactly as before. Each purged assessment is one transaction and one
+audit event.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from assessment import content
+from assessment import content, priorities
 from assessment.aggregation import summarise
 from assessment.db import read_session, write_transaction
 from assessment.management import audit
@@ -60,9 +63,14 @@ def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = ""
         session.execute(delete(Comment).where(
             Comment.assessment_id == assessment_id,
             Comment.moderation != Moderation.INCLUDED.value))
+        # An included text the facilitator redacted keeps only its redacted version.
+        session.execute(update(Comment).where(
+            Comment.assessment_id == assessment_id, Comment.redacted_text.is_not(None))
+            .values(text=Comment.redacted_text, redacted_text=None))
         for respondent_id in session.scalars(respondent_ids):
             session.execute(update(Respondent).where(Respondent.id == respondent_id).values(
                 profile={}, token_hash=hash_token(secrets.token_urlsafe(32))))
+        priorities.forget_voters(session, assessment_id)
         stored.summary_snapshot = snapshot
         stored.purged_at = utcnow()
         audit(session, "purged", actor, stored, reason)

@@ -27,7 +27,7 @@ from typing import Protocol
 from flask import render_template
 from flask_babel import force_locale
 
-from assessment import content, discussion, management
+from assessment import content, discussion, management, priorities
 from assessment.models import Assessment
 from assessment.results import assessment_summary, included_comments, round_comparison
 from reports.context import Action, ReportContext, ReportMeta, build_context
@@ -64,7 +64,8 @@ def report_context(assessment: Assessment) -> ReportContext:
     return build_context(meta, questionnaire, assessment_summary(assessment),
                          included_comments(assessment.id),
                          comparison=round_comparison(assessment), actions=actions,
-                         notes=discussion.lesson_notes(assessment.id))
+                         notes=discussion.lesson_notes(assessment.id),
+                         vote=priorities.result(assessment))
 
 
 def report_html(context: ReportContext, static_base: str) -> str:

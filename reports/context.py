@@ -30,6 +30,7 @@ from assessment.aggregation import (
     StatementSummary,
     Summary,
 )
+from assessment.priorities import LessonVotes, VoteResult
 from assessment.rounds import RoundComparison
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
@@ -174,6 +175,12 @@ class ReportContext:
     quadrant_chart: str
     has_previous: bool
     rules: Mapping[str, Any] = field(default_factory=dict)
+    #: The group's vote on priorities (lessons with a vote, most first); empty unless the
+    #: vote closed with enough voters.
+    priorities: tuple[LessonVotes, ...] = ()
+    priority_top: tuple[str, ...] = ()
+    priority_voters: int = 0
+    priority_max: int = 0
 
 
 def build_context(
@@ -184,6 +191,7 @@ def build_context(
     comparison: RoundComparison | None = None,
     actions: tuple[Action, ...] = (),
     notes: Mapping[str, tuple[str, str]] | None = None,
+    vote: VoteResult | None = None,
 ) -> ReportContext:
     """Choose the advice, draw the charts and format the numbers for one assessment."""
     numbers = Numbers(meta.language)
@@ -256,7 +264,17 @@ def build_context(
             "divided_gap": numbers.score(DIVIDED_GROUP_GAP),
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
+        **_priorities(vote),
     )
+
+
+def _priorities(vote: VoteResult | None) -> dict[str, Any]:
+    """The vote's part of the report: only a vote closed with enough voters is reported."""
+    if vote is None or not vote.final:
+        return {}
+    return {"priorities": tuple(row for row in vote.lessons if row.votes),
+            "priority_top": tuple(row.lesson_id for row in vote.top),
+            "priority_voters": vote.voters, "priority_max": vote.max_choices}
 
 
 def _describe(points: list[charts.LessonPoint], numbers: Numbers) -> str:

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import inspect, select, text, update
 
-from assessment import db, discussion, management
+from assessment import db, discussion, management, priorities
 from assessment.models import Assessment, Comment, Facilitator
 from tests.helpers import DEMO_JOIN_CODE, TRYOUT_JOIN_CODE, Participant, csrf_token
 
@@ -32,6 +32,10 @@ PARTICIPANT_DATA = {"action": "volgende", "a_urgentie-1": "1", "a_urgentie-2": "
 ENDPOINT_DATA: dict[str, dict[str, str]] = {
     "participant.start_page": {"code": JOIN_CODE},
     "participant.welcome": {"start_key": "k" * 43},
+    # The same voter (the participant's browser) on both paths: different lessons, so the
+    # second vote changes the row too.
+    "participant.vote": {"lessons": "investeren"},
+    "participant.vote_by_code": {"lessons": "rijk"},
 }
 #: Participant routes used before someone has started.
 NEWCOMER_ROUTES = {"participant.start_page", "participant.welcome"}
@@ -66,6 +70,10 @@ class Setting:
                                 .values(is_admin=True))
             assessment = db.read_session().get(Assessment, 1)
             assert assessment is not None
+            # The demo's vote is closed; open it again, so a vote could be cast. Participants
+            # join the try-out scan: open a vote there too.
+            priorities.open_vote(1, 3, None)
+            priorities.open_vote(2, 3, None)
             action_id = discussion.add_action(
                 assessment, discussion.ActionInput(action="Bestaande actie"), demo_owner)
             comment_id = db.read_session().scalar(
@@ -153,7 +161,9 @@ def test_the_enumeration_finds_the_known_state_changing_routes(app, setting):
             "facilitator.login", "facilitator.logout", "facilitator.change_status",
             "facilitator.delete", "facilitator.moderate", "facilitator.discussion_page",
             "facilitator.actions", "facilitator.share", "facilitator.personal_links",
-            "admin.facilitators", "admin.reset_password"} <= endpoints
+            "admin.facilitators", "admin.reset_password", "participant.vote",
+            "participant.vote_by_code", "facilitator.priority_vote",
+            "facilitator.adopt_priorities"} <= endpoints
     assert len(endpoints) >= 20
 
 
@@ -217,7 +227,7 @@ def test_the_same_posts_with_a_valid_token_do_change_state(app, setting):
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.change_status", "facilitator.share", "facilitator.delete",
             "facilitator.discussion_page", "facilitator.moderate", "facilitator.actions",
-            "admin.reset_password"} <= acted, acted
+            "admin.reset_password", "participant.vote", "participant.vote_by_code"} <= acted, acted
 
 
 #: GET routes that record who downloaded or looked at something (an audit event, no more).

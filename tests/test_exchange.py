@@ -148,7 +148,7 @@ def test_csv_numbers_equal_the_summary(app, facilitator_client):
     assert response.headers["Cache-Control"] == "no-store"
     sections = csv_sections(response.data)
     assert list(sections) == ["Scan", "Lessen", "Stellingen", "Context", "Deelnemers per soort",
-                              "Per soort organisatie", "Toelichtingen"]
+                              "Per soort organisatie", "Toelichtingen", "Prioriteiten"]
     with app.app_context():
         assessment = read_session().get(Assessment, 1)
         summary = assessment_summary(assessment)
@@ -206,7 +206,7 @@ def test_xlsx_numbers_equal_the_summary(app, facilitator_client):
     assert response.headers["Content-Disposition"].endswith('dalfsen.xlsx"')
     sheets = xlsx_sheets(response.data)
     assert list(sheets) == ["Scan", "Lessen", "Stellingen", "Context", "Deelnemers per soort",
-                            "Per soort organisatie", "Toelichtingen"]
+                            "Per soort organisatie", "Toelichtingen", "Prioriteiten"]
     with app.app_context():
         summary = assessment_summary(read_session().get(Assessment, 1))
         comments = included_comments(1)

@@ -52,8 +52,9 @@ PAGES = ("profiel", *LESSONS)
 NEXT_PAGE = dict(zip(PAGES, (*PAGES[1:], QUESTIONNAIRE.lessons[len(LESSONS)].id), strict=True))
 VALUES = ("1", "2", "3", "4", "5", "weet_niet", "nvt")
 PARTICIPANTS = 60
-#: Seconds the whole run may take before the test fails (the suite must stay bounded).
-RUN_DEADLINE = 75.0
+#: Seconds the whole run may take before the test fails (the suite must stay bounded). A
+#: quiet machine needs about 20; the margin is for a busy one, so the bound never flakes.
+RUN_DEADLINE = 240.0
 EXPIRED_NOTICE = "omdat de pagina te lang open stond"
 
 Key = tuple[str, str]  # (resume token, statement id / text topic / profile question)

@@ -344,7 +344,7 @@ def test_whole_path_from_code_to_thank_you(app, client, open_assessment):
     review_html = review.get_data(as_text=True)
     assert progress_text("overzicht") in review_html
     missing = CONTEXT_STATEMENTS[-1]
-    assert f"/r/{person.token}/context#a_{missing.id}" in parse(review).links
+    assert f"/r/{person.token}/context?terug=overzicht#a_{missing.id}" in parse(review).links
     assert missing.text in review_html
 
     submitted = person.submit()
@@ -471,7 +471,7 @@ def test_review_lists_unanswered_statements_with_links_to_their_anchor(participa
     html = review.get_data(as_text=True)
     assert "U heeft nog niet alle stellingen beantwoord" in html
     links = [link for link in parse(review).links if "#a_" in link]
-    expected = [f"/r/{participant.token}/{page_id}#a_{s.id}"
+    expected = [f"/r/{participant.token}/{page_id}?terug=overzicht#a_{s.id}"
                 for page_id, statements in [
                     *((lesson.id, lesson.statements) for lesson in LESSONS),
                     ("context", CONTEXT_STATEMENTS)]
@@ -484,6 +484,34 @@ def test_review_lists_unanswered_statements_with_links_to_their_anchor(participa
     # The link's anchor is the id of the statement's radio group on that page.
     target = parse(participant.client.get(participant.url("visie")))
     assert "a_visie-2" in target.fieldsets
+
+
+def test_a_page_opened_from_the_review_saves_and_goes_back_to_it(app, participant):
+    """Its "Terug naar het overzicht" saves the page, even half answered, and returns."""
+    review = participant.client.get(participant.url("overzicht")).get_data(as_text=True)
+    assert f"/r/{participant.token}/visie?terug=overzicht#a_visie-1" in review
+    shown = participant.client.get(participant.url("visie") + "?terug=overzicht")
+    assert 'value="overzicht"' in shown.get_data(as_text=True)
+    assert 'value="overzicht"' not in participant.client.get(
+        participant.url("visie")).get_data(as_text=True)
+
+    response = participant.client.post(
+        participant.url("visie") + "?terug=overzicht",
+        data={"csrf_token": csrf_token(shown), "action": "overzicht", "a_visie-2": "4"})
+
+    assert response.status_code == 302
+    assert response.location == participant.url("overzicht")
+    assert stored_answers(app, participant) == {"visie-2": "4"}
+
+
+def test_a_post_without_a_button_means_volgende(app, participant):
+    """Enter in a field may send no button at all: the page is saved and the next follows."""
+    shown = participant.client.get(participant.url("urgentie"))
+    data = {f"a_{s.id}": "3" for s in LESSONS[0].statements}
+    response = participant.client.post(participant.url("urgentie"),
+                                       data={"csrf_token": csrf_token(shown), **data})
+    assert response.location == participant.url(PATH[PATH.index("urgentie") + 1])
+    assert stored_answers(app, participant) == {k.removeprefix("a_"): v for k, v in data.items()}
 
 
 def test_review_says_all_answered_when_nothing_is_missing(participant):

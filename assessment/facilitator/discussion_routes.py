@@ -9,6 +9,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -21,9 +22,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from assessment import aggregation, content, discussion, results
+from assessment import aggregation, content, discussion, priorities, results
 from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
@@ -213,8 +214,30 @@ def actions(assessment_id: int) -> Response | tuple[str, int]:
     posted = request.method == "POST"
     return render_template(
         "facilitator/actions.html", assessment=assessment, form=form, rows=rows, new=new,
-        unsaved=posted,
+        unsaved=posted, action_form=ActionForm(), vote=priorities.result(assessment),
+        vote_rules=priorities,
     ), 400 if posted else 200
+
+
+@bp.route("/scans/<int:assessment_id>/acties/prioriteiten", methods=["POST"])
+@login_required
+def adopt_priorities(assessment_id: int) -> Response:
+    """Add a suggested action for each of the group's top lessons that has none yet."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        added = priorities.adopt_as_actions(assessment, results.assessment_summary(assessment),
+                                            current_user)
+    except priorities.VoteError:
+        flash(_("Er is nog geen uitslag: sluit eerst de stemming, met minstens %(minimum)d "
+                "stemmen.", minimum=priorities.MIN_VOTERS))
+    else:
+        flash(ngettext("%(num)d actie toegevoegd. Pas de tekst aan of verwijder de actie.",
+                       "%(num)d acties toegevoegd. Pas de teksten aan of verwijder wat niet "
+                       "past.", added) if added
+              else _("Elke prioriteit heeft al een actie; er is niets toegevoegd."))
+    return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
 
 
 def _action_rows(assessment_id: int, lessons: Sequence[Lesson]) -> dict[int, ActionRowForm]:
@@ -252,11 +275,32 @@ def _lesson_choices(lessons: Sequence[Lesson]) -> list[SelectChoice]:
 # -- moderating free texts ---------------------------------------------------------------
 
 
+class RedactForm(FlaskForm):
+    """The facilitator's version of a free text, with what identifies someone taken out."""
+
+    text = TextAreaField(
+        _l("Aangepaste tekst"), validators=[
+            DataRequired(message=_l("Vul een tekst in. Wilt u de tekst helemaal niet tonen? "
+                                    "Sluit hem dan uit.")),
+            Length(max=discussion.MAX_REDACTED_LENGTH,
+                   message=_l("Gebruik hoogstens %(max)d tekens.",
+                              max=discussion.MAX_REDACTED_LENGTH))],
+        description=_l("Haal namen, functies en andere details weg waaraan iemand te herkennen "
+                       "is. Alleen deze versie verschijnt daarna nog: op de projector, in het "
+                       "rapport en in de exports."),
+        render_kw={"rows": 6, "maxlength": discussion.MAX_REDACTED_LENGTH})
+
+
 @bp.route("/scans/<int:assessment_id>/toelichtingen")
 @login_required
 def moderation(assessment_id: int) -> str:
-    """Every free text with its state, warnings, and buttons to include or exclude it."""
+    """Every free text with its state, warnings, and buttons to include or exclude it.
+
+    Texts that may identify someone and were not judged yet are excluded first (the rule in
+    :func:`assessment.discussion.exclude_flagged`).
+    """
     assessment = load_assessment(assessment_id)
+    discussion.exclude_flagged(assessment)
     return render_template(
         "facilitator/moderation.html", assessment=assessment,
         overview=discussion.moderation_overview(assessment), action_form=ActionForm(),
@@ -280,3 +324,64 @@ def moderate(assessment_id: int, comment_id: int) -> Response:
     flash(str(MODERATION_MESSAGES[Moderation(decision)]))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
                             _anchor=f"tekst-{comment_id}"))
+
+
+@bp.route("/scans/<int:assessment_id>/toelichtingen/gekozen", methods=["POST"])
+@login_required
+def moderate_chosen(assessment_id: int) -> Response:
+    """Include or exclude the texts ticked on the moderation page, all at once."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    decision = request.form.get("beoordeling", "")
+    if decision not in (Moderation.INCLUDED, Moderation.EXCLUDED):
+        abort(400)
+    chosen = request.form.getlist("tekst")
+    if not all(value.isdigit() for value in chosen):
+        abort(400)
+    if not chosen:
+        flash(_("Kies eerst een of meer toelichtingen met de vakjes."))
+        return redirect(url_for("facilitator.moderation", assessment_id=assessment.id))
+    try:
+        changed = discussion.set_moderation_of(assessment, map(int, chosen),
+                                               Moderation(decision), current_user)
+    except discussion.DiscussionError:
+        abort(404)
+    flash(_chosen_message(Moderation(decision), changed))
+    return redirect(url_for("facilitator.moderation", assessment_id=assessment.id))
+
+
+def _chosen_message(decision: Moderation, changed: int) -> str:
+    """What the facilitator reads after including or excluding the ticked texts."""
+    if decision is Moderation.INCLUDED:
+        return str(ngettext(
+            "%(num)d toelichting is opgenomen: hij kan nu op de projector en in het rapport "
+            "verschijnen.",
+            "%(num)d toelichtingen zijn opgenomen: ze kunnen nu op de projector en in het "
+            "rapport verschijnen.", changed))
+    return str(ngettext("%(num)d toelichting is uitgesloten: hij verschijnt nergens.",
+                        "%(num)d toelichtingen zijn uitgesloten: ze verschijnen nergens.",
+                        changed))
+
+
+@bp.route("/scans/<int:assessment_id>/toelichtingen/<int:comment_id>/aanpassen",
+          methods=["GET", "POST"])
+@login_required
+def redact(assessment_id: int, comment_id: int) -> Response | tuple[str, int]:
+    """Write the version of a text that is shown instead of what the participant wrote."""
+    assessment = load_assessment(assessment_id)
+    shown = discussion.moderation_overview(assessment).text(comment_id)
+    if shown is None:
+        abort(404)
+    form = RedactForm() if request.method == "POST" else RedactForm(text=shown.text)
+    if form.validate_on_submit():
+        try:
+            discussion.redact(assessment, comment_id, form.text.data or "", current_user)
+        except discussion.DiscussionError:
+            abort(404)
+        flash(_("De aangepaste tekst is opgeslagen. Alleen deze versie verschijnt nog."))
+        return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
+                                _anchor=f"tekst-{comment_id}"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("facilitator/redact.html", assessment=assessment, text=shown,
+                           form=form, warning_labels=WARNING_LABELS), status

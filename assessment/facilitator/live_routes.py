@@ -7,10 +7,11 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from assessment import aggregation, content, results, session
+from assessment import aggregation, content, priorities, results, session
 from assessment.aggregation import CellStatus, GroupCell, LessonSummary
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
@@ -40,6 +41,13 @@ ANSWERING_MESSAGES = {
     session.AnsweringAction.CLOSE: _l("De scan is gesloten: er kunnen geen antwoorden meer bij."),
 }
 
+#: How the dashboard names the state of the vote on priorities.
+VOTE_STATUS_LABELS = {
+    priorities.VoteStatus.NONE: _l("Nog niet gehouden"),
+    priorities.VoteStatus.OPEN: _l("Open"),
+    priorities.VoteStatus.CLOSED: _l("Gesloten"),
+}
+
 #: Seconds between two updates of the dashboard and the projector's second screen.
 POLL_SECONDS = 5
 
@@ -52,7 +60,7 @@ def live(assessment_id: int) -> str:
     return render_template(
         "facilitator/live.html", assessment=assessment, figures=_figures(assessment),
         questionnaire=content.for_assessment(assessment), action_form=ActionForm(),
-        rules=aggregation, poll_seconds=POLL_SECONDS)
+        rules=aggregation, vote_rules=priorities, poll_seconds=POLL_SECONDS)
 
 
 @bp.route("/scans/<int:assessment_id>/live.json")
@@ -84,6 +92,46 @@ def answering(assessment_id: int) -> Response:
     else:
         flash(str(ANSWERING_MESSAGES[action]))
     return redirect(url_for("facilitator.live", assessment_id=assessment.id))
+
+
+@bp.route("/scans/<int:assessment_id>/live/stemming", methods=["POST"])
+@login_required
+def priority_vote(assessment_id: int) -> Response:
+    """Open the vote on priorities (with the number of lessons to choose), or close it."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    action = request.form.get("actie", "")
+    if action == "stemming-openen":
+        try:
+            priorities.open_vote(assessment.id, _max_choices(request.form.get("keuzes", "")),
+                                 current_user)
+        except priorities.VoteError:
+            flash(_("De stemming is niet geopend. Kies een aantal lessen van 1 tot en met "
+                    "%(lessons)d (niet minder dan eerdere stemmen kozen). Een stemming die al "
+                    "open is, kunt u alleen sluiten.",
+                    lessons=len(content.for_assessment(assessment).lessons)))
+        else:
+            flash(_("De stemming is open. Deelnemers zien op hun telefoon een knop ‘Stem op de "
+                    "prioriteiten’."))
+    elif action == "stemming-sluiten":
+        try:
+            priorities.close_vote(assessment.id, current_user)
+        except priorities.VoteError:
+            flash(_("Er is geen open stemming om te sluiten."))
+        else:
+            flash(_("De stemming is gesloten. Stemmen die nu nog binnenkomen, tellen niet mee."))
+    else:
+        abort(400)
+    return redirect(url_for("facilitator.live", assessment_id=assessment.id, _anchor="stemming"))
+
+
+def _max_choices(typed: str) -> int:
+    """The number of lessons per voter as typed; 0 (refused by the vote) when it is no number."""
+    try:
+        return int(typed.strip())
+    except ValueError:
+        return 0
 
 
 @bp.route("/scans/<int:assessment_id>/projector")
@@ -133,7 +181,8 @@ def agenda(assessment_id: int) -> str:
     summary = results.assessment_summary(assessment)
     return render_template(
         "facilitator/agenda.html", assessment=assessment, summary=summary,
-        items=session.discussion_agenda(questionnaire, summary), rules=aggregation)
+        items=session.discussion_agenda(questionnaire, summary), rules=aggregation,
+        vote=_vote(priorities.result(assessment)), poll_seconds=POLL_SECONDS)
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -192,6 +241,29 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
         "lessons": [_lesson(number, lesson, bands)
                     for number, lesson in enumerate(status.lessons, start=1)],
         "reveal_step": status.reveal_step,
+        "vote": _vote(priorities.result(assessment)),
+    }
+
+
+def _vote(vote: priorities.VoteResult) -> dict[str, Any]:
+    """The vote on priorities as the dashboard and the agenda print it (already anonymised).
+
+    The tally lists the lessons that got a vote, most first.
+    """
+    return {
+        "status": vote.status.value,
+        "status_label": str(VOTE_STATUS_LABELS[vote.status]),
+        "max_choices": vote.max_choices,
+        "voters": vote.voters,
+        "shown": vote.shown,
+        "hidden_text": _("nog te weinig stemmen om te tonen (%(n)d)", n=vote.voters),
+        "lessons": [
+            {"id": row.lesson_id, "label": f"{row.number}. {row.title}", "votes": row.votes,
+             "share": percent(row.share),
+             "text": ngettext("%(num)d stem", "%(num)d stemmen", row.votes)}
+            for row in vote.lessons if row.votes
+        ],
+        "top": [row.lesson_id for row in vote.top],
     }
 
 

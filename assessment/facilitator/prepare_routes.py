@@ -43,6 +43,7 @@ AUDIT_LABELS = {
     "action_changed": _l("actie gewijzigd"), "action_deleted": _l("actie verwijderd"),
     "text_included": _l("toelichting opgenomen"), "text_excluded": _l("toelichting uitgesloten"),
     "text_pending": _l("toelichting teruggezet"),
+    "text_redacted": _l("toelichting aangepast"),
     "paper_entered": _l("papieren vragenlijst ingevoerd"),
 }
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
+from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from assessment.pages import Page
@@ -35,6 +35,15 @@ class SubmitForm(FlaskForm):
     """The review page's "send in" button."""
 
 
+class VoteForm(FlaskForm):
+    """The vote on priorities: the lessons to work on first (the choices are the lessons).
+
+    The number chosen and the lesson ids are checked by :mod:`assessment.priorities`.
+    """
+
+    lessons = SelectMultipleField(_l("Lessen"), validate_choice=False)
+
+
 class LanguageForm(FlaskForm):
     """The language switch in the page header: the language, and the page to return to."""
 
@@ -42,6 +51,8 @@ class LanguageForm(FlaskForm):
     next = HiddenField(validators=[Length(max=500)])
 
 
+#: The action of the button back to the review page, offered on pages opened from there.
+BACK_TO_REVIEW = "overzicht"
 #: The value of a page form's language button starts with this, e.g. "taal:en".
 SWITCH_LANGUAGE = "taal:"
 
@@ -57,18 +68,24 @@ class PageForm(FlaskForm):
         return bool(self.action.data == "vorige")
 
     @property
+    def back_to_review(self) -> bool:
+        """Whether the participant pressed "Terug naar het overzicht" (from the review page)."""
+        return bool(self.action.data == BACK_TO_REVIEW)
+
+    @property
     def chosen_language(self) -> str | None:
         """The language of the language button the participant pressed, if any."""
         action = str(self.action.data or "")
         return action.removeprefix(SWITCH_LANGUAGE) if action.startswith(SWITCH_LANGUAGE) else None
 
     def validate_page(self) -> bool:
-        """Validate; going back or switching language never fails on an empty choice.
+        """Validate; going back, back to the review or switching language never fails on an
+        empty choice.
 
-        Both save what was filled in, so a half-answered page loses nothing.
+        Each saves what was filled in, so a half-answered page loses nothing.
         """
         valid: bool = self.validate()
-        if not valid and (self.going_back or self.chosen_language):
+        if not valid and (self.going_back or self.back_to_review or self.chosen_language):
             for name, field in self._fields.items():
                 if name != "csrf_token" and not field.raw_data:
                     field.errors = []

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 from flask import (
     abort,
     current_app,
+    flash,
     g,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -27,7 +29,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from assessment import content, participation
+from assessment import content, participation, priorities, take_home
 from assessment.db import read_session
 from assessment.exceptions import (
     AlreadySubmitted,
@@ -43,15 +45,18 @@ from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, neighbours, participant_pages, progress
 from assessment.participant import bp
 from assessment.participant.forms import (
+    BACK_TO_REVIEW,
     JoinForm,
     LanguageForm,
     PageForm,
     StartForm,
     SubmitForm,
+    VoteForm,
     page_form_class,
     unknown_items,
 )
 from assessment.question_types import ANSWER, PROFILE, TEXT
+from assessment.results import assessment_summary
 from questions.schema import Questionnaire
 
 #: When the accessibility statement was last reviewed against the tests it describes.
@@ -319,7 +324,10 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if form.chosen_language in ctx.assessment.languages:
         participation.choose_language(ctx.respondent.id, form.chosen_language)
         session["language"] = form.chosen_language
-        return redirect(url_for("participant.page", token=token, page_id=current.id))
+        return redirect(url_for("participant.page", token=token, page_id=current.id,
+                                terug=_from_review().get("terug")))
+    if form.back_to_review:
+        return redirect(url_for("participant.page", token=token, page_id=BACK_TO_REVIEW))
     before, after = neighbours(ctx.pages, current.id)
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
@@ -341,6 +349,12 @@ def _render_paused(ctx: Context, current: Page, form: PageForm) -> tuple[str, in
     return _render(ctx, current, form, status=409, notice=_(
         "Het invullen is even gepauzeerd. Uw antwoorden op deze pagina zijn nog niet bewaard; "
         "ze staan hieronder klaar. Druk op Volgende zodra de procesbegeleider verdergaat."))
+
+
+def _from_review() -> dict[str, str]:
+    """The query that says a page was opened from the review page (it then offers the way
+    back), or nothing."""
+    return {"terug": BACK_TO_REVIEW} if request.args.get("terug") == BACK_TO_REVIEW else {}
 
 
 def _fresh_csrf(form: PageForm) -> PageForm:
@@ -365,14 +379,135 @@ def submit(token: str) -> Response | str | tuple[str, int]:
 
 @bp.route("/r/<token>/samenvatting")
 def summary(token: str) -> Response | str:
-    """Thanks after submitting, or the closed notice; and the answers, read-only."""
+    """Thanks after submitting, or the closed notice; the answers, and what to take home.
+
+    What to take home (own lesson scores beside the group's) only once the answers are final
+    and the facilitator has shown the results; never cached, as it is one person's.
+    """
     ctx = _load(token)
     if ctx.answerable:
         return redirect(url_for("participant.page", token=token, page_id="overzicht"))
+    answers = _answer_map(ctx.respondent)
+    final = ctx.respondent.submitted or ctx.assessment.status == Status.CLOSED
+    shown = final and take_home.results_shown(ctx.assessment.status, ctx.assessment.reveal_step)
+    comparisons = (take_home.compare_with_group(ctx.questionnaire, answers,
+                                                assessment_summary(ctx.assessment))
+                   if shown else ())
+    response = current_app.make_response(render_template(
+        "participant/summary.html", ctx=ctx, answers=answers, texts=_text_map(ctx.respondent),
+        final=final, results_shown=shown, comparisons=comparisons,
+    ))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- the vote on priorities -------------------------------------------------------------
+
+
+@bp.route("/r/<token>/stemmen", methods=["GET", "POST"])
+def vote(token: str) -> Response | str | tuple[str, int]:
+    """The vote on priorities, from a participant's personal link."""
+    ctx = _load(token)
+    return _vote(ctx.assessment, ctx.questionnaire, "token:" + token,
+                 url_for("participant.vote", token=token),
+                 url_for("participant.resume", token=token))
+
+
+@bp.route("/d/<code>/stemmen", methods=["GET", "POST"])
+@limiter.limit(_join_limit, deduct_when=_is_miss)
+@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"])
+def vote_by_code(code: str) -> Response | str | tuple[str, int]:
+    """The vote on priorities from the join page, for someone without a personal link.
+
+    A browser that answered through the join page votes as that respondent (so it cannot
+    vote twice); any other browser gets a random vote key in its session cookie.
+    """
+    assessment = _assessment_by_code(normalise_join_code(code))
+    if assessment is None:
+        form = JoinForm(formdata=None, code=code)
+        form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
+        return render_template("participant/start.html", form=form), 404
+    questionnaire = content.in_language(assessment, _speak(assessment, session.get("language")))
+    token = _known_respondent(assessment)
+    voter = "token:" + token if token else "key:" + _vote_key(assessment)
+    here = url_for("participant.vote_by_code", code=assessment.join_code)
+    return _vote(assessment, questionnaire, voter, here,
+                 url_for("participant.welcome", code=assessment.join_code))
+
+
+@bp.route("/r/<token>/stemmen.json")
+def vote_state(token: str) -> Response:
+    """Whether the vote is open, for the script that shows the banner without a reload."""
+    return _vote_state(_load(token).assessment)
+
+
+@bp.route("/d/<code>/stemmen.json")
+@limiter.limit(_join_limit, deduct_when=_is_miss)
+def vote_state_by_code(code: str) -> Response:
+    """Whether the vote is open, for the join page's script."""
+    assessment = _assessment_by_code(normalise_join_code(code))
+    if assessment is None:
+        abort(404)
+    return _vote_state(assessment)
+
+
+def _vote_state(assessment: Assessment) -> Response:
+    response = jsonify({"open": assessment.vote_status == priorities.VoteStatus.OPEN})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _vote_key(assessment: Assessment) -> str:
+    """This browser's random vote key for the assessment, made on first use."""
+    keys = session.get("vote_keys", {})
+    key = keys.get(str(assessment.id))
+    if not key:
+        key = secrets.token_urlsafe(32)
+        session.permanent = True
+        session["vote_keys"] = {**keys, str(assessment.id): key}
+    return str(key)
+
+
+def _vote(assessment: Assessment, questionnaire: Questionnaire, voter: str, here: str,
+          back: str) -> Response | str | tuple[str, int]:
+    """Show the vote with the voter's current choice; on a post, store the new choice."""
+    voter_hash = priorities.voter_hash(current_app.config["SECRET_KEY"], assessment.id, voter)
+    form = VoteForm()
+    form.lessons.choices = [(lesson.id, lesson.title) for lesson in questionnaire.lessons]
+    notice, status = None, 200
+    if request.method == "POST":
+        if not form.validate():
+            raise CSRFError()
+        try:
+            priorities.cast_vote(assessment.id, voter_hash, form.lessons.data or [])
+        except priorities.VoteClosed:
+            notice, status = _("De stemming is al gesloten. Uw stem telt daarom niet meer "
+                               "mee. Dank u wel voor het meedoen!"), 409
+        except priorities.TooManyChoices:
+            form.lessons.errors = [_("U koos %(chosen)d lessen. Kies er hooguit "
+                                     "%(most)d. Haal een of meer vinkjes weg.",
+                                     chosen=len(set(form.lessons.data or [])),
+                                     most=assessment.vote_max_choices)]
+            status = 400
+        except priorities.NoChoice:
+            form.lessons.errors = [_("Kies minstens één les.")]
+            status = 400
+        except priorities.VoteError:
+            form.lessons.errors = [_("Deze keuze hoort niet bij deze scan. Kies opnieuw.")]
+            form.lessons.data = []
+            status = 400
+        else:
+            flash(_("Uw stem is bewaard. U kunt hem nog veranderen zolang de stemming open "
+                    "is."))
+            return redirect(here)
+    else:
+        form.lessons.data = list(priorities.current_choice(assessment.id, voter_hash))
     return render_template(
-        "participant/summary.html", ctx=ctx, answers=_answer_map(ctx.respondent),
-        texts=_text_map(ctx.respondent),
-    )
+        "participant/vote.html", assessment=assessment, questionnaire=questionnaire,
+        form=form, notice=notice, action=here, back=back,
+        is_open=assessment.vote_status == priorities.VoteStatus.OPEN and status != 409,
+        voted=bool(priorities.current_choice(assessment.id, voter_hash)),
+    ), status
 
 
 # -- helpers ----------------------------------------------------------------------------
@@ -395,7 +530,8 @@ def _render(
     return render_template(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
         progress=progress(ctx.pages, current.id), notice=notice,
-        resume_url=external_url("participant.resume", token=ctx.token), **(review or {}),
+        resume_url=external_url("participant.resume", token=ctx.token),
+        from_review=_from_review(), **(review or {}),
     ), status
 
 

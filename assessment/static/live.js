@@ -3,7 +3,9 @@
 // them into the page with textContent; nothing is built from HTML strings. Without
 // JavaScript the pages work the same, with a "Vernieuwen" link.
 //
-// The dashboard updates its counts, status buttons and lesson table in place. The projector
+// The dashboard updates its counts, status buttons and lesson table in place, and the vote on
+// priorities (also on the agenda): its status, the number of voters and, from 3 voters, the
+// tally, rebuilt with createElement when it changed. The projector
 // reloads when the facilitator moved it on another screen, so a second screen follows; the
 // arrow and page keys (a presenter's clicker) press its "Volgende" and "Vorige" buttons.
 (function () {
@@ -57,6 +59,44 @@
     });
   }
 
+  var lastTally = null;
+
+  function updateVote(vote) {
+    if (!vote) { return; }
+    setText(field("vote_status_label"), vote.status_label);
+    setText(field("vote_voters"), String(vote.voters));
+    setText(field("vote_hidden_text"), vote.hidden_text);
+    each("[data-vote-when]", function (element) {
+      element.hidden = element.getAttribute("data-vote-when").split(" ").indexOf(vote.status) === -1;
+    });
+    each('[data-vote-show="hidden"]', function (element) {
+      element.hidden = vote.shown || vote.status === "none";
+    });
+    each('[data-vote-show="shown"]', function (element) { element.hidden = !vote.shown; });
+    var list = root.querySelector("[data-vote-tally]");
+    var tally = JSON.stringify([vote.voters, vote.lessons]);
+    if (!list || tally === lastTally) { return; }
+    lastTally = tally;
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    vote.lessons.forEach(function (lesson) {
+      var item = document.createElement("li");
+      item.setAttribute("data-vote-lesson", lesson.id);
+      var label = document.createElement("span");
+      label.textContent = lesson.label;
+      var meter = document.createElement("meter");
+      meter.min = 0;
+      meter.max = vote.voters;
+      meter.value = lesson.votes;
+      meter.setAttribute("aria-hidden", "true");
+      var count = document.createElement("span");
+      count.textContent = lesson.text + " (" + lesson.share + ")";
+      item.appendChild(label);
+      item.appendChild(meter);
+      item.appendChild(count);
+      list.appendChild(item);
+    });
+  }
+
   function updateDashboard(data) {
     setText(field("status_label"), data.status_label);
     setText(field("started"), String(data.started));
@@ -69,6 +109,7 @@
     });
     showWhen(data);
     updateLessons(data);
+    updateVote(data.vote);
     var time = new Date().toLocaleTimeString(document.documentElement.lang || "nl");
     setText(field("updated"), root.getAttribute("data-updated-text") + " " + time + ".");
   }
@@ -94,11 +135,17 @@
           return response.json();
         })
         .then(function (data) {
-          if (page === "projector") { updateProjector(data); } else { updateDashboard(data); }
+          if (page === "projector") {
+            updateProjector(data);
+          } else if (page === "agenda") {
+            updateVote(data.vote);
+          } else {
+            updateDashboard(data);
+          }
           poll(interval);
         })
         .catch(function () {
-          if (page !== "projector") { setText(field("updated"), root.getAttribute("data-error-text")); }
+          if (page === "dashboard") { setText(field("updated"), root.getAttribute("data-error-text")); }
           poll(Math.min(delay * 2, maxDelay));
         });
     }, delay);

@@ -7,8 +7,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-#: A participant page: /r/<token>/<page id>, perhaps with a #fragment.
-PAGE_URL = re.compile(r"/r/(?P<token>[A-Za-z0-9_-]+)/(?P<page>[a-z0-9-]+)(#.*)?$")
+#: A participant page: /r/<token>/<page id>, perhaps with a ?query and a #fragment.
+PAGE_URL = re.compile(r"/r/(?P<token>[A-Za-z0-9_-]+)/(?P<page>[a-z0-9-]+)(\?[^#]*)?(#.*)?$")
 
 
 def page_id(page: Any) -> str:

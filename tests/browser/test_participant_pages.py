@@ -1,0 +1,134 @@
+"""Participant pages in Chromium: what one takes home, and the shortcuts on the way."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from assessment import management, participation, session
+from assessment.models import Status
+from questions.loader import CONTENT_DIR, load_questionnaire
+from tests.browser.audit import Findings, horizontal_overflow
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    ContextFactory,
+    Demo,
+    LiveServer,
+    screenshot,
+)
+from tests.browser.steps import choose_all, expect_checked, join, next_page, page_id
+
+LESSONS = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml").lessons
+
+pytestmark = pytest.mark.browser
+
+
+def open_scan(live_server: LiveServer, demo_ids: Demo, title: str,
+              others: int = 0) -> tuple[int, str]:
+    """A new open assessment in Dutch and English on which ``others`` people agreed ("4")
+    with everything."""
+    from assessment import content
+    from assessment.db import read_session
+    from assessment.models import Assessment
+
+    with live_server.app.app_context():
+        questionnaire = content.available()[("tien-lessen", "nl")]
+        assessment_id = management.create_assessment(
+            demo_ids.facilitator_id, "Regio Test", title, questionnaire,
+            translations=content.translations_of(questionnaire))
+        management.set_status(assessment_id, Status.OPEN)
+        for _ in range(others):
+            token = participation.start(assessment_id)
+            respondent = participation.find_respondent(token)
+            assert respondent is not None
+            participation.save_page(respondent.id, "overzicht", participation.PageAnswers(
+                answers={s.id: "4" for s in questionnaire.statements()}))
+            participation.submit(respondent.id)
+        code = read_session().get(Assessment, assessment_id).join_code
+    return assessment_id, code
+
+
+def test_take_home_on_a_phone(
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+) -> None:
+    """Sent in: results follow; after the first reveal, own scores beside the group's."""
+    assessment_id, code = open_scan(live_server, demo_ids, "Meenemen", others=3)
+    page = new_context(PHONE).new_page()
+    join(page, code)
+    first_lesson = page.url.rsplit("/", 1)[0] + "/" + LESSONS[0].id
+    page.goto(first_lesson)
+    choose_all(page, 4)  # "5" everywhere
+    next_page(page)
+    page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
+    page.get_by_role("button", name="Antwoorden verzenden").click()
+    expect(page.get_by_role("heading", name="Wat u meeneemt")).to_be_visible()
+    expect(page.get_by_text("Na de sessie ziet u hier uw eigen score per les")).to_be_visible()
+
+    with live_server.app.app_context():
+        session.move_reveal(assessment_id, session.RevealMove.NEXT)
+    page.reload()
+    lessons = page.locator(".take-home li")
+    expect(lessons).to_have_count(len(LESSONS))
+    expect(lessons.first).to_contain_text(re.compile(r"Uw score: \d,\d"))
+    expect(lessons.first).to_contain_text(re.compile(r"De groep: \d,\d"))
+    expect(lessons.nth(1)).to_contain_text("U gaf hier geen antwoord dat meetelt.")
+    assert horizontal_overflow(page) == 0
+    screenshot(page, "participant-take-home-phone")
+    findings = Findings()
+    findings.check(page, "take home on a phone")
+    findings.assert_clean()
+
+
+def test_from_the_review_to_a_statement_and_straight_back(
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+) -> None:
+    """A link to an unanswered statement opens its lesson; "Terug naar het overzicht" saves."""
+    _assessment_id, code = open_scan(live_server, demo_ids, "Terug naar het overzicht")
+    page = new_context(PHONE).new_page()
+    join(page, code)
+    page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
+    statement = LESSONS[2].statements[1]
+    page.get_by_role("link", name=statement.text).click()
+    assert page_id(page) == LESSONS[2].id
+    group = page.locator(f"fieldset#a_{statement.id}")
+    group.locator("label").first.click()
+    page.get_by_role("button", name="Terug naar het overzicht").click()
+    assert page_id(page) == "overzicht"
+    expect(page.get_by_role("link", name=statement.text)).to_have_count(0)
+    expect(page.get_by_role("link", name=LESSONS[2].statements[0].text)).to_be_visible()
+
+
+def test_the_header_switch_saves_the_answers_and_changes_language(
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+) -> None:
+    """Answer a statement, press "English" in the header: the same page in English, answered."""
+    _assessment_id, code = open_scan(live_server, demo_ids, "Taal in de kop")
+    page = new_context(PHONE).new_page()
+    join(page, code)
+    page.goto(page.url.rsplit("/", 1)[0] + "/" + LESSONS[0].id)
+    chosen = choose_all(page, 1)
+    page.locator("header").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page_id(page) == LESSONS[0].id
+    expect(page.get_by_role("button", name="Next")).to_be_visible()
+    expect_checked(page, chosen)
+
+
+def test_enter_in_a_field_means_volgende(
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+) -> None:
+    """"Vorige" comes first on the page, yet Enter on an answer goes on to the next page."""
+    _assessment_id, code = open_scan(live_server, demo_ids, "Enter is volgende")
+    page = new_context(DESKTOP).new_page()
+    join(page, code)
+    page.goto(page.url.rsplit("/", 1)[0] + "/" + LESSONS[0].id)
+    buttons = page.locator(".actions button")
+    expect(buttons.nth(0)).to_have_text("Vorige")
+    expect(buttons.nth(1)).to_have_text("Volgende")
+    choose_all(page, 2)
+    page.locator("fieldset.question input[type=radio]:checked").first.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/{LESSONS[1].id}$"))

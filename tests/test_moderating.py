@@ -1,0 +1,165 @@
+"""Moderating free texts at once, the default for texts that may identify someone, redaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from assessment import management, retention, session
+from assessment.db import read_session, write_transaction
+from assessment.models import Assessment, AuditEvent, Comment, Moderation, Status, utcnow
+from tests.helpers import csrf_token
+from tests.test_discussion import BASE, _add_text, _report, _rows
+from tests.test_exchange import xlsx_sheets
+
+ORIGINAL = "Jan de Vries van gemeente Dalfsen zegt dat de regio te traag is."
+REDACTED = "Iemand van een gemeente zegt dat de regio te traag is."
+
+
+def _states(app) -> dict[int, str]:
+    return {c.id: c.moderation for c in _rows(app, Comment)}
+
+
+def test_ticked_texts_are_included_at_once_in_one_audited_post(app, facilitator_client):
+    first = _add_text(app, "urgentie", "Eerste tekst om op te nemen.")
+    second = _add_text(app, "visie", "Tweede tekst om op te nemen.")
+    untouched = _add_text(app, "urgentie", "Deze blijft wachten.")
+    page = facilitator_client.get(f"{BASE}/toelichtingen")
+    html = page.get_data(as_text=True)
+    assert f'name="tekst" value="{first}"' in html
+
+    response = facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
+        "csrf_token": csrf_token(page), "beoordeling": "included",
+        "tekst": [str(first), str(second)]})
+
+    assert response.status_code == 302
+    states = _states(app)
+    assert (states[first], states[second], states[untouched]) == (
+        "included", "included", "pending")
+    assert sorted(e.detail for e in _rows(app, AuditEvent, action="text_included")) == sorted(
+        [f"#{first} (urgentie)", f"#{second} (visie)"])
+    followed = facilitator_client.get(response.location).get_data(as_text=True)
+    assert "2 toelichtingen zijn opgenomen" in followed
+    report = _report(app)
+    assert "Eerste tekst om op te nemen." in report and "Deze blijft wachten." not in report
+
+    facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
+        "csrf_token": csrf_token(page), "beoordeling": "excluded", "tekst": [str(first)]})
+    assert _states(app)[first] == "excluded"
+
+
+def test_ticking_a_text_of_another_scan_changes_nothing(app, facilitator_client):
+    mine = _add_text(app, "urgentie", "Een tekst van deze scan.")
+    page = facilitator_client.get(f"{BASE}/toelichtingen")
+    response = facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
+        "csrf_token": csrf_token(page), "beoordeling": "included",
+        "tekst": [str(mine), "999999"]})
+    assert response.status_code == 404
+    assert _states(app)[mine] == "pending"
+    assert _rows(app, AuditEvent, action="text_included") == []
+
+
+def test_ticking_nothing_or_nonsense_is_answered_plainly(app, facilitator_client):
+    page = facilitator_client.get(f"{BASE}/toelichtingen")
+    token = csrf_token(page)
+    nothing = facilitator_client.post(f"{BASE}/toelichtingen/gekozen",
+                                      data={"csrf_token": token, "beoordeling": "included"},
+                                      follow_redirects=True)
+    assert "Kies eerst een of meer toelichtingen" in nothing.get_data(as_text=True)
+    for data in ({"beoordeling": "pending", "tekst": "1"},
+                 {"beoordeling": "included", "tekst": "een"}):
+        response = facilitator_client.post(f"{BASE}/toelichtingen/gekozen",
+                                           data={"csrf_token": token, **data})
+        assert response.status_code == 400
+
+
+def test_a_text_that_may_identify_someone_is_excluded_when_first_seen(app, facilitator_client):
+    flagged = _add_text(app, "urgentie", "Bel mij op 06-12345678.")
+    quiet = _add_text(app, "urgentie", "De lijnen zijn kort.")
+    included = _add_text(app, "visie", "Mail jan@dalfsen.nl, opgenomen door de begeleider.")
+    with app.app_context():
+        management.set_comment_moderation(1, included, Moderation.INCLUDED)
+
+    html = facilitator_client.get(f"{BASE}/toelichtingen").get_data(as_text=True)
+
+    states = _states(app)
+    assert (states[flagged], states[quiet], states[included]) == (
+        "excluded", "pending", "included")
+    item = html[html.index(f'id="tekst-{flagged}"'):]
+    assert "<strong>Uitgesloten</strong>" in item[:item.index("</li>")]
+    [event] = _rows(app, AuditEvent, action="text_excluded")
+    assert event.detail == f"#{flagged} (urgentie): mogelijk herkenbaar"
+    # The facilitator may still include it; seeing the page again does not undo that.
+    page = facilitator_client.get(f"{BASE}/toelichtingen")
+    facilitator_client.post(f"{BASE}/toelichtingen/{flagged}",
+                            data={"csrf_token": csrf_token(page), "beoordeling": "included"})
+    facilitator_client.get(f"{BASE}/toelichtingen")
+    assert _states(app)[flagged] == "included"
+
+
+def _redacted_and_included(app, facilitator_client) -> int:
+    comment_id = _add_text(app, "urgentie", ORIGINAL)
+    page = facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen")
+    assert page.status_code == 200
+    assert ORIGINAL in page.get_data(as_text=True)
+    response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}/aanpassen",
+                                       data={"csrf_token": csrf_token(page), "text": REDACTED})
+    assert response.status_code == 302
+    facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}",
+                            data={"csrf_token": csrf_token(page), "beoordeling": "included"})
+    return comment_id
+
+
+def test_only_the_redacted_text_is_shown_anywhere(app, facilitator_client):
+    comment_id = _redacted_and_included(app, facilitator_client)
+    [stored] = _rows(app, Comment, id=comment_id)
+    assert (stored.text, stored.redacted_text, stored.moderation) == (
+        ORIGINAL, REDACTED, "included")
+    assert [e.detail for e in _rows(app, AuditEvent, action="text_redacted")] == [
+        f"#{comment_id} (urgentie)"]
+
+    with app.app_context():
+        session.move_reveal(1, session.RevealMove.NEXT)  # the projector shows lesson 1
+    shown = {
+        "moderation page": facilitator_client.get(f"{BASE}/toelichtingen").data,
+        "redact page": facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen").data,
+        "discussion page": facilitator_client.get(f"{BASE}/bespreking").data,
+        "projector": facilitator_client.get(f"{BASE}/projector").data,
+        "report": _report(app).encode(),
+        "csv": facilitator_client.get(f"{BASE}/export.csv").data,
+        "json": facilitator_client.get(f"{BASE}/export.json").data,
+        "xlsx": json.dumps(xlsx_sheets(facilitator_client.get(f"{BASE}/export.xlsx").data),
+                           ensure_ascii=False, default=str).encode(),
+    }
+    for where, body in shown.items():
+        text = body.decode()
+        assert "Iemand van een gemeente zegt" in text, where
+        assert "Jan de Vries" not in text, where
+
+
+def test_an_empty_redaction_is_refused_with_a_message(app, facilitator_client):
+    comment_id = _add_text(app, "urgentie", ORIGINAL)
+    page = facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen")
+    response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}/aanpassen",
+                                       data={"csrf_token": csrf_token(page), "text": "   "})
+    assert response.status_code == 400
+    assert "Vul een tekst in" in response.get_data(as_text=True)
+    assert _rows(app, Comment, id=comment_id)[0].redacted_text is None
+    assert facilitator_client.get(f"{BASE}/toelichtingen/999999/aanpassen").status_code == 404
+
+
+def test_the_original_of_a_redacted_text_is_purged_with_the_raw_answers(app, facilitator_client):
+    comment_id = _redacted_and_included(app, facilitator_client)
+    with app.app_context():
+        management.set_status(1, Status.CLOSED)
+        with write_transaction() as db:
+            db.get(Assessment, 1).closed_at = utcnow() - timedelta(days=400)
+        retention.purge(1)
+    [stored] = _rows(app, Comment, id=comment_id)
+    assert (stored.text, stored.redacted_text) == (REDACTED, None)
+    with app.app_context():
+        texts = read_session().scalars(select(Comment.text)).all()
+    assert not any("Jan de Vries" in text for text in texts)
+    assert "Iemand van een gemeente zegt" in _report(app)
