@@ -120,6 +120,14 @@ def save_lesson_notes(
     return tuple(written)
 
 
+def save_lesson_note(
+    assessment: Assessment, lesson_id: str, notes: str, conclusion: str,
+    actor: Facilitator | None,
+) -> None:
+    """Save one lesson's notes and conclusion, as :func:`save_lesson_notes` does."""
+    save_lesson_notes(assessment, {lesson_id: LessonNoteInput(notes, conclusion)}, actor)
+
+
 # -- actions -----------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -127,8 +128,10 @@ class Assessment(Base):
     invited_count: Mapped[int | None]
     #: The participating organisations, one per line (also used to warn about names).
     organisations: Mapped[str] = mapped_column(Text, default="", server_default="")
-    #: The projector: 0 shows the join code; n shows the results of the first n lessons.
+    #: The projector: the index of the slide it shows in :func:`assessment.projector.slide_deck`
+    #: (0 is the join slide), and whether the facilitator blanked the screen.
     reveal_step: Mapped[int] = mapped_column(default=0, server_default="0")
+    projector_blank: Mapped[bool] = mapped_column(default=False, server_default=false())
     #: Set when the raw answers were purged; the summary then lives in ``summary_snapshot``.
     purged_at: Mapped[datetime | None]
     summary_snapshot: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,4 @@
-"""Running the room: the live status, the projector's reveal, pausing, the discussion agenda.
+"""Running the room: the live status, the projector's position, pausing, the discussion agenda.
 
 The writes (moving the projector, pausing, resuming, closing) are one transaction each. The
 rest are pure functions over the summary of :func:`assessment.results.assessment_summary`,
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from assessment import content, management
+from assessment import management
 from assessment.aggregation import (
     MIN_GROUP_SIZE,
     PROFILE_GROUP_QUESTION,
@@ -43,41 +43,58 @@ class SessionError(RegiospiegelError):
     """A live-session action does not fit the assessment as it is now."""
 
 
-# -- the projector's reveal --------------------------------------------------------------
+# -- the projector's position ------------------------------------------------------------
 
 
 class RevealMove(enum.StrEnum):
-    """What the facilitator clicked on the projector (the values are the form's)."""
+    """A move of the projector, from the presenter view or its keys (the values are the form's)."""
 
     NEXT = "volgende"
     PREVIOUS = "vorige"
     RESET = "begin"
+    END = "einde"
+    BLANK = "zwart"
 
 
-def next_reveal_step(current: int, move: RevealMove, lessons: int) -> int:
-    """The reveal step after ``move``: 0 is the join screen, 1..``lessons`` a lesson each.
+@dataclass(frozen=True)
+class ProjectorPosition:
+    """Where the projector is: the slide's index in the deck, and whether it is blanked."""
 
-    The step never leaves 0..``lessons``; a step stored out of range (the questionnaire has
-    fewer lessons) is brought back into it.
+    slide: int
+    blank: bool
+
+
+def next_position(current: ProjectorPosition, move: RevealMove,
+                  slides: int) -> ProjectorPosition:
+    """The position after ``move`` in a deck of ``slides`` slides (0 is the join slide).
+
+    The slide never leaves 0..``slides`` − 1; a slide stored out of range (the deck shrank)
+    is brought back into it. "zwart" blanks the screen or shows it again, on the same slide;
+    any other move shows the screen again.
     """
-    step = {RevealMove.NEXT: current + 1, RevealMove.PREVIOUS: current - 1,
-            RevealMove.RESET: 0}[move]
-    return max(0, min(step, lessons))
+    last = max(slides - 1, 0)
+    if move is RevealMove.BLANK:
+        return ProjectorPosition(min(current.slide, last), not current.blank)
+    step = {RevealMove.NEXT: current.slide + 1, RevealMove.PREVIOUS: current.slide - 1,
+            RevealMove.RESET: 0, RevealMove.END: last}[move]
+    return ProjectorPosition(max(0, min(step, last)), False)
 
 
-def move_reveal(assessment_id: int, move: RevealMove) -> int:
-    """Move the projector one lesson on or back, or back to the join screen; the new step.
+def move_projector(assessment_id: int, move: RevealMove, slides: int) -> ProjectorPosition:
+    """Move the projector in its deck of ``slides`` slides, or blank it; the new position.
 
-    Stored on the assessment, so a reload or a second screen shows the same.
+    Stored on the assessment, so the projector window, the presenter view and a reload all
+    show the same.
     """
     with write_transaction() as session:
         # Locked, so two quick clicks move two steps on PostgreSQL too, not one.
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
             raise SessionError(f"no assessment {assessment_id}")
-        lessons = len(content.for_assessment(assessment).lessons)
-        assessment.reveal_step = next_reveal_step(assessment.reveal_step, move, lessons)
-        return assessment.reveal_step
+        moved = next_position(
+            ProjectorPosition(assessment.reveal_step, assessment.projector_blank), move, slides)
+        assessment.reveal_step, assessment.projector_blank = moved.slide, moved.blank
+        return moved
 
 
 # -- pausing, resuming and closing the answering -----------------------------------------
@@ -227,68 +244,6 @@ def live_status(
         results_shown=summary.shown,
         lessons=summary.lessons if summary.shown else (),
         reveal_step=reveal_step,
-    )
-
-
-# -- the projector -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnswerCount:
-    """One answer option of a lesson's distribution; ``share`` of the answers on the scale."""
-
-    label: str
-    count: int
-    share: float | None
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One lesson on the projector: its figures, answers per option and included texts."""
-
-    number: int
-    total: int
-    lesson: Lesson
-    summary: LessonSummary
-    band_label: str | None
-    answers: tuple[AnswerCount, ...]
-    comments: tuple[str, ...]
-
-
-def projector_slide(questionnaire: Questionnaire, summary: Summary,
-                    comments: Mapping[str, tuple[str, ...]], step: int) -> Slide | None:
-    """The lesson the projector shows at ``step`` (1 = the first lesson), in questionnaire order.
-
-    None means the join screen: at step 0, or while the summary is not shown (fewer than 3
-    submitted). ``comments`` must hold only texts the facilitator included
-    (:func:`assessment.results.included_comments`). The answer counts are of the lesson's
-    statements together, reverse wording applied (so the top of the scale is always the
-    positive end); "weet niet" and "n.v.t." follow the scale's points, without a share.
-    """
-    lessons = questionnaire.lessons
-    if not summary.shown or step < 1:
-        return None
-    number = min(step, len(lessons))
-    lesson = lessons[number - 1]
-    lesson_summary = summary.lesson(lesson.id)
-    distribution = lesson_summary.distribution
-    scale = questionnaire.scale()
-    answers = [
-        AnswerCount(point.label, count, count / distribution.valid if distribution.valid else None)
-        for point, count in zip(scale.points, distribution.counts, strict=True)
-    ]
-    non_valid = {"weet_niet": distribution.dont_know, "nvt": distribution.not_applicable}
-    answers += [AnswerCount(option.label, non_valid[option.code], None)
-                for option in scale.non_valid]
-    bands = band_labels(questionnaire)
-    return Slide(
-        number=number,
-        total=len(lessons),
-        lesson=lesson,
-        summary=lesson_summary,
-        band_label=bands.get(lesson_summary.band or ""),
-        answers=tuple(answers),
-        comments=comments.get(lesson.id, ()),
     )
 
 

@@ -251,3 +251,88 @@ def distribution(counts: Sequence[int], labels: Sequence[str], pct: Formatter, *
         parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f5f8"/>')
     desc = "; ".join(f"{label}: {value}" for label, value in zip(labels, counts, strict=True))
     return _svg(width, height, title, desc, "".join(parts))
+
+
+#: A diverging bar's colours from the middle outwards (fill, ink of the number on it): orange
+#: for disagreeing, purple for agreeing (ColorBrewer's PuOr, safe for colour-blind readers),
+#: light next to the middle and dark at the ends, so also in greyscale.
+DISAGREE_COLOURS = (("#f1a340", INK), ("#b35806", "#ffffff"))
+NEUTRAL_COLOUR = ("#d0d0d0", INK)
+AGREE_COLOURS = (("#998ec3", INK), ("#542788", "#ffffff"))
+
+
+def diverging(disagree: Sequence[int], neutral: int, agree: Sequence[int], pct: Formatter, *,
+              title: str, desc: str, reach: float = 1.0, width: float = 1000,
+              height: float = 80) -> str:
+    """One statement's answers as a bar around the middle: disagreeing left, agreeing right.
+
+    ``disagree`` and ``agree`` are counts from the middle outwards; the neutral answers are
+    centred on the middle line. Each side's share of the answers is printed at its end, and
+    each segment's count on it where it fits (all counts are in the description). ``reach``
+    is the largest share one side reaches (half the neutral answers included) among the bars
+    drawn together, so that they share one scale and the longest fills its half.
+    """
+    total = sum(disagree) + neutral + sum(agree)
+    label_w, size = 120.0, height * 0.45
+    unit = (width / 2 - label_w) / (max(reach, 0.05) * total) if total else 0.0
+    centre, top, bar_h = width / 2, height * 0.08, height * 0.84
+    parts = [f'<line x1="{centre:.1f}" y1="0" x2="{centre:.1f}" y2="{height:g}" '
+             f'stroke="{INK}" stroke-width="2"/>']
+
+    def segment(x: float, w: float, count: int, colours: tuple[str, str]) -> None:
+        fill, ink = colours
+        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{bar_h:.1f}" '
+                     f'fill="{fill}" stroke="#ffffff" stroke-width="1"/>')
+        if w >= size * 0.7 * len(str(count)) + 6:
+            parts.append(_text(x + w / 2, top + bar_h / 2 + size * 0.36, str(count), size=size,
+                               anchor="middle", weight="700", fill=ink))
+
+    left = centre - neutral * unit / 2
+    if neutral:
+        segment(left, neutral * unit, neutral, NEUTRAL_COLOUR)
+    x = left
+    for i, count in enumerate(disagree):
+        if count:
+            x -= count * unit
+            segment(x, count * unit, count, DISAGREE_COLOURS[min(i, 1)])
+    x = centre + neutral * unit / 2
+    for i, count in enumerate(agree):
+        if count:
+            segment(x, count * unit, count, AGREE_COLOURS[min(i, 1)])
+            x += count * unit
+    if total:
+        baseline = top + bar_h / 2 + size * 0.36
+        parts.append(_text(label_w - 10, baseline, pct(sum(disagree) / total), size=size,
+                           anchor="end", weight="700"))
+        parts.append(_text(width - label_w + 10, baseline, pct(sum(agree) / total), size=size,
+                           weight="700"))
+    return _svg(width, height, title, desc, "".join(parts))
+
+
+def score_bar(value: float | None, band: str | None, *, title: str, width: float = 400,
+              height: float = 40) -> str:
+    """A lesson's score on 1–5 as one bar in its band's colour, with the 1–5 grid lines."""
+    parts = []
+    for tick in range(1, 6):
+        x = (tick - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * (width - 2) + 1
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:g}" stroke="{GRID}" '
+                     f'stroke-width="2"/>')
+    if value is not None:
+        fill, _ink = BAND_COLOURS.get(band, BAND_COLOURS[None])
+        w = max((value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * width, 4.0)
+        parts.append(f'<rect x="0" y="{height * 0.15:.1f}" width="{w:.1f}" '
+                     f'height="{height * 0.7:.1f}" fill="{fill}"/>')
+    return _svg(width, height, title, title, "".join(parts))
+
+
+def share_bar(share: float, *, title: str, width: float = 400, height: float = 40) -> str:
+    """A share of 0–1 as one bar (a lesson's votes among the voters), with quarter lines."""
+    parts = []
+    for quarter in range(5):
+        x = quarter / 4 * (width - 2) + 1
+        parts.append(f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height:g}" stroke="{GRID}" '
+                     f'stroke-width="2"/>')
+    w = max(min(share, 1.0) * width, 4.0)
+    parts.append(f'<rect x="0" y="{height * 0.15:.1f}" width="{w:.1f}" '
+                 f'height="{height * 0.7:.1f}" fill="{INK}"/>')
+    return _svg(width, height, title, title, "".join(parts))

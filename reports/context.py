@@ -255,7 +255,7 @@ def build_context(
         radar_chart=charts.radar(
             points, numbers.score, title=labels["radar_title"],
             desc=_describe(points, numbers), previous_label=labels["previous"]),
-        quadrant_chart=_quadrant_chart(questionnaire, summary, numbers, labels),
+        quadrant_chart=quadrant_chart(questionnaire, summary, numbers, labels),
         has_previous=comparison is not None,
         rules={
             "min_respondents": MIN_RESPONDENTS, "min_group_size": MIN_GROUP_SIZE,
@@ -306,9 +306,10 @@ def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRo
                  for cell in summary.group_sizes)
 
 
-def _quadrant_chart(
+def quadrant_chart(
     questionnaire: Questionnaire, summary: Summary, numbers: Numbers, labels: Mapping[str, str]
 ) -> str:
+    """The region's position in the quadrant (the report's and the projector's chart)."""
     spec = questionnaire.quadrant
     position = summary.quadrant
     if spec is None or position is None:

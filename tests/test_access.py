@@ -34,7 +34,10 @@ def assessment_routes(app: Flask) -> list[tuple[str, str, dict[str, object]]]:
 def test_the_route_list_is_not_empty(app):
     endpoints = {endpoint for endpoint, _method, _args in assessment_routes(app)}
     assert {"facilitator.detail", "facilitator.report_pdf", "facilitator.prepare",
-            "facilitator.priority_vote", "facilitator.adopt_priorities"} <= endpoints
+            "facilitator.priority_vote", "facilitator.adopt_priorities",
+            "facilitator.projector", "facilitator.projector_slide", "facilitator.projector_json",
+            "facilitator.reveal", "facilitator.presenter",
+            "facilitator.presenter_notes"} <= endpoints
 
 
 @pytest.fixture

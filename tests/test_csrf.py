@@ -49,6 +49,7 @@ FACILITATOR_DATA = {
     "count": "3", "confirm": DEMO_JOIN_CODE, "action": "Een nieuwe actie", "owner": "Gemeente",
     "term": "Voor de zomer", "lesson": "urgentie", "les-urgentie-notes": "Notitie",
     "les-urgentie-conclusion": "Conclusie", "region": "Andere regio", "title": "Andere titel",
+    "les": "urgentie", "aantekeningen": "Notitie van de presentator",
 }
 
 
@@ -227,6 +228,7 @@ def test_the_same_posts_with_a_valid_token_do_change_state(app, setting):
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.change_status", "facilitator.share", "facilitator.delete",
             "facilitator.discussion_page", "facilitator.moderate", "facilitator.actions",
+            "facilitator.reveal", "facilitator.presenter_notes",
             "admin.reset_password", "participant.vote", "participant.vote_by_code"} <= acted, acted
 
 

@@ -283,12 +283,14 @@ def test_the_projector_shows_included_comments_inert_at_every_step(poisoned):
     client: FlaskClient = poisoned["client"]
     base = poisoned["base"]
     seen_comment = False
-    for _step in range(12):   # the join screen, ten lessons, and one click past the end
-        page = client.get(base + "/projector")
-        html = page.get_data(as_text=True)
-        assert_inert(html, "projector")
-        comments = html.partition('<ul class="comments">')[2].partition("</ul>")[0]
+    total = client.get(base + "/projector.json").get_json()["total"]
+    for _step in range(total + 1):   # every slide, and one click past the end
+        for suffix in ("/projector", "/projector/dia", "/presentator"):
+            assert_inert(client.get(base + suffix).get_data(as_text=True), base + suffix)
+        html = client.get(base + "/projector/dia").get_data(as_text=True)
+        comments = html.partition('<ul class="answers">')[2].partition("</ul>")[0]
         seen_comment = seen_comment or SCRIPT_ESCAPED in comments
+        page = client.get(base + "/presentator")
         client.post(base + "/projector/stap", data={"csrf_token": csrf_token(page),
                                                      "stap": "volgende"})
     assert seen_comment

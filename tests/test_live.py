@@ -10,9 +10,9 @@ from sqlalchemy import select
 from assessment import management, participation, session
 from assessment.aggregation import Response, summarise
 from assessment.db import read_session
-from assessment.models import Assessment, AuditEvent, Comment, Moderation, Respondent
+from assessment.models import Assessment, AuditEvent, Respondent
 from questions.loader import CONTENT_DIR, load_questionnaire
-from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
+from tests.helpers import csrf_token, login
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 OWNER_EMAIL, OWNER_PASSWORD = "begeleider@example.nl", "lang-genoeg-wachtwoord"
@@ -218,121 +218,7 @@ def test_close_from_the_dashboard_and_refused_moves(app, owner, open_assessment)
     assert response.status_code == 400
 
 
-# -- the projector -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("current", "move", "expected"), [
-    (0, session.RevealMove.NEXT, 1),
-    (1, session.RevealMove.NEXT, 2),
-    (2, session.RevealMove.PREVIOUS, 1),
-    (0, session.RevealMove.PREVIOUS, 0),
-    (10, session.RevealMove.NEXT, 10),
-    (7, session.RevealMove.RESET, 0),
-    (14, session.RevealMove.PREVIOUS, 10),
-])
-def test_reveal_step_stays_between_join_screen_and_last_lesson(current, move, expected):
-    assert session.next_reveal_step(current, move, 10) == expected
-
-
-def _reveal(client, app, move: str) -> int:
-    token = csrf_token(client.get("/begeleider/scans/1/projector"))
-    response = client.post("/begeleider/scans/1/projector/stap",
-                           data={"csrf_token": token, "stap": move})
-    assert response.status_code == 302
-    assert response.location == "/begeleider/scans/1/projector"
-    return _stored(app, 1).reveal_step
-
-
-def _heading(client) -> str:
-    html = client.get("/begeleider/scans/1/projector").get_data(as_text=True)
-    match = re.search(r"<h1>(.*?)</h1>", html)
-    assert match
-    return match.group(1)
-
-
-def test_reveal_sequence_on_the_projector(app, facilitator_client):
-    page = facilitator_client.get("/begeleider/scans/1/projector")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert DEMO_JOIN_CODE in html and f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in html
-    assert 'src="/begeleider/scans/1/qr.svg"' in html
-    assert "Les 1 van" not in html
-
-    assert _reveal(facilitator_client, app, "volgende") == 1
-    html = facilitator_client.get("/begeleider/scans/1/projector").get_data(as_text=True)
-    assert "<h1>Urgentie</h1>" in html and "Les 1 van 10" in html
-    assert re.search(r"Score <strong>\d,\d</strong>", html)
-    assert "Helemaal eens" in html and "Consensus" in html
-    assert _reveal(facilitator_client, app, "volgende") == 2
-    assert _heading(facilitator_client) == "Gedeelde visie"
-    assert _reveal(facilitator_client, app, "vorige") == 1
-    assert _heading(facilitator_client) == "Urgentie"
-    # A second screen (another browser of the same facilitator) shows the same lesson.
-    second = app.test_client()
-    login(second, "demo@regiospiegel.nl", "demo-regiospiegel")
-    assert _heading(second) == "Urgentie"
-    assert second.get("/begeleider/scans/1/live.json").get_json()["reveal_step"] == 1
-
-    assert _reveal(facilitator_client, app, "begin") == 0
-    assert _reveal(facilitator_client, app, "vorige") == 0
-    assert DEMO_JOIN_CODE in facilitator_client.get("/begeleider/scans/1/projector").get_data(
-        as_text=True)
-    for _ in range(12):
-        step = _reveal(facilitator_client, app, "volgende")
-    assert step == 10
-    html = facilitator_client.get("/begeleider/scans/1/projector").get_data(as_text=True)
-    assert "<h1>Legitimiteit en organisatie</h1>" in html
-    assert "Informatietekort" in html
-    assert re.search(r'value="volgende" class="[^"]*" disabled', html)
-
-
-def test_projector_highlights_a_divided_lesson(app, facilitator_client):
-    for _ in range(3):
-        _reveal(facilitator_client, app, "volgende")
-    html = facilitator_client.get("/begeleider/scans/1/projector").get_data(as_text=True)
-    assert "<h1>Regionaal leiderschap</h1>" in html
-    assert 'class="signal signal-divided"' in html
-    assert 'class="band band-zorg">Zorg<' in html
-
-
-def test_projector_shows_only_included_comments(app, owner, open_assessment):
-    assessment_id = int(open_assessment["id"])
-    texts = ["Ingesloten <b>tekst</b>", "Uitgesloten tekst", "Nog te beoordelen tekst"]
-    with app.app_context():
-        for text in texts:
-            add_respondent(assessment_id, "gemeente", texts={"urgentie": text})
-        ids = {c.text: c.id for c in read_session().scalars(select(Comment))}
-        management.set_comment_moderation(assessment_id, ids[texts[0]], Moderation.INCLUDED)
-        management.set_comment_moderation(assessment_id, ids[texts[1]], Moderation.EXCLUDED)
-        session.move_reveal(assessment_id, session.RevealMove.NEXT)
-
-    html = owner.get(f"/begeleider/scans/{assessment_id}/projector").get_data(as_text=True)
-    assert "<h1>Urgentie</h1>" in html
-    assert "Ingesloten &lt;b&gt;tekst&lt;/b&gt;" in html
-    assert "Uitgesloten tekst" not in html
-    assert "Nog te beoordelen tekst" not in html
-
-
-def test_projector_shows_only_the_join_screen_under_three_submitted(app, owner,
-                                                                   open_assessment):
-    assessment_id, code = int(open_assessment["id"]), str(open_assessment["code"])
-    with app.app_context():
-        for _ in range(2):
-            add_respondent(assessment_id, "gemeente", texts={"urgentie": "Een tekst"})
-        comment = read_session().scalars(select(Comment)).first()
-        management.set_comment_moderation(assessment_id, comment.id, Moderation.INCLUDED)
-        session.move_reveal(assessment_id, session.RevealMove.NEXT)  # stored, not shown
-    url = f"/begeleider/scans/{assessment_id}/projector"
-
-    html = owner.get(url).get_data(as_text=True)
-    assert code in html
-    assert "zodra minstens 3 deelnemers" in html
-    assert "Urgentie" not in html and "Een tekst" not in html
-    assert 'value="volgende"' not in html
-    # Moving on is refused until there are results.
-    owner.post(f"{url}/stap", data={"csrf_token": csrf_token(owner.get(url)),
-                                    "stap": "volgende"})
-    assert _stored(app, assessment_id).reveal_step == 1
+# -- the projector: tests/test_projector.py -----------------------------------------------
 
 
 # -- the agenda --------------------------------------------------------------------------

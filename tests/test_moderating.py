@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from assessment import management, retention, session
+from assessment import management, retention
 from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, AuditEvent, Comment, Moderation, Status, utcnow
 from tests.helpers import csrf_token
@@ -120,8 +120,10 @@ def test_only_the_redacted_text_is_shown_anywhere(app, facilitator_client):
     assert [e.detail for e in _rows(app, AuditEvent, action="text_redacted")] == [
         f"#{comment_id} (urgentie)"]
 
-    with app.app_context():
-        session.move_reveal(1, session.RevealMove.NEXT)  # the projector shows lesson 1
+    token = csrf_token(facilitator_client.get(f"{BASE}/presentator"))
+    for move in ("einde", "vorige"):  # the projector shows the texts about lesson 1
+        facilitator_client.post(f"{BASE}/projector/stap", data={"csrf_token": token,
+                                                                 "stap": move})
     shown = {
         "moderation page": facilitator_client.get(f"{BASE}/toelichtingen").data,
         "redact page": facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen").data,

@@ -56,7 +56,7 @@ def group(app, open_assessment):
 
 def reveal(app, assessment_id: int) -> None:
     with app.app_context():
-        session.move_reveal(assessment_id, session.RevealMove.NEXT)
+        session.move_projector(assessment_id, session.RevealMove.NEXT, slides=2)
 
 
 @pytest.mark.parametrize(("own", "group_mean", "expected"), [

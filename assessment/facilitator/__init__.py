@@ -7,6 +7,7 @@ bp = Blueprint("facilitator", __name__)
 from assessment.facilitator import routes  # noqa: E402, F401  (routes register on bp)
 from assessment.facilitator import prepare_routes  # noqa: E402, F401
 from assessment.facilitator import live_routes  # noqa: E402, F401
+from assessment.facilitator import projector_routes  # noqa: E402, F401
 from assessment.facilitator import export_routes  # noqa: E402, F401
 from assessment.facilitator import paper_routes  # noqa: E402, F401
 from assessment.facilitator import discussion_routes  # noqa: E402, F401

@@ -1,4 +1,7 @@
-"""Running the room: the live dashboard and its JSON, the projector, the discussion agenda."""
+"""Running the room: the live dashboard and its JSON, and the discussion agenda.
+
+The projector and its presenter view are in :mod:`assessment.facilitator.projector_routes`.
+"""
 
 from __future__ import annotations
 
@@ -16,10 +19,8 @@ from assessment.aggregation import CellStatus, GroupCell, LessonSummary
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
-from assessment.links import external_url
 from assessment.models import Assessment, Status
 from assessment.templating import percent, score
-from reports import charts
 
 #: How the dashboard names each status.
 STATUS_LABELS = {
@@ -48,7 +49,7 @@ VOTE_STATUS_LABELS = {
     priorities.VoteStatus.CLOSED: _l("Gesloten"),
 }
 
-#: Seconds between two updates of the dashboard and the projector's second screen.
+#: Seconds between two updates of the dashboard.
 POLL_SECONDS = 5
 
 
@@ -132,44 +133,6 @@ def _max_choices(typed: str) -> int:
         return int(typed.strip())
     except ValueError:
         return 0
-
-
-@bp.route("/scans/<int:assessment_id>/projector")
-@login_required
-def projector(assessment_id: int) -> str:
-    """The projector: the join code and QR code, then one lesson at a time."""
-    assessment = load_assessment(assessment_id)
-    questionnaire = content.for_assessment(assessment)
-    summary = results.assessment_summary(assessment)
-    slide = session.projector_slide(questionnaire, summary,
-                                    results.included_comments(assessment.id),
-                                    assessment.reveal_step)
-    started = session.live_status(questionnaire, summary,
-                                  session.started_by_type(assessment.id),
-                                  Status(assessment.status)).started
-    return render_template(
-        "facilitator/projector.html", assessment=assessment, summary=summary, slide=slide,
-        chart=_distribution_chart(slide) if slide else "", lessons=len(questionnaire.lessons),
-        started=started,
-        join_url=external_url("participant.welcome", code=assessment.join_code),
-        action_form=ActionForm(), rules=aggregation, poll_seconds=POLL_SECONDS)
-
-
-@bp.route("/scans/<int:assessment_id>/projector/stap", methods=["POST"])
-@login_required
-def reveal(assessment_id: int) -> Response:
-    """Show the next or previous lesson on the projector, or the join screen again."""
-    assessment = load_assessment(assessment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        move = session.RevealMove(request.form.get("stap", ""))
-    except ValueError:
-        abort(400)
-    # Past the join screen only once there are results to show.
-    if move is not session.RevealMove.NEXT or results.assessment_summary(assessment).shown:
-        session.move_reveal(assessment.id, move)
-    return redirect(url_for("facilitator.projector", assessment_id=assessment.id))
 
 
 @bp.route("/scans/<int:assessment_id>/agenda")
@@ -265,11 +228,3 @@ def _vote(vote: priorities.VoteResult) -> dict[str, Any]:
         ],
         "top": [row.lesson_id for row in vote.top],
     }
-
-
-def _distribution_chart(slide: session.Slide) -> str:
-    """The lesson's answers as a stacked bar (our own SVG; its texts are escaped)."""
-    points = [answer for answer in slide.answers if answer.share is not None]
-    return charts.distribution(
-        [answer.count for answer in points], [answer.label for answer in points], percent,
-        title=_("Antwoorden op de stellingen van %(lesson)s", lesson=slide.lesson.title))

@@ -1,18 +1,15 @@
-// Progressive enhancement for the live dashboard and the projector. Every few seconds the
-// script reads the assessment's live figures (already anonymised by the server) and writes
-// them into the page with textContent; nothing is built from HTML strings. Without
-// JavaScript the pages work the same, with a "Vernieuwen" link.
+// Progressive enhancement for the live dashboard. Every few seconds the script reads the
+// assessment's live figures (already anonymised by the server) and writes them into the page
+// with textContent; nothing is built from HTML strings. Without JavaScript the page works the
+// same, with a "Vernieuwen" link. (The projector has its own script, projector.js.)
 //
 // The dashboard updates its counts, status buttons and lesson table in place, and the vote on
 // priorities (also on the agenda): its status, the number of voters and, from 3 voters, the
-// tally, rebuilt with createElement when it changed. The projector
-// reloads when the facilitator moved it on another screen, so a second screen follows; the
-// arrow and page keys (a presenter's clicker) press its "Volgende" and "Vorige" buttons.
+// tally, rebuilt with createElement when it changed.
 (function () {
   "use strict";
   var root = document.querySelector("[data-live-url]");
   if (!root) { return; }
-  var page = root.getAttribute("data-live-page");
   var interval = (parseInt(root.getAttribute("data-interval"), 10) || 5) * 1000;
   var maxDelay = 60000;
 
@@ -114,16 +111,6 @@
     setText(field("updated"), root.getAttribute("data-updated-text") + " " + time + ".");
   }
 
-  function updateProjector(data) {
-    if (String(data.reveal_step) !== root.getAttribute("data-reveal-step") ||
-        String(data.results_shown) !== root.getAttribute("data-results-shown")) {
-      window.location.reload();
-      return;
-    }
-    setText(field("started"), String(data.started));
-    setText(field("submitted"), String(data.submitted));
-  }
-
   function poll(delay) {
     window.setTimeout(function () {
       if (document.hidden) { poll(interval); return; }
@@ -135,9 +122,7 @@
           return response.json();
         })
         .then(function (data) {
-          if (page === "projector") {
-            updateProjector(data);
-          } else if (page === "agenda") {
+          if (page === "agenda") {
             updateVote(data.vote);
           } else {
             updateDashboard(data);
@@ -149,19 +134,6 @@
           poll(Math.min(delay * 2, maxDelay));
         });
     }, delay);
-  }
-
-  if (page === "projector") {
-    document.addEventListener("keydown", function (event) {
-      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-      var value = { ArrowRight: "volgende", PageDown: "volgende",
-                    ArrowLeft: "vorige", PageUp: "vorige" }[event.key];
-      var button = value && root.querySelector('button[name="stap"][value="' + value + '"]');
-      if (button && !button.disabled) {
-        event.preventDefault();
-        button.click();
-      }
-    });
   }
 
   if (window.fetch) { poll(interval); }

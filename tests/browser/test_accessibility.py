@@ -79,6 +79,7 @@ FACILITATOR_PAGES = [
     ("prepare", "/begeleider/scans/{id}/voorbereiden"),
     ("live", "/begeleider/scans/{id}/live"),
     ("projector", "/begeleider/scans/{id}/projector"),
+    ("presenter", "/begeleider/scans/{id}/presentator"),
     ("agenda", "/begeleider/scans/{id}/agenda"),
     ("discussion", "/begeleider/scans/{id}/bespreking"),
     ("actions", "/begeleider/scans/{id}/acties"),
@@ -108,11 +109,15 @@ def test_facilitator_pages_have_no_serious_violations(
     page.get_by_role("button", name="Scan aanmaken").click()
     expect(page.locator(".error-summary")).to_be_focused()
     findings.check(page, "create with validation errors")
-    page.goto(f"/begeleider/scans/{demo_ids.assessment_id}/projector")
+    page.goto(f"/begeleider/scans/{demo_ids.assessment_id}/presentator")
+    page.get_by_role("button", name="Begin").click()
     page.get_by_role("button", name="Volgende").click()
+    page.get_by_role("button", name="Volgende").click()
+    page.goto(f"/begeleider/scans/{demo_ids.assessment_id}/projector")
     expect(page.locator(".score strong")).not_to_be_empty()
     findings.check(page, "projector showing a lesson")
-    page.get_by_role("button", name="Deelnamecode tonen").click()  # as the other tests expect
+    page.goto(f"/begeleider/scans/{demo_ids.assessment_id}/presentator")
+    page.get_by_role("button", name="Begin").click()  # the join slide, as the other tests expect
 
     admin = new_context(DESKTOP, storage_state=admin_state).new_page()
     admin.goto("/beheer/")

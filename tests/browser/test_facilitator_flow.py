@@ -84,13 +84,15 @@ def test_facilitator_runs_a_session_from_creation_to_report(
     page.get_by_role("link", name="Projectorweergave").click()
     expect(page.locator(".join-code")).to_be_visible()
     screenshot(page, "facilitator-projector-join-desktop")
-    page.get_by_role("button", name="Volgende").click()
-    expect(page.locator(".position")).to_have_text("Les 1 van 10")
+    page.keyboard.press("ArrowRight")  # a presenter's clicker, handled by projector.js
+    expect(page.locator("[data-kind=overview]")).to_be_visible(timeout=LIVE_WAIT_MS)
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".slide-kicker")).to_have_text("Les 1 van 10", timeout=LIVE_WAIT_MS)
     expect(page.locator(".score strong")).not_to_be_empty()
     screenshot(page, "facilitator-projector-lesson-desktop")
-    page.keyboard.press("ArrowRight")  # a presenter's clicker, handled by live.js
-    expect(page.locator(".position")).to_have_text("Les 2 van 10")
-    page.get_by_role("button", name="Deelnamecode tonen").click()
+    page.goto(f"/begeleider/scans/{assessment_id}/presentator")
+    page.get_by_role("button", name="Begin").click()
+    page.goto(f"/begeleider/scans/{assessment_id}/projector")
     expect(page.locator(".join-code")).to_be_visible()
 
     _phone_screenshots(new_context, page, assessment_id)

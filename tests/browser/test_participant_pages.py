@@ -68,7 +68,7 @@ def test_take_home_on_a_phone(
     expect(page.get_by_text("Na de sessie ziet u hier uw eigen score per les")).to_be_visible()
 
     with live_server.app.app_context():
-        session.move_reveal(assessment_id, session.RevealMove.NEXT)
+        session.move_projector(assessment_id, session.RevealMove.NEXT, slides=2)
     page.reload()
     lessons = page.locator(".take-home li")
     expect(lessons).to_have_count(len(LESSONS))
