@@ -38,15 +38,13 @@ def init_app(app: Flask) -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Seed the demo facilitator and the Regio Zwolle demo assessment (idempotent)."""
+    """Seed the demo facilitator, the closed Regio Zwolle scan and a try-out scan (idempotent)."""
     try:
         result = demo.seed()
     except RegiospiegelError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(result.describe())
     with current_app.test_request_context():
-        join_link = external_url("participant.welcome", code=result.join_code)
-        click.echo(f"  participant link: {join_link}")
+        click.echo(result.describe(external_url("participant.welcome", code=result.join_code)))
         click.echo(f"  facilitator login page: {external_url('facilitator.login')}")
 
 

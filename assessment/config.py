@@ -80,7 +80,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # When Redis is unreachable, count in this process instead of failing the request.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-    # Wrong join codes and logins per client; a typo or two must never lock anyone out.
+    # Wrong join codes per client; failed logins per client and, separately, per account
+    # (successful ones are not counted). A typo or two must never lock anyone out.
     "JOIN_RATE_LIMIT": "20 per 10 minutes",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
     # New respondents per join code: far above a crowded room, far below a script.

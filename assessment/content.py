@@ -26,6 +26,16 @@ def available() -> dict[tuple[str, str], Questionnaire]:
     return found
 
 
+def offered_in_order(language: str) -> list[tuple[tuple[str, str], Questionnaire]]:
+    """The available questionnaires for a new assessment, those in ``language`` first.
+
+    ``language`` is the facilitator's interface language: a new assessment starts in it
+    unless they choose otherwise, never in whichever language sorts first.
+    """
+    return sorted(available().items(),
+                  key=lambda item: (item[0][1] != language, item[0][0], item[0][1]))
+
+
 def translations_of(questionnaire: Questionnaire) -> list[Questionnaire]:
     """The same questionnaire (id and version) in this installation's other languages."""
     return [other for (qid, language), other in sorted(available().items())

@@ -1,4 +1,8 @@
-"""The demo: a facilitator and a filled-in scan of Regio Zwolle, so a newcomer sees results.
+"""The demo: a facilitator, a closed and filled-in scan of Regio Zwolle, and a try-out scan.
+
+The filled-in scan is closed, so its results, report and projector view stay as seeded
+whoever opens the demo; visitors answer in the open try-out scan beside it, which starts
+empty and changes nothing in the demo's results.
 
 The synthetic answers are drawn from a fixed seed and follow a designed profile: strong
 lessons (urgency, culture), weak ones (investment, national programmes), one clearly
@@ -23,10 +27,14 @@ from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
 DEMO_EMAIL = "demo@regiospiegel.nl"
 DEMO_PASSWORD = "demo-regiospiegel"  # noqa: S105 - a public demo account, override by env
-DEMO_JOIN_CODE = "DMZW26"
 DEMO_REGION = "Regio Zwolle"
-DEMO_TITLE = "Regio Zwolle – casus Dalfsen"
 DEMO_QUESTIONNAIRE = ("tien-lessen", "nl")
+#: The filled-in demo scan: closed, so nobody can change its results.
+DEMO_TITLE = "Regio Zwolle – casus Dalfsen"
+DEMO_JOIN_CODE = "ZWDF26"
+#: The open, empty scan where visitors try answering (the code the demo always printed).
+TRYOUT_TITLE = "Proefscan – probeer het zelf"
+TRYOUT_JOIN_CODE = "DMZW26"
 
 #: How many demo respondents of each organisation type and role.
 DEMO_GROUPS = (
@@ -85,15 +93,20 @@ class DemoResult:
     created: bool
     email: str
     password: str
-    join_code: str
     respondents: int
+    join_code: str  # of the try-out scan: the one visitors answer
 
-    def describe(self) -> str:
-        """Lines for the terminal."""
+    def describe(self, join_link: str = "") -> str:
+        """Lines for the terminal; ``join_link`` is the try-out scan's participant link."""
         what = "Demo created" if self.created else "Demo already present (nothing changed)"
-        return (f"{what}: {self.respondents} respondents in '{DEMO_TITLE}'.\n"
-                f"  facilitator login: {self.email} / {self.password}\n"
-                f"  join code: {self.join_code}")
+        lines = [f"{what}: {self.respondents} respondents in '{DEMO_TITLE}' (closed).",
+                 f"  facilitator login: {self.email} / {self.password}",
+                 f"  try-out scan '{TRYOUT_TITLE}', join code: {self.join_code}"]
+        if join_link:
+            lines.append(f"  participant link (try-out scan): {join_link}")
+        lines.append(f"  Answering in the try-out scan does not change the results of "
+                     f"'{DEMO_TITLE}'.")
+        return "\n".join(lines)
 
 
 def demo_password() -> str:
@@ -102,29 +115,63 @@ def demo_password() -> str:
 
 
 def seed() -> DemoResult:
-    """Create the demo facilitator and assessment if they are not there yet."""
+    """Create what is missing of the demo: its facilitator, the closed scan, the try-out scan.
+
+    Idempotent: what exists is left as it is, except that the filled-in scan is closed if
+    someone opened it (a database seeded before the try-out scan existed had it open).
+    """
     session = read_session()
     password = demo_password()
     facilitator = session.scalar(select(Facilitator).where(Facilitator.email == DEMO_EMAIL))
     facilitator_id = facilitator.id if facilitator else management.create_facilitator(
         DEMO_EMAIL, password, name="Demo procesbegeleider")
-    existing = session.scalar(select(Assessment).where(Assessment.join_code == DEMO_JOIN_CODE))
-    if existing is not None:
-        count = len(session.scalars(select(Respondent.id).where(
-            Respondent.assessment_id == existing.id)).all())
-        return DemoResult(False, DEMO_EMAIL, password, DEMO_JOIN_CODE, count)
     questionnaire = content.available().get(DEMO_QUESTIONNAIRE)
-    if questionnaire is None:
+    demo = _demo_scan(facilitator_id, DEMO_TITLE)
+    tryout = _demo_scan(facilitator_id, TRYOUT_TITLE)
+    created = demo is None or tryout is None
+    if created and questionnaire is None:
         raise RegiospiegelError(
             f"the demo needs the questionnaire '{DEMO_QUESTIONNAIRE[0]}' in language "
             f"'{DEMO_QUESTIONNAIRE[1]}', which QUESTIONS_DIR does not have")
-    assessment_id = management.create_assessment(
-        facilitator_id, DEMO_REGION, DEMO_TITLE, questionnaire, join_code=DEMO_JOIN_CODE,
+    if demo is None:
+        assert questionnaire is not None
+        demo_id = _create(facilitator_id, DEMO_TITLE, DEMO_JOIN_CODE, questionnaire)
+        management.set_status(demo_id, Status.OPEN)
+        _answer_as_demo_respondents(demo_id, questionnaire)
+        _hold_demo_vote(demo_id)
+    else:
+        demo_id = demo.id
+    if demo is None or demo.status != Status.CLOSED:
+        management.set_status(demo_id, Status.CLOSED)
+    if tryout is None:
+        assert questionnaire is not None
+        tryout_id = _create(facilitator_id, TRYOUT_TITLE, TRYOUT_JOIN_CODE, questionnaire)
+        management.set_status(tryout_id, Status.OPEN)
+    else:
+        tryout_id = tryout.id
+    count = len(read_session().scalars(select(Respondent.id).where(
+        Respondent.assessment_id == demo_id)).all())
+    tryout_code = read_session().scalar(
+        select(Assessment.join_code).where(Assessment.id == tryout_id))
+    return DemoResult(created, DEMO_EMAIL, password, count, str(tryout_code))
+
+
+def _demo_scan(facilitator_id: int, title: str) -> Assessment | None:
+    """The demo facilitator's scan with this title, if seeded before."""
+    return read_session().scalar(
+        select(Assessment).where(Assessment.owner_id == facilitator_id,
+                                 Assessment.title == title).order_by(Assessment.id).limit(1))
+
+
+def _create(facilitator_id: int, title: str, join_code: str,
+            questionnaire: Questionnaire) -> int:
+    """A demo scan with ``join_code``, or a new code when that one is taken already."""
+    taken = read_session().scalar(select(Assessment.id).where(
+        Assessment.join_code == join_code)) is not None
+    return management.create_assessment(
+        facilitator_id, DEMO_REGION, title, questionnaire,
+        join_code=None if taken else join_code,
         translations=content.translations_of(questionnaire))
-    management.set_status(assessment_id, Status.OPEN)
-    count = _answer_as_demo_respondents(assessment_id, questionnaire)
-    _hold_demo_vote(assessment_id)
-    return DemoResult(True, DEMO_EMAIL, password, DEMO_JOIN_CODE, count)
 
 
 def _answer_as_demo_respondents(assessment_id: int, questionnaire: Questionnaire) -> int:

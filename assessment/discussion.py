@@ -8,7 +8,8 @@ never copy the texts themselves, which may name people.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -54,29 +55,77 @@ def lesson_notes(assessment_id: int) -> dict[str, tuple[str, str]]:
     return {lesson_id: (notes, conclusion) for lesson_id, notes, conclusion in rows}
 
 
+def note_version(notes: str, conclusion: str) -> str:
+    """A short fingerprint of a lesson's notes and conclusion as a page showed them.
+
+    The notes page sends it back with every lesson, so that saving writes only the lessons
+    the facilitator changed there, and never puts an old copy over a colleague's newer text.
+    """
+    shown = _normalised(notes) + "\0" + _normalised(conclusion)
+    return hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class LessonNoteInput:
+    """A lesson's notes and conclusion as sent, and the version the page showed (or "")."""
+
+    notes: str
+    conclusion: str
+    shown: str = ""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the facilitator changed the text on the page (unknown counts as changed)."""
+        return note_version(self.notes, self.conclusion) != self.shown
+
+
+def save_lesson_notes(
+    assessment: Assessment, notes: Mapping[str, LessonNoteInput], actor: Facilitator | None,
+) -> tuple[str, ...]:
+    """Save every changed lesson's notes and conclusion in one transaction; return their ids.
+
+    A lesson is written when what was sent differs from what the page showed and from what
+    is stored; the others are left alone. White space around a text is trimmed and line
+    ends are stored as ``\n``. Nothing is written when one lesson is unknown or too long.
+    """
+    for lesson_id, note in notes.items():
+        _check_lesson(assessment, lesson_id)
+        if max(len(_normalised(note.notes)), len(_normalised(note.conclusion))) > \
+                MAX_NOTES_LENGTH:
+            raise DiscussionError(f"notes and conclusion may have at most {MAX_NOTES_LENGTH} "
+                                  "characters each")
+    changed = {lesson_id: note for lesson_id, note in notes.items() if note.changed}
+    with write_transaction() as session:
+        stored = _assessment(session, assessment.id)
+        saved = {row.lesson_id: (row.notes, row.conclusion) for row in session.scalars(
+            select(LessonNote).where(LessonNote.assessment_id == stored.id))}
+        written = []
+        now = utcnow()
+        for lesson_id, note in changed.items():
+            text = (_normalised(note.notes), _normalised(note.conclusion))
+            if saved.get(lesson_id, ("", "")) == text:
+                continue
+            # INSERT … ON CONFLICT: two facilitators saving the same lesson at once still
+            # leave one row, the last one saved.
+            insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+                      else sqlite.insert)
+            statement = insert(LessonNote).values(
+                assessment_id=stored.id, lesson_id=lesson_id, notes=text[0],
+                conclusion=text[1], updated_at=now)
+            session.execute(statement.on_conflict_do_update(
+                index_elements=["assessment_id", "lesson_id"],
+                set_={"notes": text[0], "conclusion": text[1], "updated_at": now}))
+            management.audit(session, "notes_saved", actor, stored, lesson_id)
+            written.append(lesson_id)
+    return tuple(written)
+
+
 def save_lesson_note(
     assessment: Assessment, lesson_id: str, notes: str, conclusion: str,
     actor: Facilitator | None,
 ) -> None:
-    """Save a lesson's notes and conclusion, replacing what was saved (one row per lesson)."""
-    _check_lesson(assessment, lesson_id)
-    notes, conclusion = notes.strip(), conclusion.strip()
-    if max(len(notes), len(conclusion)) > MAX_NOTES_LENGTH:
-        raise DiscussionError(f"notes and conclusion may have at most {MAX_NOTES_LENGTH} "
-                              "characters each")
-    with write_transaction() as session:
-        stored = _assessment(session, assessment.id)
-        row = {"assessment_id": stored.id, "lesson_id": lesson_id, "notes": notes,
-               "conclusion": conclusion, "updated_at": utcnow()}
-        # INSERT … ON CONFLICT: two facilitators saving the same lesson at once still leave
-        # one row, the last one saved.
-        insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
-                  else sqlite.insert)
-        statement = insert(LessonNote).values(row)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=["assessment_id", "lesson_id"],
-            set_={"notes": notes, "conclusion": conclusion, "updated_at": row["updated_at"]}))
-        management.audit(session, "notes_saved", actor, stored, lesson_id)
+    """Save one lesson's notes and conclusion, as :func:`save_lesson_notes` does."""
+    save_lesson_notes(assessment, {lesson_id: LessonNoteInput(notes, conclusion)}, actor)
 
 
 # -- actions -----------------------------------------------------------------------------
@@ -99,46 +148,98 @@ def actions(assessment_id: int) -> list[ActionItem]:
         .order_by(ActionItem.created_at, ActionItem.id)))
 
 
-def find_action(assessment_id: int, action_id: int) -> ActionItem:
-    """One action of this assessment; DiscussionError if it has no such action."""
-    item = read_session().get(ActionItem, action_id)
-    if item is None or item.assessment_id != assessment_id:
-        raise DiscussionError(f"no action {action_id} in assessment {assessment_id}")
-    return item
-
-
 def add_action(assessment: Assessment, data: ActionInput, actor: Facilitator | None) -> int:
     """Add an action to the list; return its id."""
     data = _checked(assessment, data)
     with write_transaction() as session:
         stored = _assessment(session, assessment.id)
-        item = ActionItem(assessment_id=stored.id, lesson_id=data.lesson_id,
-                          action=data.action, owner=data.owner, term=data.term)
-        session.add(item)
-        session.flush()
-        management.audit(session, "action_added", actor, stored, f"#{item.id}")
-        return item.id
+        return _add(session, stored, data, actor)
 
 
-def update_action(
-    assessment: Assessment, action_id: int, data: ActionInput, actor: Facilitator | None
-) -> None:
-    """Change an action's text, owner, term or lesson."""
-    data = _checked(assessment, data)
+def action_version(data: ActionInput) -> str:
+    """A short fingerprint of an action as a page showed it (see :func:`note_version`)."""
+    shown = "\0".join((_normalised(data.action), _normalised(data.owner),
+                       _normalised(data.term), data.lesson_id or ""))
+    return hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An existing action's row as sent: its fields, the version the page showed, removal."""
+
+    action_id: int
+    data: ActionInput
+    shown: str = ""
+    remove: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """Whether the facilitator changed the row on the page (unknown counts as changed)."""
+        return action_version(self.data) != self.shown
+
+
+@dataclass(frozen=True)
+class ActionsSaved:
+    """How many actions one save changed, removed and added."""
+
+    changed: int = 0
+    removed: int = 0
+    added: int = 0
+
+    @property
+    def anything(self) -> bool:
+        """Whether the save wrote anything."""
+        return bool(self.changed or self.removed or self.added)
+
+
+def save_actions(
+    assessment: Assessment, rows: Sequence[ActionRow], new: ActionInput | None,
+    actor: Facilitator | None,
+) -> ActionsSaved:
+    """Save the whole action list as one page sent it, in one transaction.
+
+    A removed row is deleted (if a colleague deleted it already, that is fine). A row is
+    written only when what was sent differs from what the page showed and from what is
+    stored, so rows nobody touched never overwrite a colleague's newer text. A changed row
+    whose action a colleague deleted meanwhile is added again: nothing typed is lost.
+    ``new``, if given, is added last. Nothing is written when one row does not fit.
+    """
+    changed = [(row, _checked(assessment, row.data)) for row in rows
+               if not row.remove and row.changed]
+    added = _checked(assessment, new) if new is not None else None
+    counts = {"changed": 0, "removed": 0, "added": 0}
     with write_transaction() as session:
         stored = _assessment(session, assessment.id)
-        item = _action(session, stored.id, action_id)
-        item.action, item.owner, item.term = data.action, data.owner, data.term
-        item.lesson_id = data.lesson_id
-        management.audit(session, "action_changed", actor, stored, f"#{item.id}")
+        for row in rows:
+            if row.remove and (item := _own_action(session, stored.id, row.action_id)):
+                session.delete(item)
+                management.audit(session, "action_deleted", actor, stored, f"#{item.id}")
+                counts["removed"] += 1
+        for row, data in changed:
+            item = _own_action(session, stored.id, row.action_id)
+            if item is None:
+                _add(session, stored, data, actor)
+                counts["added"] += 1
+            elif (item.action, item.owner, item.term, item.lesson_id) != (
+                    data.action, data.owner, data.term, data.lesson_id):
+                item.action, item.owner, item.term = data.action, data.owner, data.term
+                item.lesson_id = data.lesson_id
+                management.audit(session, "action_changed", actor, stored, f"#{item.id}")
+                counts["changed"] += 1
+        if added is not None:
+            _add(session, stored, added, actor)
+            counts["added"] += 1
+    return ActionsSaved(**counts)
 
 
-def delete_action(assessment: Assessment, action_id: int, actor: Facilitator | None) -> None:
-    """Remove an action from the list."""
-    with write_transaction() as session:
-        stored = _assessment(session, assessment.id)
-        session.delete(_action(session, stored.id, action_id))
-        management.audit(session, "action_deleted", actor, stored, f"#{action_id}")
+def _add(session: Session, stored: Assessment, data: ActionInput,
+         actor: Facilitator | None) -> int:
+    item = ActionItem(assessment_id=stored.id, lesson_id=data.lesson_id,
+                      action=data.action, owner=data.owner, term=data.term)
+    session.add(item)
+    session.flush()
+    management.audit(session, "action_added", actor, stored, f"#{item.id}")
+    return item.id
 
 
 def _checked(assessment: Assessment, data: ActionInput) -> ActionInput:
@@ -146,7 +247,8 @@ def _checked(assessment: Assessment, data: ActionInput) -> ActionInput:
     lesson_id = data.lesson_id or None
     if lesson_id is not None:
         _check_lesson(assessment, lesson_id)
-    checked = ActionInput(data.action.strip(), data.owner.strip(), data.term.strip(), lesson_id)
+    checked = ActionInput(_normalised(data.action), _normalised(data.owner),
+                          _normalised(data.term), lesson_id)
     if not checked.action:
         raise DiscussionError("an action needs a description")
     for value, limit, what in ((checked.action, MAX_ACTION_LENGTH, "action"),
@@ -157,12 +259,10 @@ def _checked(assessment: Assessment, data: ActionInput) -> ActionInput:
     return checked
 
 
-def _action(session: Session, assessment_id: int, action_id: int) -> ActionItem:
-    # Locked: on PostgreSQL an action deleted meanwhile is then "not found", not a crash.
+def _own_action(session: Session, assessment_id: int, action_id: int) -> ActionItem | None:
+    """The action if this assessment still has it; locked, so a delete meanwhile waits."""
     item = session.get(ActionItem, action_id, with_for_update=True)
-    if item is None or item.assessment_id != assessment_id:
-        raise DiscussionError(f"no action {action_id} in assessment {assessment_id}")
-    return item
+    return item if item is not None and item.assessment_id == assessment_id else None
 
 
 # -- moderating free texts ---------------------------------------------------------------
@@ -357,6 +457,11 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
     if stored is None:
         raise DiscussionError(f"no assessment {assessment_id}")
     return stored
+
+
+def _normalised(text: str) -> str:
+    """``text`` trimmed, with the ``\r\n`` line ends browsers send stored as ``\n``."""
+    return text.replace("\r\n", "\n").strip()
 
 
 def _comment(session: Session, assessment: Assessment, comment_id: int) -> Comment:

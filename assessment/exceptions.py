@@ -3,6 +3,7 @@
 RegiospiegelError
 ├── NotAnswerable            the assessment is not open, or the respondent has submitted
 │   ├── AssessmentClosed
+│   │   └── AssessmentPaused paused for a moment: answers can be sent again soon
 │   └── AlreadySubmitted
 ├── InvalidAnswers           a posted page names unknown items or values outside the scale
 ├── AccountError             (management) an account cannot be made or changed as asked
@@ -31,6 +32,10 @@ class NotAnswerable(RegiospiegelError):
 
 class AssessmentClosed(NotAnswerable):
     """The assessment is not open for answers (draft or closed)."""
+
+
+class AssessmentPaused(AssessmentClosed):
+    """The facilitator paused answering for a moment; it opens again in the same session."""
 
 
 class AlreadySubmitted(NotAnswerable):

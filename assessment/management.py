@@ -73,10 +73,15 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
         raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
 
 
+def normalise_email(email: str) -> str:
+    """An e-mail address as accounts store it: trimmed, in lower case."""
+    return email.strip().lower()
+
+
 def authenticate(email: str, password: str) -> Facilitator | None:
     """The facilitator with these credentials, or None."""
     facilitator = read_session().scalar(
-        select(Facilitator).where(Facilitator.email == email.strip().lower())
+        select(Facilitator).where(Facilitator.email == normalise_email(email))
     )
     if facilitator is None:
         # Spend the same time as a real check, so timing does not tell which e-mails exist.

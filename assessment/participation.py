@@ -23,10 +23,19 @@ from assessment.db import read_session, write_transaction
 from assessment.exceptions import (
     AlreadySubmitted,
     AssessmentClosed,
+    AssessmentPaused,
     InvalidAnswers,
     RegiospiegelError,
 )
-from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, utcnow
+from assessment.models import (
+    Answer,
+    Assessment,
+    Comment,
+    Moderation,
+    Respondent,
+    Status,
+    utcnow,
+)
 from questions.schema import Questionnaire
 
 #: 32 random bytes: 256 bits, far beyond guessing.
@@ -193,6 +202,8 @@ def _locked_respondent(session: Session, respondent_id: int) -> Respondent | Non
 
 def _answerable(session: Session, respondent_id: int) -> Respondent:
     respondent = _locked_respondent(session, respondent_id)
+    if respondent is not None and respondent.assessment.status == Status.PAUSED:
+        raise AssessmentPaused()
     if respondent is None or not respondent.assessment.is_open:
         raise AssessmentClosed()
     if respondent.submitted:

@@ -8,6 +8,13 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from assessment.demo import DEMO_JOIN_CODE as DEMO_JOIN_CODE
+from assessment.demo import TRYOUT_JOIN_CODE as TRYOUT_JOIN_CODE
+
+#: The seeded demo (the ``demo`` fixture): the closed scan with 28 respondents comes first,
+#: the open, empty try-out scan that participants join second.
+DEMO_ID, TRYOUT_ID = 1, 2
+
 _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
 

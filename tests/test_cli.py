@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from assessment.config import PROJECT_ROOT
 from assessment.db import read_session
 from assessment.models import Assessment, Base, Facilitator, Respondent, Status
 from questions.loader import CONTENT_DIR, QuestionnaireError
-from tests.helpers import login
+from tests.helpers import Participant, login
 
 PRODUCT_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
 #: The console script installed beside the interpreter running the tests.
@@ -70,26 +71,61 @@ def _no_password_from_the_environment(monkeypatch):
 # -- demo -----------------------------------------------------------------------------------
 
 
+def _demo_scans(app) -> dict[str, Assessment]:
+    with app.app_context():
+        return {a.title: a for a in read_session().scalars(select(Assessment))}
+
+
 def test_demo_creates_the_demo(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert "Demo created: 28 respondents in 'Regio Zwolle – casus Dalfsen'" in result.output
+    assert ("Demo created: 28 respondents in 'Regio Zwolle – casus Dalfsen' (closed)"
+            in result.output)
     assert "demo@regiospiegel.nl / demo-regiospiegel" in result.output
-    assert "join code: DMZW26" in result.output
-    assert "http://regiospiegel.test/d/DMZW26" in result.output
+    assert "try-out scan 'Proefscan – probeer het zelf', join code: DMZW26" in result.output
+    assert ("participant link (try-out scan): http://regiospiegel.test/d/DMZW26"
+            in result.output)
+    assert ("Answering in the try-out scan does not change the results of 'Regio Zwolle – "
+            "casus Dalfsen'.") in result.output
+    scans = _demo_scans(app)
+    assert set(scans) == {"Regio Zwolle – casus Dalfsen", "Proefscan – probeer het zelf"}
+    demo, tryout = scans["Regio Zwolle – casus Dalfsen"], scans["Proefscan – probeer het zelf"]
+    assert (demo.join_code, demo.status) == ("ZWDF26", Status.CLOSED)
+    assert (tryout.join_code, tryout.status) == ("DMZW26", Status.OPEN)
+    assert demo.content_hash == tryout.content_hash  # the same questionnaire
     with app.app_context():
         session = read_session()
-        assessment = session.scalar(select(Assessment))
-        assert assessment.title == "Regio Zwolle – casus Dalfsen"
-        assert assessment.join_code == "DMZW26"
-        assert assessment.status == Status.OPEN
-        assert assessment.owner.email == "demo@regiospiegel.nl"
+        assert session.get(Assessment, demo.id).owner.email == "demo@regiospiegel.nl"
+        assert session.get(Assessment, tryout.id).owner_id == demo.owner_id
         respondents = session.scalars(select(Respondent)).all()
         assert len(respondents) == 28
-        assert all(r.assessment_id == assessment.id for r in respondents)
+        assert all(r.assessment_id == demo.id for r in respondents)
         assert all(r.submitted_at is not None for r in respondents)
     counts = row_counts(app)
     assert counts["answer"] == 28 * 46
+
+
+def test_the_printed_participant_link_leaves_the_demo_results_alone(app, runner):
+    """A visitor answering through the printed link answers the try-out scan, not the demo."""
+    result = runner.invoke(args=["demo"])
+    link = re.search(r"participant link[^:]*: http://regiospiegel\.test(\S+)", result.output)
+    assert link is not None, result.output
+    visitor = Participant(app.test_client())
+    visitor.join(link[1].removeprefix("/d/"))
+    assert visitor.post_page("profiel", {"p_organisatietype": "gemeente",
+                                         "p_rol": "ambtenaar"}).status_code == 302
+    assert visitor.submit().status_code == 302
+    with app.app_context():
+        session = read_session()
+        demo_id = session.scalar(select(Assessment.id).where(
+            Assessment.title == "Regio Zwolle – casus Dalfsen"))
+        per_scan = dict(session.execute(select(Respondent.assessment_id, func.count())
+                                        .group_by(Respondent.assessment_id)).all())
+    assert per_scan.pop(demo_id) == 28
+    assert list(per_scan.values()) == [1]
+    # And the demo scan cannot be joined: it is closed.
+    assert "Deze scan is gesloten" in app.test_client().get("/d/ZWDF26").get_data(
+        as_text=True)
 
 
 def test_demo_twice_changes_nothing(app, runner):
@@ -98,9 +134,29 @@ def test_demo_twice_changes_nothing(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Demo already present (nothing changed): 28 respondents" in result.output
+    assert "join code: DMZW26" in result.output
     assert row_counts(app) == before
     assert before["facilitator"] == 1
-    assert before["assessment"] == 1
+    assert before["assessment"] == 2
+
+
+def test_demo_seeded_before_the_try_out_scan_is_closed_and_gets_one(app, runner):
+    """An older database had the filled-in scan open under DMZW26: it is closed, kept."""
+    with app.app_context():
+        from assessment import content
+
+        owner = management.create_facilitator("demo@regiospiegel.nl", "demo-regiospiegel")
+        old = management.create_assessment(
+            owner, "Regio Zwolle", "Regio Zwolle – casus Dalfsen",
+            content.available()[("tien-lessen", "nl")], join_code="DMZW26")
+        management.set_status(old, Status.OPEN)
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    scans = _demo_scans(app)
+    assert scans["Regio Zwolle – casus Dalfsen"].status == Status.CLOSED
+    tryout = scans["Proefscan – probeer het zelf"]
+    assert tryout.status == Status.OPEN and tryout.join_code != "DMZW26"
+    assert f"join code: {tryout.join_code}" in result.output
 
 
 def test_demo_uses_the_password_from_the_environment(app, runner, client, monkeypatch):
@@ -133,16 +189,18 @@ def test_list_shows_each_assessment_with_counts(app, runner):
             owner, "Regio Test", "Testscan concept", content.available()[("tien-lessen", "nl")],
             join_code="TST234")
         demo_id = read_session().scalar(
-            select(Assessment.id).where(Assessment.join_code == "DMZW26"))
+            select(Assessment.id).where(Assessment.join_code == "ZWDF26"))
     result = runner.invoke(args=["list"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["id", "code", "status", "started", "submitted", "title"]
-    assert lines[1].split() == [str(demo_id), "DMZW26", "open", "28", "28",
+    assert lines[1].split() == [str(demo_id), "ZWDF26", "closed", "28", "28",
                                 "Regio", "Zwolle", "–", "casus", "Dalfsen"]
-    assert lines[2].split() == [str(draft_id), "TST234", "draft", "0", "0",
+    assert lines[2].split() == [str(demo_id + 1), "DMZW26", "open", "0", "0",
+                                "Proefscan", "–", "probeer", "het", "zelf"]
+    assert lines[3].split() == [str(draft_id), "TST234", "draft", "0", "0",
                                 "Testscan", "concept"]
-    assert len(lines) == 3
+    assert len(lines) == 4
 
 
 # -- create-facilitator ---------------------------------------------------------------------
@@ -316,5 +374,6 @@ def test_console_script_demo_then_list(tmp_path):
     assert "demo@regiospiegel.nl / wachtwoord-uit-env" in demo.stdout
     listing = run_script(tmp_path, "list")
     assert listing.returncode == 0, listing.stderr
-    assert listing.stdout.splitlines()[1].split()[:5] == ["1", "DMZW26", "open", "28", "28"]
+    assert listing.stdout.splitlines()[1].split()[:5] == ["1", "ZWDF26", "closed", "28", "28"]
+    assert listing.stdout.splitlines()[2].split()[:5] == ["2", "DMZW26", "open", "0", "0"]
 

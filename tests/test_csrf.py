@@ -20,10 +20,11 @@ from sqlalchemy import inspect, select, text, update
 
 from assessment import db, discussion, management, priorities
 from assessment.models import Assessment, Comment, Facilitator
-from tests.helpers import Participant, csrf_token
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_JOIN_CODE, Participant, csrf_token
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
-JOIN_CODE = "DMZW26"
+#: Participants join the demo's open try-out scan; the facilitator routes act on scan 1.
+JOIN_CODE = TRYOUT_JOIN_CODE
 
 #: Answers a participant posts on a lesson page: stored if the form token were not checked.
 PARTICIPANT_DATA = {"action": "volgende", "a_urgentie-1": "1", "a_urgentie-2": "1"}
@@ -45,7 +46,7 @@ LAST = ("facilitator.delete", "facilitator.logout")
 FACILITATOR_DATA = {
     "status": "closed", "actie": "sluiten", "stap": "volgende", "beoordeling": "excluded",
     "email": "tweede@example.nl", "name": "Nieuwe collega", "password": "een-nieuw-wachtwoord",
-    "count": "3", "confirm": JOIN_CODE, "action": "Een nieuwe actie", "owner": "Gemeente",
+    "count": "3", "confirm": DEMO_JOIN_CODE, "action": "Een nieuwe actie", "owner": "Gemeente",
     "term": "Voor de zomer", "lesson": "urgentie", "les-urgentie-notes": "Notitie",
     "les-urgentie-conclusion": "Conclusie", "region": "Andere regio", "title": "Andere titel",
     "les": "urgentie", "aantekeningen": "Notitie van de presentator",
@@ -70,8 +71,10 @@ class Setting:
                                 .values(is_admin=True))
             assessment = db.read_session().get(Assessment, 1)
             assert assessment is not None
-            # The demo's vote is closed; open it again, so a vote could be cast.
+            # The demo's vote is closed; open it again, so a vote could be cast. Participants
+            # join the try-out scan: open a vote there too.
             priorities.open_vote(1, 3, None)
+            priorities.open_vote(2, 3, None)
             action_id = discussion.add_action(
                 assessment, discussion.ActionInput(action="Bestaande actie"), demo_owner)
             comment_id = db.read_session().scalar(
@@ -157,8 +160,8 @@ def test_the_enumeration_finds_the_known_state_changing_routes(app, setting):
                  in routes(app, STATE_CHANGING, setting.arguments)}
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.login", "facilitator.logout", "facilitator.change_status",
-            "facilitator.delete", "facilitator.moderate", "facilitator.save_notes",
-            "facilitator.delete_action", "facilitator.share", "facilitator.personal_links",
+            "facilitator.delete", "facilitator.moderate", "facilitator.discussion_page",
+            "facilitator.actions", "facilitator.share", "facilitator.personal_links",
             "admin.facilitators", "admin.reset_password", "participant.vote",
             "participant.vote_by_code", "facilitator.priority_vote",
             "facilitator.adopt_priorities"} <= endpoints
@@ -224,7 +227,7 @@ def test_the_same_posts_with_a_valid_token_do_change_state(app, setting):
             acted.add(endpoint)
     assert {"participant.welcome", "participant.page", "participant.submit",
             "facilitator.change_status", "facilitator.share", "facilitator.delete",
-            "facilitator.save_notes", "facilitator.moderate", "facilitator.delete_action",
+            "facilitator.discussion_page", "facilitator.moderate", "facilitator.actions",
             "facilitator.reveal", "facilitator.presenter_notes",
             "admin.reset_password", "participant.vote", "participant.vote_by_code"} <= acted, acted
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 from sqlalchemy import func, select
 
@@ -32,7 +35,7 @@ def _report(app, assessment_id: int = 1) -> str:
 
 def _rows(app, model, **where) -> list:
     with app.app_context():
-        query = select(model).filter_by(**where)
+        query = select(model).filter_by(**where).order_by(model.id)
         return list(read_session().scalars(query))
 
 
@@ -54,12 +57,33 @@ def _add_text(app, topic: str, text: str, assessment_id: int = 1) -> int:
 
 
 def _note_form(token: str, lesson: str, notes: str, conclusion: str) -> dict[str, str]:
-    return {f"les-{lesson}-csrf_token": token, f"les-{lesson}-notes": notes,
+    """The notes page's form with one lesson sent (a browser sends every lesson)."""
+    return {"csrf_token": token, f"les-{lesson}-notes": notes,
             f"les-{lesson}-conclusion": conclusion}
+
+
+def _page_form(page) -> dict[str, str]:
+    """Every field of a page's one form as the browser would send it untouched."""
+    html = page.get_data(as_text=True)
+    form = {name: unescape(value) for name, value in re.findall(
+        r'<input[^>]*name="([^"]+)"[^>]*type="hidden" value="([^"]*)"', html)}
+    for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?([^<]*)</textarea>',
+                                  html):
+        form[name] = unescape(value)
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*type="text" value="([^"]*)"',
+                                  html):
+        form[name] = unescape(value)
+    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', html,
+                                    re.S):
+        chosen = re.search(r'<option selected value="([^"]*)"', options)
+        form[name] = chosen[1] if chosen else ""
+    form["csrf_token"] = csrf_token(page)
+    return form
 
 
 def _action_form(token: str, action: str, owner: str = "", term: str = "",
                  lesson: str = "") -> dict[str, str]:
+    """The actions page's form with only the row for a new action filled in."""
     return {"csrf_token": token, "action": action, "owner": owner, "term": term,
             "lesson": lesson}
 
@@ -73,10 +97,12 @@ def test_notes_are_saved_shown_and_in_the_report(app, facilitator_client):
     html = page.get_data(as_text=True)
     assert "Les 1: Urgentie" in html
     assert "Score <strong>4,2</strong>" in html   # the lesson's score for context
-    response = facilitator_client.post(f"{BASE}/bespreking/urgentie", data=_note_form(
+    assert html.count('<form method="post" action="/begeleider/scans/1/bespreking"') == 1
+    assert re.search(r'<script src="/static/unsaved.js[^"]*" defer>', html)
+    response = facilitator_client.post(f"{BASE}/bespreking", data=_note_form(
         csrf_token(page), "urgentie", "Iedereen voelt de urgentie.", "We houden dit vast."))
     assert response.status_code == 302
-    assert response.location.endswith("/bespreking#les-urgentie")
+    assert response.location.endswith("/bespreking")
     html = facilitator_client.get(response.location).get_data(as_text=True)
     assert "Iedereen voelt de urgentie." in html
     assert "We houden dit vast." in html
@@ -91,32 +117,68 @@ def test_notes_are_saved_shown_and_in_the_report(app, facilitator_client):
     assert [e.detail for e in _rows(app, AuditEvent, action="notes_saved")] == ["urgentie"]
 
 
-def test_saving_again_updates_the_one_row_of_the_lesson(app, facilitator_client):
-    token = csrf_token(facilitator_client.get(f"{BASE}/bespreking"))
-    for notes in ("Eerste versie.", "Tweede versie."):
-        response = facilitator_client.post(f"{BASE}/bespreking/visie", data=_note_form(
-            token, "visie", notes, ""))
-        assert response.status_code == 302
-    facilitator_client.post(f"{BASE}/bespreking/focus", data=_note_form(
-        token, "focus", "", "Focus op wonen."))
+def test_one_save_writes_every_changed_lesson_and_only_those(app, facilitator_client):
+    page = facilitator_client.get(f"{BASE}/bespreking")
+    form = _page_form(page)
+    assert form["les-visie-notes"] == "" and form["les-focus-conclusion"] == ""
+    assert form["les-visie-shown"]  # the version shown goes back with every lesson
+    form |= {"les-visie-notes": "Eerste versie.", "les-focus-conclusion": "Focus op wonen."}
+    assert facilitator_client.post(f"{BASE}/bespreking", data=form).status_code == 302
+    notes = {n.lesson_id: (n.notes, n.conclusion) for n in _rows(app, LessonNote)}
+    assert notes == {"visie": ("Eerste versie.", ""), "focus": ("", "Focus op wonen.")}
+    assert sorted(e.detail for e in _rows(app, AuditEvent, action="notes_saved")) == [
+        "focus", "visie"]
+
+    # Browsers send line ends as \r\n: the same text again is no change.
+    form = _page_form(facilitator_client.get(f"{BASE}/bespreking"))
+    form["les-visie-notes"] = "Tweede versie.\r\nMet een tweede regel."
+    response = facilitator_client.post(f"{BASE}/bespreking", data=form, follow_redirects=True)
+    assert "zijn opgeslagen" in response.get_data(as_text=True)
+    form = _page_form(facilitator_client.get(f"{BASE}/bespreking"))
+    form["les-visie-notes"] = form["les-visie-notes"].replace("\n", "\r\n")
+    response = facilitator_client.post(f"{BASE}/bespreking", data=form, follow_redirects=True)
+    assert "er is niets opgeslagen" in response.get_data(as_text=True)
     rows = _rows(app, LessonNote)
     assert len(rows) == 2
-    notes = {n.lesson_id: (n.notes, n.conclusion) for n in rows}
-    assert notes == {"visie": ("Tweede versie.", ""), "focus": ("", "Focus op wonen.")}
+    assert {n.lesson_id: n.notes for n in rows}["visie"] == (
+        "Tweede versie.\nMet een tweede regel.")
+    assert len(_rows(app, AuditEvent, action="notes_saved")) == 3
     report = _report(app)
     assert "Tweede versie." in report
     assert "Eerste versie." not in report
 
 
-def test_notes_for_an_unknown_lesson_or_too_long_are_refused(app, facilitator_client):
-    token = csrf_token(facilitator_client.get(f"{BASE}/bespreking"))
-    response = facilitator_client.post(f"{BASE}/bespreking/bestaat-niet", data=_note_form(
-        token, "bestaat-niet", "x", ""))
-    assert response.status_code == 404
-    response = facilitator_client.post(f"{BASE}/bespreking/visie", data=_note_form(
-        token, "visie", "x" * 5001, ""))
+def test_a_save_does_not_put_an_old_copy_over_a_colleague_s_newer_notes(
+        app, facilitator_client):
+    mine = _page_form(facilitator_client.get(f"{BASE}/bespreking"))
+    colleague = _page_form(facilitator_client.get(f"{BASE}/bespreking"))
+    colleague["les-urgentie-notes"] = "Van de collega."
+    assert facilitator_client.post(f"{BASE}/bespreking", data=colleague).status_code == 302
+    mine["les-visie-notes"] = "Van mij."  # my page still shows lesson 1 empty
+    assert facilitator_client.post(f"{BASE}/bespreking", data=mine).status_code == 302
+    notes = {n.lesson_id: n.notes for n in _rows(app, LessonNote)}
+    assert notes == {"urgentie": "Van de collega.", "visie": "Van mij."}
+
+
+def test_notes_too_long_are_refused_with_everything_typed_kept(app, facilitator_client):
+    form = _page_form(facilitator_client.get(f"{BASE}/bespreking"))
+    form |= {"les-urgentie-notes": "Blijft staan.", "les-visie-notes": "x" * 5001,
+             "les-focus-conclusion": "y" * 5001}
+    response = facilitator_client.post(f"{BASE}/bespreking", data=form)
     assert response.status_code == 400
-    assert "Gebruik hoogstens 5000 tekens." in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert '<a href="#les-visie-notes">Les 2 – Notities: Gebruik hoogstens 5000 tekens.</a>' in html
+    assert '<a href="#les-focus-conclusion">Les 5 – Conclusie van de groep: Gebruik' in html
+    assert "Blijft staan." in html and "x" * 5001 in html
+    assert "data-unsaved" in html  # the page warns before leaving: nothing was saved
+    assert _rows(app, LessonNote) == []
+
+
+def test_a_lesson_the_questionnaire_lacks_is_ignored(app, facilitator_client):
+    token = csrf_token(facilitator_client.get(f"{BASE}/bespreking"))
+    response = facilitator_client.post(f"{BASE}/bespreking", data=_note_form(
+        token, "bestaat-niet", "x", ""))
+    assert response.status_code == 302
     assert _rows(app, LessonNote) == []
 
 
@@ -147,36 +209,55 @@ def test_an_action_is_stored_as_text_and_escaped_on_the_page_and_in_the_report(
     assert len(_rows(app, AuditEvent, action="action_added")) == 1
 
 
-def test_an_action_can_be_changed_and_deleted(app, facilitator_client):
+def test_actions_are_changed_added_and_removed_in_one_save(app, facilitator_client):
     token = csrf_token(facilitator_client.get(f"{BASE}/acties"))
-    facilitator_client.post(f"{BASE}/acties", data=_action_form(
-        token, "Regioavond voor raadsleden", "Griffiers", "najaar", "legitimiteit"))
-    [item] = _rows(app, ActionItem)
-    edit = facilitator_client.get(f"{BASE}/acties/{item.id}")
-    assert edit.status_code == 200
-    edit_html = edit.get_data(as_text=True)
-    assert "Actie wijzigen" in edit_html
-    assert '<option selected value="legitimiteit">' in edit_html
-    response = facilitator_client.post(f"{BASE}/acties/{item.id}", data=_action_form(
-        token, "Twee regioavonden voor raadsleden", "Griffiers", "voor 1 oktober", ""))
+    for action in ("Regioavond voor raadsleden", "Visie schrijven", "Oude actie"):
+        facilitator_client.post(f"{BASE}/acties", data=_action_form(token, action,
+                                                                    lesson="legitimiteit"))
+    first, second, third = (item.id for item in _rows(app, ActionItem))
+    page = facilitator_client.get(f"{BASE}/acties")
+    html = page.get_data(as_text=True)
+    assert html.count('<option selected value="legitimiteit">') == 3
+    assert re.search(r'<script src="/static/unsaved.js[^"]*" defer>', html)
+    form = _page_form(page)
+    form |= {f"actie-{first}-action": "Twee regioavonden voor raadsleden",
+             f"actie-{first}-term": "voor 1 oktober", f"actie-{first}-lesson": "",
+             f"actie-{third}-remove": "y", "action": "Subsidie aanvragen", "owner": "Provincie"}
+    response = facilitator_client.post(f"{BASE}/acties", data=form)
     assert response.status_code == 302
-    [changed] = _rows(app, ActionItem)
-    assert (changed.action, changed.term, changed.lesson_id) == (
-        "Twee regioavonden voor raadsleden", "voor 1 oktober", None)
-    assert "<td>Twee regioavonden voor raadsleden</td><td>Griffiers</td>" in _report(app)
-    response = facilitator_client.post(f"{BASE}/acties/{item.id}/verwijderen",
-                                       data={"csrf_token": token})
-    assert response.status_code == 302
+    items = {item.action: item for item in _rows(app, ActionItem)}
+    assert set(items) == {"Twee regioavonden voor raadsleden", "Visie schrijven",
+                          "Subsidie aanvragen"}
+    changed, kept = items["Twee regioavonden voor raadsleden"], items["Visie schrijven"]
+    added = items["Subsidie aanvragen"]
+    assert (changed.id, changed.term, changed.lesson_id) == (first, "voor 1 oktober", None)
+    assert (kept.id, kept.lesson_id) == (second, "legitimiteit")
+    assert (added.owner, added.lesson_id) == ("Provincie", None)
+    assert "Twee regioavonden voor raadsleden" in _report(app)
+    assert "Oude actie" not in _report(app)
+    events = [e.action for e in _rows(app, AuditEvent, assessment_id=1)]
+    assert events.count("action_changed") == 1  # the untouched row is not written
+    assert events.count("action_deleted") == 1
+    assert events.count("action_added") == 4
+
+
+def test_a_row_a_colleague_deleted_meanwhile_keeps_what_was_typed(app, facilitator_client):
+    token = csrf_token(facilitator_client.get(f"{BASE}/acties"))
+    facilitator_client.post(f"{BASE}/acties", data=_action_form(token, "Regioavond"))
+    facilitator_client.post(f"{BASE}/acties", data=_action_form(token, "Visie"))
+    first, second = (item.id for item in _rows(app, ActionItem))
+    mine = _page_form(facilitator_client.get(f"{BASE}/acties"))
+    colleague = _page_form(facilitator_client.get(f"{BASE}/acties"))
+    colleague |= {f"actie-{first}-remove": "y", f"actie-{second}-remove": "y"}
+    assert facilitator_client.post(f"{BASE}/acties", data=colleague).status_code == 302
     assert _rows(app, ActionItem) == []
-    report = _report(app)
-    assert "Twee regioavonden" not in report
-    assert "nog geen acties vastgelegd" in report
-    assert {e.action for e in _rows(app, AuditEvent, assessment_id=1)} >= {
-        "action_added", "action_changed", "action_deleted"}
+    mine[f"actie-{first}-action"] = "Twee regioavonden"  # changed: kept, as a new action
+    assert facilitator_client.post(f"{BASE}/acties", data=mine).status_code == 302
+    assert [item.action for item in _rows(app, ActionItem)] == ["Twee regioavonden"]
 
 
 @pytest.mark.parametrize(("data", "message"), [
-    ({"action": "   "}, "Beschrijf de actie."),
+    ({"action": "   ", "owner": "Iemand"}, "Nieuwe actie – Actie: Beschrijf de actie."),
     ({"action": "x" * 1001}, "Gebruik hoogstens 1000 tekens."),
     ({"action": "Iets", "owner": "x" * 201}, "Gebruik hoogstens 200 tekens."),
     ({"action": "Iets", "term": "x" * 101}, "Gebruik hoogstens 100 tekens."),
@@ -187,6 +268,33 @@ def test_an_invalid_action_is_refused_with_a_message(app, facilitator_client, da
     response = facilitator_client.post(f"{BASE}/acties", data={"csrf_token": token, **data})
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
+    assert _rows(app, ActionItem) == []
+
+
+def test_an_emptied_action_is_refused_and_nothing_of_the_page_is_saved(
+        app, facilitator_client):
+    token = csrf_token(facilitator_client.get(f"{BASE}/acties"))
+    facilitator_client.post(f"{BASE}/acties", data=_action_form(token, "Regioavond"))
+    [item] = _rows(app, ActionItem)
+    form = _page_form(facilitator_client.get(f"{BASE}/acties"))
+    form |= {f"actie-{item.id}-action": " ", "action": "Nieuw en goed"}
+    response = facilitator_client.post(f"{BASE}/acties", data=form)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert (f'<a href="#actie-{item.id}-action">Actie 1 – Actie: Beschrijf de actie, of kies '
+            "‘Verwijderen’.</a>") in html
+    assert "Nieuw en goed" in html
+    assert [i.action for i in _rows(app, ActionItem)] == ["Regioavond"]
+    form |= {f"actie-{item.id}-remove": "y"}
+    assert facilitator_client.post(f"{BASE}/acties", data=form).status_code == 302
+    assert [i.action for i in _rows(app, ActionItem)] == ["Nieuw en goed"]
+
+
+def test_an_empty_new_row_adds_nothing(app, facilitator_client):
+    token = csrf_token(facilitator_client.get(f"{BASE}/acties"))
+    response = facilitator_client.post(f"{BASE}/acties", data=_action_form(token, "  "),
+                                       follow_redirects=True)
+    assert "er is niets opgeslagen" in response.get_data(as_text=True)
     assert _rows(app, ActionItem) == []
 
 
@@ -298,14 +406,13 @@ def test_another_facilitator_gets_404_everywhere(app, client, demo, open_assessm
     action_id = _our_action(app)
     login(client, "begeleider@example.nl", "lang-genoeg-wachtwoord")
     token = csrf_token(client.get("/begeleider/"))
-    for url in (f"{BASE}/bespreking", f"{BASE}/acties", f"{BASE}/acties/{action_id}",
-                f"{BASE}/toelichtingen"):
+    for url in (f"{BASE}/bespreking", f"{BASE}/acties", f"{BASE}/toelichtingen"):
         assert client.get(url).status_code == 404, url
     posts = {
-        f"{BASE}/bespreking/urgentie": _note_form(token, "urgentie", "Ingebroken", ""),
-        f"{BASE}/acties": _action_form(token, "Ingebroken"),
-        f"{BASE}/acties/{action_id}": _action_form(token, "Ingebroken"),
-        f"{BASE}/acties/{action_id}/verwijderen": {"csrf_token": token},
+        f"{BASE}/bespreking": _note_form(token, "urgentie", "Ingebroken", ""),
+        f"{BASE}/acties": {**_action_form(token, "Ingebroken"),
+                           f"actie-{action_id}-action": "Ingebroken",
+                           f"actie-{action_id}-shown": ""},
         f"{BASE}/toelichtingen/{comment_id}": {"csrf_token": token, "beoordeling": "included"},
     }
     for url, data in posts.items():
@@ -337,10 +444,9 @@ def test_posts_without_a_csrf_token_are_refused(app, facilitator_client):
     comment_id = _add_text(app, "urgentie", "Een tekst.")
     action_id = _our_action(app)
     posts = {
-        f"{BASE}/bespreking/urgentie": {"les-urgentie-notes": "Zonder token"},
-        f"{BASE}/acties": {"action": "Zonder token"},
-        f"{BASE}/acties/{action_id}": {"action": "Zonder token"},
-        f"{BASE}/acties/{action_id}/verwijderen": {},
+        f"{BASE}/bespreking": {"les-urgentie-notes": "Zonder token"},
+        f"{BASE}/acties": {"action": "Zonder token", f"actie-{action_id}-remove": "y",
+                           f"actie-{action_id}-shown": ""},
         f"{BASE}/toelichtingen/{comment_id}": {"beoordeling": "included"},
     }
     for url, data in posts.items():
@@ -363,12 +469,19 @@ def test_ids_of_another_assessment_cannot_be_used_through_this_one(
                                        data={"csrf_token": token, "beoordeling": "included"})
     assert response.status_code == 404
     assert _rows(app, Comment, id=other_comment)[0].moderation == Moderation.PENDING
-    assert facilitator_client.get(f"{BASE}/acties/{other_action_id}").status_code == 404
-    assert facilitator_client.post(f"{BASE}/acties/{other_action_id}", data=_action_form(
-        token, "Overgenomen")).status_code == 404
-    assert facilitator_client.post(f"{BASE}/acties/{other_action_id}/verwijderen",
-                                   data={"csrf_token": token}).status_code == 404
-    assert [a.action for a in _rows(app, ActionItem)] == ["Hun actie"]
+    # Their action's id in our page's form: not ours, so neither changed nor removed.
+    response = facilitator_client.post(f"{BASE}/acties", data={
+        "csrf_token": token, f"actie-{other_action_id}-action": "Overgenomen",
+        f"actie-{other_action_id}-shown": ""})
+    assert response.status_code == 302
+    response = facilitator_client.post(f"{BASE}/acties", data={
+        "csrf_token": token, f"actie-{other_action_id}-action": "Hun actie",
+        f"actie-{other_action_id}-remove": "y", f"actie-{other_action_id}-shown": ""})
+    assert response.status_code == 302
+    # Typed text is never lost: it became an action of ours; theirs is untouched.
+    assert [a.action for a in _rows(app, ActionItem, assessment_id=1)] == ["Overgenomen"]
+    assert [a.action for a in _rows(app, ActionItem, assessment_id=open_assessment["id"])
+            ] == ["Hun actie"]
 
 
 def test_pages_of_an_assessment_without_answers(app, client, open_assessment):
@@ -387,3 +500,23 @@ def test_the_scan_page_links_to_the_three_pages(facilitator_client):
     html = facilitator_client.get(BASE).get_data(as_text=True)
     for url in (f"{BASE}/bespreking", f"{BASE}/acties", f"{BASE}/toelichtingen"):
         assert f'href="{url}"' in html
+
+
+@pytest.mark.parametrize(("page", "typed"), [
+    ("bespreking", {"les-visie-notes": "Lang over nagedacht."}),
+    ("acties", {"action": "Lang over nagedacht."}),
+])
+def test_an_expired_form_keeps_everything_typed(app, facilitator_client, page, typed):
+    form = _page_form(facilitator_client.get(f"{BASE}/{page}"))
+    response = facilitator_client.post(f"{BASE}/{page}",
+                                       data={**form, **typed, "csrf_token": "verlopen"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Het formulier was verlopen. Probeer het nog een keer." in html
+    assert "Lang over nagedacht." in html
+    assert _rows(app, LessonNote) == [] and _rows(app, ActionItem) == []
+    # The page carries a fresh token: sending it again saves.
+    again = facilitator_client.post(f"{BASE}/{page}",
+                                    data={**form, **typed, "csrf_token": csrf_token(response)})
+    assert again.status_code == 302
+    assert _rows(app, LessonNote) or _rows(app, ActionItem)

@@ -16,7 +16,7 @@ from assessment import create_app, db, management
 from assessment.errors import MESSAGES
 from assessment.extensions import limiter
 from assessment.models import Assessment
-from tests.helpers import Participant, csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token, login
 
 #: The interface's catalogues, to read what a title says in another language.
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "assessment" / "translations"
@@ -61,7 +61,7 @@ def test_403_for_a_co_facilitator_who_tries_to_delete(app, demo):
     assert_friendly(colleague.get("/begeleider/scans/1/verwijderen"), 403)
     page = colleague.get("/begeleider/scans/1")
     assert_friendly(colleague.post("/begeleider/scans/1/verwijderen", data={
-        "csrf_token": csrf_token(page), "confirm": "DMZW26"}), 403)
+        "csrf_token": csrf_token(page), "confirm": DEMO_JOIN_CODE}), 403)
     with app.app_context():
         assert db.read_session().get(Assessment, 1) is not None
 

@@ -199,8 +199,8 @@ def poisoned(new_db_url: Callable[[], str], tmp_path_factory: pytest.TempPathFac
 
     discussion = facilitator.get(f"{base}/bespreking")
     prefix = f"les-{LESSON}-"
-    assert facilitator.post(f"{base}/bespreking/{LESSON}", data={
-        prefix + "csrf_token": csrf_token(discussion), prefix + "notes": "Notitie " + P,
+    assert facilitator.post(f"{base}/bespreking", data={
+        "csrf_token": csrf_token(discussion), prefix + "notes": "Notitie " + P,
         prefix + "conclusion": "Conclusie " + P}).status_code == 302
     actions = facilitator.get(f"{base}/acties")
     for action in (P, JS_URL):

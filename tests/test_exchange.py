@@ -30,7 +30,7 @@ from assessment.models import (
 )
 from assessment.results import assessment_summary, included_comments
 from tests.conftest import SECRET
-from tests.helpers import login
+from tests.helpers import DEMO_ID, DEMO_JOIN_CODE, TRYOUT_ID, login
 
 DEMO = "/begeleider/scans/1"
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -412,8 +412,8 @@ def test_json_export_holds_everything_without_identities(app, facilitator_client
             "content_hash": assessment.content_hash, "snapshot": assessment.content_snapshot,
             "translations": [{"language": "en", "content_hash": english.content_hash,
                               "snapshot": english.content_snapshot}]}
-    assert document["assessment"]["join_code"] == "DMZW26"
-    assert document["assessment"]["status"] == "open"
+    assert document["assessment"]["join_code"] == DEMO_JOIN_CODE
+    assert document["assessment"]["status"] == "closed"
     respondents = document["respondents"]
     assert [r["number"] for r in respondents] == list(range(1, 29))
     assert all(r["submitted"] and r["submitted_at"] for r in respondents)
@@ -456,7 +456,7 @@ def test_round_trip_into_another_installation(app, facilitator_client, discussed
     assert result.exit_code == 0, result.output
     assert "imported 'Regio Zwolle – casus Dalfsen' as assessment 1" in result.output
     assert "28 respondents, 2 lesson notes, 2 actions" in result.output
-    assert "join code: DMZW26" in result.output
+    assert f"join code: {DEMO_JOIN_CODE}" in result.output
     assert "personal links of the old installation do not work here" in result.output
 
     original = json.loads(original_text)
@@ -490,12 +490,14 @@ def test_import_with_a_taken_join_code_gets_a_new_one(app, runner, discussed_dem
     path.write_text(json.dumps(original), encoding="utf-8")
     result = runner.invoke(args=["import", str(path), "--owner", "DEMO@regiospiegel.nl"])
     assert result.exit_code == 0, result.output
-    assert "join code DMZW26 is already used here; the new join code is" in result.output
+    assert (f"join code {DEMO_JOIN_CODE} is already used here; the new join code is"
+            in result.output)
     with app.app_context():
-        copy = read_session().scalar(select(Assessment).where(Assessment.id != 1))
-        assert copy.join_code != "DMZW26" and len(copy.join_code) == 6
+        copy = read_session().scalar(select(Assessment).where(
+            Assessment.id.not_in([DEMO_ID, TRYOUT_ID])))
+        assert copy.join_code != DEMO_JOIN_CODE and len(copy.join_code) == 6
         assert assessment_summary(copy) == assessment_summary(read_session().get(Assessment, 1))
-    again = _export_json(app, 2)
+    again = _export_json(app, copy.id)
     assert again["assessment"]["join_code"] == copy.join_code
     assert (_without(again, ("exported_at",), ("assessment", "join_code"))
             == _without(original, ("exported_at",), ("assessment", "join_code")))

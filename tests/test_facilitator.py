@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
 from assessment import management
 from assessment.db import read_session
 from assessment.models import Assessment, Status
-from tests.helpers import csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
 
 
 def test_login_page_and_wrong_password(client, demo):
@@ -23,6 +25,42 @@ def test_pages_need_login(client, demo):
     response = client.get("/begeleider/scans/1")
     assert response.status_code == 302
     assert "/begeleider/inloggen" in response.location
+
+
+def _login_from(client, address: str, email: str, password: str):
+    """Log in through the form from the client address ``address``."""
+    page = client.get("/begeleider/inloggen", environ_base={"REMOTE_ADDR": address})
+    return client.post("/begeleider/inloggen", environ_base={"REMOTE_ADDR": address}, data={
+        "csrf_token": csrf_token(page), "email": email, "password": password})
+
+
+def test_successful_logins_do_not_count_towards_the_limit(app, client, demo):
+    """A facilitator who logs in often (new browsers, a projector) is never locked out."""
+    for _attempt in range(15):
+        response = _login_from(client, "10.0.0.1", "demo@regiospiegel.nl", "demo-regiospiegel")
+        assert response.status_code == 302
+    assert client.get("/begeleider/").status_code == 200
+
+
+def test_failed_logins_are_limited_per_account_and_per_client(app, demo):
+    """Ten failures lock the account from anywhere, and the client for any account."""
+    with app.app_context():
+        management.create_facilitator("collega@example.nl", "collega-wachtwoord-1")
+    guesser, colleague, owner = app.test_client(), app.test_client(), app.test_client()
+    statuses = [_login_from(guesser, "10.0.0.1", "Demo@Regiospiegel.nl ", f"fout-{n}")
+                .status_code for n in range(10)]
+    assert statuses == [401] * 10
+    # The account: refused from another address too, even with the right password.
+    refused = _login_from(owner, "10.0.0.2", "demo@regiospiegel.nl", "demo-regiospiegel")
+    assert refused.status_code == 429
+    assert "Even wachten" in refused.get_data(as_text=True)
+    assert int(refused.headers["Retry-After"]) > 0
+    # The client: refused for another account as well.
+    assert _login_from(guesser, "10.0.0.1", "collega@example.nl",
+                       "collega-wachtwoord-1").status_code == 429
+    # Another account from another address is not affected.
+    assert _login_from(colleague, "10.0.0.3", "collega@example.nl",
+                       "collega-wachtwoord-1").status_code == 302
 
 
 def test_login_is_rate_limited(app_config, request):
@@ -46,8 +84,8 @@ def test_login_redirects_only_inside_the_site(client, demo):
 
 def test_index_lists_own_assessments_with_counts(facilitator_client):
     html = facilitator_client.get("/begeleider/").get_data(as_text=True)
-    assert "Regio Zwolle – casus Dalfsen" in html
-    assert "DMZW26" in html
+    assert "Regio Zwolle – casus Dalfsen" in html and "Proefscan – probeer het zelf" in html
+    assert DEMO_JOIN_CODE in html and TRYOUT_JOIN_CODE in html
     assert ">28<" in html
 
 
@@ -75,6 +113,26 @@ def test_create_assessment_validates_and_freezes_content(app, facilitator_client
     assert f"http://regiospiegel.test/d/{created.join_code}" in detail
 
 
+@pytest.mark.parametrize(("interface", "preselected", "label", "shown"), [
+    ("nl", "tien-lessen:nl", "Nederlands — Regiospiegel: tien lessen", "Taal: Nederlands"),
+    ("en", "tien-lessen:en", "English — Regiospiegel: ten lessons", "Language: English"),
+])
+def test_a_new_scan_starts_in_the_interface_language(
+        facilitator_client, interface, preselected, label, shown):
+    with facilitator_client.session_transaction() as session:
+        session["language"] = interface
+    page = facilitator_client.get("/begeleider/scans/nieuw")
+    selected = re.search(r'<option selected value="([^"]+)">([^<]+)', page.get_data(as_text=True))
+    assert selected is not None
+    assert selected[1] == preselected and selected[2].startswith(label)
+    response = facilitator_client.post("/begeleider/scans/nieuw", data={
+        "csrf_token": csrf_token(page), "region": "Regio", "title": "Zonder taalkeuze",
+        "questionnaire": selected[1]})
+    assert response.status_code == 302
+    assert f'<p class="scan-language">{shown}</p>' in facilitator_client.get(
+        response.location).get_data(as_text=True)
+
+
 def test_unknown_questionnaire_choice_is_refused(facilitator_client):
     token = csrf_token(facilitator_client.get("/begeleider/scans/nieuw"))
     response = facilitator_client.post("/begeleider/scans/nieuw", data={
@@ -84,7 +142,8 @@ def test_unknown_questionnaire_choice_is_refused(facilitator_client):
 
 def test_open_and_close(app, facilitator_client):
     with app.app_context():
-        assessment = read_session().scalar(select(Assessment))
+        assessment = read_session().scalar(select(Assessment).where(
+            Assessment.join_code == TRYOUT_JOIN_CODE))
         assert assessment is not None
         assessment_id = assessment.id
     detail = facilitator_client.get(f"/begeleider/scans/{assessment_id}")
@@ -92,19 +151,20 @@ def test_open_and_close(app, facilitator_client):
     response = facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
                                        data={"csrf_token": token, "status": "closed"})
     assert response.status_code == 302
-    assert "Deze scan is gesloten" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+    assert "Deze scan is gesloten" in facilitator_client.get(
+        f"/d/{TRYOUT_JOIN_CODE}").get_data(as_text=True)
     facilitator_client.post(f"/begeleider/scans/{assessment_id}/status",
                             data={"csrf_token": token, "status": "open"})
-    assert "Beginnen" in facilitator_client.get("/d/DMZW26").get_data(as_text=True)
+    assert "Beginnen" in facilitator_client.get(f"/d/{TRYOUT_JOIN_CODE}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("data", [{"status": "closed"},
                                   {"csrf_token": "stale", "status": "closed"}])
 def test_status_change_needs_a_valid_form_token(app, facilitator_client, data):
-    response = facilitator_client.post("/begeleider/scans/1/status", data=data)
+    response = facilitator_client.post(f"/begeleider/scans/{TRYOUT_ID}/status", data=data)
     assert response.status_code == 400
     with app.app_context():
-        assert read_session().get(Assessment, 1).status == Status.OPEN
+        assert read_session().get(Assessment, TRYOUT_ID).status == Status.OPEN
 
 
 def test_status_change_rejects_unknown_status(facilitator_client):
@@ -130,7 +190,7 @@ def test_other_facilitators_assessment_is_forbidden(app, client, demo):
     token = csrf_token(client.get("/begeleider/"))
     assert client.post("/begeleider/scans/1/status",
                        data={"csrf_token": token, "status": "closed"}).status_code == 404
-    assert "DMZW26" not in client.get("/begeleider/").get_data(as_text=True)
+    assert DEMO_JOIN_CODE not in client.get("/begeleider/").get_data(as_text=True)
     assert client.get("/begeleider/scans/999").status_code == 404
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assessment import content, db, management
 from assessment.models import Answer, Assessment, Respondent, Status
-from tests.helpers import Participant, csrf_token
+from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ def test_a_facilitator_may_work_in_english_while_the_report_stays_in_the_assessm
 
         session["language"] = "en"
         assessment = db.read_session().scalar(
-            select(Assessment).where(Assessment.join_code == "DMZW26"))
+            select(Assessment).where(Assessment.join_code == DEMO_JOIN_CODE))
         html = report_html(report_context(assessment), "/static/")
     assert 'lang="nl"' in html
 

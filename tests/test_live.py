@@ -167,10 +167,13 @@ def test_pause_refuses_answers_and_resume_reopens(app, owner, open_assessment, p
     assert welcome.status_code == 200
     assert "gepauzeerd" in welcome.get_data(as_text=True)
     assert "start_key" not in welcome.get_data(as_text=True)
+    # The page comes back as sent, saying truthfully that nothing was stored yet.
     refused = participant.post_page("profiel", profile, token=participant_token)
-    assert refused.status_code == 302 and refused.location.endswith("/samenvatting")
-    assert "zet de scan zo weer open" in participant.client.get(
-        refused.location).get_data(as_text=True)
+    assert refused.status_code == 409
+    html = refused.get_data(as_text=True)
+    assert "Uw antwoorden op deze pagina zijn nog niet bewaard" in html
+    assert 'checked class="radio" id="p_organisatietype-' in html
+    assert "zijn bewaard" not in html.replace("nog niet bewaard", "")
     with app.app_context():
         respondent = read_session().scalar(select(Respondent).where(
             Respondent.assessment_id == assessment_id))
@@ -276,7 +279,7 @@ def test_another_facilitator_gets_404_everywhere(app, client, demo):
         response = client.post(f"/begeleider/scans/1/{path}", data={"csrf_token": token, **data})
         assert response.status_code == 404, path
     stored = _stored(app, 1)
-    assert (stored.status, stored.reveal_step) == ("open", 0)
+    assert (stored.status, stored.reveal_step) == ("closed", 0)
 
 
 def test_pages_need_login(client, demo):
@@ -290,4 +293,4 @@ def test_posts_without_csrf_token_get_400(app, facilitator_client):
         response = facilitator_client.post(f"/begeleider/scans/1/{path}", data=data)
         assert response.status_code == 400, path
     stored = _stored(app, 1)
-    assert (stored.status, stored.reveal_step) == ("open", 0)
+    assert (stored.status, stored.reveal_step) == ("closed", 0)

@@ -24,7 +24,7 @@ from assessment.models import (
     Status,
 )
 from assessment.results import assessment_summary
-from tests.helpers import csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
 
 OWNER = ("begeleider@example.nl", "lang-genoeg-wachtwoord")
 _ENTRY_KEY = re.compile(r'name="entry_key" type="hidden" value="([^"]+)"')
@@ -92,7 +92,7 @@ def test_blank_questionnaire_is_a_pdf_with_every_statement(
     response = facilitator_client.get(_url(1, "papier.pdf"))
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
-    assert "papieren-vragenlijst-DMZW26.pdf" in response.headers["Content-Disposition"]
+    assert f"papieren-vragenlijst-{DEMO_JOIN_CODE}.pdf" in response.headers["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.data))
     text = _words("\n".join(page.extract_text() for page in reader.pages))
     with app.app_context():
@@ -101,8 +101,8 @@ def test_blank_questionnaire_is_a_pdf_with_every_statement(
         assert _words(statement.text) in text, statement.id
     for question in (*questionnaire.profile, *questionnaire.open_questions):
         assert _words(getattr(question, "label", None) or question.text) in text
-    assert "DMZW26" in text
-    assert "http://regiospiegel.test/d/DMZW26" in text
+    assert DEMO_JOIN_CODE in text
+    assert f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in text
     assert "Zo vult u de vragenlijst in" in text
     assert "Weet ik niet" in text
     assert f"Pagina 1 van {len(reader.pages)}" in text

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from assessment import management
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, AuditEvent, Respondent, Source
-from tests.helpers import csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
 
 
 def _create(client, **extra):
@@ -74,7 +74,7 @@ def test_co_facilitator_gets_access_and_loses_it(app, client, facilitator_client
         "csrf_token": csrf_token(page), "email": "Collega@Example.nl"})
     assert response.status_code == 302
     assert client.get("/begeleider/scans/1").status_code == 200
-    assert "DMZW26" in client.get("/begeleider/").get_data(as_text=True)
+    assert DEMO_JOIN_CODE in client.get("/begeleider/").get_data(as_text=True)
     # A co-facilitator may not delete or share.
     assert client.get("/begeleider/scans/1/verwijderen").status_code == 403
     facilitator_client.post(f"/begeleider/scans/1/collegas/{colleague_id}/verwijderen",
@@ -114,8 +114,8 @@ def test_personal_links_csv_and_they_work(app, facilitator_client):
 
 def test_invitation_sheet_shows_link_code_and_qr(facilitator_client):
     html = facilitator_client.get("/begeleider/scans/1/uitnodiging").get_data(as_text=True)
-    assert "http://regiospiegel.test/d/DMZW26" in html
-    assert "DMZW26" in html and "/begeleider/scans/1/qr.svg" in html
+    assert f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in html
+    assert DEMO_JOIN_CODE in html and "/begeleider/scans/1/qr.svg" in html
 
 
 def test_delete_needs_the_join_code_and_removes_everything(app, facilitator_client):
@@ -124,8 +124,8 @@ def test_delete_needs_the_join_code_and_removes_everything(app, facilitator_clie
     wrong = facilitator_client.post("/begeleider/scans/1/verwijderen",
                                     data={"csrf_token": csrf_token(page), "confirm": "XXXXXX"})
     assert wrong.status_code == 400
-    done = facilitator_client.post("/begeleider/scans/1/verwijderen",
-                                   data={"csrf_token": csrf_token(page), "confirm": "dmzw26"})
+    done = facilitator_client.post("/begeleider/scans/1/verwijderen", data={
+        "csrf_token": csrf_token(page), "confirm": DEMO_JOIN_CODE.lower()})
     assert done.status_code == 302
     with app.app_context():
         session = read_session()
@@ -133,7 +133,7 @@ def test_delete_needs_the_join_code_and_removes_everything(app, facilitator_clie
         assert session.scalar(select(func.count()).select_from(Respondent)) == 0
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
         deleted = session.scalar(select(AuditEvent).where(AuditEvent.action == "deleted"))
-        assert deleted is not None and "DMZW26" in deleted.detail
+        assert deleted is not None and DEMO_JOIN_CODE in deleted.detail
     assert facilitator_client.get("/begeleider/scans/1").status_code == 404
 
 

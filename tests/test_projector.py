@@ -12,7 +12,7 @@ from assessment.db import read_session
 from assessment.models import Assessment, Comment, LessonNote, Moderation
 from assessment.projector import GroupedAnswer, SlideKind, SlideSpec
 from questions.loader import CONTENT_DIR, load_questionnaire
-from tests.helpers import csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
 from tests.test_live import OWNER_EMAIL, OWNER_PASSWORD, add_respondent
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
@@ -188,7 +188,8 @@ def test_a_key_press_gets_the_new_position_as_json(app, facilitator_client):
     response = _move(facilitator_client, "volgende", headers={"Accept": "application/json"})
     state = response.get_json()
     assert state["slide"] == 1 and state["kind"] == "overview" and state["blank"] is False
-    assert state["answering"] is True and state["submitted"] == 28
+    # The demo's filled-in scan is closed: nobody is answering any more.
+    assert state["answering"] is False and state["submitted"] == 28
     assert state["title"] == "Overzicht" and state["next_title"] == "1. Urgentie – Stellingen"
     again = facilitator_client.get(f"{BASE}/projector.json").get_json()
     assert again["version"] == state["version"]
@@ -200,7 +201,7 @@ def test_a_key_press_gets_the_new_position_as_json(app, facilitator_client):
 def test_the_join_slide_has_the_code_link_and_qr_code(facilitator_client):
     html = facilitator_client.get(f"{BASE}/projector").get_data(as_text=True)
     assert 'data-kind="join"' in html
-    assert "DMZW26" in html and "http://regiospiegel.test/d/DMZW26" in html
+    assert DEMO_JOIN_CODE in html and f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in html
     assert 'src="/begeleider/scans/1/qr.svg"' in html
 
 

@@ -25,7 +25,7 @@ from reports.render import (
     html_to_pdf,
     make_fetcher,
 )
-from tests.helpers import Participant
+from tests.helpers import DEMO_JOIN_CODE, Participant
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -267,7 +267,7 @@ def test_a_failed_render_shows_a_clear_message_and_the_app_keeps_serving(app, fa
 
 def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
     target = tmp_path / "rapport.pdf"
-    result = runner.invoke(args=["report", "DMZW26", "-o", str(target)])
+    result = runner.invoke(args=["report", DEMO_JOIN_CODE, "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
     assert runner.invoke(args=["report", "NOPE99"]).exit_code == 1

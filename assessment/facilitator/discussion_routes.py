@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -9,15 +13,25 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assessment import aggregation, content, discussion, priorities, results
+from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
-from assessment.models import Assessment, Moderation
+from assessment.models import Moderation
 from assessment.moderation import Reason
+from questions.schema import Lesson
 
 #: What the moderation page says beside a text for each kind of warning.
 WARNING_LABELS = {
@@ -35,100 +49,142 @@ MODERATION_MESSAGES = {
 }
 
 
-class LessonNoteForm(FlaskForm):
-    """A lesson's notes and the group's conclusion."""
+def _filled(field: Field) -> bool:
+    return bool(str(field.data or "").strip())
+
+
+def _lengths(limit: int) -> list[Any]:
+    return [Optional(), Length(max=limit, message=_l("Gebruik hoogstens %(max)d tekens.",
+                                                     max=limit))]
+
+
+class PagePart(FlaskForm):
+    """A part of a page-wide form (a lesson, an action); the page's one token is checked once."""
+
+    class Meta:
+        csrf = False
+
+
+class LessonNoteForm(PagePart):
+    """A lesson's notes and the group's conclusion, with the version the page showed."""
 
     notes = TextAreaField(
-        _l("Notities"), validators=[Optional(), Length(
-            max=discussion.MAX_NOTES_LENGTH,
-            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_NOTES_LENGTH))],
+        _l("Notities"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
         description=_l("Wat de groep over deze les zei."),
         render_kw={"rows": 5, "maxlength": discussion.MAX_NOTES_LENGTH})
     conclusion = TextAreaField(
-        _l("Conclusie van de groep"), validators=[Optional(), Length(
-            max=discussion.MAX_NOTES_LENGTH,
-            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_NOTES_LENGTH))],
+        _l("Conclusie van de groep"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
         description=_l("Waar de groep het over eens werd. Komt zo in het rapport."),
         render_kw={"rows": 3, "maxlength": discussion.MAX_NOTES_LENGTH})
+    shown = HiddenField()
+
+    def note(self) -> discussion.LessonNoteInput:
+        """The lesson's notes as sent."""
+        return discussion.LessonNoteInput(self.notes.data or "", self.conclusion.data or "",
+                                          self.shown.data or "")
 
 
-class ActionItemForm(FlaskForm):
-    """One action: what, who, by when, for which lesson."""
+class NewActionForm(PagePart):
+    """The empty row that adds an action: what, who, by when, for which lesson."""
 
     action = TextAreaField(
-        _l("Actie"), validators=[
-            DataRequired(message=_l("Beschrijf de actie.")),
-            Length(max=discussion.MAX_ACTION_LENGTH,
-                   message=_l("Gebruik hoogstens %(max)d tekens.",
-                              max=discussion.MAX_ACTION_LENGTH))],
+        _l("Actie"), validators=[Length(
+            max=discussion.MAX_ACTION_LENGTH,
+            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_ACTION_LENGTH))],
         description=_l("Wat er gaat gebeuren."),
         render_kw={"rows": 3, "maxlength": discussion.MAX_ACTION_LENGTH})
     owner = StringField(
-        _l("Wie"), validators=[Optional(), Length(
-            max=discussion.MAX_OWNER_LENGTH,
-            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_OWNER_LENGTH))],
+        _l("Wie"), validators=_lengths(discussion.MAX_OWNER_LENGTH),
         description=_l("Een persoon, rol of organisatie. Niet verplicht."),
         render_kw={"maxlength": discussion.MAX_OWNER_LENGTH})
     term = StringField(
-        _l("Wanneer"), validators=[Optional(), Length(
-            max=discussion.MAX_TERM_LENGTH,
-            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_TERM_LENGTH))],
+        _l("Wanneer"), validators=_lengths(discussion.MAX_TERM_LENGTH),
         description=_l("Bijvoorbeeld: vóór 1 juli. Niet verplicht."),
         render_kw={"maxlength": discussion.MAX_TERM_LENGTH})
     lesson = SelectField(_l("Bij welke les"), validators=[Optional()],
                          description=_l("Niet verplicht."))
 
+    @property
+    def filled_in(self) -> bool:
+        """Whether anything was typed or chosen in the row."""
+        return any(_filled(f) for f in (self.action, self.owner, self.term, self.lesson))
+
+    def validate_action(self, field: Field) -> None:
+        """An empty row adds nothing; a row with anything in it needs a description."""
+        if not _filled(field) and self.filled_in:
+            raise ValidationError(_("Beschrijf de actie."))
+
+    def action_input(self) -> discussion.ActionInput:
+        """The action as typed."""
+        return discussion.ActionInput(
+            action=self.action.data or "", owner=self.owner.data or "",
+            term=self.term.data or "", lesson_id=self.lesson.data or None)
+
+
+class ActionRowForm(NewActionForm):
+    """An action on the list: editable, or ticked to be removed."""
+
+    remove = BooleanField(_l("Verwijderen"))
+    shown = HiddenField()
+    #: Whether the page sent this row (rows added by a colleague since are not sent).
+    sent = False
+
+    def validate_action(self, field: Field) -> None:
+        """A kept action needs a description."""
+        if not _filled(field) and not self.remove.data:
+            raise ValidationError(_("Beschrijf de actie, of kies ‘Verwijderen’."))
+
 
 # -- notes and conclusions ---------------------------------------------------------------
 
 
-@bp.route("/scans/<int:assessment_id>/bespreking")
+@bp.route("/scans/<int:assessment_id>/bespreking", methods=["GET", "POST"])
 @login_required
-def discussion_page(assessment_id: int) -> str:
-    """Per lesson: its score for context, and the notes and conclusion of the session."""
+@csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
+def discussion_page(assessment_id: int) -> Response | tuple[str, int]:
+    """Per lesson its score for context and the session's notes; one form saves them all."""
     assessment = load_assessment(assessment_id)
-    return _render_discussion(assessment)[0]
-
-
-@bp.route("/scans/<int:assessment_id>/bespreking/<lesson_id>", methods=["POST"])
-@login_required
-def save_notes(assessment_id: int, lesson_id: str) -> Response | tuple[str, int]:
-    """Save one lesson's notes and conclusion."""
-    assessment = load_assessment(assessment_id)
-    lessons = {lesson.id: lesson for lesson in content.for_assessment(assessment).lessons}
-    if lesson_id not in lessons:
-        abort(404)
-    form = LessonNoteForm(prefix=_prefix(lesson_id))
-    if not form.validate_on_submit():
-        return _render_discussion(assessment, {lesson_id: form}, status=400)
-    discussion.save_lesson_note(assessment, lesson_id, form.notes.data or "",
-                                form.conclusion.data or "", current_user)
-    flash(_("De notities bij ‘%(lesson)s’ zijn opgeslagen.", lesson=lessons[lesson_id].title))
-    return redirect(url_for("facilitator.discussion_page", assessment_id=assessment.id,
-                            _anchor=f"les-{lesson_id}"))
-
-
-def _prefix(lesson_id: str) -> str:
-    return f"les-{lesson_id}"
-
-
-def _render_discussion(
-    assessment: Assessment, forms: dict[str, LessonNoteForm] | None = None, status: int = 200
-) -> tuple[str, int]:
     questionnaire = content.for_assessment(assessment)
-    saved = discussion.lesson_notes(assessment.id)
-    forms = dict(forms or {})
-    for lesson in questionnaire.lessons:
-        if lesson.id not in forms:
-            notes, conclusion = saved.get(lesson.id, ("", ""))
-            forms[lesson.id] = LessonNoteForm(prefix=_prefix(lesson.id), formdata=None,
-                                              notes=notes, conclusion=conclusion)
+    form = ActionForm()
+    lessons, sent = _lesson_forms(assessment.id, questionnaire.lessons)
+    if form.validate_on_submit() and _all_valid(lessons.values()):
+        written = discussion.save_lesson_notes(
+            assessment, {lesson_id: lessons[lesson_id].note() for lesson_id in sent},
+            current_user)
+        flash(_("De notities en conclusies zijn opgeslagen.") if written
+              else _("Er was niets veranderd, dus er is niets opgeslagen."))
+        return redirect(url_for("facilitator.discussion_page", assessment_id=assessment.id))
+    posted = request.method == "POST"
     return render_template(
         "facilitator/discussion.html", assessment=assessment, questionnaire=questionnaire,
-        summary=results.assessment_summary(assessment), forms=forms,
-        bands={band.id: band.label for band in questionnaire.bands},
+        summary=results.assessment_summary(assessment), form=form, forms=lessons,
+        unsaved=posted, bands={band.id: band.label for band in questionnaire.bands},
         comments=results.included_comments(assessment.id), rules=aggregation,
-    ), status
+    ), 400 if posted else 200
+
+
+def _lesson_forms(
+    assessment_id: int, lessons: Sequence[Lesson]
+) -> tuple[dict[str, LessonNoteForm], list[str]]:
+    """Per lesson its part of the form (as sent, or as saved), and the lessons sent."""
+    saved = discussion.lesson_notes(assessment_id)
+    forms, sent = {}, []
+    for lesson in lessons:
+        prefix = f"les-{lesson.id}"
+        if {f"{prefix}-notes", f"{prefix}-conclusion"} & set(request.form):
+            forms[lesson.id] = LessonNoteForm(prefix=prefix, formdata=request.form)
+            sent.append(lesson.id)
+        else:
+            notes, conclusion = saved.get(lesson.id, ("", ""))
+            forms[lesson.id] = LessonNoteForm(
+                prefix=prefix, formdata=None, notes=notes, conclusion=conclusion,
+                shown=discussion.note_version(notes, conclusion))
+    return forms, sent
+
+
+def _all_valid(parts: Iterable[FlaskForm]) -> bool:
+    """Validate every part (not only up to the first error), so all errors are shown."""
+    return all([part.validate() for part in parts])
 
 
 # -- actions -----------------------------------------------------------------------------
@@ -136,21 +192,31 @@ def _render_discussion(
 
 @bp.route("/scans/<int:assessment_id>/acties", methods=["GET", "POST"])
 @login_required
+@csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
 def actions(assessment_id: int) -> Response | tuple[str, int]:
-    """The action list, and a form to add an action."""
+    """The action list as one form: every action editable, a row to add one, removals."""
     assessment = load_assessment(assessment_id)
-    form = _action_form(assessment)
-    if form.validate_on_submit():
-        discussion.add_action(assessment, _action_input(form), current_user)
-        flash(_("De actie is toegevoegd."))
-        return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
     questionnaire = content.for_assessment(assessment)
+    form = ActionForm()
+    rows = _action_rows(assessment.id, questionnaire.lessons)
+    new = NewActionForm(formdata=request.form if request.method == "POST" else None)
+    new.lesson.choices = _lesson_choices(questionnaire.lessons)
+    if form.validate_on_submit() and _all_valid([*rows.values(), new]):
+        saved = discussion.save_actions(
+            assessment,
+            [discussion.ActionRow(action_id, row.action_input(), row.shown.data or "",
+                                  row.remove.data) for action_id, row in rows.items()
+             if row.sent],
+            new.action_input() if new.filled_in else None, current_user)
+        flash(_("De acties zijn opgeslagen.") if saved.anything
+              else _("Er was niets veranderd, dus er is niets opgeslagen."))
+        return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
+    posted = request.method == "POST"
     return render_template(
-        "facilitator/actions.html", assessment=assessment, form=form,
-        items=discussion.actions(assessment.id), action_form=ActionForm(),
-        lesson_titles={lesson.id: lesson.title for lesson in questionnaire.lessons},
-        vote=priorities.result(assessment), vote_rules=priorities,
-    ), 400 if form.errors else 200
+        "facilitator/actions.html", assessment=assessment, form=form, rows=rows, new=new,
+        unsaved=posted, action_form=ActionForm(), vote=priorities.result(assessment),
+        vote_rules=priorities,
+    ), 400 if posted else 200
 
 
 @bp.route("/scans/<int:assessment_id>/acties/prioriteiten", methods=["POST"])
@@ -174,56 +240,36 @@ def adopt_priorities(assessment_id: int) -> Response:
     return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
 
 
-@bp.route("/scans/<int:assessment_id>/acties/<int:action_id>", methods=["GET", "POST"])
-@login_required
-def edit_action(assessment_id: int, action_id: int) -> Response | tuple[str, int]:
-    """Change one action."""
-    assessment = load_assessment(assessment_id)
-    try:
-        item = discussion.find_action(assessment.id, action_id)
-    except discussion.DiscussionError:
-        abort(404)
-    form = _action_form(assessment, obj=item)
-    if request.method == "GET":
-        form.lesson.data = item.lesson_id or ""
-    if form.validate_on_submit():
-        try:
-            discussion.update_action(assessment, item.id, _action_input(form), current_user)
-        except discussion.DiscussionError:
-            abort(404)  # deleted meanwhile by a co-facilitator
-        flash(_("De actie is gewijzigd."))
-        return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
-    return render_template("facilitator/actions.html", assessment=assessment, form=form,
-                           editing=item), 400 if form.errors else 200
+def _action_rows(assessment_id: int, lessons: Sequence[Lesson]) -> dict[int, ActionRowForm]:
+    """Per action its row: as sent, or as stored for a row the page did not send.
+
+    A row sent for an action a colleague deleted meanwhile is kept (at the end), so what
+    was typed in it is not lost.
+    """
+    stored = {item.id: item for item in discussion.actions(assessment_id)}
+    sent = [int(match[1]) for key in request.form
+            if (match := re.fullmatch(r"actie-(\d+)-shown", key))]
+    rows = {}
+    for action_id in [*stored, *(i for i in sent if i not in stored)]:
+        prefix = f"actie-{action_id}"
+        if action_id in sent:
+            row = ActionRowForm(prefix=prefix, formdata=request.form)
+        else:
+            item = stored[action_id]
+            data = discussion.ActionInput(item.action, item.owner, item.term, item.lesson_id)
+            row = ActionRowForm(prefix=prefix, formdata=None, action=item.action,
+                                owner=item.owner, term=item.term, lesson=item.lesson_id or "",
+                                shown=discussion.action_version(data))
+        row.sent = action_id in sent
+        row.lesson.choices = _lesson_choices(lessons)
+        rows[action_id] = row
+    return rows
 
 
-@bp.route("/scans/<int:assessment_id>/acties/<int:action_id>/verwijderen", methods=["POST"])
-@login_required
-def delete_action(assessment_id: int, action_id: int) -> Response:
-    """Remove one action from the list."""
-    assessment = load_assessment(assessment_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        discussion.delete_action(assessment, action_id, current_user)
-    except discussion.DiscussionError:
-        abort(404)
-    flash(_("De actie is verwijderd."))
-    return redirect(url_for("facilitator.actions", assessment_id=assessment.id))
-
-
-def _action_form(assessment: Assessment, obj: object = None) -> ActionItemForm:
-    form = ActionItemForm(obj=obj)
-    form.lesson.choices = [SelectChoice("", _("Geen les: algemene actie"))] + [
+def _lesson_choices(lessons: Sequence[Lesson]) -> list[SelectChoice]:
+    return [SelectChoice("", _("Geen les: algemene actie"))] + [
         SelectChoice(lesson.id, f"{number}. {lesson.title}")
-        for number, lesson in enumerate(content.for_assessment(assessment).lessons, start=1)]
-    return form
-
-
-def _action_input(form: ActionItemForm) -> discussion.ActionInput:
-    return discussion.ActionInput(
-        action=form.action.data or "", owner=form.owner.data or "", term=form.term.data or "",
-        lesson_id=form.lesson.data or None)
+        for number, lesson in enumerate(lessons, start=1)]
 
 
 # -- moderating free texts ---------------------------------------------------------------

@@ -33,11 +33,26 @@ from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, 
 from assessment.links import external_url
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
+from assessment.templating import language_name, page_language
 from reports.build import JobState, report_context, report_html, report_key
 
 
 def _login_limit() -> str:
     return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _login_account() -> str:
+    """The account a login attempt is for, so failures are limited per account too."""
+    return "account:" + management.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _is_failed_login(response: Response) -> bool:
+    """Only wrong credentials count towards the login limits; a login that works costs nothing.
+
+    So a facilitator who logs in often (several browsers, the projector) is never locked
+    out, while guessing passwords is limited per client address and per account.
+    """
+    return response.status_code == 401
 
 
 def load_assessment(assessment_id: int) -> Assessment:
@@ -55,7 +70,9 @@ def load_assessment(assessment_id: int) -> Assessment:
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_is_failed_login)
+@limiter.limit(_login_limit, key_func=_login_account, methods=["POST"],
+               deduct_when=_is_failed_login)
 def login() -> Response | str | tuple[str, int]:
     """Log in with e-mail and password."""
     form = LoginForm()
@@ -102,12 +119,13 @@ def index() -> str:
 def create() -> Response | str | tuple[str, int]:
     """Create an assessment with the questionnaire of the chosen language."""
     options = content.available()
-    form = AssessmentForm()
+    offered = content.offered_in_order(page_language())
+    form = AssessmentForm(questionnaire=":".join(offered[0][0]))
     form.questionnaire.choices = [
-        SelectChoice(f"{qid}:{language}", _("%(title)s (%(language)s, versie %(version)s)",
-                                            title=q.title, language=language.upper(),
+        SelectChoice(f"{qid}:{language}", _("%(language)s — %(title)s (versie %(version)s)",
+                                            language=language_name(language), title=q.title,
                                             version=q.version))
-        for (qid, language), q in sorted(options.items())
+        for (qid, language), q in offered
     ]
     form.previous.choices = previous_round_choices(None)
     if form.validate_on_submit():

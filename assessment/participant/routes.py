@@ -34,6 +34,7 @@ from assessment.db import read_session
 from assessment.exceptions import (
     AlreadySubmitted,
     AssessmentClosed,
+    AssessmentPaused,
     InvalidAnswers,
     RegiospiegelError,
 )
@@ -282,7 +283,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     """One page of the path: show it with stored answers; on a button, save and move."""
     ctx = _load(token)
     current = ctx.page(page_id)
-    if not ctx.answerable:
+    if not ctx.answerable and not _held_during_pause(ctx, current):
         return redirect(url_for("participant.summary", token=token))
     if current.kind == "intro":
         return _render(ctx, current, None)
@@ -312,6 +313,8 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
         return _render(ctx, current, form, status=400)
     try:
         participation.save_page(ctx.respondent.id, current.id, _posted(form, current))
+    except AssessmentPaused:
+        return _render_paused(ctx, current, form)
     except (AssessmentClosed, AlreadySubmitted):
         return redirect(url_for("participant.summary", token=token))
     except InvalidAnswers:
@@ -329,6 +332,23 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     target = before if form.going_back else after
     return redirect(url_for("participant.page", token=token,
                             page_id=(target or current).id))
+
+
+def _held_during_pause(ctx: Context, current: Page) -> bool:
+    """Whether a posted page is shown again with its answers because the scan is paused.
+
+    Nothing can be stored during a pause, and the summary would show the page's answers as
+    missing; so the page comes back as it was sent, to be sent again after the pause.
+    """
+    return (request.method == "POST" and ctx.assessment.status == Status.PAUSED
+            and not ctx.respondent.submitted and current.kind not in {"intro", "review"})
+
+
+def _render_paused(ctx: Context, current: Page, form: PageForm) -> tuple[str, int]:
+    """The page as it was sent, unsaved, with a notice to send it again after the pause."""
+    return _render(ctx, current, form, status=409, notice=_(
+        "Het invullen is even gepauzeerd. Uw antwoorden op deze pagina zijn nog niet bewaard; "
+        "ze staan hieronder klaar. Druk op Volgende zodra de procesbegeleider verdergaat."))
 
 
 def _from_review() -> dict[str, str]:

@@ -31,6 +31,7 @@ SCREENSHOTS = PROJECT_ROOT / "screenshots"
 
 DEMO_EMAIL = "demo@regiospiegel.nl"
 DEMO_PASSWORD = "demo-regiospiegel"  # the public demo account seeded by assessment.demo
+#: The join code of the demo's open try-out scan, where participants in the tests answer.
 DEMO_CODE = "DMZW26"
 
 DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
@@ -223,27 +224,30 @@ def admin_state(browser: Any, live_server: LiveServer,
 
 @dataclass(frozen=True)
 class Demo:
-    """The seeded demo: the facilitator's id and the open, filled-in assessment's id."""
+    """The seeded demo: the facilitator's id, the closed filled-in scan's and the try-out's."""
 
     facilitator_id: int
-    assessment_id: int
+    assessment_id: int  # the filled-in scan: results, projector, report
+    tryout_id: int      # the open scan that DEMO_CODE joins
 
 
 @pytest.fixture(scope="session")
 def demo_ids(live_server: LiveServer) -> Demo:
-    """Ids of the demo facilitator and assessment in the live server's database."""
+    """Ids of the demo facilitator and its two scans in the live server's database."""
     from sqlalchemy import select
 
     from assessment.db import read_session
+    from assessment.demo import DEMO_JOIN_CODE
     from assessment.models import Assessment, Facilitator
 
     with live_server.app.app_context():
         session = read_session()
         facilitator = session.scalar(select(Facilitator.id).where(Facilitator.email == DEMO_EMAIL))
-        assessment = session.scalar(select(Assessment.id)
-                                    .where(Assessment.join_code == DEMO_CODE))
-    assert facilitator is not None and assessment is not None
-    return Demo(facilitator, assessment)
+        filled_in, tryout = (session.scalar(select(Assessment.id)
+                                            .where(Assessment.join_code == code))
+                             for code in (DEMO_JOIN_CODE, DEMO_CODE))
+    assert facilitator is not None and filled_in is not None and tryout is not None
+    return Demo(facilitator, filled_in, tryout)
 
 
 def new_assessment(live_server: LiveServer, owner_id: int, title: str,
