@@ -19,10 +19,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from assessment import content, management, participation, priorities
+from assessment import content, discussion, management, participation, priorities
 from assessment.db import read_session
 from assessment.exceptions import RegiospiegelError
-from assessment.models import Assessment, Facilitator, Respondent, Status
+from assessment.models import Assessment, Facilitator, Moderation, Respondent, Status
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
 DEMO_EMAIL = "demo@regiospiegel.nl"
@@ -114,11 +114,14 @@ def demo_password() -> str:
     return os.environ.get("REGIOSPIEGEL_DEMO_PASSWORD") or DEMO_PASSWORD
 
 
-def seed() -> DemoResult:
+def seed(*, session_held: bool = True) -> DemoResult:
     """Create what is missing of the demo: its facilitator, the closed scan, the try-out scan.
 
     Idempotent: what exists is left as it is, except that the filled-in scan is closed if
     someone opened it (a database seeded before the try-out scan existed had it open).
+    With ``session_held`` (the default) a new filled-in scan also gets what its session left:
+    moderated texts, notes and conclusions, and actions (a test seam: tests of those pages
+    start from the scan as it was before the session).
     """
     session = read_session()
     password = demo_password()
@@ -139,6 +142,8 @@ def seed() -> DemoResult:
         management.set_status(demo_id, Status.OPEN)
         _answer_as_demo_respondents(demo_id, questionnaire)
         _hold_demo_vote(demo_id)
+        if session_held:
+            _record_demo_session(demo_id)
     else:
         demo_id = demo.id
     if demo is None or demo.status != Status.CLOSED:
@@ -218,6 +223,57 @@ def _hold_demo_vote(assessment_id: int) -> None:
                              priorities.voter_hash(key, assessment_id, f"demo:{number}"),
                              sorted(chosen))
     priorities.close_vote(assessment_id, None)
+
+
+#: What the demo group said and concluded about the lessons it discussed.
+DEMO_NOTES = {
+    "leiderschap": discussion.LessonNoteInput(
+        "Bestuurders zien hun eigen rol positiever dan ambtenaren en partners. Ambtelijk mist "
+        "men heldere keuzes na de toezeggingen in het portefeuillehoudersoverleg.",
+        "Het verschil in beeld is zelf de uitkomst: bestuur en ambtenaren bespreken samen wat "
+        "ze van regionaal leiderschap verwachten."),
+    "legitimiteit": discussion.LessonNoteInput(
+        "Veel deelnemers weten niet hoe de raden worden meegenomen. Raadsleden horen pas "
+        "achteraf wat er regionaal is besloten.",
+        "Eerst informatie delen: de griffiers brengen in beeld hoe de raden nu worden "
+        "geïnformeerd."),
+    "investeren": discussion.LessonNoteInput(
+        "Het regiobureau heeft geen vast budget; elk jaar begint de discussie opnieuw.",
+        "Een voorstel voor meerjarige financiering van de samenwerking."),
+    "rijk": discussion.LessonNoteInput(
+        "Elk nationaal programma heeft een eigen loket en eigen overleggen.",
+        "Eén regionale agenda als ingang voor alle nationale programma's."),
+}
+#: The actions the demo group agreed on.
+DEMO_ACTIONS = (
+    discussion.ActionInput("Gesprek tussen portefeuillehouders en ambtelijk trekkers over "
+                           "wat regionaal leiderschap vraagt", "Voorzitter regio",
+                           "Voor de zomer", "leiderschap"),
+    discussion.ActionInput("Overzicht van hoe de raden nu over de regio worden geïnformeerd, "
+                           "met een voorstel voor een jaarlijkse regioavond", "Griffiers",
+                           "Binnen drie maanden", "legitimiteit"),
+    discussion.ActionInput("Voorstel voor meerjarige financiering van het regiobureau",
+                           "Regiosecretaris", "Begrotingsronde", "investeren"),
+)
+
+
+def _record_demo_session(assessment_id: int) -> None:
+    """What a finished session leaves: texts moderated, notes and conclusions, actions.
+
+    Texts that may identify someone are excluded, the rest included, as a careful
+    facilitator would; so the projector and the report show everything they can.
+    """
+    assessment = read_session().get(Assessment, assessment_id)
+    assert assessment is not None
+    discussion.exclude_flagged(assessment)
+    overview = discussion.moderation_overview(assessment)
+    pending = [text.comment_id for topic in overview.topics for text in topic.texts
+               if text.moderation is Moderation.PENDING]
+    if pending:
+        discussion.set_moderation_of(assessment, pending, Moderation.INCLUDED, None)
+    discussion.save_lesson_notes(assessment, DEMO_NOTES, None)
+    for action in DEMO_ACTIONS:
+        discussion.add_action(assessment, action, None)
 
 
 def _groups(questionnaire: Questionnaire) -> list[tuple[str, tuple[Statement, ...]]]:

@@ -181,11 +181,15 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 @pytest.fixture
 def demo(app: Flask) -> None:
-    """The demo facilitator and assessment."""
+    """The demo facilitator, its filled-in scan as before the session, and the try-out scan.
+
+    Without the session's notes, actions and moderated texts, so the tests of those start
+    from a clean slate; tests/test_demo.py checks the demo as `make run` seeds it.
+    """
     from assessment import demo as demo_module
 
     with app.app_context():
-        demo_module.seed()
+        demo_module.seed(session_held=False)
 
 
 @pytest.fixture

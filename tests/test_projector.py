@@ -12,7 +12,7 @@ from assessment.db import read_session
 from assessment.models import Assessment, Comment, LessonNote, Moderation
 from assessment.projector import GroupedAnswer, SlideKind, SlideSpec
 from questions.loader import CONTENT_DIR, load_questionnaire
-from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
 from tests.test_live import OWNER_EMAIL, OWNER_PASSWORD, add_respondent
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
@@ -199,10 +199,18 @@ def test_a_key_press_gets_the_new_position_as_json(app, facilitator_client):
 
 
 def test_the_join_slide_has_the_code_link_and_qr_code(facilitator_client):
-    html = facilitator_client.get(f"{BASE}/projector").get_data(as_text=True)
+    html = facilitator_client.get(f"/begeleider/scans/{TRYOUT_ID}/projector").get_data(
+        as_text=True)
     assert 'data-kind="join"' in html
-    assert DEMO_JOIN_CODE in html and f"http://regiospiegel.test/d/{DEMO_JOIN_CODE}" in html
-    assert 'src="/begeleider/scans/1/qr.svg"' in html
+    assert TRYOUT_JOIN_CODE in html and f"http://regiospiegel.test/d/{TRYOUT_JOIN_CODE}" in html
+    assert f'src="/begeleider/scans/{TRYOUT_ID}/qr.svg"' in html
+
+
+def test_a_closed_scan_opens_with_a_title_not_a_code_to_join_by(facilitator_client):
+    html = facilitator_client.get(f"{BASE}/projector/dia").get_data(as_text=True)
+    assert 'data-kind="join"' in html and "Regio Zwolle – casus Dalfsen" in html
+    assert "28 deelnemers stuurden hun antwoorden in" in html
+    assert DEMO_JOIN_CODE not in html and "qr.svg" not in html
 
 
 def test_a_divided_lesson_is_marked_in_words(facilitator_client):
