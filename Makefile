@@ -45,10 +45,10 @@ typecheck: install-test
 # The suite on SQLite; with TEST_DATABASE_URL set (CI sets it) once more on PostgreSQL, minus
 # the tests that do not depend on the suite's database (browser, several servers).
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=10
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest -m "not browser and not servers"; \
+	  $(PY) -m pytest --durations=10 -m "not browser and not servers"; \
 	fi
 
 bench: install-test

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -62,12 +63,22 @@ class PostgresDatabases:
         return make_url(self.server_url).set(database=name).render_as_string(
             hide_password=False)
 
-    def new(self) -> str:
-        """The URL of a new database cloned from the migrated template."""
+    def new(self, *, with_demo: bool = False) -> str:
+        """The URL of a new database cloned from the migrated template (or the demo's)."""
+        template = self.demo_template() if with_demo else self.template
         name = f"{self.prefix}_{next(self._numbers)}"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{self._strategy}')
+        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{self._strategy}')
         self.created.append(name)
         return self.url(name)
+
+    def demo_template(self) -> str:
+        """The name of a template with the demo seeded, made on first use."""
+        name = f"{self.prefix}_demo"
+        if name not in self.created:
+            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{self._strategy}')
+            self.created.append(name)
+            seed_demo(self.url(name))
+        return name
 
     def drop(self, url: str) -> None:
         """Drop a database made by :meth:`new`, closing connections a test left open."""
@@ -93,6 +104,36 @@ def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite database file migrated once; each SQLite test gets a copy."""
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     db.upgrade(f"sqlite:///{path}")
+    return path
+
+
+def seed_demo(url: str) -> None:
+    """Seed the demo as the ``demo`` fixture has it into the database at ``url``."""
+    from assessment import demo as demo_module
+
+    application = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url,
+                              "BASE_URL": "http://regiospiegel.test"})
+    try:
+        with application.app_context():
+            demo_module.seed(session_held=False)
+    finally:
+        application.extensions["regiospiegel.reports"].close()
+        db.dispose(application)
+
+
+@pytest.fixture(scope="session")
+def demo_db(migrated_db: Path) -> Path:
+    """An SQLite file with the demo seeded once; tests that ask for the demo get a copy.
+
+    Seeding takes a good part of a second (28 respondents and a vote), and some 300 tests
+    use the demo: copying a seeded file saves minutes a run.
+    """
+    path = migrated_db.with_name("demo.sqlite3")
+    shutil.copy(migrated_db, path)
+    seed_demo(f"sqlite:///{path}")
+    # Everything in the file itself, so a copy of the file alone is the whole database.
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
 
@@ -136,15 +177,21 @@ def new_db_url(
 @pytest.fixture
 def db_url(
     postgres_databases: PostgresDatabases | None, migrated_db: Path, tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> Iterator[str]:
-    """A fresh, migrated database for this test: an SQLite file, or a PostgreSQL database."""
+    """A fresh, migrated database for this test: an SQLite file, or a PostgreSQL database.
+
+    A test that uses the ``demo`` fixture (itself or through another) starts from a copy
+    with the demo seeded already.
+    """
+    with_demo = "demo" in request.fixturenames
     if postgres_databases is not None:
-        url = postgres_databases.new()
+        url = postgres_databases.new(with_demo=with_demo)
         yield url
         postgres_databases.drop(url)
         return
     target = tmp_path / "regiospiegel.sqlite3"
-    shutil.copy(migrated_db, target)
+    shutil.copy(request.getfixturevalue("demo_db") if with_demo else migrated_db, target)
     yield f"sqlite:///{target}"
 
 
@@ -189,7 +236,8 @@ def demo(app: Flask) -> None:
     from assessment import demo as demo_module
 
     with app.app_context():
-        demo_module.seed(session_held=False)
+        # The database came seeded (see ``db_url``): this finds the demo and changes nothing.
+        assert not demo_module.seed(session_held=False).created
 
 
 @pytest.fixture
