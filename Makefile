@@ -43,12 +43,16 @@ typecheck: install-test
 	$(PY) -m mypy
 
 # The suite on SQLite; with TEST_DATABASE_URL set (CI sets it) once more on PostgreSQL, minus
-# the tests that do not depend on the suite's database (browser, several servers).
+# the tests that do not depend on the suite's database (browser, several servers) and the
+# files that touch no database at all (content, scoring, aggregation: pure functions).
+NO_DATABASE := tests/test_aggregation.py tests/test_questionnaire_translations.py \
+	tests/test_questions.py tests/test_rounds.py tests/test_scoring.py
 pytest: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest --durations=10
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest --durations=10 -m "not browser and not servers"; \
+	  $(PY) -m pytest --durations=10 -m "not browser and not servers" \
+	    $(addprefix --ignore=,$(NO_DATABASE)); \
 	fi
 
 bench: install-test
