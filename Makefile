@@ -45,13 +45,18 @@ typecheck: install-test
 # The suite on SQLite; with TEST_DATABASE_URL set (CI sets it) once more on PostgreSQL, minus
 # the tests that do not depend on the suite's database (browser, several servers) and the
 # files that touch no database at all (content, scoring, aggregation: pure functions).
+# Tests that need no server of their own run in TEST_WORKERS processes (pytest-xdist; each has
+# its own databases); the browser and several-server tests run one at a time after them, since
+# they time real servers and a browser against each other.
 NO_DATABASE := tests/test_aggregation.py tests/test_questionnaire_translations.py \
 	tests/test_questions.py tests/test_rounds.py tests/test_scoring.py
+TEST_WORKERS ?= auto
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=10
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) -m "not browser and not servers"
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=10 -m "browser or servers"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest --durations=10 -m "not browser and not servers" \
+	  $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) -m "not browser and not servers" \
 	    $(addprefix --ignore=,$(NO_DATABASE)); \
 	fi
 
