@@ -32,6 +32,9 @@ class Findings:
     def check(self, page: Any, name: str, language: str = "nl") -> None:
         """Run axe on ``page`` and check its ``lang``; record what is wrong under ``name``."""
         self.pages += 1
+        # A click that submits a form returns once the next page has started to load; its
+        # document may not exist yet (documentElement is null until parsing begins).
+        page.wait_for_load_state("load")
         lang = page.evaluate("document.documentElement.lang")
         if lang != language:
             self.blocking.append(f"[{name}] <html lang={lang!r}>, expected {language!r}")

@@ -117,12 +117,14 @@ def test_the_header_switch_saves_the_answers_and_changes_language(
     expect_checked(page, chosen)
 
 
+@pytest.mark.parametrize("java_script", [True, False], ids=["javascript", "no-javascript"])
 def test_enter_in_a_field_means_volgende(
-    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo, java_script: bool
 ) -> None:
-    """"Vorige" comes first on the page, yet Enter on an answer goes on to the next page."""
+    """"Vorige" and the header's language button come first, yet Enter on an answer goes on
+    to the next page, in Dutch, with or without JavaScript."""
     _assessment_id, code = open_scan(live_server, demo_ids, "Enter is volgende")
-    page = new_context(DESKTOP).new_page()
+    page = new_context({**DESKTOP, "java_script_enabled": java_script}).new_page()
     join(page, code)
     page.goto(page.url.rsplit("/", 1)[0] + "/" + LESSONS[0].id)
     buttons = page.locator(".actions button")
@@ -132,3 +134,4 @@ def test_enter_in_a_field_means_volgende(
     page.locator("fieldset.question input[type=radio]:checked").first.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/{LESSONS[1].id}$"))
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
