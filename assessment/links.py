@@ -36,10 +36,9 @@ def local_path(target: str) -> str:
     ``/\\evil.example`` go to another host (``//evil.example``). The target is normalised
     the same way and then refused when it has a scheme or a host, starts with ``//``, or
     does not start with ``/``. The same checks apply to each percent-decoded form (up to
-    three rounds), so an encoded ``%2F%2Fevil.example`` or any encoded control character is refused as
-    well,
-    whatever a proxy on the way might decode. What is returned is the normalised target,
-    exactly what was checked.
+    three rounds), so an encoded ``%2F%2Fevil.example`` or an encoded control character is
+    refused too, whatever a proxy on the way might decode. What is returned is the
+    normalised target, exactly what was checked.
     """
     normalised = _as_browser_reads(target)
     form = normalised
