@@ -32,10 +32,11 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Wire the extensions into the app."""
-    from assessment.security import refuse_malformed_forms
+    from assessment.security import refuse_malformed_requests
 
-    # Before the CSRF check, which cannot read a form with a nameless field.
-    app.before_request(refuse_malformed_forms)
+    # Before the CSRF check (which cannot read a form with a nameless field), the rate
+    # limits and every view.
+    app.before_request(refuse_malformed_requests)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -6,8 +6,13 @@ styles, fonts and images come from the app itself. Pages cannot be framed.
 
 from __future__ import annotations
 
+import builtins
+import re
+from collections.abc import Iterator
+
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -41,18 +46,67 @@ def check_production(app: Flask) -> None:
                                   "lets anyone run Python through the debugger")
 
 
-def refuse_malformed_forms() -> None:
-    """400 for a form with a nameless field (a broken multipart part), before anything reads it.
+def refuse_malformed_requests() -> None:
+    """400 for what no page of ours sends, before anything reads the request.
 
-    Werkzeug keeps such a part under the key None, which later checks (the CSRF check first)
-    would trip over; a browser never sends it.
+    - A form with a nameless field (a broken multipart part): Werkzeug keeps it under the
+      key None, which later checks (the CSRF check first) would trip over.
+    - A NUL character anywhere in the path, the query, a form field's name or value, a
+      cookie or a JSON body: PostgreSQL cannot store or even compare text holding one, and
+      no person types it.
+    - A file: no page takes an upload, and a file where a text is expected is not a text.
     """
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and None in request.form:
         abort(400)
+    if request.files:
+        abort(400)
+    if any(NUL in text for text in _texts_sent()) or _json_has_nul():
+        abort(400)
+
+
+NUL = "\x00"
+#: A NUL in a JSON body, raw or escaped (``\u0000``). An escaped backslash before ``u0000``
+#: is refused too: harmless, and no page of ours sends JSON with it.
+_JSON_NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
+
+
+def _texts_sent() -> Iterator[str]:
+    """Every piece of text in the request that the app may read, but a JSON body."""
+    yield request.path
+    for pairs in (request.args, request.form, request.cookies):
+        for name, value in pairs.items(multi=True):
+            yield name
+            yield value
+
+
+def _json_has_nul() -> bool:
+    # Searched in the raw body: parsing it here would let a deeply nested body crash the
+    # check itself.
+    return request.is_json and bool(_JSON_NUL.search(request.get_data(cache=True)))
+
+
+#: The largest id a URL may name: the top of a 32-bit id column on PostgreSQL (SQLite's
+#: are wider, but ids count up from 1 and never get near it).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in a URL: a whole number from 0 to :data:`MAX_ID`; anything larger is 404.
+
+    Without the bound a number the database cannot hold (2**63 and up) reaches the query
+    and fails there with a 500.
+    """
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = None, signed: bool = False) -> None:
+        bound = MAX_ID if max is None else builtins.min(max, MAX_ID)
+        super().__init__(map, fixed_digits, min, bound, signed)
 
 
 def init_app(app: Flask) -> None:
-    """Trust the configured proxies' client address; add the security headers."""
+    """Bound ids in URLs; trust the configured proxies' client address; security headers."""
+    # Before the blueprints are registered: their rules look the converter up when added.
+    app.url_map.converters["int"] = DatabaseId
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops > 0:
         # Behind a proxy every request comes from the proxy: take the client address it
