@@ -90,9 +90,12 @@ def login() -> Response | str | tuple[str, int]:
 
 @bp.route("/uitloggen", methods=["POST"])
 def logout() -> Response:
-    """Log out."""
+    """Log out, on every device: each session of the account ends."""
     if not ActionForm().validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        # Also ends the account's other sessions and any copy of this session's cookie.
+        management.end_sessions(current_user.id)
     logout_user()
     return redirect(url_for("facilitator.login"))
 
