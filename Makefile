@@ -58,6 +58,7 @@ pytest: install-test
 bench: install-test
 	PYTHONPATH=. $(PY) bench/aggregation.py
 	PYTHONPATH=. $(PY) bench/report.py
+	PYTHONPATH=. $(PY) bench/moderation.py
 	PYTHONPATH=. $(PY) bench/load.py
 
 # Re-extract the interface strings, merge them into the English catalogue, compile it.
