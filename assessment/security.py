@@ -9,10 +9,12 @@ from __future__ import annotations
 import builtins
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.sansio.utils import host_is_trusted
 from werkzeug.wrappers import Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -34,7 +36,11 @@ class UnsafeConfiguration(RuntimeError):
 
 
 def check_production(app: Flask) -> None:
-    """Refuse to start in production without a secret key from the environment, or in debug."""
+    """Refuse to start in production with unsafe settings; the message says which and why.
+
+    Production needs SECRET_KEY from the environment, debug off, and TRUSTED_HOSTS: the host
+    names the app answers to, including BASE_URL's.
+    """
     if app.config.get("ENVIRONMENT") != "production":
         return
     if not app.config.get("SECRET_KEY_FROM_ENVIRONMENT"):
@@ -44,6 +50,27 @@ def check_production(app: Flask) -> None:
     if app.debug:
         raise UnsafeConfiguration("production must not run with debug on: it shows code and "
                                   "lets anyone run Python through the debugger")
+    _check_trusted_hosts(list(app.config.get("TRUSTED_HOSTS") or ()),
+                         str(app.config.get("BASE_URL") or ""))
+
+
+def _check_trusted_hosts(hosts: list[str], base_url: str) -> None:
+    """TRUSTED_HOSTS is set, lists host names only, and includes BASE_URL's host."""
+    if not hosts:
+        raise UnsafeConfiguration(
+            "production needs TRUSTED_HOSTS in the environment: the host names the app "
+            "answers to, comma-separated (e.g. TRUSTED_HOSTS=scan.example.nl); requests for "
+            "any other Host header are refused")
+    malformed = [host for host in hosts if "/" in host or "@" in host]
+    if malformed:
+        raise UnsafeConfiguration(
+            f"TRUSTED_HOSTS lists host names, without scheme or path: not {malformed[0]!r} "
+            "(write e.g. scan.example.nl)")
+    base_host = urlsplit(base_url).hostname or ""
+    if not host_is_trusted(base_host, hosts):
+        raise UnsafeConfiguration(
+            f"TRUSTED_HOSTS ({', '.join(hosts)}) does not include BASE_URL's host "
+            f"{base_host!r}: every link the app hands out would be refused")
 
 
 def refuse_malformed_requests() -> None:
