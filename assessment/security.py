@@ -1,4 +1,5 @@
-"""Security headers on every response, and the settings production must have.
+"""Security headers on every response, the settings production must have, and the input
+no page sends (refused before anything reads it).
 
 The Content-Security-Policy allows nothing inline and nothing from elsewhere: scripts,
 styles, fonts and images come from the app itself. Pages cannot be framed.
@@ -73,6 +74,12 @@ def _check_trusted_hosts(hosts: list[str], base_url: str) -> None:
             f"{base_host!r}: every link the app hands out would be refused")
 
 
+NUL = "\x00"
+#: A NUL in a JSON body, raw or escaped (``\u0000``). An escaped backslash before ``u0000``
+#: is refused too: harmless, and no page of ours sends JSON with it.
+_JSON_NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
+
+
 def refuse_malformed_requests() -> None:
     """400 for what no page of ours sends, before anything reads the request.
 
@@ -89,12 +96,6 @@ def refuse_malformed_requests() -> None:
         abort(400)
     if any(NUL in text for text in _texts_sent()) or _json_has_nul():
         abort(400)
-
-
-NUL = "\x00"
-#: A NUL in a JSON body, raw or escaped (``\u0000``). An escaped backslash before ``u0000``
-#: is refused too: harmless, and no page of ours sends JSON with it.
-_JSON_NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
 
 
 def _texts_sent() -> Iterator[str]:
@@ -120,8 +121,8 @@ MAX_ID = 2**31 - 1
 class DatabaseId(IntegerConverter):
     """``<int:…>`` in a URL: a whole number from 0 to :data:`MAX_ID`; anything larger is 404.
 
-    Without the bound a number the database cannot hold (2**63 and up) reaches the query
-    and fails there with a 500.
+    Without the bound a number the database cannot hold (on PostgreSQL above 2**31 - 1, on
+    SQLite from 2**63) reaches the query and fails there with a 500.
     """
 
     def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None,
