@@ -63,6 +63,7 @@ pytest: install-test
 bench: install-test
 	PYTHONPATH=. $(PY) bench/aggregation.py
 	PYTHONPATH=. $(PY) bench/report.py
+	PYTHONPATH=. $(PY) bench/moderation.py
 	PYTHONPATH=. $(PY) bench/load.py
 
 # Re-extract the interface strings, merge them into the English catalogue, compile it.
@@ -80,7 +81,8 @@ translations: install
 	$(VENV)/bin/pybabel compile --directory $(TRANSLATIONS) --locale en --statistics
 
 # Production: migrate, then gunicorn (gunicorn.conf.py; docs/deploy.md). Needs SECRET_KEY
-# (the same on every server) and BASE_URL in the environment; REDIS_URL for several servers.
+# (the same on every server), BASE_URL and TRUSTED_HOSTS in the environment (the app refuses
+# to start without them); REDIS_URL for several servers.
 serve: install
 	@$(PY) -m assessment.system_check
 	REGIOSPIEGEL_ENV=production $(CLI) db upgrade

@@ -9,7 +9,16 @@ from typing import Any
 from flask import Flask
 
 import reports
-from assessment import config, content, db, errors, extensions, security, templating
+from assessment import (
+    config,
+    content,
+    db,
+    errors,
+    extensions,
+    participation,
+    security,
+    templating,
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config.ensure_secret_key(app)
 
     db.init_app(app)
+    participation.init_app(app)
     content.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)

@@ -32,10 +32,11 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Wire the extensions into the app."""
-    from assessment.security import refuse_malformed_forms
+    from assessment.security import refuse_malformed_requests
 
-    # Before the CSRF check, which cannot read a form with a nameless field.
-    app.before_request(refuse_malformed_forms)
+    # Before the CSRF check (which cannot read a form with a nameless field), the rate
+    # limits and every view.
+    app.before_request(refuse_malformed_requests)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -47,5 +48,17 @@ def init_app(app: Flask) -> None:
     from assessment.models import Facilitator
 
     @login_manager.user_loader
-    def _load_facilitator(user_id: str) -> Facilitator | None:
-        return read_session().get(Facilitator, int(user_id)) if user_id.isdigit() else None
+    def _load_facilitator(session_id: str) -> Facilitator | None:
+        """The facilitator of a login session, unless the session has since been ended.
+
+        The session holds ``<id>:<session version>`` (``Facilitator.get_id``); logging out
+        or a new password raises the version, so every older session, and every copy of its
+        cookie, no longer loads anyone.
+        """
+        user_id, _colon, version = session_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        facilitator = read_session().get(Facilitator, int(user_id))
+        if facilitator is None or facilitator.session_version != int(version):
+            return None
+        return facilitator

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -354,7 +354,16 @@ def reset_password(email: str, password: str, actor: Facilitator | None = None) 
         if facilitator is None:
             raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
         facilitator.password_hash = generate_password_hash(password)
+        # Whoever knew the old password may be logged in somewhere: end every session.
+        facilitator.session_version += 1
         audit(session, "password_reset", actor, None, facilitator.email)
+
+
+def end_sessions(facilitator_id: int) -> None:
+    """End every login session of a facilitator (on logging out), copies of its cookie too."""
+    with write_transaction() as session:
+        session.execute(update(Facilitator).where(Facilitator.id == facilitator_id)
+                        .values(session_version=Facilitator.session_version + 1))
 
 
 def audit_events(assessment_id: int | None = None, limit: int = 200) -> list[AuditEvent]:

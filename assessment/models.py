@@ -84,6 +84,9 @@ class Facilitator(Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Part of every login session's id; raising it ends all the account's sessions (logging
+    #: out, a new password), also copies of the session cookie.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="owner")
 
@@ -93,8 +96,8 @@ class Facilitator(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """The id Flask-Login keeps in the session."""
-        return str(self.id)
+        """The id Flask-Login keeps in the session: the account's id and session version."""
+        return f"{self.id}:{self.session_version}"
 
 
 class Assessment(Base):

@@ -3,6 +3,15 @@
 Each function is one transaction. Saving is an idempotent upsert per respondent and
 statement (and per respondent and comment topic), so a page posted twice, from the back
 button or from two tabs, leaves exactly the last answers sent.
+
+"Last" means last to arrive: each request is stamped with the time it reached the app
+(:func:`request_arrival`, before anything else runs), and a save stores that stamp as the
+``updated_at`` of every answer and text it writes. A save replaces an answer or a text only
+when the stored one did not arrive later. Two posts of one page a few milliseconds apart can
+reach the database in either order (each waits for the respondent's lock, and the later one
+may get it first); the answers of the later-arrived post remain either way. With several app
+servers, "arrived" is each server's clock, so keep their clocks synchronised (NTP); posts
+closer together than the servers' clock difference keep an arbitrary one of them.
 """
 
 from __future__ import annotations
@@ -11,9 +20,10 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask, g, has_request_context
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -105,17 +115,49 @@ def find_respondent(token: str) -> Respondent | None:
     )
 
 
-def save_page(respondent_id: int, page_id: str, posted: PageAnswers) -> None:
-    """Store a page's answers for a respondent who may still answer, in one transaction."""
+def init_app(app: Flask) -> None:
+    """Stamp each request's arrival first thing, so saves keep the order in which they came."""
+    app.before_request(_stamp_arrival)
+
+
+def _stamp_arrival() -> None:
+    g.arrived_at = utcnow()
+
+
+def request_arrival() -> datetime:
+    """When the current request reached the app; now, outside a request."""
+    if has_request_context() and "arrived_at" in g:
+        return datetime_in_utc(g.arrived_at)
+    return utcnow()
+
+
+def datetime_in_utc(moment: datetime) -> datetime:
+    """``moment`` with its time zone: SQLite gives back the stored UTC times without one."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def save_page(
+    respondent_id: int, page_id: str, posted: PageAnswers, arrived: datetime | None = None
+) -> None:
+    """Store a page's answers for a respondent who may still answer, in one transaction.
+
+    ``arrived`` is when the post arrived (default: :func:`request_arrival`). What a later
+    arrived post of the same respondent already stored stays (see the module's rules): its
+    answers and texts, its page, and the profile choices it made; this post's profile
+    choices fill in only questions still unanswered.
+    """
+    arrived = arrived or request_arrival()
     with write_transaction() as session:
         respondent = _answerable(session, respondent_id)
-        now = utcnow()
         store_answers(session, respondent, content.for_assessment(respondent.assessment),
-                      posted, now)
+                      posted, arrived)
+        if datetime_in_utc(respondent.updated_at) > arrived:
+            respondent.profile = {**posted.profile, **respondent.profile}
+            return
         if posted.profile:
             respondent.profile = {**respondent.profile, **posted.profile}
         respondent.last_page = page_id
-        respondent.updated_at = now
+        respondent.updated_at = arrived
 
 
 def submit(respondent_id: int) -> None:
@@ -140,6 +182,8 @@ def store_answers(
     Runs inside the caller's transaction, so a refused value (:class:`InvalidAnswers`)
     leaves nothing stored; the caller stores the (checked) profile itself. For writes that
     are not a participant's page, such as a paper questionnaire typed in by the facilitator.
+    ``now`` is when the post arrived: an answer or text stored by a post that arrived later
+    is kept.
     """
     _check(questionnaire, posted)
     if posted.answers:
@@ -149,7 +193,7 @@ def store_answers(
             for statement_id, value in posted.answers.items()
         ]
         session.execute(_upsert(session, Answer, rows, ("respondent_id", "statement_id"),
-                                ("value", "updated_at")))
+                                ("value", "updated_at"), not_after="updated_at"))
     _save_texts(session, respondent, posted.texts, now)
 
 
@@ -219,7 +263,7 @@ def _save_texts(
     if drop:
         session.execute(
             delete(Comment).where(Comment.respondent_id == respondent.id,
-                                  Comment.topic_id.in_(drop))
+                                  Comment.topic_id.in_(drop), Comment.updated_at <= now)
         )
     if keep:
         # A changed text is moderated again before it can be shown anywhere.
@@ -230,7 +274,8 @@ def _save_texts(
             for topic, text in keep.items()
         ]
         session.execute(_upsert(session, Comment, rows, ("respondent_id", "topic_id"),
-                                ("text", "updated_at", "moderation", "redacted_text")))
+                                ("text", "updated_at", "moderation", "redacted_text"),
+                                not_after="updated_at"))
 
 
 def _upsert(
@@ -239,12 +284,18 @@ def _upsert(
     rows: list[dict[str, Any]],
     key: tuple[str, ...],
     update: tuple[str, ...],
+    not_after: str,
 ) -> Any:
-    """INSERT … ON CONFLICT (key) DO UPDATE, in this session's database's dialect."""
+    """INSERT … ON CONFLICT (key) DO UPDATE, in this session's database's dialect.
+
+    A stored row is updated only when its ``not_after`` column is not later than the new
+    row's, so a write that arrived earlier never replaces one that arrived later.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(model).values(rows)
     return statement.on_conflict_do_update(
         index_elements=list(key),
         set_={column: getattr(statement.excluded, column) for column in update},
+        where=getattr(model, not_after) <= getattr(statement.excluded, not_after),
     )

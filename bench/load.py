@@ -523,7 +523,8 @@ class ServerSettings:
     def environment(self, database_url: str, folder: Path) -> dict[str, str]:
         """The servers' environment: the database, its pool, the app's required settings."""
         return {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
-                "BASE_URL": "http://127.0.0.1", "REPORT_CACHE_DIR": str(folder / "reports"),
+                "BASE_URL": "http://127.0.0.1", "TRUSTED_HOSTS": "127.0.0.1",
+                "REPORT_CACHE_DIR": str(folder / "reports"),
                 "REGIOSPIEGEL_ENV": "production", "PYTHONPATH": str(PROJECT_ROOT),
                 # A request holds one connection at a time: one per thread, and a few spare.
                 "DATABASE_POOL_SIZE": str(self.threads), "DATABASE_MAX_OVERFLOW": "2"}

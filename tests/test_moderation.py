@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.moderation import (
     Reason,
@@ -99,3 +103,58 @@ def test_organisation_names_are_cleaned():
 ])
 def test_groups_are_small(sizes, total, small):
     assert groups_are_small(sizes, total) is small
+
+
+# -- linear time: long runs of address characters are read once, the same texts flagged --
+
+#: The e-mail pattern as it was before it was made linear (its behaviour is the oracle).
+QUADRATIC_EMAIL = re.compile(
+    r"[\w.%+-]+(?:@|\s*[\[(]\s*at\s*[\])]\s*)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # What the crafted slow texts look like: long runs without an address, and with one.
+    ("a" * 2000, []),
+    ("a." * 1000, []),
+    ("www." * 500, [Reason.URL]),
+    ("@" + "a." * 999, []),
+    ("a" * 1990 + "@zwolle.nl", [Reason.EMAIL]),
+    ("x." * 990 + "jan@zwolle.nl", [Reason.EMAIL]),
+    ("tekst,jan@zwolle.nl", [Reason.EMAIL]),
+    ("a@" + "a" * 1998, []),
+    ("jan.jansen@dalfsen.nl.", [Reason.EMAIL]),
+    ("-jan@dalfsen.nl", [Reason.EMAIL]),
+    ("%jan+x@dalfsen.nl", [Reason.EMAIL]),
+    ("jan  (at)  dalfsen.nl", [Reason.EMAIL]),
+    ("a (at " * 300, []),
+    ("0" * 2000, []),
+    ("zie " + "a.nl" * 400, [Reason.URL]),
+])
+def test_long_crafted_texts_are_judged_as_before(text, expected):
+    assert reasons(text, small_groups=False) == expected
+    assert bool(QUADRATIC_EMAIL.search(text)) == (Reason.EMAIL in expected)
+
+
+#: Characters that matter to the patterns, so random texts often come close to a match.
+PATTERN_CHARACTERS = st.text(alphabet="ab.-_%+@ ()[]at0lnx", max_size=40)
+
+
+@given(text=PATTERN_CHARACTERS)
+def test_the_linear_email_pattern_flags_exactly_what_the_old_one_did(text):
+    assert (Reason.EMAIL in reasons(text, small_groups=False)) == bool(
+        QUADRATIC_EMAIL.search(text))
+
+
+@given(text=PATTERN_CHARACTERS)
+def test_the_url_warning_still_ignores_the_domain_of_an_address(text):
+    old_url = Reason.URL in [w.reason for w in _old_warnings(text)]
+    assert (Reason.URL in reasons(text, small_groups=False)) == old_url
+
+
+def _old_warnings(text: str) -> tuple[TextWarning, ...]:
+    from assessment import moderation
+
+    found = []
+    if moderation._URL.search(QUADRATIC_EMAIL.sub(" ", text)):
+        found.append(TextWarning(Reason.URL))
+    return tuple(found)

@@ -214,7 +214,7 @@ def deployment(tmp_path: Path) -> Iterator[Deployment]:
             "DATABASE_URL": database_url, "SECRET_KEY": SECRET,
             "REGIOSPIEGEL_ENV": "production", "REDIS_URL": REDIS_URL,
             "REDIS_PREFIX": f"{marker}:", "JOIN_RATE_LIMIT": f"{JOIN_LIMIT} per 10 minutes",
-            "BASE_URL": f"http://127.0.0.1:{ports[0]}",
+            "BASE_URL": f"http://127.0.0.1:{ports[0]}", "TRUSTED_HOSTS": "127.0.0.1",
         }
         found = Deployment(database_url, code, owner, processes=processes)
         for letter, port in zip("AB", ports, strict=True):

@@ -236,6 +236,7 @@ def test_the_worker_command_renders_what_a_web_server_queued(
         **os.environ, "DATABASE_URL": str(app_config["DATABASE_URL"]),
         "REDIS_URL": REDIS_URL, "REDIS_PREFIX": str(app_config["REDIS_PREFIX"]),
         "SECRET_KEY": str(app_config["SECRET_KEY"]), "REGIOSPIEGEL_ENV": "production",
+        "BASE_URL": "http://regiospiegel.test", "TRUSTED_HOSTS": "regiospiegel.test",
         "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"),
     }
     command = Path(sys.executable).parent / "regiospiegel"

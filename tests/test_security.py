@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from assessment import create_app
@@ -41,20 +47,44 @@ def test_session_cookie_is_secure_behind_https(app_config):
     app.extensions["regiospiegel.reports"].close()
 
 
+#: Settings production starts with (app_config's BASE_URL is http://regiospiegel.test).
+PRODUCTION = {"ENVIRONMENT": "production", "SECRET_KEY_FROM_ENVIRONMENT": True,
+              "TRUSTED_HOSTS": ["regiospiegel.test"]}
+
+
 @pytest.mark.parametrize(("settings", "reason"), [
     ({"SECRET_KEY_FROM_ENVIRONMENT": False}, "SECRET_KEY"),
-    ({"SECRET_KEY_FROM_ENVIRONMENT": True, "DEBUG": True}, "debug"),
+    ({"DEBUG": True}, "debug"),
+    ({"TRUSTED_HOSTS": None}, "needs TRUSTED_HOSTS"),
+    ({"TRUSTED_HOSTS": []}, "needs TRUSTED_HOSTS"),
+    ({"TRUSTED_HOSTS": ["https://regiospiegel.test"]}, "without scheme or path"),
+    ({"TRUSTED_HOSTS": ["scan.example.nl"]}, "does not include BASE_URL's host"),
 ])
 def test_production_refuses_unsafe_settings(app_config, settings, reason):
     with pytest.raises(UnsafeConfiguration, match=reason):
-        create_app({**app_config, "ENVIRONMENT": "production", **settings})
+        create_app({**app_config, **PRODUCTION, **settings})
 
 
-def test_production_starts_with_a_secret_from_the_environment(app_config):
-    app = create_app({**app_config, "ENVIRONMENT": "production",
-                      "SECRET_KEY_FROM_ENVIRONMENT": True})
+@pytest.mark.parametrize("hosts", [["regiospiegel.test"], ["x.example.nl", "regiospiegel.test"],
+                                   [".regiospiegel.test"], ["regiospiegel.test:443"]])
+def test_production_starts_with_a_secret_and_its_host_names(app_config, hosts):
+    app = create_app({**app_config, **PRODUCTION, "TRUSTED_HOSTS": hosts})
     assert app.config["SECRET_KEY"]
+    assert app.test_client().get("/", headers={"Host": "regiospiegel.test"}).status_code == 200
+    assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
     app.extensions["regiospiegel.reports"].close()
+
+
+def test_production_without_trusted_hosts_says_how_to_set_them(tmp_path):
+    """`make serve` without TRUSTED_HOSTS stops at once with the message, before serving."""
+    environment = {**os.environ, "REGIOSPIEGEL_ENV": "production", "SECRET_KEY": "s" * 40,
+                   "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                   "BASE_URL": "https://scan.example.nl", "TRUSTED_HOSTS": ""}
+    command = Path(sys.executable).parent / "regiospiegel"
+    finished = subprocess.run([str(command), "db", "upgrade"], env=environment,
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode != 0
+    assert "production needs TRUSTED_HOSTS" in finished.stderr
 
 
 def test_links_never_come_from_the_host_header(app):
@@ -111,3 +141,13 @@ def test_behind_a_proxy_wrong_codes_count_per_client_only_when_the_proxy_is_trus
     # Another participant behind the same proxy: their own count when the proxy is trusted;
     # without PROXY_HOPS the header is ignored, so nobody escapes the limit by forging it.
     assert _wrong_codes(app, proxy, "192.0.2.20", 2) == second_client
+
+
+def test_the_nginx_example_tells_browsers_to_use_https_only():
+    deploy = (Path(__file__).resolve().parent.parent / "docs" / "deploy.md").read_text()
+    nginx = deploy.split("```nginx", 1)[1].split("```", 1)[0]
+    tls_server = nginx.split("listen 443", 1)[1].split("\nserver {", 1)[0]
+    header = re.search(r'add_header Strict-Transport-Security "max-age=(\d+)[^"]*" always;',
+                       tls_server)
+    assert header is not None, "the TLS server block sets no HSTS header (with 'always')"
+    assert int(header.group(1)) >= 365 * 24 * 3600

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -74,6 +74,9 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
         except management.AccountError:
             flash(_("Het wachtwoord moet minstens 10 tekens hebben."))
         else:
+            if facilitator.id == current_user.id:
+                # The reset ended every session of the account; this one goes on.
+                login_user(read_session().get(Facilitator, facilitator.id))
             flash(_("Het wachtwoord van %(email)s is opnieuw ingesteld.", email=facilitator.email))
         return redirect(url_for("admin.facilitators"))
     abort(400)

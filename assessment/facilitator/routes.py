@@ -30,7 +30,7 @@ from assessment.exceptions import RegiospiegelError
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
-from assessment.links import external_url
+from assessment.links import external_url, local_path
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
@@ -80,26 +80,22 @@ def login() -> Response | str | tuple[str, int]:
         facilitator = management.authenticate(form.email.data or "", form.password.data or "")
         if facilitator is not None:
             login_user(facilitator)
-            return redirect(_safe_next() or url_for("facilitator.index"))
+            return redirect(local_path(request.args.get("next", ""))
+                            or url_for("facilitator.index"))
         form.password.errors = [_("Dit e-mailadres en wachtwoord horen niet bij elkaar. "
                                   "Probeer het opnieuw.")]
         return render_template("facilitator/login.html", form=form), 401
     return render_template("facilitator/login.html", form=form)
 
 
-def _safe_next() -> str | None:
-    target = request.args.get("next", "")
-    # Only paths inside this site: no scheme, no host, no protocol-relative URL.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.route("/uitloggen", methods=["POST"])
 def logout() -> Response:
-    """Log out."""
+    """Log out, on every device: each session of the account ends."""
     if not ActionForm().validate_on_submit():
         abort(400)
+    if current_user.is_authenticated:
+        # Also ends the account's other sessions and any copy of this session's cookie.
+        management.end_sessions(current_user.id)
     logout_user()
     return redirect(url_for("facilitator.login"))
 

@@ -39,7 +39,7 @@ from assessment.exceptions import (
     RegiospiegelError,
 )
 from assessment.extensions import csrf, limiter
-from assessment.links import external_url
+from assessment.links import external_url, local_path
 from assessment.management import normalise_join_code
 from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, neighbours, participant_pages, progress
@@ -237,20 +237,12 @@ def choose_language() -> Response:
     if not form.validate() or language not in current_app.config["LANGUAGES"]:
         abort(400)
     session["language"] = language
-    target = _local_path(form.next.data or "")
+    target = local_path(form.next.data or "")
     respondent = _respondent_at(target)
     if respondent is not None and language in respondent.assessment.languages:
         with contextlib.suppress(RegiospiegelError):
             participation.choose_language(respondent.id, language)
     return redirect(target or url_for("participant.start_page"))
-
-
-def _local_path(target: str) -> str:
-    """``target`` if it is a path on this site, else "" (never a redirect elsewhere)."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return ""
-    return target if "\\" not in target else ""
 
 
 def _respondent_at(path: str) -> Respondent | None:
