@@ -57,7 +57,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
@@ -104,7 +111,9 @@ class TamperedBackup(BackupError):
 
 # -- the format ----------------------------------------------------------------------------
 
-_ShortText = Annotated[str, StringConstraints(max_length=200)]
+#: Text as a person wrote it; characters XML forbids are taken out on reading too.
+_Text = Annotated[str, AfterValidator(xml_safe)]
+_ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(xml_safe)]
 _ItemId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 _Language = Literal["nl", "en"]
@@ -146,7 +155,7 @@ class BackupDetails(_Model):
     closed_at: datetime | None
     session_date: date | None
     invited_count: int | None = Field(ge=1)
-    organisations: str
+    organisations: _Text
     reveal_step: int = Field(ge=0)
     purged_at: datetime | None
     summary_snapshot: str | None
@@ -163,7 +172,7 @@ class BackupText(_Model):
     """One free text: its lesson or open question, the text, and the facilitator's decision."""
 
     topic: _ItemId
-    text: str
+    text: _Text
     moderation: _Moderation
 
 
@@ -185,8 +194,8 @@ class BackupNote(_Model):
     """What the group said about a lesson, and concluded."""
 
     lesson: _ItemId
-    notes: str
-    conclusion: str
+    notes: _Text
+    conclusion: _Text
     updated_at: datetime
 
 
@@ -194,9 +203,9 @@ class BackupAction(_Model):
     """An agreed action."""
 
     lesson: _ItemId | None
-    action: str
+    action: _Text
     owner: _ShortText
-    term: Annotated[str, StringConstraints(max_length=100)]
+    term: Annotated[str, StringConstraints(max_length=100), AfterValidator(xml_safe)]
     created_at: datetime
 
 
@@ -240,7 +249,7 @@ class _V1Answer(_Model):
 
 class _V1Text(_Model):
     topic: _ItemId
-    text: str
+    text: _Text
     moderation: _Moderation
     updated_at: datetime
 
@@ -325,7 +334,7 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
             select(Comment).where(Comment.respondent_id.in_(in_assessment))
             .order_by(Comment.respondent_id, Comment.topic_id)):
         texts[comment.respondent_id].append(BackupText(
-            topic=comment.topic_id, text=xml_safe(comment.shown_text),
+            topic=comment.topic_id, text=comment.shown_text,
             moderation=comment.moderation))
     withheld = {question.id: withheld_options([r.profile.get(question.id) for r in respondents])
                 for question in questionnaire.profile}
@@ -347,13 +356,13 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
                                   snapshot=t.content_snapshot)
                 for t in assessment.translations)),
         assessment=BackupDetails(
-            region=xml_safe(assessment.region), title=xml_safe(assessment.title),
+            region=assessment.region, title=assessment.title,
             language=assessment.language, status=assessment.status,
             join_code=assessment.join_code, created_at=_utc(assessment.created_at),
             opened_at=_utc_or_none(assessment.opened_at),
             closed_at=_utc_or_none(assessment.closed_at),
             session_date=assessment.session_date, invited_count=assessment.invited_count,
-            organisations=xml_safe(assessment.organisations),
+            organisations=assessment.organisations,
             reveal_step=assessment.reveal_step, purged_at=_utc_or_none(assessment.purged_at),
             summary_snapshot=assessment.summary_snapshot),
         summary=summary_to_json(results.assessment_summary(assessment)),
@@ -373,12 +382,12 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
                 answers=tuple(answers[respondent.id]), texts=tuple(texts[respondent.id]))
             for number, respondent in enumerate(respondents, start=1)),
         lesson_notes=tuple(
-            BackupNote(lesson=note.lesson_id, notes=xml_safe(note.notes),
-                       conclusion=xml_safe(note.conclusion), updated_at=_utc(note.updated_at))
+            BackupNote(lesson=note.lesson_id, notes=note.notes,
+                       conclusion=note.conclusion, updated_at=_utc(note.updated_at))
             for note in notes),
         actions=tuple(
-            BackupAction(lesson=action.lesson_id, action=xml_safe(action.action),
-                         owner=xml_safe(action.owner), term=xml_safe(action.term),
+            BackupAction(lesson=action.lesson_id, action=action.action,
+                         owner=action.owner, term=action.term,
                          created_at=_utc(action.created_at))
             for action in actions),
         priority_vote=BackupVote(

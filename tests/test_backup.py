@@ -24,6 +24,7 @@ from assessment.models import (
     Assessment,
     AuditEvent,
     Comment,
+    LessonNote,
     Moderation,
     Respondent,
     Status,
@@ -367,6 +368,21 @@ def test_a_version_1_file_still_imports_with_times_cut_to_the_day(app, demo, oth
         assert all(r.created_at.hour == 0 and r.submitted_at.minute == 0 for r in respondents)
         answers = read_session().scalars(select(Answer.updated_at)).all()
         assert answers and all(t.hour == 0 for t in answers)
+
+
+def test_characters_xml_forbids_in_a_file_are_taken_out_on_import(app, demo, other_app,
+                                                                  tmp_path):
+    document = _backup(app)
+    with_text = next(r for r in document["respondents"] if r["texts"])
+    with_text["texts"][0]["text"] = "eerst\ud800\uffff\u0001 dan"
+    document["lesson_notes"] = [{"lesson": "urgentie", "notes": "a\udfffb", "conclusion": "",
+                                 "updated_at": "2027-01-01T00:00:00Z"}]
+    # json.dumps writes the lone surrogate as the escape a hand-edited file could hold.
+    assert _import(other_app, _write(tmp_path, document)).exit_code == 0
+    with other_app.app_context():
+        texts = set(read_session().scalars(select(Comment.text)))
+        assert "eerst dan" in texts
+        assert read_session().scalar(select(LessonNote.notes)) == "ab"
 
 
 def test_a_tampered_file_is_refused(app, demo, other_app, tmp_path):
