@@ -81,7 +81,8 @@ def test_export_page_lists_the_downloads_and_the_assessment_links_to_it(facilita
         assert f'href="{DEMO}/{link}"' in html
     assert "28 deelnemers" in html
     assert "verborgen" in html
-    assert "zonder persoonlijke links" in html
+    assert "Alleen een beheerder kan die maken" in html
+    assert "antwoorden per deelnemer" not in html
 
 
 def test_csv_numbers_equal_the_summary(app, facilitator_client):
