@@ -39,7 +39,8 @@ Restoring
     respondent become the start (00:00 UTC) of their day. When organisation types were left
     out of a closed scan, the summary from the file is kept with the assessment, so the
     dashboard and the report show exactly what they showed before (it is recomputed from the
-    answers when the scan is opened again; the types left out then count as unknown).
+    answers when the scan is opened again or a paper form is typed in; the types left out
+    then count as unknown).
 
     Version 1 files (the facilitator's full export before version 2) are still read: their
     times are cut to the day on import, their profiles kept as they are.
