@@ -202,6 +202,7 @@ def backup_command(assessment: str, output: Path | None, reason: str) -> None:
     target = output or Path(f"regiospiegel-backup-{found.id}.json")
     # Created private from the start: the file holds each respondent's answers.
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there already
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(backup.backup_json(document))
     detail = backup.describe_backup(document) + "; from the command line"
