@@ -116,3 +116,17 @@ def test_lone_surrogates_and_nul_never_reach_the_spreadsheets_or_json():
     sheet = load_workbook(io.BytesIO(tables_xlsx([table])))["Toelichtingen"]
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["tekst"] + ["xy"] * len(
         FORBIDDEN)
+
+
+def test_a_crafted_title_leaves_the_report_and_the_paper_form_renderable(app,
+                                                                         facilitator_client):
+    with app.app_context(), write_transaction() as session:
+        session.get(Assessment, 1).title = "Casus" + "".join(STORABLE) + " Dalfsen"
+    with app.app_context():
+        static = Path(app.static_folder).resolve().as_uri() + "/"
+        html = report_html(report_context(read_session().get(Assessment, 1)), static)
+    assert "Casus Dalfsen" in html and not FORBIDDEN_RE.search(html)
+    response = facilitator_client.get("/begeleider/scans/1/papier.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Casus Dalfsen" in text
