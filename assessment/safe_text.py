@@ -5,8 +5,8 @@ characters other than tab, line feed and carriage return, the non-characters U+F
 U+FFFF, and lone surrogates (which a JSON file can carry as ``\\ud800``). One of them in a
 comment makes an XLSX worksheet invalid XML, so Excel refuses the whole file, and a PDF
 renderer or a JSON reader may choke on them as well. Every export (CSV, XLSX, JSON, the
-backup) and the report's HTML pass their text through :func:`xml_safe`, this one function,
-so no surface can forget a character the others strip.
+backup) and the HTML of both PDFs (report, blank paper form) pass their text through
+:func:`xml_safe`, this one function, so no surface can forget a character the others strip.
 
 The characters are removed, not replaced: none of them is visible, so the text reads the
 same. The stored text is not changed (the moderation page shows what was sent in).
