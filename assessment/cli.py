@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(reset_password_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(backup_command)
     app.cli.add_command(db_group)
     app.cli.add_command(worker_command)
 
@@ -173,14 +174,41 @@ def reset_password_command(email: str) -> None:
               help="E-mail of the facilitator who will own the imported assessment.")
 @with_appcontext
 def import_command(file: Path, owner: str) -> None:
-    """Restore an assessment from a full JSON export (`export.json`) as a new assessment."""
-    from assessment import exchange
+    """Restore an assessment from a backup (`regiospiegel backup`, admin pages) as a new one."""
+    from assessment import backup
 
     try:
-        result = exchange.import_assessment(file.read_bytes(), owner)
-    except exchange.ExchangeError as exc:
+        result = backup.import_backup(file.read_bytes(), owner)
+    except backup.BackupError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(result.describe())
+
+
+@click.command("backup")
+@click.argument("assessment")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the backup (default: regiospiegel-backup-<id>.json).")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@with_appcontext
+def backup_command(assessment: str, output: Path | None, reason: str) -> None:
+    """Write a backup with the raw answers of ASSESSMENT (id or join code), to move it.
+
+    The file is readable by its owner only; the backup is written to the audit log.
+    """
+    from assessment import backup
+
+    found = _find_assessment(assessment)
+    document = backup.backup_document(found)
+    target = output or Path(f"regiospiegel-backup-{found.id}.json")
+    # Created private from the start: the file holds each respondent's answers.
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # also when the file was there already
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(backup.backup_json(document))
+    detail = backup.describe_backup(document) + "; from the command line"
+    backup.record_backup(found.id, None, detail + (f"; reason: {reason}" if reason else ""))
+    click.echo(f"wrote {target}: {detail}")
+    click.echo("  it holds each respondent's answers: keep it safe, delete it after the move")
 
 
 @click.group("questions")

@@ -11,8 +11,8 @@ RegiospiegelError
 ├── NotComparable            (rounds) two rounds cannot be compared; ``reason`` says why
 ├── SessionError             (session) a projector or answering step does not fit now
 ├── DiscussionError          (discussion) a note, action or text cannot be changed as asked
-├── ExchangeError            (exchange) an export file cannot be imported
-│   └── TamperedExport       the questionnaire in the file does not match its hash
+├── BackupError              (backup) a backup file cannot be restored
+│   └── TamperedBackup       the questionnaire in the file does not match its hash
 └── RenderError              (reports.render) the PDF could not be rendered
     └── RenderTimeout        it took longer than the time limit
 

@@ -1,6 +1,6 @@
-"""Exports and imports of an assessment: the aggregates as CSV and XLSX, everything as JSON.
+"""Exports of an assessment for the facilitator: its aggregates as CSV, XLSX and JSON.
 
-Aggregates (CSV and XLSX)
+Aggregates (CSV, XLSX and JSON)
     Built only from :func:`assessment.results.assessment_summary`, the summary the dashboard
     and the report show, so no number can differ from theirs. The anonymity rules are applied
     there; here an organisation type's hidden cell is written as "verborgen" and a type
@@ -8,8 +8,12 @@ Aggregates (CSV and XLSX)
     respondents the file holds the scan's details and a note: no figures and no free texts.
     Of the free texts only those the facilitator included are written. The group's
     priorities are added when the vote closed with at least 3 voters. The same tables make
-    both files: one CSV with a section per table (semicolons and decimal commas, as Dutch
-    spreadsheet programs expect), one XLSX sheet per table.
+    all three files: one CSV with a section per table (semicolons and decimal commas, as Dutch
+    spreadsheet programs expect), one XLSX sheet per table, and one JSON document (format
+    ``regiospiegel.aggregates``) with the tables in order. No file holds a respondent, an
+    individual answer or a free text that was not included: a facilitator never gets more
+    than the summary. The raw answers leave an installation only in a backup, which only an
+    administrator can make (:mod:`assessment.backup`).
 
 Formula injection
     Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula,
@@ -17,44 +21,25 @@ Formula injection
     these gets a single quote in front (:func:`neutralise`), in CSV and in XLSX; XLSX text
     cells are also stored with the text type, never as formulas.
 
-The full export (JSON)
-    Format ``regiospiegel.assessment``, version 1 (:class:`AssessmentExport`): the frozen
-    questionnaire with its hash, the assessment's details, every respondent with profile,
-    source, timestamps, answers and free texts (with their moderation), the lesson notes,
-    the actions and the vote on priorities (each vote's lessons, without voters). Nothing in
-    it identifies a respondent or points outside the file: no token hashes, no voter hashes
-    and no database ids (respondents are numbered 1..n in the order they started), no
-    co-facilitators, no audit log, no link to a previous round.
-
-Import
-    :func:`import_assessment` restores such a file as a new assessment of a given facilitator.
-    The snapshot must match its hash (a changed file is refused) and pass the questionnaire
-    schema, and every answer, text, note and action must fit that questionnaire. The join
-    code is kept unless this installation already uses it. Respondents get fresh random token
-    hashes: their old personal links do not work in the new installation.
+Characters XML forbids
+    Every text in every file passes :func:`assessment.safe_text.xml_safe` first, so a control
+    character or U+FFFF in a comment cannot make the XLSX (or any other file) unreadable.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import hmac
 import io
 import json
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from datetime import UTC, datetime
+from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
 from assessment import content, priorities, results
 from assessment.aggregation import (
@@ -64,32 +49,15 @@ from assessment.aggregation import (
     CellStatus,
     Summary,
 )
-from assessment.db import read_session, write_transaction
+from assessment.db import write_transaction
 from assessment.exceptions import RegiospiegelError
-from assessment.management import audit, new_join_code
-from assessment.models import (
-    ActionItem,
-    Answer,
-    Assessment,
-    AssessmentTranslation,
-    Comment,
-    Facilitator,
-    LessonNote,
-    PriorityVote,
-    Respondent,
-    utcnow,
-)
-from assessment.participation import hash_token, new_token
-from assessment.snapshots import summary_from_json
-from questions.loader import from_snapshot
+from assessment.management import audit
+from assessment.models import Assessment, Facilitator, utcnow
+from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
-from questions.translations import structural_mismatches
 
-FORMAT_ID = "regiospiegel.assessment"
-FORMAT_VERSION = 1
-#: Far above any real scan (a thousand respondents make a few megabytes).
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
-
+AGGREGATES_FORMAT_ID = "regiospiegel.aggregates"
+AGGREGATES_FORMAT_VERSION = 1
 #: A cell starting with one of these is read as a formula by some spreadsheet program.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: An organisation type's figure kept back by the anonymity rules.
@@ -99,17 +67,14 @@ _STATUS_LABELS = {"draft": "in voorbereiding", "open": "open", "paused": "gepauz
                   "closed": "gesloten"}
 
 
-class ExchangeError(RegiospiegelError):
-    """An export file cannot be imported; the message says what is wrong and what to do."""
-
-
-class TamperedExport(ExchangeError):
-    """The questionnaire in an export file does not match its hash: the file was changed."""
-
-
 def neutralise(text: str) -> str:
     """The text with a single quote in front when a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _spreadsheet_text(text: str) -> str:
+    """A text as a spreadsheet cell: without characters XML forbids, never a formula."""
+    return neutralise(xml_safe(text))
 
 
 # -- aggregates: the tables ----------------------------------------------------------------
@@ -339,7 +304,7 @@ def _csv_cell(value: Cell) -> str:
         return "ja" if value else "nee"
     if isinstance(value, float):
         return neutralise(_decimal(value))
-    return neutralise(str(value))
+    return _spreadsheet_text(str(value))
 
 
 def tables_csv(tables: Iterable[Table]) -> str:
@@ -353,8 +318,8 @@ def tables_csv(tables: Iterable[Table]) -> str:
     for index, table in enumerate(tables):
         if index:
             writer.writerow([])
-        writer.writerow([neutralise(table.title)])
-        writer.writerow([neutralise(column.header) for column in table.columns])
+        writer.writerow([_spreadsheet_text(table.title)])
+        writer.writerow([_spreadsheet_text(column.header) for column in table.columns])
         writer.writerows([_csv_cell(value) for value in row] for row in table.rows)
     return "\ufeff" + buffer.getvalue()
 
@@ -395,7 +360,7 @@ def _xlsx_write(cell: Any, value: Cell) -> Any:
         value = "ja" if value else "nee"
     if isinstance(value, str):
         # Characters XML cannot hold would make the whole file unreadable.
-        cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.value = _spreadsheet_text(value)
         cell.data_type = "s"
     else:
         cell.value = value
@@ -422,487 +387,29 @@ def record_export(assessment_id: int, export_format: str, actor: Facilitator | N
         audit(session, "exported", actor, assessment, export_format)
 
 
-# -- the full export: its format -----------------------------------------------------------
+def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) -> str:
+    """The tables as JSON (format ``regiospiegel.aggregates``): the same cells as CSV and XLSX.
 
-_ShortText = Annotated[str, StringConstraints(max_length=200)]
-_ItemId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ExportedTranslation(_Model):
-    """The questionnaire in another language, frozen with the assessment, and its SHA-256."""
-
-    language: Literal["nl", "en"]
-    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    snapshot: str
-
-
-class ExportedContent(_Model):
-    """The questionnaire frozen with the assessment, exactly as stored, and its SHA-256.
-
-    ``translations`` came later in version 1, so files without it still import.
+    Figures stay numbers (shares as fractions 0–1, as ``share`` says), flags stay booleans and
+    empty cells are ``null``. Text is not neutralised (JSON is no spreadsheet), only made safe
+    with :func:`~assessment.safe_text.xml_safe`.
     """
-
-    questionnaire_id: _ItemId
-    questionnaire_version: Annotated[str, StringConstraints(max_length=20)]
-    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-    snapshot: str
-    translations: tuple[ExportedTranslation, ...] = ()
-
-
-class ExportedDetails(_Model):
-    """The assessment's own fields (its owner, co-facilitators and previous round stay home)."""
-
-    region: _ShortText
-    title: _ShortText
-    language: Literal["nl", "en"]
-    status: Literal["draft", "open", "paused", "closed"]
-    join_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4,12}$")]
-    created_at: datetime
-    opened_at: datetime | None
-    closed_at: datetime | None
-    session_date: date | None
-    invited_count: int | None = Field(ge=1)
-    organisations: str
-    reveal_step: int = Field(ge=0)
-    purged_at: datetime | None
-    summary_snapshot: str | None
-
-
-class ExportedAnswer(_Model):
-    """One answer: the statement and the stored code."""
-
-    statement: _ItemId
-    value: Annotated[str, StringConstraints(max_length=10)]
-    updated_at: datetime
-
-
-class ExportedText(_Model):
-    """One free text: its lesson or open question, the text, and the facilitator's decision."""
-
-    topic: _ItemId
-    text: str
-    moderation: Literal["pending", "included", "excluded"]
-    updated_at: datetime
-
-
-class ExportedRespondent(_Model):
-    """One respondent, numbered within the file; no token, no id."""
-
-    number: int = Field(ge=1)
-    source: Literal["link", "personal", "paper"]
-    language: Literal["nl", "en"] | None = None
-    profile: dict[str, str]
-    last_page: Annotated[str, StringConstraints(max_length=40)]
-    submitted: bool
-    created_at: datetime
-    updated_at: datetime
-    submitted_at: datetime | None
-    answers: tuple[ExportedAnswer, ...]
-    texts: tuple[ExportedText, ...]
-
-
-class ExportedNote(_Model):
-    """What the group said about a lesson, and concluded."""
-
-    lesson: _ItemId
-    notes: str
-    conclusion: str
-    updated_at: datetime
-
-
-class ExportedAction(_Model):
-    """An agreed action."""
-
-    lesson: _ItemId | None
-    action: str
-    owner: _ShortText
-    term: Annotated[str, StringConstraints(max_length=100)]
-    created_at: datetime
-
-
-class ExportedVote(_Model):
-    """The vote on priorities: its state, the most lessons per voter, each vote's lessons.
-
-    No voter hashes: a vote is only its lessons, sorted so their order says nothing about who
-    voted when. ``priority_vote`` came later in version 1, so files without it still import.
-    """
-
-    status: Literal["none", "open", "closed"]
-    max_choices: int = Field(ge=1)
-    ballots: tuple[tuple[_ItemId, ...], ...]
-
-
-class AssessmentExport(_Model):
-    """A whole assessment as one JSON document (format ``regiospiegel.assessment``)."""
-
-    format: Literal["regiospiegel.assessment"]
-    format_version: Literal[1]
-    exported_at: datetime
-    content: ExportedContent
-    assessment: ExportedDetails
-    respondents: tuple[ExportedRespondent, ...]
-    lesson_notes: tuple[ExportedNote, ...]
-    actions: tuple[ExportedAction, ...]
-    priority_vote: ExportedVote | None = None
-
-
-# -- the full export: writing --------------------------------------------------------------
+    document = {
+        "format": AGGREGATES_FORMAT_ID,
+        "format_version": AGGREGATES_FORMAT_VERSION,
+        "exported_at": _utc(exported_at or utcnow()).isoformat(),
+        "tables": [
+            {"title": xml_safe(table.title),
+             "columns": [{"header": xml_safe(column.header), "share": column.share}
+                         for column in table.columns],
+             "rows": [[xml_safe(value) if isinstance(value, str) else value for value in row]
+                      for row in table.rows]}
+            for table in tables
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def _utc(value: datetime) -> datetime:
     """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
-
-
-def export_document(assessment: Assessment, exported_at: datetime | None = None
-                    ) -> AssessmentExport:
-    """The full export of an assessment, read in a handful of queries."""
-    session = read_session()
-    respondents = session.scalars(
-        select(Respondent).where(Respondent.assessment_id == assessment.id)
-        .order_by(Respondent.id)).all()
-    in_assessment = select(Respondent.id).where(Respondent.assessment_id == assessment.id)
-    answers: dict[int, list[ExportedAnswer]] = defaultdict(list)
-    for respondent_id, statement_id, value, updated_at in session.execute(
-            select(Answer.respondent_id, Answer.statement_id, Answer.value, Answer.updated_at)
-            .where(Answer.respondent_id.in_(in_assessment))
-            .order_by(Answer.respondent_id, Answer.statement_id)):
-        answers[respondent_id].append(
-            ExportedAnswer(statement=statement_id, value=value, updated_at=_utc(updated_at)))
-    texts: dict[int, list[ExportedText]] = defaultdict(list)
-    for comment in session.scalars(
-            select(Comment).where(Comment.respondent_id.in_(in_assessment))
-            .order_by(Comment.respondent_id, Comment.topic_id)):
-        texts[comment.respondent_id].append(ExportedText(
-            topic=comment.topic_id, text=comment.shown_text, moderation=comment.moderation,
-            updated_at=_utc(comment.updated_at)))
-    notes = session.scalars(select(LessonNote).where(LessonNote.assessment_id == assessment.id)
-                            .order_by(LessonNote.lesson_id)).all()
-    actions = session.scalars(select(ActionItem).where(ActionItem.assessment_id == assessment.id)
-                              .order_by(ActionItem.id)).all()
-    return AssessmentExport(
-        format=FORMAT_ID,
-        format_version=FORMAT_VERSION,
-        exported_at=_utc(exported_at or utcnow()),
-        content=ExportedContent(
-            questionnaire_id=assessment.questionnaire_id,
-            questionnaire_version=assessment.questionnaire_version,
-            content_hash=assessment.content_hash, snapshot=assessment.content_snapshot,
-            translations=tuple(
-                ExportedTranslation(language=t.language, content_hash=t.content_hash,
-                                    snapshot=t.content_snapshot)
-                for t in assessment.translations)),
-        assessment=ExportedDetails(
-            region=assessment.region, title=assessment.title, language=assessment.language,
-            status=assessment.status, join_code=assessment.join_code,
-            created_at=_utc(assessment.created_at),
-            opened_at=_utc_or_none(assessment.opened_at),
-            closed_at=_utc_or_none(assessment.closed_at),
-            session_date=assessment.session_date, invited_count=assessment.invited_count,
-            organisations=assessment.organisations, reveal_step=assessment.reveal_step,
-            purged_at=_utc_or_none(assessment.purged_at),
-            summary_snapshot=assessment.summary_snapshot),
-        respondents=tuple(
-            ExportedRespondent(
-                number=number, source=respondent.source, language=respondent.language,
-                profile=dict(respondent.profile),
-                last_page=respondent.last_page, submitted=respondent.submitted,
-                created_at=_utc(respondent.created_at), updated_at=_utc(respondent.updated_at),
-                submitted_at=_utc_or_none(respondent.submitted_at),
-                answers=tuple(answers[respondent.id]), texts=tuple(texts[respondent.id]))
-            for number, respondent in enumerate(respondents, start=1)),
-        lesson_notes=tuple(
-            ExportedNote(lesson=note.lesson_id, notes=note.notes, conclusion=note.conclusion,
-                         updated_at=_utc(note.updated_at)) for note in notes),
-        actions=tuple(
-            ExportedAction(lesson=action.lesson_id, action=action.action, owner=action.owner,
-                           term=action.term, created_at=_utc(action.created_at))
-            for action in actions),
-        priority_vote=ExportedVote(
-            status=assessment.vote_status, max_choices=assessment.vote_max_choices,
-            ballots=tuple(sorted(tuple(ballot) for ballot in priorities.ballots(assessment.id)))),
-    )
-
-
-def document_json(document: AssessmentExport) -> str:
-    """The export as indented JSON text (UTF-8, not ASCII-escaped)."""
-    return document.model_dump_json(indent=2) + "\n"
-
-
-# -- the full export: reading and checking -------------------------------------------------
-
-
-def parse_document(data: bytes) -> AssessmentExport:
-    """Read an export file; :class:`ExchangeError` says what is wrong with it."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ExchangeError(f"the file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MiB; "
-                            "this is not an assessment export")
-    try:
-        raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExchangeError(f"the file is not JSON ({exc}); give the .json file that "
-                            "Regiospiegel's export made") from exc
-    if not isinstance(raw, dict) or raw.get("format") != FORMAT_ID:
-        raise ExchangeError(f"this is not a Regiospiegel assessment export (its 'format' "
-                            f"is not '{FORMAT_ID}')")
-    if raw.get("format_version") != FORMAT_VERSION:
-        raise ExchangeError(f"the file has format version {raw.get('format_version')!r}; this "
-                            f"installation reads version {FORMAT_VERSION}; update Regiospiegel")
-    try:
-        return AssessmentExport.model_validate(raw)
-    except ValidationError as exc:
-        raise ExchangeError("the file does not match the export format: "
-                            + _first_errors(exc)) from exc
-
-
-def _first_errors(exc: ValidationError, limit: int = 5) -> str:
-    errors = exc.errors(include_url=False)
-    described = ["{}: {}".format(".".join(str(part) for part in error["loc"]) or "the file",
-                                 error["msg"]) for error in errors[:limit]]
-    more = len(errors) - limit
-    return "; ".join(described) + (f" (and {more} more)" if more > 0 else "")
-
-
-def verified_questionnaire(document: AssessmentExport) -> Questionnaire:
-    """The export's questionnaire, after checking it against its hash and the schema."""
-    snapshot = document.content.snapshot
-    actual = hashlib.sha256(snapshot.encode("utf-8")).hexdigest()
-    if not hmac.compare_digest(actual, document.content.content_hash):
-        raise TamperedExport(
-            "the questionnaire in the file does not match its content_hash, so the file was "
-            "changed after the export; import the file exactly as Regiospiegel exported it")
-    try:
-        questionnaire = from_snapshot(snapshot)
-    except ValidationError as exc:
-        raise ExchangeError("the questionnaire in the file does not pass the questionnaire "
-                            "schema: " + _first_errors(exc)) from exc
-    expected = (document.content.questionnaire_id, document.content.questionnaire_version,
-                document.assessment.language)
-    if (questionnaire.id, questionnaire.version, questionnaire.language) != expected:
-        raise ExchangeError(
-            f"the file says questionnaire {expected[0]} {expected[1]} ({expected[2]}) but its "
-            f"snapshot is {questionnaire.id} {questionnaire.version} ({questionnaire.language})")
-    _verify_translations(document, questionnaire)
-    if document.assessment.summary_snapshot is not None:
-        try:
-            summary_from_json(document.assessment.summary_snapshot)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ExchangeError(f"the stored summary in the file cannot be read: {exc}") from exc
-    return questionnaire
-
-
-def _verify_translations(document: AssessmentExport, questionnaire: Questionnaire) -> None:
-    """Each translation in the file: unchanged, readable, and the same questionnaire."""
-    for translation in document.content.translations:
-        actual = hashlib.sha256(translation.snapshot.encode("utf-8")).hexdigest()
-        if not hmac.compare_digest(actual, translation.content_hash):
-            raise TamperedExport(
-                f"the questionnaire in language {translation.language} does not match its "
-                "content_hash, so the file was changed after the export; import the file "
-                "exactly as Regiospiegel exported it")
-        try:
-            translated = from_snapshot(translation.snapshot)
-        except ValidationError as exc:
-            raise ExchangeError(f"the questionnaire in language {translation.language} does "
-                                "not pass the questionnaire schema: " + _first_errors(exc)
-                                ) from exc
-        mismatches = structural_mismatches(questionnaire, translated)
-        if translated.language != translation.language or mismatches:
-            reasons = "; ".join(m.message for m in mismatches[:3]) or "its language differs"
-            raise ExchangeError(f"the questionnaire in language {translation.language} is not "
-                                f"a translation of the assessment's questionnaire: {reasons}")
-
-
-def fit_problems(document: AssessmentExport, questionnaire: Questionnaire) -> list[str]:
-    """Everything in the export that its questionnaire does not have (empty when it fits)."""
-    return list(_fit_problems(document, questionnaire))
-
-
-def _fit_problems(document: AssessmentExport, questionnaire: Questionnaire) -> Iterator[str]:
-    statements = {s.id: questionnaire.statement_scale(s).answer_codes()
-                  for s in questionnaire.statements()}
-    lessons = {lesson.id for lesson in questionnaire.lessons}
-    topics = lessons | {question.id for question in questionnaire.open_questions}
-    options = {q.id: {o.id for o in q.options} for q in questionnaire.profile}
-    numbers = [respondent.number for respondent in document.respondents]
-    if numbers != list(range(1, len(numbers) + 1)):
-        yield "respondents must be numbered 1, 2, 3, ... in order"
-    for respondent in document.respondents:
-        where = f"respondent {respondent.number}"
-        for question_id, option_id in respondent.profile.items():
-            if option_id not in options.get(question_id, ()):
-                yield (f"{where}: '{option_id}' is not an option of profile question "
-                       f"'{question_id}'")
-        seen: set[str] = set()
-        for answer in respondent.answers:
-            if answer.statement not in statements:
-                yield f"{where}: answer to unknown statement '{answer.statement}'"
-            elif answer.value not in statements[answer.statement]:
-                yield f"{where}: '{answer.value}' is not on the scale of '{answer.statement}'"
-            if answer.statement in seen:
-                yield f"{where}: two answers to '{answer.statement}'"
-            seen.add(answer.statement)
-        seen_topics: set[str] = set()
-        for text in respondent.texts:
-            if text.topic not in topics:
-                yield f"{where}: text on unknown lesson or question '{text.topic}'"
-            if text.topic in seen_topics:
-                yield f"{where}: two texts on '{text.topic}'"
-            seen_topics.add(text.topic)
-        if respondent.submitted != (respondent.submitted_at is not None):
-            yield f"{where}: 'submitted' and 'submitted_at' disagree"
-    noted = [note.lesson for note in document.lesson_notes]
-    for lesson_id in noted:
-        if lesson_id not in lessons:
-            yield f"lesson note on unknown lesson '{lesson_id}'"
-    if len(set(noted)) != len(noted):
-        yield "two lesson notes on the same lesson"
-    for number, action in enumerate(document.actions, start=1):
-        if action.lesson is not None and action.lesson not in lessons:
-            yield f"action {number}: unknown lesson '{action.lesson}'"
-    yield from _vote_problems(document.priority_vote, questionnaire)
-
-
-def _vote_problems(vote: ExportedVote | None, questionnaire: Questionnaire) -> Iterator[str]:
-    if vote is None:
-        return
-    for number, ballot in enumerate(vote.ballots, start=1):
-        if len(set(ballot)) != len(ballot):
-            yield f"vote {number} on priorities: a lesson chosen twice"
-        try:
-            priorities.checked_choice(questionnaire.lessons, ballot, vote.max_choices)
-        except priorities.VoteError as exc:
-            yield f"vote {number} on priorities: {exc}"
-
-
-# -- import --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What an import made."""
-
-    assessment_id: int
-    title: str
-    owner_email: str
-    join_code: str
-    original_join_code: str
-    respondents: int
-    notes: int
-    actions: int
-
-    @property
-    def join_code_changed(self) -> bool:
-        """Whether the original join code was taken here, so the assessment got a new one."""
-        return self.join_code != self.original_join_code
-
-    def describe(self) -> str:
-        """Lines for the terminal."""
-        code = (f"  join code {self.original_join_code} is already used here; the new join "
-                f"code is {self.join_code}" if self.join_code_changed
-                else f"  join code: {self.join_code}")
-        return (f"imported '{self.title}' as assessment {self.assessment_id}, owned by "
-                f"{self.owner_email}: {self.respondents} respondents, {self.notes} lesson "
-                f"notes, {self.actions} actions\n{code}\n"
-                "  personal links of the old installation do not work here: every respondent "
-                "got a new random token")
-
-
-def import_assessment(data: bytes, owner_email: str) -> ImportResult:
-    """Restore an exported assessment as a new one owned by ``owner_email``, in one transaction."""
-    document = parse_document(data)
-    questionnaire = verified_questionnaire(document)
-    problems = fit_problems(document, questionnaire)
-    if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise ExchangeError("the answers in the file do not fit its questionnaire: "
-                            + "; ".join(problems[:5]) + more)
-    email = owner_email.strip().lower()
-    with write_transaction() as session:
-        owner = session.scalar(select(Facilitator).where(Facilitator.email == email))
-        if owner is None:
-            raise ExchangeError(f"no facilitator with e-mail {email}; create one first with "
-                                "`regiospiegel create-facilitator`")
-        assessment = _restore(session, document, owner.id)
-        audit(session, "imported", None, assessment,
-              f"from an export of {document.exported_at.isoformat()}, owner {owner.email}")
-        return ImportResult(
-            assessment_id=assessment.id, title=assessment.title, owner_email=owner.email,
-            join_code=assessment.join_code, original_join_code=document.assessment.join_code,
-            respondents=len(document.respondents), notes=len(document.lesson_notes),
-            actions=len(document.actions))
-
-
-def _restore(session: Session, document: AssessmentExport, owner_id: int) -> Assessment:
-    details = document.assessment
-    assessment = Assessment(
-        owner_id=owner_id, region=details.region, title=details.title,
-        language=details.language, questionnaire_id=document.content.questionnaire_id,
-        questionnaire_version=document.content.questionnaire_version,
-        content_hash=document.content.content_hash, content_snapshot=document.content.snapshot,
-        status=details.status, join_code=_free_join_code(session, details.join_code),
-        created_at=details.created_at, opened_at=details.opened_at,
-        closed_at=details.closed_at, session_date=details.session_date,
-        invited_count=details.invited_count, organisations=details.organisations,
-        reveal_step=details.reveal_step, purged_at=details.purged_at,
-        summary_snapshot=details.summary_snapshot,
-        translations=[AssessmentTranslation(language=t.language, content_hash=t.content_hash,
-                                            content_snapshot=t.snapshot)
-                      for t in document.content.translations if t.language != details.language],
-    )
-    session.add(assessment)
-    session.flush()
-    offered = set(assessment.languages)
-    respondents = [
-        Respondent(assessment_id=assessment.id, token_hash=hash_token(new_token()),
-                   profile=dict(r.profile), last_page=r.last_page, source=r.source,
-                   language=r.language if r.language in offered else None,
-                   created_at=r.created_at, updated_at=r.updated_at,
-                   submitted_at=r.submitted_at)
-        for r in document.respondents
-    ]
-    session.add_all(respondents)  # inserted in this order, so they keep their numbering
-    session.flush()
-    answers = [{"respondent_id": row.id, "statement_id": a.statement, "value": a.value,
-                "updated_at": a.updated_at}
-               for row, r in zip(respondents, document.respondents, strict=True)
-               for a in r.answers]
-    if answers:
-        session.execute(insert(Answer), answers)
-    texts = [{"assessment_id": assessment.id, "respondent_id": row.id, "topic_id": t.topic,
-              "text": t.text, "moderation": t.moderation, "updated_at": t.updated_at}
-             for row, r in zip(respondents, document.respondents, strict=True)
-             for t in r.texts]
-    if texts:
-        session.execute(insert(Comment), texts)
-    session.add_all(LessonNote(assessment_id=assessment.id, lesson_id=note.lesson,
-                               notes=note.notes, conclusion=note.conclusion,
-                               updated_at=note.updated_at) for note in document.lesson_notes)
-    session.add_all(ActionItem(assessment_id=assessment.id, lesson_id=action.lesson,
-                               action=action.action, owner=action.owner, term=action.term,
-                               created_at=action.created_at) for action in document.actions)
-    if document.priority_vote is not None:
-        assessment.vote_status = document.priority_vote.status
-        assessment.vote_max_choices = document.priority_vote.max_choices
-        # Without a voter hash: nobody can change these votes here (the tally stays).
-        session.add_all(PriorityVote(assessment_id=assessment.id, lessons=list(ballot))
-                        for ballot in document.priority_vote.ballots)
-    session.flush()
-    return assessment
-
-
-def _free_join_code(session: Session, wanted: str) -> str:
-    """``wanted`` if no assessment here uses it, else a new random join code."""
-    code = wanted
-    # The transaction holds the write lock, so a code found free stays free until commit.
-    while session.scalar(select(Assessment.id).where(Assessment.join_code == code)) is not None:
-        code = new_join_code()
-    return code

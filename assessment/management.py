@@ -208,6 +208,10 @@ def set_status(
             assessment.closed_at = None
         elif status is Status.CLOSED:
             assessment.closed_at = utcnow()
+        if status is not Status.CLOSED and assessment.purged_at is None:
+            # A restored backup may keep the summary it had when closed; once answering can
+            # go on, the summary must follow the answers again.
+            assessment.summary_snapshot = None
 
 
 def unused_personal_link() -> ColumnElement[bool]:

@@ -183,6 +183,9 @@ def record(
             return PaperEntry(number, created=False)
         participation.store_answers(session, respondent, content.for_assessment(assessment),
                                     posted, now)
+        if assessment.purged_at is None:
+            # A restored backup may keep the summary it was closed with; new answers count.
+            assessment.summary_snapshot = None
         management.audit(session, "paper_entered", actor, assessment, str(number))
     return PaperEntry(number, created=True)
 

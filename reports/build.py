@@ -30,6 +30,7 @@ from flask_babel import force_locale
 from assessment import content, discussion, management, priorities
 from assessment.models import Assessment
 from assessment.results import assessment_summary, included_comments, round_comparison
+from assessment.safe_text import xml_safe
 from reports.context import Action, ReportContext, ReportMeta, build_context
 from reports.render import Renderer, RenderError
 
@@ -71,8 +72,10 @@ def report_context(assessment: Assessment) -> ReportContext:
 def report_html(context: ReportContext, static_base: str) -> str:
     """The report as HTML in the assessment's language; ``static_base`` ends with '/'."""
     with force_locale(context.meta.language):
-        return render_template("report/report.html", report=context, static_base=static_base,
+        html = render_template("report/report.html", report=context, static_base=static_base,
                                report_format=REPORT_FORMAT)
+    # A character XML forbids, in a comment, must not reach the renderer (nor the cache key).
+    return xml_safe(html)
 
 
 def report_key(html: str) -> str:

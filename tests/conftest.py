@@ -271,3 +271,28 @@ def participant(app: Flask, open_assessment: dict[str, object]) -> Participant:
     person = Participant(app.test_client())
     person.join(str(open_assessment["code"]))
     return person
+
+
+@pytest.fixture
+def discussed_demo(app: Flask, demo: None) -> None:
+    """The demo with notes, actions and moderated free texts, as after a session."""
+    from sqlalchemy import select
+
+    from assessment.db import write_transaction
+    from assessment.models import ActionItem, Comment, LessonNote, Moderation
+
+    with app.app_context(), write_transaction() as session:
+        session.add_all([
+            LessonNote(assessment_id=1, lesson_id="leiderschap", notes="Beeld verschilt",
+                       conclusion="Gesprek met bestuurders plannen"),
+            LessonNote(assessment_id=1, lesson_id="legitimiteit", notes="Raden weten weinig",
+                       conclusion=""),
+            ActionItem(assessment_id=1, lesson_id="legitimiteit", action="Regioavond voor raden",
+                       owner="Griffie", term="Q3"),
+            ActionItem(assessment_id=1, lesson_id=None, action="Over een jaar opnieuw scannen",
+                       owner="Regiobureau", term="2027"),
+        ])
+        comments = session.scalars(select(Comment).order_by(Comment.id)).all()
+        for index, comment in enumerate(comments):
+            comment.moderation = (Moderation.INCLUDED if index % 3 == 0 else
+                                  Moderation.EXCLUDED if index % 3 == 1 else Moderation.PENDING)

@@ -231,36 +231,40 @@ def test_the_accessibility_statement_names_the_configured_contact(app_config):
     assert "toegankelijkheid@regio.example" in html
 
 
-def test_an_export_keeps_the_translations_and_each_respondents_language(app, client, bilingual):
-    from assessment import exchange
+def test_a_backup_keeps_the_translations_but_not_a_small_group_s_language(app, client,
+                                                                          bilingual):
+    from assessment import backup
 
     _switch(client, "en", f"/d/{bilingual['code']}")
     Participant(client).join(str(bilingual["code"]))
     with app.app_context():
         management.create_facilitator("nieuw@example.nl", "lang-genoeg-wachtwoord")
         assessment = db.read_session().get(Assessment, bilingual["id"])
-        document = exchange.export_document(assessment)
+        document = backup.backup_document(assessment)
         assert [t.language for t in document.content.translations] == ["en"]
-        assert [r.language for r in document.respondents] == ["en"]
-        imported = exchange.import_assessment(document.model_dump_json().encode(),
-                                              "nieuw@example.nl")
+        # One person answering in English would be recognisable: their language stays home.
+        assert [r.language for r in document.respondents] == [None]
+        assert document.withheld_languages == ("en",)
+        imported = backup.import_backup(backup.backup_json(document).encode(),
+                                        "nieuw@example.nl")
         copy = db.read_session().get(Assessment, imported.assessment_id)
         assert copy.languages == ("nl", "en")
         assert db.read_session().scalars(
-            select(Respondent.language).where(Respondent.assessment_id == copy.id)).all() == ["en"]
+            select(Respondent.language).where(Respondent.assessment_id == copy.id)).all() == [
+            None]
 
 
-def test_an_export_whose_translation_was_changed_is_refused(app, bilingual):
-    from assessment import exchange
+def test_a_backup_whose_translation_was_changed_is_refused(app, bilingual):
+    from assessment import backup
 
     with app.app_context():
         management.create_facilitator("nieuw@example.nl", "lang-genoeg-wachtwoord")
-        raw = exchange.export_document(
+        raw = backup.backup_document(
             db.read_session().get(Assessment, bilingual["id"])).model_dump(mode="json")
         translation = raw["content"]["translations"][0]
         translation["snapshot"] = translation["snapshot"].replace("Urgency", "Hurry", 1)
-        with pytest.raises(exchange.TamperedExport):
-            exchange.import_assessment(json.dumps(raw).encode(), "nieuw@example.nl")
+        with pytest.raises(backup.TamperedBackup):
+            backup.import_backup(json.dumps(raw).encode(), "nieuw@example.nl")
 
 
 def test_the_scan_page_says_which_languages_participants_may_choose(facilitator_client):

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from assessment import management, retention
+from assessment import backup, management, retention
 from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, AuditEvent, Comment, Moderation, Status, utcnow
 from tests.helpers import csrf_token
@@ -130,11 +130,18 @@ def test_only_the_redacted_text_is_shown_anywhere(app, facilitator_client):
         "json": facilitator_client.get(f"{BASE}/export.json").data,
         "xlsx": json.dumps(xlsx_sheets(facilitator_client.get(f"{BASE}/export.xlsx").data),
                            ensure_ascii=False, default=str).encode(),
+        "backup": _backup_json(app).encode(),
     }
     for where, body in shown.items():
         text = body.decode()
         assert "Iemand van een gemeente zegt" in text, where
         assert "Jan de Vries" not in text, where
+
+
+def _backup_json(app) -> str:
+    """The admin's backup of the demo, which moves a scan with its moderation."""
+    with app.app_context():
+        return backup.backup_json(backup.backup_document(read_session().get(Assessment, 1)))
 
 
 def _every_slide(facilitator_client) -> bytes:

@@ -480,23 +480,23 @@ def test_the_aggregates_export_holds_the_priorities_of_a_closed_vote(app, facili
     assert [row[0] for row in rows if row[5] == "ja"] == [r.lesson_id for r in result.top]
 
 
-def test_the_full_export_holds_each_vote_s_lessons_without_voters(app, demo):
-    from assessment import content, exchange
+def test_the_backup_holds_each_vote_s_lessons_without_voters(app, demo):
+    from assessment import backup, content
 
     with app.app_context():
         assessment = read_session().get(Assessment, 1)
-        document = exchange.export_document(assessment)
-        text = exchange.document_json(document)
+        document = backup.backup_document(assessment)
+        text = backup.backup_json(document)
         hashes = list(read_session().scalars(select(PriorityVote.voter_hash)))
         questionnaire = content.for_assessment(assessment)
     vote = document.priority_vote
     assert vote is not None and (vote.status, vote.max_choices) == ("closed", 3)
     assert len(vote.ballots) == 20 and list(vote.ballots) == sorted(vote.ballots)
     assert len(hashes) == 20 and not any(voter in text for voter in hashes)
-    assert exchange.fit_problems(document, questionnaire) == []
+    assert backup.fit_problems(document, questionnaire) == []
     bad = document.model_copy(update={"priority_vote": vote.model_copy(
         update={"ballots": (("geen-les",), tuple(IDS[:4]))})})
-    assert exchange.fit_problems(bad, questionnaire) == [
+    assert backup.fit_problems(bad, questionnaire) == [
         "vote 1 on priorities: no lesson geen-les",
         "vote 2 on priorities: choose at most 3 lessons, not 4"]
 

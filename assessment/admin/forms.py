@@ -26,3 +26,16 @@ class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("Nieuw wachtwoord"), validators=[
         InputRequired(message=_l("Vul een wachtwoord in.")), Length(max=500)],
         description=_l("Minstens 10 tekens."))
+
+
+class BackupForm(FlaskForm):
+    """The confirmation before a backup with the raw answers of a scan is downloaded."""
+
+    reason = StringField(_l("Waarom maakt u deze back-up?"), validators=[
+        InputRequired(message=_l("Schrijf kort op waarom u de back-up maakt.")),
+        Length(max=200)],
+        description=_l("Bijvoorbeeld: de scan verhuist naar de installatie van de regio. "
+                       "Dit komt in het logboek."))
+    confirm = BooleanField(_l("Ik begrijp dat dit bestand de antwoorden per deelnemer bevat, "
+                              "en ik bewaar het veilig."), validators=[
+        InputRequired(message=_l("Vink aan dat u dit begrijpt."))])

@@ -1,4 +1,4 @@
-"""Admin views: facilitator accounts. Only admins; everyone else gets 404."""
+"""Admin views: facilitator accounts, and backups of scans. Only admins; others get 404."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from assessment import management
+from assessment import backup, management
 from assessment.admin import bp
-from assessment.admin.forms import FacilitatorForm, PasswordResetForm
+from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
+from assessment.aggregation import MIN_GROUP_SIZE
 from assessment.db import read_session
 from assessment.models import Assessment, Facilitator
 
@@ -80,3 +81,35 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
             flash(_("Het wachtwoord van %(email)s is opnieuw ingesteld.", email=facilitator.email))
         return redirect(url_for("admin.facilitators"))
     abort(400)
+
+
+@bp.route("/scans")
+@admin_required
+def assessments() -> str:
+    """Every scan of this installation, each with a link to back it up."""
+    rows = list(read_session().scalars(select(Assessment).order_by(Assessment.id)))
+    counts = management.respondent_counts([a.id for a in rows])
+    return render_template("admin/assessments.html", rows=rows, counts=counts)
+
+
+@bp.route("/scans/<int:assessment_id>/back-up", methods=["GET", "POST"])
+@admin_required
+def backup_assessment(assessment_id: int) -> Response | tuple[str, int]:
+    """A backup with the raw answers, to move a scan: only after a confirmed form, audited."""
+    assessment = read_session().get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    form = BackupForm()
+    if form.validate_on_submit():
+        document = backup.backup_document(assessment)
+        backup.record_backup(assessment.id, current_user,
+                             f"{backup.describe_backup(document)}; reason: {form.reason.data}")
+        return Response(backup.backup_json(document).encode("utf-8"),
+                        mimetype="application/json", headers={
+                            "Content-Disposition":
+                                f'attachment; filename="{backup.file_name(assessment)}"',
+                            "Cache-Control": "no-store"})
+    started, submitted = management.respondent_counts([assessment.id])[assessment.id]
+    return render_template("admin/backup.html", assessment=assessment, form=form,
+                           started=started, submitted=submitted,
+                           min_group_size=MIN_GROUP_SIZE), 400 if form.errors else 200

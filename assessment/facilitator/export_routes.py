@@ -1,4 +1,4 @@
-"""Exports of an assessment: the aggregates as CSV and XLSX, everything as JSON."""
+"""Exports of an assessment: its aggregates as CSV, XLSX and JSON (never raw answers)."""
 
 from __future__ import annotations
 
@@ -48,12 +48,12 @@ def export_xlsx(assessment_id: int) -> Response:
 @bp.route("/scans/<int:assessment_id>/export.json")
 @login_required
 def export_json(assessment_id: int) -> Response:
-    """The full export: questionnaire, answers without identities, notes and actions."""
+    """The aggregates as JSON: the same tables as CSV and XLSX (anonymity rules applied)."""
     assessment = load_assessment(assessment_id)
-    text = exchange.document_json(exchange.export_document(assessment))
+    text = exchange.tables_json(exchange.assessment_tables(assessment))
     exchange.record_export(assessment.id, "json", current_user)
     return _download(text.encode("utf-8"), "application/json",
-                     exchange.file_name(assessment, "scan", "json"))
+                     exchange.file_name(assessment, "uitkomsten", "json"))
 
 
 def _download(body: bytes, mimetype: str, name: str) -> Response:

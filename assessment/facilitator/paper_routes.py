@@ -36,6 +36,7 @@ from assessment.question_types import (
     build_field,
     field_name,
 )
+from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire, Scale
 from reports.build import report_key
 from reports.render import RenderError
@@ -125,11 +126,12 @@ def _blank_html(assessment: Assessment) -> str:
         # fetches nothing but static files.
         qr_svg = Markup(segno.make(join_url, error="m").svg_inline(  # noqa: S704
             scale=3, border=0, title=_("QR-code met de link om mee te doen")))
-        return render_template(
+        html = render_template(
             "paper/blank.html", assessment=assessment, questionnaire=questionnaire,
             layout=paper.paper_layout(questionnaire), join_url=join_url,
             start_url=external_url("participant.start_page"), qr_svg=qr_svg,
             scale=questionnaire.scale(), static_base=static_base)
+    return xml_safe(html)  # a title with a character XML forbids must not reach the renderer
 
 
 def _render_entry(

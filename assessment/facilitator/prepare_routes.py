@@ -39,6 +39,7 @@ AUDIT_LABELS = {
     "personal_links": _l("persoonlijke links gemaakt"), "exported": _l("geëxporteerd"),
     "deleted": _l("verwijderd"), "purged": _l("ruwe antwoorden opgeschoond"),
     "password_reset": _l("wachtwoord opnieuw ingesteld"), "imported": _l("geïmporteerd"),
+    "backed_up": _l("back-up met ruwe antwoorden gemaakt"),
     "notes_saved": _l("notities opgeslagen"), "action_added": _l("actie toegevoegd"),
     "action_changed": _l("actie gewijzigd"), "action_deleted": _l("actie verwijderd"),
     "text_included": _l("toelichting opgenomen"), "text_excluded": _l("toelichting uitgesloten"),

@@ -122,6 +122,13 @@ def test_facilitator_pages_have_no_serious_violations(
     admin = new_context(DESKTOP, storage_state=admin_state).new_page()
     admin.goto("/beheer/")
     findings.check(admin, "admin facilitators")
+    admin.goto("/beheer/scans")
+    findings.check(admin, "admin scans and backups")
+    admin.goto(f"/beheer/scans/{demo_ids.assessment_id}/back-up")
+    findings.check(admin, "admin backup confirmation")
+    admin.get_by_role("button", name="Back-up downloaden").click()
+    expect(admin.locator(".error-summary")).to_be_focused()
+    findings.check(admin, "admin backup without confirmation")
     findings.assert_clean()
 
 
