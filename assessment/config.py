@@ -48,16 +48,21 @@ TUNABLE_SETTINGS: dict[str, type] = {
 }
 
 
+#: Rate limits counted in the app's database (:mod:`assessment.rate_limits`): shared by every
+#: worker process and every server, so a limit means the same under gunicorn as in one process.
+DATABASE_LIMITS_URI = "regiospiegel+database://"
+
+
 def redis_settings(url: str | None, prefix: str = "regiospiegel:") -> dict[str, Any]:
     """The settings that put rate limits and report jobs in Redis at ``url`` (None: not).
 
-    Every key the app writes starts with ``prefix``, so several installations (or test
-    runs) can share one Redis.
+    Without Redis the rate limits are counted in the database. Every key the app writes
+    starts with ``prefix``, so several installations (or test runs) can share one Redis.
     """
     return {
         "REDIS_URL": url or None,
         "REDIS_PREFIX": prefix,
-        "RATELIMIT_STORAGE_URI": url or "memory://",
+        "RATELIMIT_STORAGE_URI": url or DATABASE_LIMITS_URI,
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"{prefix}limits"},
     }
 
