@@ -43,7 +43,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
 
 #: Settings in DEFAULTS that the environment may override, with their types.
 TUNABLE_SETTINGS: dict[str, type] = {
-    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "JOIN_CODE_RATE_LIMIT": str,
+    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "START_RATE_LIMIT": str,
     "REPORT_TIME_LIMIT": float, "REPORT_MEMORY_MB": int,
 }
 
@@ -85,12 +85,16 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # When Redis is unreachable, count in this process instead of failing the request.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-    # Wrong join codes per client; failed logins per client and, separately, per account
-    # (successful ones are not counted). A typo or two must never lock anyone out.
+    # Wrong join codes per client (a right code never counts and is never refused); failed
+    # logins per client and, separately, per account (successful ones are not counted). A
+    # typo or two must never lock anyone out.
     "JOIN_RATE_LIMIT": "20 per 10 minutes",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
-    # New respondents per join code: far above a crowded room, far below a script.
-    "JOIN_CODE_RATE_LIMIT": "300 per 10 minutes",
+    # New respondents (and votes from the join page) per client address: a council chamber
+    # whose 60 people share one Wi-Fi address starts within a minute, with room to spare;
+    # a script starting hundreds is stopped. No limit is shared by all clients, so no one
+    # client can use it up for everyone.
+    "START_RATE_LIMIT": "200 per 10 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "COMMENT_MAX_LENGTH": 2000,
     # The report renders in its own process: at most this long, with at most this memory.

@@ -189,7 +189,7 @@ class Participant:
         for _ in range(1 + (self.rng.random() < 0.2)):  # sometimes pressed twice
             done = self._send("POST", f"/r/{self.token}/verzenden", {"csrf_token": csrf})
             assert done.status == 302, done.status
-            assert done.location == self.url("samenvatting")
+            assert done.location == self.url("bedankt")
         self.submitted = True
 
     def expected(self) -> tuple[dict[Key, str], dict[Key, str], dict[Key, str]]:
