@@ -123,3 +123,19 @@ def test_an_empty_start_expires_and_nothing_with_answers_or_a_personal_link_does
     assert _respondents(app) == 3  # the empty start went, the new one came
     assert walked_away.client.get(walked_away.url("profiel")).status_code == 404
     assert answered.client.get(answered.url("profiel")).status_code == 200
+
+
+def test_the_daily_purge_removes_expired_empty_starts_of_any_scan(
+        app: Flask, demo: None, runner) -> None:
+    Participant(app.test_client()).join(TRYOUT_JOIN_CODE)
+    answered = Participant(app.test_client())
+    answered.join(TRYOUT_JOIN_CODE)
+    answered.post_page("profiel", PROFILE)
+    with app.app_context(), write_transaction() as session:
+        session.execute(update(Respondent).where(Respondent.assessment_id == TRYOUT_ID)
+                        .values(created_at=utcnow() - EMPTY_START_LIFETIME - timedelta(hours=1)))
+
+    result = runner.invoke(args=["purge"])
+
+    assert "removed 1 start(s) that never saved a page" in result.output
+    assert _respondents(app) == 1
