@@ -4,12 +4,16 @@ Under gunicorn every worker is its own process; counted in each process's memory
 failed logins allowed per client became ten per worker. Without ``REDIS_URL`` the limits
 are therefore counted in the app's database (:mod:`assessment.rate_limits`). The last test
 starts two real server processes on one database and sends a client's requests to each in
-turn: the limit holds for the two together.
+turn: the limit holds for the two together; the test after it does the same for one
+gunicorn with three workers, as `make serve` runs it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -20,7 +24,7 @@ from assessment.extensions import limiter
 from assessment.models import RateLimitCounter
 from assessment.rate_limits import DatabaseStorage
 from tests.conftest import SECRET
-from tests.loopback import Browser, Server, free_port
+from tests.loopback import START_TIMEOUT, Browser, Server, ServerGone, free_port, hidden_value
 
 
 def test_without_redis_the_limits_are_counted_in_the_database(app: Flask) -> None:
@@ -80,3 +84,46 @@ def test_two_server_processes_count_one_limit_together(db_url: str, tmp_path: Pa
         for server in servers:
             server.kill()
     assert statuses == [404] * limit + [429, 429]
+
+
+@pytest.mark.servers
+def test_under_gunicorn_the_workers_count_failed_logins_together(
+        db_url: str, tmp_path: Path) -> None:
+    """`make serve`'s gunicorn with three workers: the 11th failed login is refused.
+
+    Which worker takes a connection is up to the kernel; counted in each worker's memory the
+    11th was let through in every trial run. The test above is the deterministic one.
+    """
+    from tests.test_multiserver import VENV_BIN, Process
+
+    db.upgrade(db_url)
+    port = free_port()
+    server = Process("gunicorn", [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"], {
+        "DATABASE_URL": db_url, "SECRET_KEY": SECRET, "REDIS_URL": "",
+        "REGIOSPIEGEL_ENV": "production", "BASE_URL": f"http://127.0.0.1:{port}",
+        "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "1",
+        "REPORT_CACHE_DIR": str(tmp_path / "reports")}, tmp_path / "gunicorn.log")
+    try:
+        browser = Browser(f"http://127.0.0.1:{port}")
+        _wait_until_answering(server, browser)
+        limit = 10  # LOGIN_RATE_LIMIT's default
+        statuses = []
+        for _ in range(limit + 2):
+            page = browser.get("/begeleider/inloggen")
+            statuses.append(browser.post("/begeleider/inloggen", {
+                "csrf_token": hidden_value(page.body, "csrf_token"),
+                "email": "niemand@example.nl", "password": "fout-fout-fout"}).status)
+    finally:
+        server.stop()
+    assert statuses == [401] * limit + [429, 429]
+
+
+def _wait_until_answering(server: Any, browser: Browser) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        assert server.alive(), server.output()
+        with contextlib.suppress(ServerGone, OSError):
+            if browser.get("/").status == 200:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"gunicorn did not answer in time:\n{server.output()}")
