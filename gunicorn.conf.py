@@ -12,12 +12,15 @@ Every value can be changed from the environment without editing this file:
   ``GUNICORN_GRACEFUL_TIMEOUT`` seconds in-flight requests get on a restart or stop (30).
 
 ``preload_app`` is off. With it on, the master would build the app before forking: the
-database engine, the rate limiter's in-memory storage (which starts a timer thread that
-does not survive a fork) and any connection opened while building would be shared by all
-workers; and a reload (HUP) would keep the old code. Off, each worker builds its own app
-after the fork, so nothing is shared by accident and no report renderer process exists
-before the fork (it starts on a worker's first render anyway). The price is a second or two
-more at start-up and no copy-on-write memory sharing: small for 2–4 workers.
+database engine and any connection opened while building would be shared by all workers,
+and a reload (HUP) would keep the old code. Off, each worker builds its own app after the
+fork, so nothing is shared by accident and no report renderer process exists before the
+fork (it starts on a worker's first render anyway). The price is a second or two more at
+start-up and no copy-on-write memory sharing: small for 2–4 workers.
+
+The workers share their rate limits: without ``REDIS_URL`` they are counted in the database
+(``assessment/rate_limits.py``), so a limit of 10 failed logins is 10 for all workers together,
+not 10 per worker.
 """
 
 from __future__ import annotations

@@ -139,8 +139,15 @@ def _find_assessment(reference: str) -> Assessment:
 @click.option("--dry-run", is_flag=True, help="Only list what would be purged.")
 @with_appcontext
 def purge_command(days: int | None, dry_run: bool) -> None:
-    """Remove raw answers of assessments closed longer ago than the retention period."""
+    """Remove raw answers of assessments closed longer ago than the retention period.
+
+    Also removes starts that never saved a page, 12 hours after they were made.
+    """
     days = current_app.config["RETENTION_DAYS"] if days is None else days
+    if not dry_run:
+        empty = retention.remove_expired_empty_starts()
+        if empty:
+            click.echo(f"removed {empty} start(s) that never saved a page, after 12 hours")
     due = retention.due_for_purge(days)
     if not due:
         click.echo(f"nothing to purge (retention {days} days)")

@@ -43,21 +43,26 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
 
 #: Settings in DEFAULTS that the environment may override, with their types.
 TUNABLE_SETTINGS: dict[str, type] = {
-    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "JOIN_CODE_RATE_LIMIT": str,
+    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "START_RATE_LIMIT": str,
     "REPORT_TIME_LIMIT": float, "REPORT_MEMORY_MB": int,
 }
+
+
+#: Rate limits counted in the app's database (:mod:`assessment.rate_limits`): shared by every
+#: worker process and every server, so a limit means the same under gunicorn as in one process.
+DATABASE_LIMITS_URI = "regiospiegel+database://"
 
 
 def redis_settings(url: str | None, prefix: str = "regiospiegel:") -> dict[str, Any]:
     """The settings that put rate limits and report jobs in Redis at ``url`` (None: not).
 
-    Every key the app writes starts with ``prefix``, so several installations (or test
-    runs) can share one Redis.
+    Without Redis the rate limits are counted in the database. Every key the app writes
+    starts with ``prefix``, so several installations (or test runs) can share one Redis.
     """
     return {
         "REDIS_URL": url or None,
         "REDIS_PREFIX": prefix,
-        "RATELIMIT_STORAGE_URI": url or "memory://",
+        "RATELIMIT_STORAGE_URI": url or DATABASE_LIMITS_URI,
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"{prefix}limits"},
     }
 
@@ -80,12 +85,16 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # When Redis is unreachable, count in this process instead of failing the request.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
-    # Wrong join codes per client; failed logins per client and, separately, per account
-    # (successful ones are not counted). A typo or two must never lock anyone out.
+    # Wrong join codes per client (a right code never counts and is never refused); failed
+    # logins per client and, separately, per account (successful ones are not counted). A
+    # typo or two must never lock anyone out.
     "JOIN_RATE_LIMIT": "20 per 10 minutes",
     "LOGIN_RATE_LIMIT": "10 per 10 minutes",
-    # New respondents per join code: far above a crowded room, far below a script.
-    "JOIN_CODE_RATE_LIMIT": "300 per 10 minutes",
+    # New respondents (and votes from the join page) per client address: a council chamber
+    # whose 60 people share one Wi-Fi address starts within a minute, with room to spare;
+    # a script starting hundreds is stopped. No limit is shared by all clients, so no one
+    # client can use it up for everyone.
+    "START_RATE_LIMIT": "200 per 10 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "COMMENT_MAX_LENGTH": 2000,
     # The report renders in its own process: at most this long, with at most this memory.

@@ -32,6 +32,7 @@ def select_locale() -> str:
 
 def init_app(app: Flask) -> None:
     """Wire the extensions into the app."""
+    from assessment import rate_limits  # noqa: F401 (registers the database storage's URI)
     from assessment.security import refuse_malformed_requests
 
     # Before the CSRF check (which cannot read a form with a nameless field), the rate

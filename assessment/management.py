@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,7 +28,7 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from assessment.participation import hash_token
+from assessment.participation import hash_token, not_started
 from questions.loader import content_hash, snapshot_json
 from questions.schema import Questionnaire
 
@@ -214,22 +214,19 @@ def set_status(
             assessment.summary_snapshot = None
 
 
-def unused_personal_link() -> ColumnElement[bool]:
-    """A personal link made in advance whose owner has not saved a page yet (not started)."""
-    return (Respondent.source == Source.PERSONAL.value) & (Respondent.last_page == "intro")
-
-
 def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per assessment: (respondents started, respondents submitted).
 
-    A personal link made in advance counts as started only once its owner saved a page.
+    A respondent counts as started only once they saved a page
+    (:func:`participation.not_started`): a personal link made in advance that nobody used
+    yet, or a "Beginnen" pressed without answering, is not counted.
     """
     if not assessment_ids:
         return {}
     rows = read_session().execute(
         select(
             Respondent.assessment_id,
-            func.count().filter(~unused_personal_link()),
+            func.count().filter(~not_started()),
             func.count(Respondent.submitted_at),
         )
         .where(Respondent.assessment_id.in_(assessment_ids))

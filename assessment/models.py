@@ -14,6 +14,7 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -385,3 +386,18 @@ class ReportPdf(Base):
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class RateLimitCounter(Base):
+    """One rate-limit counter (:mod:`assessment.rate_limits`), shared by every server process.
+
+    ``key`` is a keyed hash of the limiter's key, so neither client addresses nor e-mail
+    addresses are stored. A counter whose ``expires_at`` (seconds since the epoch) has
+    passed counts as zero and is removed now and then.
+    """
+
+    __tablename__ = "rate_limit_counter"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -20,11 +20,11 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, g, has_request_context
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,7 @@ from assessment.models import (
     Comment,
     Moderation,
     Respondent,
+    Source,
     Status,
     utcnow,
 )
@@ -50,6 +51,10 @@ from questions.schema import Questionnaire
 
 #: 32 random bytes: 256 bits, far beyond guessing.
 TOKEN_BYTES = 32
+
+#: How long a start that never saved a page is kept: as long as the browser remembers it
+#: (the session cookie's lifetime) and the forms of its pages stay valid.
+EMPTY_START_LIFETIME = timedelta(hours=12)
 
 
 def hash_token(token: str) -> str:
@@ -74,11 +79,49 @@ class PageAnswers:
     profile: Mapping[str, str] = field(default_factory=dict)
 
 
+def not_started() -> ColumnElement[bool]:
+    """A respondent who never saved a page and did not send in: not counted as started.
+
+    Saving any page moves ``last_page`` away from the intro, and so does sending in. Who is
+    still "on the intro" pressed "Beginnen" (or opened a personal link made in advance) and
+    nothing more: a participant who walked away, or a script that pressed it 300 times.
+    Neither counts as started on the dashboard, the live view, the projector or the report.
+    """
+    return (Respondent.last_page == "intro") & Respondent.submitted_at.is_(None)
+
+
+def empty_start() -> ColumnElement[bool]:
+    """A start by join code that never saved a page and holds nothing: safe to remove.
+
+    Personal links made in advance are never removed (their owners have not used them yet),
+    and neither is anyone with a stored answer or text.
+    """
+    return (not_started() & (Respondent.source == Source.LINK.value)
+            & ~exists().where(Answer.respondent_id == Respondent.id)
+            & ~exists().where(Comment.respondent_id == Respondent.id))
+
+
+def remove_empty_starts(session: Session, assessment_id: int,
+                        started_before: datetime | None = None) -> int:
+    """Delete an assessment's empty starts (those before ``started_before`` only, if given).
+
+    Runs inside the caller's write transaction; returns how many were removed.
+    """
+    condition = (Respondent.assessment_id == assessment_id) & empty_start()
+    if started_before is not None:
+        condition = condition & (Respondent.created_at < started_before)
+    removed = session.execute(delete(Respondent).where(condition)
+                              .execution_options(synchronize_session=False))
+    return int(getattr(removed, "rowcount", 0) or 0)
+
+
 def start(assessment_id: int, token: str | None = None, language: str | None = None) -> str:
     """Create an anonymous respondent in an open assessment; return their resume token.
 
     Starting twice with the same token (a double click) creates one respondent.
-    ``language`` is the participant's choice, if it differs from the assessment's.
+    ``language`` is the participant's choice, if it differs from the assessment's. Starts
+    of this assessment that stayed empty longer than :data:`EMPTY_START_LIFETIME` are
+    removed on the way, so abandoned (or scripted) starts do not pile up.
     """
     token = token or new_token()
     with write_transaction() as session:
@@ -86,6 +129,7 @@ def start(assessment_id: int, token: str | None = None, language: str | None = N
         if assessment is None or not assessment.is_open:
             raise AssessmentClosed()
         now = utcnow()
+        remove_empty_starts(session, assessment_id, started_before=now - EMPTY_START_LIFETIME)
         row = {"assessment_id": assessment_id, "token_hash": hash_token(token), "profile": {},
                "last_page": "intro", "created_at": now, "updated_at": now,
                "language": language if language != assessment.language else None}

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from assessment import content, priorities
+from assessment import content, participation, priorities
 from assessment.aggregation import summarise
 from assessment.db import read_session, write_transaction
 from assessment.management import audit
@@ -34,6 +34,23 @@ from assessment.models import (
 from assessment.participation import hash_token
 from assessment.results import submitted_responses
 from assessment.snapshots import summary_to_json
+
+
+def remove_expired_empty_starts(now: datetime | None = None) -> int:
+    """Remove every assessment's starts that never saved a page and are older than
+    :data:`participation.EMPTY_START_LIFETIME`; return how many went.
+
+    Starting in an open scan removes its own expired empty starts on the way; this catches
+    those of scans nobody starts in any more. Nothing is removed that holds an answer.
+    """
+    cutoff = (now or utcnow()) - participation.EMPTY_START_LIFETIME
+    removed = 0
+    for assessment_id in read_session().scalars(
+            select(Respondent.assessment_id).where(participation.empty_start(),
+                                                   Respondent.created_at < cutoff).distinct()):
+        with write_transaction() as session:
+            removed += participation.remove_empty_starts(session, assessment_id, cutoff)
+    return removed
 
 
 def due_for_purge(days: int, now: datetime | None = None) -> list[Assessment]:

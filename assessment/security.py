@@ -131,6 +131,19 @@ class DatabaseId(IntegerConverter):
         super().__init__(map, fixed_digits, min, bound, signed)
 
 
+def _never_store(response: Response) -> None:
+    """No page is kept by the browser or a proxy; only the static files are cached.
+
+    Pages carry answers, results or a facilitator's work, and a town-hall laptop passes from
+    hand to hand: with ``no-store`` the Back button asks the server again instead of showing
+    the previous person's page from the cache (the server then decides what to show).
+    """
+    endpoint = request.endpoint or ""
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return
+    response.headers["Cache-Control"] = "no-store"
+
+
 def init_app(app: Flask) -> None:
     """Bound ids in URLs; trust the configured proxies' client address; security headers."""
     # Before the blueprints are registered: their rules look the converter up when added.
@@ -147,6 +160,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
+        _never_store(response)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from assessment import management
+from assessment import management, participation
 from assessment.aggregation import (
     MIN_GROUP_SIZE,
     PROFILE_GROUP_QUESTION,
@@ -132,19 +132,42 @@ def change_answering(assessment: Assessment, action: AnsweringAction,
     return target
 
 
+def empty_starts(assessment_id: int) -> int:
+    """How many starts by join code never saved a page (:func:`participation.empty_start`)."""
+    return int(read_session().scalar(
+        select(func.count()).select_from(Respondent)
+        .where(Respondent.assessment_id == assessment_id, participation.empty_start())) or 0)
+
+
+def clear_empty_starts(assessment: Assessment, actor: Facilitator | None) -> int:
+    """Remove every start that never saved a page, audited with the number; return it.
+
+    Nobody with a stored answer, text or profile choice is touched, nor a personal link made
+    in advance. Someone who pressed "Beginnen" a moment ago and has not saved a page yet
+    starts again from the join link.
+    """
+    with write_transaction() as session:
+        stored = session.get(Assessment, assessment.id, with_for_update=True)
+        if stored is None:
+            raise SessionError(f"no assessment {assessment.id}")
+        removed = participation.remove_empty_starts(session, assessment.id)
+        management.audit(session, "empty_starts_cleared", actor, stored, str(removed))
+    return removed
+
+
 # -- the live status ---------------------------------------------------------------------
 
 
 def started_by_type(assessment_id: int) -> dict[str | None, int]:
     """Respondents who started (submitted ones included), per organisation type chosen.
 
-    None counts those who have not chosen a type yet. A personal link made in advance counts
-    only once its owner saved a page, as in :func:`management.respondent_counts`.
+    None counts those who have not chosen a type yet. Only who saved a page counts, as in
+    :func:`management.respondent_counts`.
     """
     group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
     rows = read_session().execute(
         select(group, func.count())
-        .where(Respondent.assessment_id == assessment_id, ~management.unused_personal_link())
+        .where(Respondent.assessment_id == assessment_id, ~participation.not_started())
         .group_by(group)
     )
     return {group_id: count for group_id, count in rows}

@@ -527,7 +527,10 @@ class ServerSettings:
                 "REPORT_CACHE_DIR": str(folder / "reports"),
                 "REGIOSPIEGEL_ENV": "production", "PYTHONPATH": str(PROJECT_ROOT),
                 # A request holds one connection at a time: one per thread, and a few spare.
-                "DATABASE_POOL_SIZE": str(self.threads), "DATABASE_MAX_OVERFLOW": "2"}
+                "DATABASE_POOL_SIZE": str(self.threads), "DATABASE_MAX_OVERFLOW": "2",
+                # Every simulated participant comes from 127.0.0.1, hundreds per run: the
+                # per-client start limit would stop them as one client.
+                "START_RATE_LIMIT": "100000 per minute"}
 
 
 @contextmanager

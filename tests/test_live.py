@@ -38,12 +38,14 @@ def add_respondent(assessment_id: int, group: str | None, *, submit: bool = True
                    texts: dict[str, str] | None = None) -> int:
     """A respondent through the service layer (inside an app context); their id.
 
-    Without a group the respondent only started: no profile, no answers.
+    Without a group the respondent started (saved a page) but has no profile and no answers.
     """
     token = participation.start(assessment_id)
     respondent = participation.find_respondent(token)
     assert respondent is not None
-    if group is not None:
+    if group is None:
+        participation.save_page(respondent.id, "urgentie", participation.PageAnswers())
+    else:
         participation.save_page(respondent.id, "profiel", participation.PageAnswers(
             answers=scores(4), texts=texts or {},
             profile={"organisatietype": group, "rol": "ambtenaar"}))

@@ -12,9 +12,9 @@ acknowledged page may be lost and none may be half-written.
 Bounded: loopback only, a free port, a fixed number of requests, a deadline on every
 request and on the whole run; the server is always killed at the end.
 
-The per-client join limit (JOIN_RATE_LIMIT) is a config default the environment cannot
-change; it only counts unknown codes, so 60 participants on one address stay far below it,
-as they do below the per-code limit of 300 starts per 10 minutes.
+The per-client join limit (JOIN_RATE_LIMIT) only counts unknown codes, and the per-client
+start limit (START_RATE_LIMIT, 200 per 10 minutes) is far above 60 participants starting
+from one address.
 """
 
 from __future__ import annotations
@@ -189,7 +189,7 @@ class Participant:
         for _ in range(1 + (self.rng.random() < 0.2)):  # sometimes pressed twice
             done = self._send("POST", f"/r/{self.token}/verzenden", {"csrf_token": csrf})
             assert done.status == 302, done.status
-            assert done.location == self.url("samenvatting")
+            assert done.location == self.url("bedankt")
         self.submitted = True
 
     def expected(self) -> tuple[dict[Key, str], dict[Key, str], dict[Key, str]]:

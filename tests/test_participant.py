@@ -12,6 +12,7 @@ from assessment.db import read_session
 from assessment.models import Answer, Comment, Respondent
 from questions.loader import CONTENT_DIR, load_questionnaire
 from tests.helpers import Participant, csrf_token
+from tests.loopback import checked_choices
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 LESSONS = QUESTIONNAIRE.lessons
@@ -200,8 +201,9 @@ def test_beginnen_starts_a_respondent_and_shows_the_personal_link(app, client, o
     assert respondent.token_hash != person.token
 
 
-def test_same_browser_gets_continue_instead_of_a_second_respondent(app, participant,
-                                                                 open_assessment):
+def test_the_join_page_never_offers_to_continue_what_this_browser_started(
+        app, participant, open_assessment):
+    """A laptop passed round the table: whoever opens the join link next starts afresh."""
     code = open_assessment["code"]
     participant.post_page("profiel", {"p_organisatietype": "gemeente", "p_rol": "ambtenaar"})
 
@@ -209,15 +211,38 @@ def test_same_browser_gets_continue_instead_of_a_second_respondent(app, particip
 
     assert welcome.status_code == 200
     html = welcome.get_data(as_text=True)
-    assert "Verder waar u was gebleven" in html
-    assert f'href="/r/{participant.token}"' in html
-    assert 'name="start_key"' not in html
-    # Even a post of a fresh start key (an old tab) continues the same respondent.
-    again = participant.client.post(f"/d/{code}", data={
-        "csrf_token": csrf_token(participant.client.get("/")), "start_key": "k" * 40})
-    assert again.status_code == 302
-    assert again.location == f"/r/{participant.token}"
-    assert count(app, Respondent) == 1
+    assert "Verder waar u was gebleven" not in html
+    assert participant.token not in html
+    assert 'name="start_key"' in html
+    started = participant.client.post(f"/d/{code}", data={
+        "csrf_token": csrf_token(welcome), "start_key": "k" * 40})
+    assert started.status_code == 302
+    assert participant.token not in started.location
+    assert count(app, Respondent) == 2
+    first = participant.client.get(participant.url("profiel")).get_data(as_text=True)
+    fresh = participant.client.get(started.location.replace("/intro", "/profiel"))
+    assert checked_choices(first)["p_organisatietype"] == "gemeente"
+    assert checked_choices(fresh.get_data(as_text=True)) == {}
+
+
+def test_after_sending_in_the_browser_forgets_the_respondent(participant, open_assessment):
+    participant.post_page("profiel", {"p_organisatietype": "gemeente", "p_rol": "ambtenaar"})
+    with participant.client.session_transaction() as cookie:
+        assert participant.token in cookie["respondents"].values()
+
+    sent = participant.submit()
+
+    assert sent.location == f"/r/{participant.token}/bedankt"
+    with participant.client.session_transaction() as cookie:
+        assert "respondents" not in cookie
+        assert participant.token not in str(dict(cookie))
+    thanks = participant.client.get(sent.location).get_data(as_text=True)
+    summary = participant.client.get(participant.url("samenvatting")).get_data(as_text=True)
+    assert "Bedankt!" in thanks and 'class="answers"' not in thanks  # no answer on the page
+    assert 'class="answers"' in summary  # only one deliberate click further
+    for page_id in ("overzicht", "profiel", "intro"):  # Back, on a shared computer
+        back = participant.client.get(participant.url(page_id))
+        assert back.location == f"/r/{participant.token}/bedankt"
 
 
 def test_double_click_on_beginnen_creates_one_respondent(app, client, open_assessment):
@@ -349,8 +374,9 @@ def test_whole_path_from_code_to_thank_you(app, client, open_assessment):
 
     submitted = person.submit()
     assert submitted.status_code == 302
-    assert submitted.location == f"/r/{person.token}/samenvatting"
-    summary = client.get(submitted.location)
+    assert submitted.location == f"/r/{person.token}/bedankt"
+    assert "Bedankt!" in client.get(submitted.location).get_data(as_text=True)
+    summary = client.get(f"/r/{person.token}/samenvatting")
     assert summary.status_code == 200
     summary_html = summary.get_data(as_text=True)
     assert "Bedankt!" in summary_html
@@ -541,7 +567,7 @@ def test_after_submit_pages_are_read_only(app, participant):
     ]:
         response = participant.post_page(page_id, data, token=token)
         assert response.status_code == 302
-        assert response.location == f"/r/{participant.token}/samenvatting"
+        assert response.location == f"/r/{participant.token}/bedankt"
 
     assert stored_answers(app, participant) == {"urgentie-1": "2"}
     assert stored_texts(app, participant) == {"urgentie": "Vooraf."}
@@ -551,9 +577,9 @@ def test_after_submit_pages_are_read_only(app, participant):
     for page_id in PATH:
         response = participant.client.get(participant.url(page_id))
         assert response.status_code == 302, page_id
-        assert response.location == f"/r/{participant.token}/samenvatting"
+        assert response.location == f"/r/{participant.token}/bedankt"
     resumed = participant.client.get(f"/r/{participant.token}")
-    assert resumed.location == f"/r/{participant.token}/samenvatting"
+    assert resumed.location == f"/r/{participant.token}/bedankt"
     summary = participant.client.get(f"/r/{participant.token}/samenvatting")
     assert "Bedankt!" in summary.get_data(as_text=True)
     assert parse(summary).forms == 0
@@ -570,7 +596,7 @@ def test_submitting_twice_keeps_the_first_submission(app, participant):
                                     data={"csrf_token": token})
 
     assert again.status_code == 302
-    assert again.location == f"/r/{participant.token}/samenvatting"
+    assert again.location == f"/r/{participant.token}/bedankt"
     assert respondent_of(app, participant).submitted_at == first
 
 

@@ -540,7 +540,7 @@ def test_posting_to_a_closed_assessment_stores_nothing_and_says_closed(app, part
 
     for posted in (response, overwrite):
         assert posted.status_code == 302
-        assert posted.location == f"/r/{participant.token}/samenvatting"
+        assert posted.location == f"/r/{participant.token}/bedankt"
     assert stored_answers(app, participant) == {"urgentie-1": "2"}
     assert stored_texts(app, participant) == {}
     assert respondent_of(app, participant).last_page == "urgentie"
@@ -575,7 +575,7 @@ def test_submitting_in_a_closed_assessment_does_not_submit(app, participant, ope
     "/r/{random}/samenvatting",
     "/r/{long}",
     "/r/{token}/bestaat-niet",
-    "/r/{token}/bedankt",
+    "/r/{token}/klaar",
 ])
 def test_unknown_links_are_a_friendly_404(participant, path):
     url = path.format(random=secrets.token_urlsafe(32), long="x" * 300, token=participant.token)

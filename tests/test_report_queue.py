@@ -288,7 +288,7 @@ def test_without_redis_the_report_jobs_stay_in_the_server(db_url, tmp_path):
                         **config.redis_settings(None)})
     try:
         assert isinstance(local.extensions["regiospiegel.reports"], LocalReportJobs)
-        assert local.config["RATELIMIT_STORAGE_URI"] == "memory://"
+        assert local.config["RATELIMIT_STORAGE_URI"] == config.DATABASE_LIMITS_URI
     finally:
         local.extensions["regiospiegel.reports"].close()
         db.dispose(local)

@@ -103,20 +103,40 @@ def test_trusted_hosts_refuse_other_host_headers(app_config):
     app.extensions["regiospiegel.reports"].close()
 
 
-def test_starting_is_limited_per_code_across_clients(app_config, request):
-    app_config["JOIN_CODE_RATE_LIMIT"] = "3 per minute"
-    app = request.getfixturevalue("app")
-    request.getfixturevalue("demo")
-    from tests.helpers import csrf_token
+#: Routes left out of the walk below: they render the PDF report, slow and covered elsewhere.
+SLOW_ROUTES = {"facilitator.report_pdf"}
 
-    statuses = []
-    for _ in range(4):
-        client = app.test_client()  # a new browser each time, as a script would
-        page = client.get("/d/DMZW26")
-        key = page.get_data(as_text=True).split('name="start_key" type="hidden" value="')[1]
-        statuses.append(client.post("/d/DMZW26", data={
-            "csrf_token": csrf_token(page), "start_key": key.split('"')[0]}).status_code)
-    assert statuses == [302, 302, 302, 429]
+
+def test_no_page_is_stored_by_the_browser_only_static_files_are(
+        app, facilitator_client, participant):
+    """Back on a shared laptop asks the server again: every page is ``no-store``.
+
+    Walks every GET route of a scan (as in tests/test_access.py), the participant's pages
+    and the facilitator's overview; the static files keep their caching.
+    """
+    from flask import url_for
+
+    from tests.test_access import assessment_routes
+
+    with app.test_request_context():
+        urls = [url_for(endpoint, **arguments)
+                for endpoint, method, arguments in assessment_routes(app)
+                if method == "GET" and endpoint not in SLOW_ROUTES]
+    assert len(urls) > 20
+    for url in ["/begeleider/", *urls]:
+        response = facilitator_client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+    participant.post_page("profiel", {"p_organisatietype": "gemeente", "p_rol": "ambtenaar"})
+    pages = [participant.url(page_id) for page_id in ("intro", "profiel", "overzicht")]
+    participant.submit()
+    pages += [participant.url("bedankt"), participant.url("samenvatting"), "/", "/d/DMZW26"]
+    for url in pages:
+        response = participant.client.get(url)
+        assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+    static = participant.client.get("/static/regiospiegel.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
 
 
 def _wrong_codes(app, address: str, forwarded_for: str, count: int) -> list[int]:

@@ -95,6 +95,18 @@ def answering(assessment_id: int) -> Response:
     return redirect(url_for("facilitator.live", assessment_id=assessment.id))
 
 
+@bp.route("/scans/<int:assessment_id>/live/lege-starts", methods=["POST"])
+@login_required
+def clear_empty_starts(assessment_id: int) -> Response:
+    """Remove the starts that never saved a page (a script's, or someone who walked away)."""
+    assessment = load_assessment(assessment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    removed = session.clear_empty_starts(assessment, current_user)
+    flash(ngettext("%(num)d lege start gewist.", "%(num)d lege starts gewist.", removed))
+    return redirect(url_for("facilitator.live", assessment_id=assessment.id, _anchor="deelname"))
+
+
 @bp.route("/scans/<int:assessment_id>/live/stemming", methods=["POST"])
 @login_required
 def priority_vote(assessment_id: int) -> Response:
@@ -190,6 +202,7 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
         "status": status.status.value,
         "status_label": str(STATUS_LABELS[status.status]),
         "started": status.started,
+        "empty_starts": session.empty_starts(assessment.id),
         "submitted": status.submitted,
         "invited": status.invited,
         "response_rate": (percent(status.response_rate)

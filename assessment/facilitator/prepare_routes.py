@@ -46,6 +46,7 @@ AUDIT_LABELS = {
     "text_pending": _l("toelichting teruggezet"),
     "text_redacted": _l("toelichting aangepast"),
     "paper_entered": _l("papieren vragenlijst ingevoerd"),
+    "empty_starts_cleared": _l("lege starts gewist"),
 }
 
 

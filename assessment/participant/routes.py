@@ -72,11 +72,22 @@ def _is_miss(response: Response) -> bool:
     return response.status_code == 404
 
 
+def _is_known_code() -> bool:
+    """Whether the request names a join code that exists: the guessing limit then never
+    applies, so a room behind one address gets in even after someone there guessed a lot."""
+    code = (request.view_args or {}).get("code") or request.form.get("code", "")
+    return _assessment_by_code(normalise_join_code(str(code))) is not None
+
+
+def _start_limit() -> str:
+    return str(current_app.config["START_RATE_LIMIT"])
+
+
 # -- joining ----------------------------------------------------------------------------
 
 
 @bp.route("/", methods=["GET", "POST"])
-@limiter.limit(_join_limit, methods=["POST"], deduct_when=_is_miss)
+@limiter.limit(_join_limit, methods=["POST"], deduct_when=_is_miss, exempt_when=_is_known_code)
 def start_page() -> Response | str | tuple[str, int]:
     """The start page: explain the scan and take a join code."""
     form = JoinForm()
@@ -90,18 +101,9 @@ def start_page() -> Response | str | tuple[str, int]:
     return render_template("participant/start.html", form=form)
 
 
-def _code_limit() -> str:
-    return str(current_app.config["JOIN_CODE_RATE_LIMIT"])
-
-
-def _code_key() -> str:
-    """The join code of the request, so starts are limited per code as well as per client."""
-    return "code:" + normalise_join_code(str((request.view_args or {}).get("code", "")))
-
-
 @bp.route("/d/<code>", methods=["GET", "POST"])
-@limiter.limit(_join_limit, deduct_when=_is_miss)
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"])
+@limiter.limit(_join_limit, deduct_when=_is_miss, exempt_when=_is_known_code)
+@limiter.limit(_start_limit, methods=["POST"])
 def welcome(code: str) -> Response | str | tuple[str, int]:
     """The welcome page of one assessment; its button starts an anonymous respondent."""
     assessment = _assessment_by_code(normalise_join_code(code))
@@ -115,11 +117,10 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
         status = 409 if request.method == "POST" else 200
         return render_template("participant/not_open.html", assessment=assessment,
                                questionnaire=questionnaire), status
-    existing = _known_respondent(assessment)
+    # Never an offer to continue from here: on a laptop passed round the table, the one who
+    # started before may be someone else. Continuing takes the personal link.
     form = StartForm()
     if form.validate_on_submit():
-        if existing is not None:
-            return redirect(url_for("participant.resume", token=existing))
         token = _start_token(form.start_key.data or "")
         try:
             participation.start(assessment.id, token, language=language)
@@ -130,7 +131,7 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
         return redirect(url_for("participant.page", token=token, page_id="intro"))
     form.start_key.data = secrets.token_urlsafe(32)
     return render_template("participant/welcome.html", assessment=assessment,
-                           questionnaire=questionnaire, form=form, existing=existing)
+                           questionnaire=questionnaire, form=form)
 
 
 def _assessment_by_code(code: str) -> Assessment | None:
@@ -151,7 +152,11 @@ def _start_token(start_key: str) -> str:
 
 
 def _known_respondent(assessment: Assessment) -> str | None:
-    """The token this browser already uses in this assessment, if it is still valid."""
+    """The token this browser is answering with in this assessment, if it is still valid.
+
+    Only for the vote from the join page (so someone answering cannot also vote as a
+    stranger); the join page itself never uses it to offer continuing.
+    """
     token = session.get("respondents", {}).get(str(assessment.id))
     if token and participation.find_respondent(token) is not None:
         return str(token)
@@ -161,6 +166,16 @@ def _known_respondent(assessment: Assessment) -> str | None:
 def _remember_respondent(assessment: Assessment, token: str) -> None:
     session.permanent = True
     session["respondents"] = {**session.get("respondents", {}), str(assessment.id): token}
+
+
+def _forget_respondent(assessment: Assessment) -> None:
+    """After sending in, the browser keeps nothing that leads to the respondent."""
+    remembered = {key: token for key, token in session.get("respondents", {}).items()
+                  if key != str(assessment.id)}
+    if remembered:
+        session["respondents"] = remembered
+    else:
+        session.pop("respondents", None)
 
 
 # -- the path ---------------------------------------------------------------------------
@@ -262,7 +277,7 @@ def resume(token: str) -> Response:
     """A personal link: back to where the respondent left off."""
     ctx = _load(token)
     if not ctx.answerable:
-        return redirect(url_for("participant.summary", token=token))
+        return redirect(url_for("participant.thanks", token=token))
     page_id = ctx.respondent.last_page
     if page_id not in {page.id for page in ctx.pages}:
         page_id = "intro"
@@ -276,7 +291,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     ctx = _load(token)
     current = ctx.page(page_id)
     if not ctx.answerable and not _held_during_pause(ctx, current):
-        return redirect(url_for("participant.summary", token=token))
+        return redirect(url_for("participant.thanks", token=token))
     if current.kind == "intro":
         return _render(ctx, current, None)
     if current.kind == "review":
@@ -308,7 +323,7 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     except AssessmentPaused:
         return _render_paused(ctx, current, form)
     except (AssessmentClosed, AlreadySubmitted):
-        return redirect(url_for("participant.summary", token=token))
+        return redirect(url_for("participant.thanks", token=token))
     except InvalidAnswers:
         return _render(ctx, current, form, status=400, notice=_(
             "Deze pagina bevat antwoorden die niet bij de vragenlijst horen. Er is niets "
@@ -359,19 +374,38 @@ def _fresh_csrf(form: PageForm) -> PageForm:
 
 @bp.route("/r/<token>/verzenden", methods=["POST"])
 def submit(token: str) -> Response | str | tuple[str, int]:
-    """Send in the answers; then the read-only summary."""
+    """Send in the answers; then the thank-you page, and the browser forgets the respondent."""
     ctx = _load(token)
     form = SubmitForm()
     if not form.validate():
         raise CSRFError()
     with contextlib.suppress(AssessmentClosed):
         participation.submit(ctx.respondent.id)
-    return redirect(url_for("participant.summary", token=token))
+    _forget_respondent(ctx.assessment)
+    return redirect(url_for("participant.thanks", token=token))
+
+
+@bp.route("/r/<token>/bedankt")
+def thanks(token: str) -> Response | str:
+    """Thanks after submitting (or the paused or closed notice), without any answer on it.
+
+    Every page of a respondent who can no longer answer leads here, so whoever presses Back
+    on a shared computer after someone sent in finds no answers; seeing them takes a
+    deliberate click to the summary.
+    """
+    ctx = _load(token)
+    if ctx.answerable:
+        return redirect(url_for("participant.page", token=token, page_id="overzicht"))
+    if ctx.respondent.submitted:
+        _forget_respondent(ctx.assessment)
+    final = ctx.respondent.submitted or ctx.assessment.status == Status.CLOSED
+    shown = final and take_home.results_shown(ctx.assessment.status, ctx.assessment.reveal_step)
+    return render_template("participant/thanks.html", ctx=ctx, results_shown=shown)
 
 
 @bp.route("/r/<token>/samenvatting")
 def summary(token: str) -> Response | str:
-    """Thanks after submitting, or the closed notice; the answers, and what to take home.
+    """The answers as stored, and what to take home, behind the thank-you page.
 
     What to take home (own lesson scores beside the group's) only once the answers are final
     and the facilitator has shown the results; never cached, as it is one person's.
@@ -406,8 +440,8 @@ def vote(token: str) -> Response | str | tuple[str, int]:
 
 
 @bp.route("/d/<code>/stemmen", methods=["GET", "POST"])
-@limiter.limit(_join_limit, deduct_when=_is_miss)
-@limiter.limit(_code_limit, key_func=_code_key, methods=["POST"])
+@limiter.limit(_join_limit, deduct_when=_is_miss, exempt_when=_is_known_code)
+@limiter.limit(_start_limit, methods=["POST"])
 def vote_by_code(code: str) -> Response | str | tuple[str, int]:
     """The vote on priorities from the join page, for someone without a personal link.
 
@@ -434,7 +468,7 @@ def vote_state(token: str) -> Response:
 
 
 @bp.route("/d/<code>/stemmen.json")
-@limiter.limit(_join_limit, deduct_when=_is_miss)
+@limiter.limit(_join_limit, deduct_when=_is_miss, exempt_when=_is_known_code)
 def vote_state_by_code(code: str) -> Response:
     """Whether the vote is open, for the join page's script."""
     assessment = _assessment_by_code(normalise_join_code(code))

@@ -98,6 +98,7 @@
   function updateDashboard(data) {
     setText(field("status_label"), data.status_label);
     setText(field("started"), String(data.started));
+    setText(field("empty_starts"), String(data.empty_starts));
     setText(field("submitted"), String(data.submitted));
     if (data.response_rate !== null) { setText(field("response_rate"), data.response_rate); }
     setText(field("type_not_chosen"), String(data.type_not_chosen));

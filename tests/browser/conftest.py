@@ -79,7 +79,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     app = create_app({"SECRET_KEY": "browser-test-secret-not-for-production",
                       "DATABASE_URL": database, "REPORT_CACHE_DIR": str(directory / "reports"),
                       # Many participants start from one address in a session of tests.
-                      "JOIN_CODE_RATE_LIMIT": "10000 per minute"})
+                      "START_RATE_LIMIT": "10000 per minute"})
     # Port 0 lets the system pick a free port, without a race between probing and binding.
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
                                           request_handler=QuietRequestHandler)

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.browser
 def test_participant_pages_have_no_serious_violations(
     new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
 ) -> None:
-    """Start, welcome, intro, profile with errors, a lesson, review, summary, not open, 404."""
+    """Start, welcome, intro, profile with errors, a lesson, review, thank-you, summary, not
+    open, 404."""
     findings = Findings()
     page = new_context(DESKTOP).new_page()
     page.goto("/")
@@ -52,6 +53,8 @@ def test_participant_pages_have_no_serious_violations(
     page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
     findings.check(page, "review")
     page.get_by_role("button", name="Antwoorden verzenden").click()
+    findings.check(page, "thank-you")
+    page.get_by_role("link", name="Bekijk uw antwoorden").click()
     findings.check(page, "summary")
 
     _draft_id, draft_code = new_assessment(live_server, demo_ids.facilitator_id, "Nog dicht")
@@ -331,5 +334,7 @@ def test_participant_pages_reflow_without_horizontal_scrolling(
     page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
     check("review")
     page.get_by_role("button", name="Antwoorden verzenden").click()
+    check("thank-you")
+    page.get_by_role("link", name="Bekijk uw antwoorden").click()
     check("summary")
-    assert len(seen) == 7
+    assert len(seen) == 8
