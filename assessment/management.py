@@ -339,7 +339,10 @@ def create_personal_links(assessment_id: int, count: int, actor: Facilitator | N
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
             raise RegiospiegelError(f"no assessment {assessment_id}")
+        # Each link is an invitation: the first "Beginnen" exchanges it for the participant's
+        # own token (participation.accept_invitation), so this file opens no answers.
         session.add_all(Respondent(assessment_id=assessment_id, token_hash=hash_token(token),
+                                   invitation_hash=hash_token(token),
                                    source=Source.PERSONAL.value) for token in tokens)
         audit(session, "personal_links", actor, assessment, str(count))
     return tokens

@@ -192,6 +192,10 @@ class Respondent(Base):
         ForeignKey("assessment.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: For a personal link made in advance: the hash of that link's token. Until the
+    #: participant presses "Beginnen" it equals ``token_hash``; then the participant gets a
+    #: token of their own and the link from the facilitator's file opens nothing any more.
+    invitation_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
     last_page: Mapped[str] = mapped_column(String(40), default="intro")
     source: Mapped[str] = mapped_column(String(10), default=Source.LINK.value,
@@ -218,6 +222,11 @@ class Respondent(Base):
     def submitted(self) -> bool:
         """Whether the respondent has sent in their answers (they are then final)."""
         return self.submitted_at is not None
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Whether this is a personal link made in advance that nobody has begun with yet."""
+        return self.invitation_hash is not None and self.invitation_hash == self.token_hash
 
 
 class Answer(Base):

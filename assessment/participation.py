@@ -159,6 +159,40 @@ def find_respondent(token: str) -> Respondent | None:
     )
 
 
+def accept_invitation(invitation: str, token: str) -> bool:
+    """Exchange a personal link made in advance for the participant's own ``token``.
+
+    The facilitator's file holds the invitation; only the participant's browser learns
+    ``token``, so after this the file opens none of the answers. Accepting again with the same
+    ``token`` (a double click) is fine; False when the invitation is unknown or was accepted
+    before with another token (by someone else, or in another browser).
+    """
+    if not invitation or len(invitation) > 200:
+        return False
+    with write_transaction() as session:
+        respondent = session.scalar(
+            select(Respondent).where(Respondent.invitation_hash == hash_token(invitation))
+            .with_for_update())
+        if respondent is None:
+            return False
+        if respondent.token_hash == hash_token(token):
+            return True
+        if not respondent.invitation_pending:
+            return False
+        respondent.token_hash = hash_token(token)
+        return True
+
+
+def invitation_accepted(invitation: str) -> bool:
+    """Whether this was a personal link made in advance that someone has begun with."""
+    if not invitation or len(invitation) > 200:
+        return False
+    digest = hash_token(invitation)
+    return read_session().scalar(
+        select(exists().where(Respondent.invitation_hash == digest,
+                              Respondent.token_hash != digest))) or False
+
+
 def init_app(app: Flask) -> None:
     """Stamp each request's arrival first thing, so saves keep the order in which they came."""
     app.before_request(_stamp_arrival)

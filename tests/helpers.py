@@ -34,6 +34,16 @@ def line_of(text: str, needle: str) -> int:
     return hits[0]
 
 
+def accepted(invitation: str) -> str:
+    """A personal link made in advance, begun with: the participant's own token (in an app
+    context), as the welcome page's "Beginnen" gives it."""
+    from assessment import participation
+
+    own = participation.new_token()
+    assert participation.accept_invitation(invitation, own)
+    return own
+
+
 def csrf_token(response: TestResponse) -> str:
     """The CSRF token in a rendered page."""
     match = _CSRF.search(response.get_data(as_text=True))

@@ -109,7 +109,9 @@ def test_personal_links_csv_and_they_work(app, facilitator_client):
         assert management.respondent_counts([1])[1] == (28, 28)  # unused links: not started
     visitor = app.test_client()
     path = links[0].removeprefix("http://regiospiegel.test")
-    assert visitor.get(path).status_code == 302
+    landing = visitor.get(path)  # an invitation: the closed scan's page, nothing to answer
+    assert landing.status_code == 200
+    assert "Deze scan is gesloten." in landing.get_data(as_text=True)
 
 
 def test_invitation_sheet_shows_link_code_and_qr(facilitator_client):

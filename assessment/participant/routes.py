@@ -208,7 +208,11 @@ def _load(token: str) -> Context:
     """The respondent behind a resume token, with their assessment, or 404."""
     respondent = participation.find_respondent(token)
     if respondent is None:
+        if participation.invitation_accepted(token):
+            abort(Response(render_template("participant/invitation_used.html"), 410))
         abort(404)
+    if respondent.invitation_pending:
+        abort(redirect(url_for("participant.resume", token=token)))
     assessment = respondent.assessment
     questionnaire = content.in_language(assessment, _speak(assessment, respondent.language))
     return Context(token, respondent, assessment, questionnaire,
@@ -272,9 +276,18 @@ def _respondent_at(path: str) -> Respondent | None:
     return participation.find_respondent(str(token)) if token else None
 
 
-@bp.route("/r/<token>")
-def resume(token: str) -> Response:
-    """A personal link: back to where the respondent left off."""
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def resume(token: str) -> Response | str | tuple[str, int]:
+    """A personal link: back to where the respondent left off.
+
+    A link made in advance is an invitation: it first shows the welcome page, whose
+    "Beginnen" exchanges it for a link of the participant's own (:func:`_accept_invitation`).
+    """
+    if request.method == "POST":
+        return _accept_invitation(token)
+    respondent = participation.find_respondent(token)
+    if respondent is not None and respondent.invitation_pending:
+        return _invitation_page(token, respondent.assessment, StartForm())
     ctx = _load(token)
     if not ctx.answerable:
         return redirect(url_for("participant.thanks", token=token))
@@ -282,6 +295,46 @@ def resume(token: str) -> Response:
     if page_id not in {page.id for page in ctx.pages}:
         page_id = "intro"
     return redirect(url_for("participant.page", token=token, page_id=page_id))
+
+
+def _invitation_page(token: str, assessment: Assessment, form: StartForm,
+                     status: int = 200) -> tuple[str, int]:
+    """The welcome page of a personal link made in advance, with its "Beginnen"."""
+    language = _speak(assessment, session.get("language"))
+    questionnaire = content.in_language(assessment, language)
+    if assessment.status != Status.OPEN:
+        return render_template("participant/not_open.html", assessment=assessment,
+                               questionnaire=questionnaire), (
+            409 if request.method == "POST" else 200)
+    form.start_key.data = secrets.token_urlsafe(32)
+    return render_template("participant/welcome.html", assessment=assessment,
+                           questionnaire=questionnaire, form=form, invitation=True,
+                           action=url_for("participant.resume", token=token)), status
+
+
+def _accept_invitation(invitation: str) -> Response | tuple[str, int]:
+    """"Beginnen" on an invitation: the participant's own token replaces the link's.
+
+    The token comes from the page's key as on the join page, so a double click lands on the
+    same link; whoever holds the facilitator's file afterwards finds the invitation used.
+    """
+    form = StartForm()
+    respondent = participation.find_respondent(invitation)
+    pending = respondent is not None and respondent.invitation_pending
+    if respondent is not None and pending and not respondent.assessment.is_open:
+        return _invitation_page(invitation, respondent.assessment, form)
+    if not form.validate_on_submit():
+        if respondent is None or not pending:
+            return redirect(url_for("participant.resume", token=invitation))
+        return _invitation_page(invitation, respondent.assessment, form, status=400)
+    own = _start_token(form.start_key.data or "")
+    if not participation.accept_invitation(invitation, own):
+        return redirect(url_for("participant.resume", token=invitation))
+    accepted = participation.find_respondent(own)
+    if accepted is None:  # removed in between (the scan was deleted)
+        abort(404)
+    _remember_respondent(accepted.assessment, own)
+    return redirect(url_for("participant.resume", token=own))
 
 
 @bp.route("/r/<token>/<page_id>", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     new_assessment,
     screenshot,
 )
+from tests.helpers import accepted
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +55,8 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
     assessment_id, _code = new_assessment(live_server, demo_ids.facilitator_id, "Stemming")
     with live_server.app.app_context():
         management.set_status(assessment_id, Status.OPEN)
-        tokens = management.create_personal_links(assessment_id, 20, None)
+        tokens = [accepted(link)
+                  for link in management.create_personal_links(assessment_id, 20, None)]
         # The first participant has sent in and waits on the summary page.
         waiting = participation.find_respondent(tokens[0])
         assert waiting is not None
