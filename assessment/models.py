@@ -139,6 +139,9 @@ class Assessment(Base):
     vote_status: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     #: How many lessons each participant may choose in the vote.
     vote_max_choices: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: How many submitted respondents (in submission order) the results published at the
+    #: last close or reopen; the results count from it in steps of three (anonymity.py).
+    published_respondents: Mapped[int] = mapped_column(default=0, server_default="0")
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(

@@ -12,7 +12,10 @@ Anonymity
     and the secret is not in the database, so the database alone cannot tell whose vote a
     row is; the hash only recognises the same voter again, so a changed vote replaces the
     earlier one. The tally is shown only from ``MIN_VOTERS`` voters on; below that only the
-    number of voters is shown (it says nothing about what anyone chose).
+    number of voters is shown (it says nothing about what anyone chose). While the vote is
+    open only the number of voters is shown, whatever their number: a tally that moved with
+    every vote would show, to anyone watching it move, what the last voter chose
+    (:func:`assessment.anonymity.tally_shown`).
 
 The writes (open, close, cast, take over as actions) are one transaction each and lock the
 assessment row, as :func:`assessment.management.set_status` does, so a vote cast while the
@@ -32,7 +35,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assessment import content, management
-from assessment.aggregation import MIN_RESPONDENTS, Summary
+from assessment.aggregation import Summary
+from assessment.anonymity import MIN_RESPONDENTS, tally_shown
 from assessment.db import read_session, write_transaction
 from assessment.discussion import MAX_ACTION_LENGTH
 from assessment.exceptions import RegiospiegelError
@@ -91,7 +95,8 @@ class LessonVotes:
 class VoteResult:
     """The vote as anyone may see it: status, voters, and the tally only when it is shown.
 
-    ``lessons`` and ``top`` are empty while fewer than ``MIN_VOTERS`` voted.
+    ``lessons`` and ``top`` are empty while the vote is open or fewer than ``MIN_VOTERS``
+    voted.
     """
 
     status: VoteStatus
@@ -102,8 +107,8 @@ class VoteResult:
 
     @property
     def shown(self) -> bool:
-        """Whether enough people voted to show the tally."""
-        return self.voters >= MIN_VOTERS
+        """Whether the tally shows: the vote is not open and enough people voted."""
+        return tally_shown(self.status is not VoteStatus.OPEN, self.voters)
 
     @property
     def final(self) -> bool:
@@ -119,8 +124,9 @@ def tally(lessons: Sequence[Lesson], ballots: Iterable[Sequence[str]], max_choic
     lesson the questionnaire does not have is ignored. The lessons are sorted by votes, most
     first; ties keep the questionnaire's order. The share is votes divided by voters (so
     the shares add up to more than 100% when people chose several lessons). The top is the
-    first ``max_choices`` lessons of that order that got at least one vote. With fewer than
-    ``MIN_VOTERS`` voters nothing but the number of voters is given.
+    first ``max_choices`` lessons of that order that got at least one vote. While the vote
+    is open, or with fewer than ``MIN_VOTERS`` voters, nothing but the number of voters is
+    given.
     """
     known = {lesson.id for lesson in lessons}
     counts = dict.fromkeys(known, 0)
@@ -129,7 +135,7 @@ def tally(lessons: Sequence[Lesson], ballots: Iterable[Sequence[str]], max_choic
         voters += 1
         for lesson_id in set(ballot) & known:
             counts[lesson_id] += 1
-    if voters < MIN_VOTERS:
+    if not tally_shown(status is not VoteStatus.OPEN, voters):
         return VoteResult(status, max_choices, voters, (), ())
     rows = [LessonVotes(lesson.id, number, lesson.title, counts[lesson.id],
                         counts[lesson.id] / voters)
