@@ -136,8 +136,8 @@ class Counting:
 
     @property
     def waiting(self) -> int:
-        """Respondents who sent in but are not counted yet."""
-        return self.submitted - self.counted
+        """Respondents who sent in but are not counted yet (0 while fewer than 3 sent in)."""
+        return self.submitted - self.counted if self.submitted >= MIN_RESPONDENTS else 0
 
 
 def counting(submitted: int, published: int, closed: bool) -> Counting:
