@@ -19,10 +19,11 @@ The rules
        at least ``MIN_GROUP_SIZE`` (5) of its respondents count in it.
     3. **Complementary suppression.** When a type is hidden, more are hidden (smallest first,
        then by name) until what the shown cells leave over of the total cannot be traced
-       back to one type: at least two parts with data and together at least 5 respondents
-       (:func:`suppress`). Respondents without a type count as such a part
-       (``unassigned``): they are in the total but in no cell, so with 1 to 4 of them and
-       every type shown, their figure would follow from the total by subtraction.
+       back to one type: at least two parts with data and together at least 5 respondents,
+       or only respondents without a type, at least 5 of them (:func:`suppress`).
+       Respondents without a type count as such a part (``unassigned``): they are in the
+       total but in no cell, so with 1 to 4 of them and every type shown, their figure
+       would follow from the total by subtraction.
     4. **Steps of three.** Results never change by one or two respondents between two views,
        so comparing the page before and after one more person reveals nobody (a differencing
        attack). The summary counts a prefix of the submitted respondents in the order they
@@ -79,15 +80,19 @@ def suppress(counts: Mapping[str, int], hidden: set[str],
     count 0 on a figure when none of its members has one); ``hidden`` the groups hidden for
     being small; ``unassigned`` the respondents in the total who belong to no group. What
     the shown cells leave over of the total (the hidden groups and the unassigned) must be
-    nothing, or at least two parts with respondents holding together at least
-    ``MIN_GROUP_SIZE``; otherwise the smallest shown group (then by name) is hidden too,
-    and so on. Hiding everything is the last resort.
+    nothing, the unassigned alone when they are at least ``MIN_GROUP_SIZE``, or at least two
+    parts with respondents holding together at least ``MIN_GROUP_SIZE``; otherwise the
+    smallest shown group (then by name) is hidden too, and so on. Hiding everything is the
+    last resort.
     """
     result = set(hidden)
 
     def safe() -> bool:
-        parts = [counts[g] for g in result if counts[g]] + ([unassigned] if unassigned else [])
-        return not parts or (len(parts) >= 2 and sum(parts) >= MIN_GROUP_SIZE)
+        groups = [counts[g] for g in result if counts[g]]
+        if not groups:  # at most the unassigned are left: fine from five (or none)
+            return not unassigned or unassigned >= MIN_GROUP_SIZE
+        parts = [*groups, unassigned] if unassigned else groups
+        return len(parts) >= 2 and sum(parts) >= MIN_GROUP_SIZE
 
     while (result or unassigned) and not safe():
         candidates = sorted((counts[g], g) for g in counts if g not in result)
