@@ -150,6 +150,9 @@ class ReportMeta:
     invited: int | None
     content_hash: str
     software_version: str
+    #: Respondents who sent in; the summary may count fewer while the latest wait (None:
+    #: as many as the summary counts).
+    submitted: int | None = None
 
 
 @dataclass(frozen=True)

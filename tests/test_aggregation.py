@@ -903,22 +903,19 @@ def test_no_hidden_group_can_be_derived(responses):
     members = {r.group for r in responses}
     for cell in lesson.groups:
         assert (cell.status is CellStatus.NO_DATA) is (cell.group not in members)
-    if hidden and shown:
-        # What the shown figures leave over must be at least two groups and five people.
-        assert len(hidden) >= 2
-        assert lesson.n - sum(cell.n for cell in shown) >= MIN_GROUP_SIZE
-        scored = {r.respondent_id for r in responses
-                  if r.answers.get("s1") != WEET_NIET}
-        # Those without a type are in the total but in no cell: they are part of what is
-        # left over, so they count here (anonymity.suppress).
-        hidden_n = sum(1 for r in responses
-                       if r.respondent_id in scored
-                       and (r.group in {c.group for c in hidden} or r.group is None))
-        assert hidden_n >= MIN_GROUP_SIZE
-    elif shown:
-        # Nothing hidden: what is left over are those without a type, none or at least five.
+    if shown:
+        # What the shown figures leave over: nothing, or five people or more in two parts
+        # or more (a hidden type with scores, or those without a type, who are in the total
+        # but in no cell), or only those without a type (anonymity.suppress).
+        scored = {r.respondent_id for r in responses if r.answers.get("s1") != WEET_NIET}
+        parts = [sum(1 for r in responses if r.respondent_id in scored and r.group == c.group)
+                 for c in hidden]
+        parts = [n for n in parts if n]
+        unassigned = sum(1 for r in responses if r.respondent_id in scored and r.group is None)
         left = lesson.n - sum(cell.n for cell in shown)
+        assert left == sum(parts) + unassigned
         assert left == 0 or left >= MIN_GROUP_SIZE
+        assert not parts or len(parts) + (1 if unassigned else 0) >= 2
 
 
 def test_summaries_compare_as_values():
