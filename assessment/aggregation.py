@@ -4,8 +4,11 @@ Pure functions over plain data (no Flask, no database, no globals) that return f
 dataclasses; templates, the report and exports only display them.
 
 Who counts
-    Only respondents who submitted are counted. Their lesson scores follow
-    :mod:`assessment.scoring` (reverse wording, "weet niet"/"n.v.t." left out, half-valid rule).
+    Only respondents who submitted are counted, and of those the ones the caller passes:
+    :mod:`assessment.results` passes the first in submission order that
+    :func:`assessment.anonymity.counted_respondents` allows (steps of three while answering
+    is open). Their lesson scores follow :mod:`assessment.scoring` (reverse wording, "weet
+    niet"/"n.v.t." left out, half-valid rule).
 
 Per lesson
     - ``shown``: whether the lesson has a score: at least 3 respondents with a lesson score.
@@ -68,7 +71,7 @@ from itertools import chain
 from assessment.anonymity import MIN_GROUP_SIZE as MIN_GROUP_SIZE
 from assessment.anonymity import MIN_RESPONDENTS as MIN_RESPONDENTS
 from assessment.anonymity import MIN_VALID_ANSWERS as MIN_VALID_ANSWERS
-from assessment.anonymity import gap_signal_allowed, small_groups, suppress
+from assessment.anonymity import figure_allowed, gap_signal_allowed, small_groups, suppress
 from assessment.scoring import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -308,7 +311,7 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
     for response in responses:
         if response.group in sizes:
             sizes[response.group] += 1
-    shown = len(responses) >= MIN_RESPONDENTS
+    shown = figure_allowed(len(responses))
     tallies = _tallies(questionnaire, responses) if shown else {}
     lessons = tuple(
         _summarise_lesson(questionnaire, lesson, responses, tallies, group_ids, shown)
@@ -391,7 +394,7 @@ def _summarise_lesson(
         )
     distribution = _distribution(
         ((tallies[s.id], score_table(s.reverse, scale)) for s in statements), scale)
-    if n < MIN_RESPONDENTS:
+    if not figure_allowed(n):
         # Too few opinions for any figure; what people did not know may show as a signal
         # only (see the module's rules), never as a share or a distribution.
         answering = sum(1 for r in responses
