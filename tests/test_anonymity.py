@@ -438,3 +438,39 @@ def test_a_reopened_scan_stays_at_the_size_it_closed_with(app, open_assessment):
         assert assessment_summary(read_session().get(Assessment, assessment_id)).respondents == 4
         answer_directly(assessment_id, "gemeente", {s.id: "2" for s in QUESTIONNAIRE.statements()})
         assert assessment_summary(read_session().get(Assessment, assessment_id)).respondents == 7
+
+
+def test_the_migration_keeps_what_existing_scans_show(tmp_path):
+    # Upgraded, a scan counts the respondents it counted before: all who sent in.
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from assessment.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    command.upgrade(alembic_config(url), "0008")
+    engine = create_engine(url)
+    now = "2026-11-29 12:00:00"
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO facilitator (id, email, name, password_hash, is_admin, created_at) "
+            "VALUES (1, 'a@example.nl', '', 'x', 0, :now)"), {"now": now})
+        for number in (1, 2):
+            connection.execute(text(
+                "INSERT INTO assessment (id, owner_id, region, title, language, "
+                "questionnaire_id, questionnaire_version, content_hash, content_snapshot, "
+                "status, join_code, created_at) VALUES (:id, 1, 'R', 'T', 'nl', 'q', '1', "
+                "'h', '{}', 'open', :code, :now)"), {"id": number, "code": f"CODE{number}",
+                                                    "now": now})
+        for number in range(7):
+            connection.execute(text(
+                "INSERT INTO respondent (assessment_id, token_hash, profile, last_page, "
+                "created_at, updated_at, submitted_at) VALUES (1, :token, '{}', 'bedankt', "
+                ":now, :now, :sent)"),
+                {"token": f"t{number}", "now": now, "sent": now if number < 5 else None})
+    command.upgrade(alembic_config(url), "head")
+    with engine.connect() as connection:
+        published = dict(connection.execute(text(
+            "SELECT id, published_respondents FROM assessment")).all())
+    engine.dispose()
+    assert published == {1: 5, 2: 0}
