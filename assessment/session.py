@@ -11,8 +11,9 @@ Anonymity on the live dashboard
     ``MIN_GROUP_SIZE`` respondents, and :func:`assessment.anonymity.suppress` hides more
     types until no hidden count follows from the total by subtraction. A type nobody chose is
     "no data", not "hidden". Submitted respondents per type are the summary's own group
-    sizes, given only once the summary is shown (``MIN_RESPONDENTS`` submitted); before that
-    there are no results at all.
+    sizes, given only once the summary is shown (``MIN_RESPONDENTS`` counted, in steps of
+    three while answering is open: :mod:`assessment.anonymity`); before that there are no
+    results at all. The total sent in is the real count.
 """
 
 from __future__ import annotations
