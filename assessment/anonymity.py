@@ -34,8 +34,9 @@ The rules
        reopening starts from it (:func:`published_at_reopen`). A respondent who sent in
        cannot change an answer any more, so a prefix stays the same set of answers.
     5. **The vote.** While a vote on priorities is open, only the number of voters shows; the
-       tally shows once the vote is closed, with at least 3 voters
-       (:func:`tally_shown`).
+       tally shows once the vote is closed, with at least 3 voters (:func:`tally_shown`).
+       A vote reopened and closed again shows a new tally only when at least 3 ballots are
+       new or changed; otherwise the earlier tally stays (:func:`ballots_to_publish`).
 
 Counts of people (started, sent in, voters) are not figures about answers and are shown as
 they are; only the results wait for the steps above.
@@ -43,7 +44,8 @@ they are; only the results wait for the steps above.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 #: No summary, lesson figure, statement figure or tally over fewer answers than this.
@@ -167,6 +169,29 @@ def published_at_close(submitted: int, published: int) -> int:
 def published_at_reopen(submitted: int, published: int) -> int:
     """The number kept when a closed scan opens again: what the closed scan showed."""
     return counted_respondents(submitted, published, closed=True)
+
+
+def new_ballots(ballots: Sequence[Sequence[str]],
+                published: Sequence[Sequence[str]]) -> int:
+    """How many of ``ballots`` are not among the ``published`` ones (as multisets).
+
+    A changed vote is one new ballot (and one gone), a new voter one new ballot.
+    """
+    before = Counter(tuple(sorted(ballot)) for ballot in published)
+    now = Counter(tuple(sorted(ballot)) for ballot in ballots)
+    return sum((now - before).values())
+
+
+def ballots_to_publish(ballots: Sequence[Sequence[str]],
+                       published: Sequence[Sequence[str]] | None) -> list[list[str]]:
+    """The ballots whose tally a closing vote shows: all, or the earlier ones.
+
+    The first close publishes every ballot; a later close (after reopening) only when at
+    least ``STEP`` ballots are new or changed, so the tally never moves by one or two votes.
+    """
+    if published is None or new_ballots(ballots, published) >= STEP:
+        return sorted(sorted(ballot) for ballot in ballots)
+    return [list(ballot) for ballot in published]
 
 
 def tally_shown(closed: bool, voters: int) -> bool:

@@ -142,6 +142,9 @@ class Assessment(Base):
     #: How many submitted respondents (in submission order) the results published at the
     #: last close or reopen; the results count from it in steps of three (anonymity.py).
     published_respondents: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The ballots (lessons only, no voters) whose tally the last close of the vote showed;
+    #: a later close shows a new tally only when 3 or more ballots are new (anonymity.py).
+    vote_published: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(

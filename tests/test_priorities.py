@@ -555,3 +555,34 @@ def test_a_vote_cast_while_the_facilitator_closes_waits_and_is_refused(app, db_d
                       lambda: priorities.cast_vote(assessment_id, "b" * 64, [IDS[0]]))
     assert events == ["first commits", "second refused: VoteClosed"]
     assert votes(app, assessment_id) == []
+
+
+@pytest.mark.parametrize(("changes", "changed"), [
+    pytest.param([[IDS[9]]], False, id="one new voter: the earlier tally stays"),
+    pytest.param([[IDS[9]], [IDS[9]]], False, id="two new voters: still the earlier"),
+    pytest.param([[IDS[9]]] * 3, True, id="three new voters: the new tally"),
+])
+def test_a_reclosed_vote_shows_a_new_tally_only_from_three_new_ballots(app, open_assessment,
+                                                                       changes, changed):
+    assessment_id = int(open_assessment["id"])
+    closed_vote(app, assessment_id, [[IDS[0]], [IDS[0]], [IDS[1]]])
+    with app.app_context():
+        first = priorities.result(read_session().get(Assessment, assessment_id))
+        priorities.open_vote(assessment_id, 3, None)
+        for number, lessons in enumerate(changes, start=10):
+            priorities.cast_vote(assessment_id, f"{number:064d}", lessons)
+        priorities.close_vote(assessment_id, None)
+        second = priorities.result(read_session().get(Assessment, assessment_id))
+    assert (second.lessons != first.lessons) is changed
+    assert second.voters == (3 + len(changes) if changed else 3)
+
+
+def test_one_changed_vote_does_not_move_a_reclosed_tally(app, open_assessment):
+    assessment_id = int(open_assessment["id"])
+    closed_vote(app, assessment_id, [[IDS[0]], [IDS[0]], [IDS[1]]])
+    with app.app_context():
+        first = priorities.result(read_session().get(Assessment, assessment_id))
+        priorities.open_vote(assessment_id, 3, None)
+        priorities.cast_vote(assessment_id, f"{0:064d}", [IDS[5]])  # the first voter changes
+        priorities.close_vote(assessment_id, None)
+        assert priorities.result(read_session().get(Assessment, assessment_id)) == first

@@ -1,5 +1,6 @@
 """published respondents: how many submitted respondents the results counted at the last
-close or reopen, so that results shown while answering is open move in steps of three
+close or reopen, so that results shown while answering is open move in steps of three; and
+the ballots whose tally the vote's last close showed
 
 Existing scans get the number of their submitted respondents, so every page shows what it
 showed before the upgrade and moves on in steps from there.
@@ -23,6 +24,7 @@ def upgrade() -> None:
     with op.batch_alter_table('assessment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published_respondents', sa.Integer(), server_default='0',
                                       nullable=False))
+        batch_op.add_column(sa.Column('vote_published', sa.JSON(), nullable=True))
     op.execute(
         "UPDATE assessment SET published_respondents = (SELECT count(*) FROM respondent "
         "WHERE respondent.assessment_id = assessment.id "
@@ -31,4 +33,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('assessment', schema=None) as batch_op:
+        batch_op.drop_column('vote_published')
         batch_op.drop_column('published_respondents')
