@@ -4,13 +4,15 @@ Pure functions over plain data (no Flask, no database, no globals) that return f
 dataclasses; templates, the report and exports only display them.
 
 Who counts
-    Only respondents who submitted are counted. Their lesson scores follow
-    :mod:`assessment.scoring` (reverse wording, "weet niet"/"n.v.t." left out, half-valid rule).
+    Only respondents who submitted are counted, and of those the ones the caller passes:
+    :mod:`assessment.results` passes the first in submission order that
+    :func:`assessment.anonymity.counted_respondents` allows (steps of three while answering
+    is open). Their lesson scores follow :mod:`assessment.scoring` (reverse wording, "weet
+    niet"/"n.v.t." left out, half-valid rule).
 
 Per lesson
     - ``shown``: whether the lesson has a score: at least 3 respondents with a lesson score.
-      Below that, only the distribution and the information gap are given (when the summary
-      itself is shown), since they are about the whole group.
+      Below that, only ``n`` and the information-gap signal are given (see Anonymity).
     - ``mean``: the mean of the respondents' lesson scores (each person weighs the same);
       ``median`` beside it; ``n``: respondents with a lesson score; ``sd``: the sample standard
       deviation (n − 1) of those scores, 0 for a single score.
@@ -30,13 +32,22 @@ Per lesson
       of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
     - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided.
 
-Anonymity
-    No aggregate is shown for fewer than 3 respondents (``MIN_RESPONDENTS``): neither the whole
-    summary nor a lesson. By organisation type, a group's lesson mean is shown only when at
-    least 5 of its respondents (``MIN_GROUP_SIZE``) have a score on that lesson; when cells are
-    hidden, more are hidden (smallest first) until the hidden cells are at least two with
-    together at least 5 respondents, so no hidden group follows from the total by
-    subtraction. A type nobody belongs to is "no data", not "hidden".
+Anonymity (the rules are :mod:`assessment.anonymity`'s; this applies them)
+    No aggregate is computed for fewer than 3 respondents (``MIN_RESPONDENTS``): neither the
+    whole summary nor a lesson. A lesson with fewer than 3 scores carries no figures at all:
+    its distribution is empty (so no agree, neutral, disagree or "weet niet" share) and it
+    has no statement figures; its ``information_gap`` is set only when at least 3
+    respondents answered the lesson (any answer) and 30 % or more of those answers are
+    "weet niet", and is then shown as a signal without its share. A statement's figures
+    (counts, "weet niet", "n.v.t." and mean) are given only from 3 valid answers; below that
+    its distribution is empty and ``shown`` is False ("te weinig antwoorden"). By
+    organisation type, a group's lesson mean is shown only when at least 5 of its
+    respondents (``MIN_GROUP_SIZE``) have a score on that lesson; when cells are hidden, more
+    are hidden (smallest first) until what the shown cells leave over of the lesson's n is
+    at least two parts with together at least 5 respondents, respondents without a type
+    being one such part, so no hidden group follows from the total by subtraction
+    (:func:`assessment.anonymity.suppress`). A type nobody belongs to is "no data", not
+    "hidden".
 
 Rankings (ties broken as stated, finally by questionnaire order)
     - strengths: lessons in band "sterk", highest mean first, then highest consensus;
@@ -56,6 +67,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
+# Re-exported: templates read the thresholds from this module's ``rules``.
+from assessment.anonymity import MIN_GROUP_SIZE as MIN_GROUP_SIZE
+from assessment.anonymity import MIN_RESPONDENTS as MIN_RESPONDENTS
+from assessment.anonymity import MIN_VALID_ANSWERS as MIN_VALID_ANSWERS
+from assessment.anonymity import figure_allowed, gap_signal_allowed, small_groups, suppress
 from assessment.scoring import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -66,8 +82,6 @@ from assessment.scoring import (
 )
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
-MIN_RESPONDENTS = 3
-MIN_GROUP_SIZE = 5
 DIVIDED_SD = 1.0
 DIVIDED_SHARE = 0.25
 DIVIDED_GROUP_GAP = 1.0
@@ -195,6 +209,11 @@ class StatementSummary:
     distribution: Distribution
     scored_mean: float | None
 
+    @property
+    def shown(self) -> bool:
+        """Whether the statement's figures may show: at least 3 valid answers."""
+        return self.distribution.valid >= MIN_VALID_ANSWERS
+
 
 @dataclass(frozen=True)
 class LessonSummary:
@@ -292,7 +311,7 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
     for response in responses:
         if response.group in sizes:
             sizes[response.group] += 1
-    shown = len(responses) >= MIN_RESPONDENTS
+    shown = figure_allowed(len(responses))
     tallies = _tallies(questionnaire, responses) if shown else {}
     lessons = tuple(
         _summarise_lesson(questionnaire, lesson, responses, tallies, group_ids, shown)
@@ -375,16 +394,22 @@ def _summarise_lesson(
         )
     distribution = _distribution(
         ((tallies[s.id], score_table(s.reverse, scale)) for s in statements), scale)
+    if not figure_allowed(n):
+        # Too few opinions for any figure; what people did not know may show as a signal
+        # only (see the module's rules), never as a share or a distribution.
+        answering = sum(1 for r in responses
+                        if any(s.id in r.answers for s in lesson.statements))
+        information_gap = (gap_signal_allowed(answering)
+                           and distribution.dont_know_share >= INFORMATION_GAP_SHARE)
+        return LessonSummary(
+            lesson.id, lesson.title, False, n, None, None, None,
+            Distribution((0,) * points, 0, 0), None, None, information_gap, False, False,
+            False, None, (), (),
+        )
     statement_summaries = tuple(
         _summarise_statement(s.id, s.reverse, tallies[s.id], scale) for s in lesson.statements
     )
     information_gap = distribution.dont_know_share >= INFORMATION_GAP_SHARE
-    if n < MIN_RESPONDENTS:
-        # Too few opinions for a score; what people did not know still shows.
-        return LessonSummary(
-            lesson.id, lesson.title, False, n, None, None, None, distribution, None, None,
-            information_gap, False, False, False, None, (), statement_summaries,
-        )
     values = list(scores.values())
     mean = math.fsum(values) / n
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
@@ -454,12 +479,17 @@ def _distribution(
 def _summarise_statement(
     statement_id: str, reverse: bool, tally: Counter[str | None], scale: ScaleRange
 ) -> StatementSummary:
-    """A statement's answers as worded, and the mean of its scores (reverse applied)."""
+    """A statement's answers as worded, and the mean of its scores (reverse applied).
+
+    Empty (no counts, no mean) below ``MIN_VALID_ANSWERS`` valid answers.
+    """
     distribution = _distribution([(tally, score_table(False, scale))], scale)
+    if distribution.valid < MIN_VALID_ANSWERS:
+        return StatementSummary(statement_id, reverse,
+                                Distribution((0,) * len(distribution.counts), 0, 0), None)
     scored = _distribution([(tally, score_table(reverse, scale))], scale)
     total = sum(scored.counts)
-    mean = (sum((i + scale.minimum) * c for i, c in enumerate(scored.counts)) / total
-            if total else None)
+    mean = sum((i + scale.minimum) * c for i, c in enumerate(scored.counts)) / total
     return StatementSummary(statement_id, reverse, distribution, mean)
 
 
@@ -489,8 +519,9 @@ def _group_cells(
             if response.respondent_id in scores:
                 values[response.group].append(scores[response.respondent_id])
     counts = {group: len(values[group]) for group in group_ids if size[group]}
-    small = {group for group in counts if counts[group] < MIN_GROUP_SIZE}
-    hidden = suppress(counts, small)
+    # Scored respondents without a known type are in the lesson's n but in no cell.
+    unassigned = len(scores) - sum(counts.values())
+    hidden = suppress(counts, small_groups(counts), unassigned)
     cells = []
     for group in group_ids:
         if not size[group]:
@@ -504,27 +535,10 @@ def _group_cells(
     return tuple(cells)
 
 
-def suppress(counts: Mapping[str, int], hidden: set[str]) -> frozenset[str]:
-    """Complementary suppression: grow the hidden set until no hidden cell can be derived.
-
-    ``counts`` holds each group's number of respondents (groups with data only). When any
-    cell is hidden, the hidden cells must be at least two and hold together at least
-    ``MIN_GROUP_SIZE`` respondents; otherwise the smallest shown cell (then by name) is hidden
-    too, and so on. Hiding everything is the last resort.
-    """
-    result = set(hidden)
-    while result and (len(result) < 2 or sum(counts[g] for g in result) < MIN_GROUP_SIZE):
-        candidates = sorted((counts[g], g) for g in counts if g not in result)
-        if not candidates:
-            break
-        result.add(candidates[0][1])
-    return frozenset(result)
-
-
 def _group_size_cells(sizes: Mapping[str, int]) -> tuple[GroupCell, ...]:
     """The number of respondents per type, under the same rules as the lesson figures."""
     present = {group: n for group, n in sizes.items() if n}
-    hidden = suppress(present, {g for g, n in present.items() if n < MIN_GROUP_SIZE})
+    hidden = suppress(present, small_groups(present))
     return tuple(
         GroupCell(group, CellStatus.NO_DATA) if not n
         else GroupCell(group, CellStatus.HIDDEN) if group in hidden

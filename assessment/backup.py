@@ -20,7 +20,7 @@ The backup (JSON)
     - a profile answer is left out where its group (the respondents in the file with that
       option of that profile question) is smaller than ``MIN_GROUP_SIZE``. When options are
       left out, more are (smallest first) until they are at least two and hold together at
-      least ``MIN_GROUP_SIZE`` respondents (:func:`assessment.aggregation.suppress`), so the
+      least ``MIN_GROUP_SIZE`` respondents (:func:`assessment.anonymity.suppress`), so the
       respondents without an answer to that question are never one small group. The options
       left out are listed in ``withheld_profile``. A respondent's language is treated the
       same way (``withheld_languages``);
@@ -70,7 +70,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from assessment import content, exchange, priorities, results
-from assessment.aggregation import MIN_GROUP_SIZE, PROFILE_GROUP_QUESTION, suppress
+from assessment.aggregation import PROFILE_GROUP_QUESTION
+from assessment.anonymity import MIN_GROUP_SIZE, suppress
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.management import audit, new_join_code
@@ -304,11 +305,12 @@ def withheld_options(values: Sequence[str | None]) -> frozenset[str]:
 
     ``values`` holds one value per respondent (None for no answer). A value given by fewer
     than ``MIN_GROUP_SIZE`` respondents is left out; then more, smallest first, until the
-    left-out values are at least two and together hold ``MIN_GROUP_SIZE`` respondents
-    (:func:`assessment.aggregation.suppress`), or all of them.
+    left-out values, with the respondents who gave none, cannot be told apart by
+    subtraction (:func:`assessment.anonymity.suppress`), or all of them.
     """
     counts = Counter(value for value in values if value is not None)
-    return suppress(counts, {value for value, n in counts.items() if n < MIN_GROUP_SIZE})
+    return suppress(counts, {value for value, n in counts.items() if n < MIN_GROUP_SIZE},
+                    unassigned=sum(1 for value in values if value is None))
 
 
 def backup_document(assessment: Assessment, exported_at: datetime | None = None,
@@ -724,6 +726,8 @@ def _restore(session: Session, document: Backup, owner_id: int) -> Assessment:
             submitted_at=None if r.submitted_on is None else last_change))
     session.add_all(respondents)  # inserted in the file's order, so they keep its numbering
     session.flush()
+    # The results go on from everyone the file holds as sent in (anonymity.py: steps of three).
+    assessment.published_respondents = sum(1 for r in respondents if r.submitted_at)
     answers = [{"respondent_id": row.id, "statement_id": a.statement, "value": a.value,
                 "updated_at": row.updated_at}
                for row, r in zip(respondents, document.respondents, strict=True)

@@ -2,18 +2,22 @@
 
 Aggregates (CSV, XLSX and JSON)
     Built only from :func:`assessment.results.assessment_summary`, the summary the dashboard
-    and the report show, so no number can differ from theirs. The anonymity rules are applied
-    there; here an organisation type's hidden cell is written as "verborgen" and a type
-    nobody belongs to as an empty cell. With fewer than ``MIN_RESPONDENTS`` submitted
-    respondents the file holds the scan's details and a note: no figures and no free texts.
-    Of the free texts only those the facilitator included are written. The group's
-    priorities are added when the vote closed with at least 3 voters. The same tables make
-    all three files: one CSV with a section per table (semicolons and decimal commas, as Dutch
-    spreadsheet programs expect), one XLSX sheet per table, and one JSON document (format
-    ``regiospiegel.aggregates``) with the tables in order. No file holds a respondent, an
-    individual answer or a free text that was not included: a facilitator never gets more
-    than the summary. The raw answers leave an installation only in a backup, which only an
-    administrator can make (:mod:`assessment.backup`).
+    and the report show, so no number can differ from theirs. The anonymity rules
+    (:mod:`assessment.anonymity`) are applied there; here an organisation type's hidden cell
+    is written as "verborgen" and a type nobody belongs to as an empty cell. A lesson without
+    a score has no shares, consensus or statement figures (its information gap is a yes/no
+    signal only), and a statement with fewer than 3 valid answers is written as "te weinig
+    antwoorden" with empty cells. The details give both the number who sent in and the
+    number the figures count (the most recent wait while answering is open). With fewer than
+    ``MIN_RESPONDENTS`` counted respondents the file holds the scan's details and a note: no
+    figures and no free texts. Of the free texts only those the facilitator included are
+    written. The group's priorities are added when the vote closed with at least 3 voters.
+    The same tables make all three files: one CSV with a section per table (semicolons and
+    decimal commas, as Dutch spreadsheet programs expect), one XLSX sheet per table, and one
+    JSON document (format ``regiospiegel.aggregates``) with the tables in order. No file holds
+    a respondent, an individual answer or a free text that was not included: a facilitator
+    never gets more than the summary. The raw answers leave an installation only in a
+    backup, which only an administrator can make (:mod:`assessment.backup`).
 
 Formula injection
     Spreadsheet programs run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula,
@@ -42,13 +46,8 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
 from assessment import content, priorities, results
-from assessment.aggregation import (
-    MIN_GROUP_SIZE,
-    MIN_RESPONDENTS,
-    PROFILE_GROUP_QUESTION,
-    CellStatus,
-    Summary,
-)
+from assessment.aggregation import PROFILE_GROUP_QUESTION, CellStatus, Summary
+from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.management import audit
@@ -62,6 +61,8 @@ AGGREGATES_FORMAT_VERSION = 1
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: An organisation type's figure kept back by the anonymity rules.
 HIDDEN = "verborgen"
+#: A statement's figures kept back: fewer than three valid answers.
+WITHHELD = "te weinig antwoorden"
 
 _STATUS_LABELS = {"draft": "in voorbereiding", "open": "open", "paused": "gepauzeerd",
                   "closed": "gesloten"}
@@ -103,10 +104,11 @@ class Table:
 def assessment_tables(assessment: Assessment, exported_at: datetime | None = None
                       ) -> tuple[Table, ...]:
     """The aggregates of an assessment as tables, from its one summary."""
+    summary, counting = results.counted_summary(assessment)
     return aggregate_tables(
-        assessment, content.for_assessment(assessment), results.assessment_summary(assessment),
+        assessment, content.for_assessment(assessment), summary,
         results.included_comments(assessment.id), exported_at or utcnow(),
-        priorities.result(assessment))
+        priorities.result(assessment), counting)
 
 
 def aggregate_tables(
@@ -116,6 +118,7 @@ def aggregate_tables(
     comments: Mapping[str, Sequence[str]],
     exported_at: datetime,
     vote: priorities.VoteResult | None = None,
+    counting: Counting | None = None,
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
@@ -124,7 +127,7 @@ def aggregate_tables(
     organisation type, and the included free texts. The group's priorities follow when the
     vote closed with at least 3 voters (its own threshold, so also below the other one).
     """
-    details = _details_table(assessment, questionnaire, summary, exported_at)
+    details = _details_table(assessment, questionnaire, summary, exported_at, counting)
     extra = (_priorities_table(vote),) if vote is not None and vote.final else ()
     if not summary.shown:
         return (details, *extra)
@@ -151,7 +154,7 @@ def _priorities_table(vote: priorities.VoteResult) -> Table:
 
 
 def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary: Summary,
-                   exported_at: datetime) -> Table:
+                   exported_at: datetime, counting: Counting | None = None) -> Table:
     rows: list[tuple[Cell, ...]] = [
         ("regio", assessment.region),
         ("titel", assessment.title),
@@ -161,7 +164,9 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
          assessment.session_date.isoformat() if assessment.session_date else None),
         ("status", _STATUS_LABELS.get(assessment.status, assessment.status)),
         ("uitgenodigd", assessment.invited_count),
-        ("deelnemers die hun antwoorden verzonden", summary.respondents),
+        ("deelnemers die hun antwoorden verzonden",
+         counting.submitted if counting else summary.respondents),
+        ("deelnemers in de uitkomsten", summary.respondents),
     ]
     if summary.shown:
         rows += [
@@ -170,7 +175,12 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
             (HIDDEN, f"minder dan {MIN_GROUP_SIZE} deelnemers van dit soort organisatie, of "
                      "verborgen zodat een kleine groep niet uit de andere volgt"),
             ("leeg bij een soort organisatie", "niemand van dit soort organisatie deed mee"),
+            (WITHHELD, f"minder dan {MIN_RESPONDENTS} geldige antwoorden: geen cijfers"),
         ]
+    if counting is not None and counting.waiting:
+        rows.append(("nog niet meegeteld",
+                     f"{counting.waiting} van de laatst verzonden antwoorden; de uitkomsten "
+                     f"lopen in stappen van {STEP} mee, zodat niemand af te leiden is"))
     else:
         rows.append(("let op", f"Minder dan {MIN_RESPONDENTS} deelnemers hebben hun antwoorden "
                                "verzonden. Zodat niemand herkenbaar is, staan er nog geen "
@@ -192,7 +202,8 @@ def _lessons_table(questionnaire: Questionnaire, summary: Summary) -> Table:
     rows = []
     for lesson in summary.lessons:
         distribution = lesson.distribution
-        valid = distribution.valid > 0
+        # Shares only with a score (3 or more respondents); the gap stays a yes/no signal.
+        valid = lesson.shown and distribution.valid > 0
         flags: tuple[Cell, ...] = (
             (lesson.divided, lesson.divided_by_sd, lesson.divided_by_polarisation,
              lesson.divided_by_groups) if lesson.shown else (None, None, None, None))
@@ -200,7 +211,7 @@ def _lessons_table(questionnaire: Questionnaire, summary: Summary) -> Table:
             lesson.lesson_id, lesson.title, lesson.n, lesson.mean, lesson.median, lesson.sd,
             distribution.agree if valid else None, distribution.neutral if valid else None,
             distribution.disagree if valid else None,
-            distribution.dont_know_share if distribution.given else None,
+            distribution.dont_know_share if valid else None,
             lesson.consensus, bands.get(lesson.band) if lesson.band else None,
             *flags, lesson.information_gap,
         ))
@@ -216,16 +227,23 @@ def _statements_table(questionnaire: Questionnaire, summary: Summary) -> Table:
         *(Column(f"{point.value} {point.label}") for point in scale.points),
         Column(f"weet niet ({non_valid.get('weet_niet', 'weet niet')})"),
         Column(f"n.v.t. ({non_valid.get('nvt', 'niet van toepassing')})"),
-        Column("n op de schaal"), Column("gemiddelde (gescoord)"),
+        Column("n op de schaal"), Column("gemiddelde (gescoord)"), Column("let op"),
     )
-    rows = []
-    for lesson in summary.lessons:
-        for statement in lesson.statements:
+    rows: list[tuple[Cell, ...]] = []
+    for lesson in questionnaire.lessons:
+        found = {s.statement_id: s for s in summary.lesson(lesson.id).statements}
+        for item in lesson.statements:
+            statement = found.get(item.id)
+            if statement is None or not statement.shown:
+                # Fewer than three valid answers, or a lesson without a score: no figures.
+                rows.append((lesson.id, item.id, item.text, item.reverse,
+                             *(None,) * (len(scale.points) + 4), WITHHELD))
+                continue
             distribution = statement.distribution
             rows.append((
-                lesson.lesson_id, statement.statement_id, texts.get(statement.statement_id, ""),
+                lesson.id, item.id, texts.get(item.id, ""),
                 statement.reverse, *distribution.counts, distribution.dont_know,
-                distribution.not_applicable, distribution.valid, statement.scored_mean,
+                distribution.not_applicable, distribution.valid, statement.scored_mean, None,
             ))
     return Table("Stellingen", columns, tuple(rows))
 

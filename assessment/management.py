@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from assessment import anonymity
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.models import (
@@ -188,7 +189,9 @@ def set_status(
 
     With ``expected``, the change happens only when the current status is one of those,
     checked inside the transaction (two facilitators clicking at once cannot both win).
-    Resuming a paused assessment keeps its original opening time.
+    Resuming a paused assessment keeps its original opening time. Closing publishes the
+    results of every respondent who sent in, and leaving the closed state keeps what the
+    closed scan showed (``published_respondents``, see :mod:`assessment.anonymity`).
     """
     with write_transaction() as session:
         # Locked, so on PostgreSQL a second click waits and then sees the first one's status.
@@ -198,6 +201,12 @@ def set_status(
         current = Status(assessment.status)
         if expected is not None and current not in expected:
             raise StatusChangeRefused(f"the assessment is {current.value}")
+        if current is not Status.CLOSED and status is Status.CLOSED:
+            assessment.published_respondents = anonymity.published_at_close(
+                _submitted(session, assessment.id), assessment.published_respondents)
+        elif current is Status.CLOSED and status is not Status.CLOSED:
+            assessment.published_respondents = anonymity.published_at_reopen(
+                _submitted(session, assessment.id), assessment.published_respondents)
         assessment.status = status.value
         resuming = current is Status.PAUSED and status is Status.OPEN
         action = {Status.OPEN: "resumed" if resuming else "opened", Status.PAUSED: "paused",
@@ -212,6 +221,12 @@ def set_status(
             # A restored backup may keep the summary it had when closed; once answering can
             # go on, the summary must follow the answers again.
             assessment.summary_snapshot = None
+
+
+def _submitted(session: Session, assessment_id: int) -> int:
+    """Respondents of the assessment who sent in, as the transaction sees them."""
+    return session.scalar(select(func.count()).select_from(Respondent).where(
+        Respondent.assessment_id == assessment_id, Respondent.submitted_at.is_not(None))) or 0
 
 
 def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:

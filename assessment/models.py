@@ -143,6 +143,12 @@ class Assessment(Base):
     vote_status: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     #: How many lessons each participant may choose in the vote.
     vote_max_choices: Mapped[int] = mapped_column(default=3, server_default="3")
+    #: How many submitted respondents (in submission order) the results published at the
+    #: last close or reopen; the results count from it in steps of three (anonymity.py).
+    published_respondents: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The ballots (lessons only, no voters) whose tally the last close of the vote showed;
+    #: a later close shows a new tally only when 3 or more ballots are new (anonymity.py).
+    vote_published: Mapped[list[list[str]] | None] = mapped_column(JSON)
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(

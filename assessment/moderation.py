@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from assessment.aggregation import MIN_GROUP_SIZE
+from assessment.anonymity import MIN_GROUP_SIZE
 
 
 class Reason(enum.StrEnum):

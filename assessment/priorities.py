@@ -12,7 +12,13 @@ Anonymity
     and the secret is not in the database, so the database alone cannot tell whose vote a
     row is; the hash only recognises the same voter again, so a changed vote replaces the
     earlier one. The tally is shown only from ``MIN_VOTERS`` voters on; below that only the
-    number of voters is shown (it says nothing about what anyone chose).
+    number of voters is shown (it says nothing about what anyone chose). While the vote is
+    open only the number of voters is shown, whatever their number: a tally that moved with
+    every vote would show, to anyone watching it move, what the last voter chose
+    (:func:`assessment.anonymity.tally_shown`). Closing stores the ballots it published
+    (``Assessment.vote_published``, lessons only); a vote reopened and closed again shows a
+    new tally only when at least 3 ballots are new or changed, otherwise the earlier one
+    (:func:`assessment.anonymity.ballots_to_publish`).
 
 The writes (open, close, cast, take over as actions) are one transaction each and lock the
 assessment row, as :func:`assessment.management.set_status` does, so a vote cast while the
@@ -31,8 +37,9 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assessment import content, management
-from assessment.aggregation import MIN_RESPONDENTS, Summary
+from assessment import anonymity, content, management
+from assessment.aggregation import Summary
+from assessment.anonymity import MIN_RESPONDENTS, tally_shown
 from assessment.db import read_session, write_transaction
 from assessment.discussion import MAX_ACTION_LENGTH
 from assessment.exceptions import RegiospiegelError
@@ -91,7 +98,8 @@ class LessonVotes:
 class VoteResult:
     """The vote as anyone may see it: status, voters, and the tally only when it is shown.
 
-    ``lessons`` and ``top`` are empty while fewer than ``MIN_VOTERS`` voted.
+    ``lessons`` and ``top`` are empty while the vote is open or fewer than ``MIN_VOTERS``
+    voted.
     """
 
     status: VoteStatus
@@ -102,8 +110,8 @@ class VoteResult:
 
     @property
     def shown(self) -> bool:
-        """Whether enough people voted to show the tally."""
-        return self.voters >= MIN_VOTERS
+        """Whether the tally shows: the vote is not open and enough people voted."""
+        return tally_shown(self.status is not VoteStatus.OPEN, self.voters)
 
     @property
     def final(self) -> bool:
@@ -119,8 +127,9 @@ def tally(lessons: Sequence[Lesson], ballots: Iterable[Sequence[str]], max_choic
     lesson the questionnaire does not have is ignored. The lessons are sorted by votes, most
     first; ties keep the questionnaire's order. The share is votes divided by voters (so
     the shares add up to more than 100% when people chose several lessons). The top is the
-    first ``max_choices`` lessons of that order that got at least one vote. With fewer than
-    ``MIN_VOTERS`` voters nothing but the number of voters is given.
+    first ``max_choices`` lessons of that order that got at least one vote. While the vote
+    is open, or with fewer than ``MIN_VOTERS`` voters, nothing but the number of voters is
+    given.
     """
     known = {lesson.id for lesson in lessons}
     counts = dict.fromkeys(known, 0)
@@ -129,7 +138,7 @@ def tally(lessons: Sequence[Lesson], ballots: Iterable[Sequence[str]], max_choic
         voters += 1
         for lesson_id in set(ballot) & known:
             counts[lesson_id] += 1
-    if voters < MIN_VOTERS:
+    if not tally_shown(status is not VoteStatus.OPEN, voters):
         return VoteResult(status, max_choices, voters, (), ())
     rows = [LessonVotes(lesson.id, number, lesson.title, counts[lesson.id],
                         counts[lesson.id] / voters)
@@ -177,9 +186,17 @@ def ballots(assessment_id: int) -> list[list[str]]:
         select(PriorityVote.lessons).where(PriorityVote.assessment_id == assessment_id))]
 
 
+def shown_ballots(assessment: Assessment, stored: list[list[str]]) -> list[list[str]]:
+    """The ballots the tally counts: once closed, those its last close published."""
+    if assessment.vote_status == VoteStatus.CLOSED and assessment.vote_published is not None:
+        return [list(ballot) for ballot in assessment.vote_published]
+    return stored
+
+
 def result(assessment: Assessment) -> VoteResult:
-    """The assessment's vote as it stands: status, voters and (from 3 voters) the tally."""
-    return tally(content.for_assessment(assessment).lessons, ballots(assessment.id),
+    """The assessment's vote as it stands: status, voters and (closed, from 3) the tally."""
+    return tally(content.for_assessment(assessment).lessons,
+                 shown_ballots(assessment, ballots(assessment.id)),
                  assessment.vote_max_choices, VoteStatus(assessment.vote_status))
 
 
@@ -226,9 +243,10 @@ def close_vote(assessment_id: int, actor: Facilitator | None) -> None:
         if assessment.vote_status != VoteStatus.OPEN:
             raise VoteError("the vote is not open")
         assessment.vote_status = VoteStatus.CLOSED.value
-        voters = len(session.scalars(select(PriorityVote.id).where(
-            PriorityVote.assessment_id == assessment_id)).all())
-        management.audit(session, "vote_closed", actor, assessment, f"{voters} voters")
+        cast = _stored_ballots(session, assessment_id)
+        assessment.vote_published = anonymity.ballots_to_publish(cast,
+                                                                 assessment.vote_published)
+        management.audit(session, "vote_closed", actor, assessment, f"{len(cast)} voters")
 
 
 def cast_vote(assessment_id: int, voter: str, chosen: Iterable[str]) -> tuple[str, ...]:
@@ -257,13 +275,21 @@ def cast_vote(assessment_id: int, voter: str, chosen: Iterable[str]) -> tuple[st
 def forget_voters(session: Session, assessment_id: int) -> None:
     """Empty every vote's voter hash and close an open vote (for purging, in its transaction).
 
-    The lessons chosen stay, so the tally is the same afterwards.
+    The lessons chosen stay, so the tally is the same afterwards; an open vote closes as
+    :func:`close_vote` closes it.
     """
     session.execute(update(PriorityVote).where(PriorityVote.assessment_id == assessment_id)
                     .values(voter_hash=None))
-    session.execute(update(Assessment).where(Assessment.id == assessment_id,
-                                             Assessment.vote_status == VoteStatus.OPEN.value)
-                    .values(vote_status=VoteStatus.CLOSED.value))
+    assessment = session.get(Assessment, assessment_id)
+    if assessment is not None and assessment.vote_status == VoteStatus.OPEN:
+        assessment.vote_status = VoteStatus.CLOSED.value
+        assessment.vote_published = anonymity.ballots_to_publish(
+            _stored_ballots(session, assessment_id), assessment.vote_published)
+
+
+def _stored_ballots(session: Session, assessment_id: int) -> list[list[str]]:
+    return [list(lessons) for lessons in session.scalars(
+        select(PriorityVote.lessons).where(PriorityVote.assessment_id == assessment_id))]
 
 
 # -- the priorities as actions -----------------------------------------------------------
@@ -292,9 +318,9 @@ def adopt_as_actions(assessment: Assessment, summary: Summary,
     questionnaire = content.for_assessment(assessment)
     with write_transaction() as session:
         stored = _locked(session, assessment.id)
-        vote = tally(questionnaire.lessons, (row for row in session.scalars(
-            select(PriorityVote.lessons).where(PriorityVote.assessment_id == stored.id))),
-            stored.vote_max_choices, VoteStatus(stored.vote_status))
+        vote = tally(questionnaire.lessons,
+                     shown_ballots(stored, _stored_ballots(session, stored.id)),
+                     stored.vote_max_choices, VoteStatus(stored.vote_status))
         if not vote.final:
             raise VoteError("the vote has not closed with enough voters")
         covered = set(session.scalars(select(ActionItem.lesson_id).where(

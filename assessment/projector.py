@@ -22,9 +22,11 @@ The deck (:func:`slide_deck`), in order
     Slides 1–4 depend only on the questionnaire, so the stored position keeps pointing at the
     same slide while answers arrive; only the texts and actions at the end change in number.
 
-Anonymity
+Anonymity (the rules are :mod:`assessment.anonymity`'s)
     Every result slide shows results only when the summary is shown (``MIN_RESPONDENTS``
-    submitted); before that it says that results follow. Group figures are the summary's own
+    counted, in steps of three while answering is open); before that it says that results
+    follow. A lesson without a score shows no bars; a statement below 3 valid answers shows
+    "te weinig antwoorden". Group figures are the summary's own
     cells (``MIN_GROUP_SIZE``, complementary suppression). Free texts are only those the
     facilitator included, of respondents who submitted, and only once the summary is shown.
 """
@@ -236,6 +238,8 @@ class StatementBar:
     agree: tuple[int, ...]
     dont_know: int
     not_applicable: int
+    #: False below three valid answers: the slide then says "te weinig antwoorden".
+    shown: bool = True
 
     @property
     def valid(self) -> int:
@@ -264,6 +268,7 @@ def statement_bar(statement: Statement, summary: StatementSummary) -> StatementB
         agree=tuple(counts[len(counts) - half:]),
         dont_know=summary.distribution.dont_know,
         not_applicable=summary.distribution.not_applicable,
+        shown=summary.shown,
     )
 
 
@@ -271,8 +276,8 @@ def statement_bars(lesson: Lesson, summary: LessonSummary, start: int,
                    stop: int) -> tuple[StatementBar, ...]:
     """The bars of the lesson's statements ``start``..``stop``; empty while not shown.
 
-    The statements' distributions exist as soon as the summary is shown, also when the
-    lesson itself has too few scores for a mean.
+    A lesson without a score has no statement figures (so no bars); a statement with fewer
+    than 3 valid answers has a bar marked not ``shown``, with no counts.
     """
     by_id = {s.statement_id: s for s in summary.statements}
     return tuple(statement_bar(statement, by_id[statement.id])

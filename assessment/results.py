@@ -2,16 +2,21 @@
 
 The dashboard, the report and every export call :func:`assessment_summary`, so they can
 never disagree. The answers are loaded with one query, not one per respondent.
+
+The summary counts the submitted respondents in the order they sent in (time, then id) up
+to the number :func:`assessment.anonymity.counted_respondents` allows: while answering is
+open the results move in steps of three and hold back the most recent, so two views never
+differ by one or two respondents. Counts of people (started, sent in) are not limited.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from assessment import content
+from assessment import anonymity, content
 from assessment.aggregation import PROFILE_GROUP_QUESTION, Response, Summary, summarise
 from assessment.db import read_session
-from assessment.models import Answer, Assessment, Comment, Moderation, Respondent
+from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
 from assessment.rounds import NotComparable, RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 
@@ -21,6 +26,8 @@ _PAIR, _ITEM = "=", ";"
 
 def submitted_responses(assessment_id: int) -> list[Response]:
     """Every submitted respondent's organisation type and answers, in one query.
+
+    In the order they sent in (submission time, then id), so a prefix is the first to send in.
 
     The database joins each respondent's answers into one string ("id=value;id=value"), so
     a thousand respondents come back as a thousand rows, not one row per answer.
@@ -33,8 +40,8 @@ def submitted_responses(assessment_id: int) -> list[Response]:
         .outerjoin(Answer, Answer.respondent_id == Respondent.id)
         .where(Respondent.assessment_id == assessment_id,
                Respondent.submitted_at.is_not(None))
-        .group_by(Respondent.id)
-        .order_by(Respondent.id)
+        .group_by(Respondent.id, Respondent.submitted_at)
+        .order_by(Respondent.submitted_at, Respondent.id)
     )
     return [
         Response(respondent_id, group_id, _parse(joined))
@@ -49,14 +56,48 @@ def _parse(joined: str | None) -> dict[str, str]:
     return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
+def counted_summary(assessment: Assessment) -> tuple[Summary, anonymity.Counting]:
+    """The group summary and how many of the submitted respondents it counts (see above).
+
+    After the raw answers were purged, the summary kept at that moment (it counts all it
+    counted then).
+    """
+    closed = assessment.status == Status.CLOSED
+    if assessment.summary_snapshot is not None:
+        summary = summary_from_json(assessment.summary_snapshot)
+        return summary, anonymity.Counting(summary.respondents, summary.respondents, closed,
+                                           summary.respondents)
+    responses = submitted_responses(assessment.id)
+    counting = anonymity.counting(len(responses), assessment.published_respondents, closed)
+    return (summarise(content.for_assessment(assessment), responses[:counting.counted]),
+            counting)
+
+
 def assessment_summary(assessment: Assessment) -> Summary:
     """The group summary of an assessment, on the questionnaire frozen with it.
 
-    After the raw answers were purged, the summary kept at that moment.
+    It counts the respondents :func:`counted_summary` allows; after the raw answers were
+    purged, it is the summary kept at that moment.
     """
+    return counted_summary(assessment)[0]
+
+
+def counting(assessment: Assessment) -> anonymity.Counting:
+    """How many submitted respondents the summary counts, without loading any answer."""
+    closed = assessment.status == Status.CLOSED
     if assessment.summary_snapshot is not None:
-        return summary_from_json(assessment.summary_snapshot)
-    return summarise(content.for_assessment(assessment), submitted_responses(assessment.id))
+        respondents = summary_from_json(assessment.summary_snapshot).respondents
+        return anonymity.Counting(respondents, respondents, closed, respondents)
+    return anonymity.counting(submitted_count(assessment.id), assessment.published_respondents,
+                              closed)
+
+
+def submitted_count(assessment_id: int) -> int:
+    """How many respondents of the assessment sent in their answers."""
+    return read_session().scalar(
+        select(func.count()).select_from(Respondent)
+        .where(Respondent.assessment_id == assessment_id,
+               Respondent.submitted_at.is_not(None))) or 0
 
 
 def included_comments(assessment_id: int) -> dict[str, tuple[str, ...]]:

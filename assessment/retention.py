@@ -5,9 +5,10 @@ originals of redacted texts (the redacted version stays), the respondents' profi
 their resume tokens (personal links stop working), and the voter hashes of the vote on
 priorities (an open vote is closed). What stays: the summary (stored as JSON, see
 :mod:`assessment.snapshots`), the included texts, the session's notes and actions, the
-lessons each vote chose (so the tally stays), and the respondent count, so the dashboard
-and the report look exactly as before. Each purged assessment is one transaction and one
-audit event.
+lessons each vote chose (so the tally stays), and the respondent count, so the dashboard and
+the report look exactly as before (the summary kept is the one the closed scan shows:
+respondents still waiting for two more, see :mod:`assessment.anonymity`, are not added).
+Each purged assessment is one transaction and one audit event.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from assessment import content, participation, priorities
-from assessment.aggregation import summarise
+from assessment import participation, priorities
 from assessment.db import read_session, write_transaction
 from assessment.management import audit
 from assessment.models import (
@@ -32,7 +32,7 @@ from assessment.models import (
     utcnow,
 )
 from assessment.participation import hash_token
-from assessment.results import submitted_responses
+from assessment.results import assessment_summary
 from assessment.snapshots import summary_to_json
 
 
@@ -68,8 +68,8 @@ def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = ""
     assessment = read_session().get(Assessment, assessment_id)
     if assessment is None or assessment.purged_at is not None:
         return
-    snapshot = summary_to_json(summarise(content.for_assessment(assessment),
-                                         submitted_responses(assessment_id)))
+    # What the closed scan shows, so purging never adds the respondents that still wait.
+    snapshot = summary_to_json(assessment_summary(assessment))
     respondent_ids = select(Respondent.id).where(Respondent.assessment_id == assessment_id)
     with write_transaction() as session:
         # Locked, so two purges at once on PostgreSQL purge once (SQLite queues them anyway).

@@ -8,11 +8,12 @@ report.
 Anonymity on the live dashboard
     Respondents who started are counted per organisation type under the same rule as the
     summary's group sizes: a type's count is shown only when it has at least
-    ``MIN_GROUP_SIZE`` respondents, and :func:`assessment.aggregation.suppress` hides more
+    ``MIN_GROUP_SIZE`` respondents, and :func:`assessment.anonymity.suppress` hides more
     types until no hidden count follows from the total by subtraction. A type nobody chose is
     "no data", not "hidden". Submitted respondents per type are the summary's own group
-    sizes, given only once the summary is shown (``MIN_RESPONDENTS`` submitted); before that
-    there are no results at all.
+    sizes, given only once the summary is shown (``MIN_RESPONDENTS`` counted, in steps of
+    three while answering is open: :mod:`assessment.anonymity`); before that there are no
+    results at all. The total sent in is the real count.
 """
 
 from __future__ import annotations
@@ -25,14 +26,13 @@ from sqlalchemy import func, select
 
 from assessment import management, participation
 from assessment.aggregation import (
-    MIN_GROUP_SIZE,
     PROFILE_GROUP_QUESTION,
     CellStatus,
     GroupCell,
     LessonSummary,
     Summary,
-    suppress,
 )
+from assessment.anonymity import small_groups, suppress
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.models import Assessment, Facilitator, Respondent, Status
@@ -226,7 +226,7 @@ def started_cells(labels: Mapping[str, str],
                   started: Mapping[str | None, int]) -> tuple[GroupCell, ...]:
     """Started respondents per type: shown, hidden (small or complementary) or no data."""
     present = {group: started.get(group, 0) for group in labels if started.get(group, 0)}
-    hidden = suppress(present, {group for group, n in present.items() if n < MIN_GROUP_SIZE})
+    hidden = suppress(present, small_groups(present))
     return tuple(
         GroupCell(group, CellStatus.NO_DATA) if group not in present
         else GroupCell(group, CellStatus.HIDDEN) if group in hidden
@@ -242,13 +242,17 @@ def live_status(
     status: Status,
     invited: int | None = None,
     reveal_step: int = 0,
+    submitted: int | None = None,
 ) -> LiveStatus:
     """The live dashboard's figures from the summary and the started counts per type.
 
     ``started`` is :func:`started_by_type`; the total started is its sum, but never below
-    the number submitted. Submitted figures come from the summary only. Lesson results are
-    given only when the summary is shown.
+    the number submitted. ``submitted`` is the number who sent in (the summary's count when
+    not given); the summary may count fewer while the most recent wait (anonymity.py), and
+    the submitted counts per type come from the summary only. Lesson results are given only
+    when the summary is shown.
     """
+    sent_in = summary.respondents if submitted is None else submitted
     labels = group_labels(questionnaire)
     submitted_cells = {cell.group: cell for cell in summary.group_sizes}
     groups = tuple(
@@ -259,8 +263,8 @@ def live_status(
     not_chosen = sum(n for group, n in started.items() if group not in labels)
     return LiveStatus(
         status=status,
-        started=max(sum(started.values()), summary.respondents),
-        submitted=summary.respondents,
+        started=max(sum(started.values()), sent_in),
+        submitted=sent_in,
         invited=invited,
         groups=groups,
         type_not_chosen=not_chosen,

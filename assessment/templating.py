@@ -8,8 +8,10 @@ from datetime import date
 from babel import Locale
 from babel.dates import format_date
 from flask import Flask, current_app, g
-from flask_babel import format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import gettext as _
 
+from assessment.anonymity import STEP, Counting
 from assessment.question_types import field_name
 
 
@@ -75,6 +77,30 @@ def language_label(language: str) -> str:
     return (name or language)[:1].upper() + (name or language)[1:]
 
 
+def counting_note(counting: Counting) -> str:
+    """Why the results count fewer respondents than sent in, in plain words; "" when all count.
+
+    For the facilitator's pages (scan page, live view, presenter view, export page).
+    """
+    if not counting.waiting:
+        return ""
+    if counting.closed:
+        return str(ngettext(
+            "Na de vorige keer sluiten kwam er %(num)d antwoord bij. Het telt mee zodra er "
+            "samen minstens %(step)d nieuwe antwoorden zijn (of na opnieuw openen en sluiten), "
+            "zodat niemand uit het verschil is af te leiden.",
+            "Na de vorige keer sluiten kwamen er %(num)d antwoorden bij. Ze tellen mee zodra "
+            "er samen minstens %(step)d nieuwe antwoorden zijn (of na opnieuw openen en "
+            "sluiten), zodat niemand uit het verschil is af te leiden.",
+            counting.waiting, step=STEP))
+    note = str(_("De uitkomsten tellen nu %(counted)d van de %(submitted)d verzonden antwoorden "
+             "mee; ze lopen in stappen van %(step)d mee, zodat niemand af te leiden is.",
+             counted=counting.counted, submitted=counting.submitted, step=STEP))
+    if counting.at_close == counting.submitted:
+        note += " " + _("Als u de scan sluit, tellen alle verzonden antwoorden mee.")
+    return note
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -88,3 +114,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["other_languages"] = other_languages
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["field_name"] = field_name
+    app.jinja_env.globals["counting_note"] = counting_note

@@ -49,14 +49,14 @@ def software_version() -> str:
 def report_context(assessment: Assessment) -> ReportContext:
     """Everything the report shows for an assessment, with the advice chosen."""
     questionnaire = content.for_assessment(assessment)
-    started, _submitted = management.respondent_counts([assessment.id])[assessment.id]
+    started, submitted = management.respondent_counts([assessment.id])[assessment.id]
     meta = ReportMeta(
         region=assessment.region, title=assessment.title, language=assessment.language,
         session_date=assessment.session_date or (assessment.closed_at or assessment.opened_at
                                                  or assessment.created_at).date(),
         started=started, invited=assessment.invited_count,
         content_hash=assessment.content_hash,
-        software_version=software_version(),
+        software_version=software_version(), submitted=submitted,
     )
     lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
     actions = tuple(

@@ -22,14 +22,13 @@ from assessment.aggregation import (
     DIVIDED_SD,
     DIVIDED_SHARE,
     INFORMATION_GAP_SHARE,
-    MIN_GROUP_SIZE,
-    MIN_RESPONDENTS,
     PROFILE_GROUP_QUESTION,
     CellStatus,
     LessonSummary,
     StatementSummary,
     Summary,
 )
+from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
 from assessment.priorities import LessonVotes, VoteResult
 from assessment.rounds import RoundComparison
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
@@ -151,6 +150,9 @@ class ReportMeta:
     invited: int | None
     content_hash: str
     software_version: str
+    #: Respondents who sent in; the summary may count fewer while the latest wait (None:
+    #: as many as the summary counts).
+    submitted: int | None = None
 
 
 @dataclass(frozen=True)
@@ -291,9 +293,11 @@ def _statement_rows(
         if statement_summary is None:
             continue
         scale = questionnaire.statement_scale(statement)
-        rows.append(StatementRow(statement, statement_summary, charts.distribution(
+        # Below three valid answers the statement keeps its row but gets no chart.
+        chart = (charts.distribution(
             statement_summary.distribution.counts, [p.label for p in scale.points],
-            numbers.percent, title=statement.text)))
+            numbers.percent, title=statement.text) if statement_summary.shown else "")
+        rows.append(StatementRow(statement, statement_summary, chart))
     return tuple(rows)
 
 

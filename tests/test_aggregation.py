@@ -197,11 +197,40 @@ def test_distribution_and_shares_are_of_scored_answers_with_reverse_applied():
     # Lesson scores 4.25, 1.5, 4.0.
     assert lesson.mean == pytest.approx((4.25 + 1.5 + 4.0) / 3)
     reverse = {s.statement_id: s for s in lesson.statements}["s4r"]
-    # As worded: "1" and "2"; as scored 5 and 4.
-    assert reverse.distribution == Distribution((1, 1, 0, 0, 0), dont_know=0, not_applicable=1)
-    assert reverse.scored_mean == pytest.approx(4.5)
+    # Two valid answers ("1" and "2"): too few for any figure of the statement.
+    assert not reverse.shown
+    assert reverse.distribution == Distribution((0, 0, 0, 0, 0), dont_know=0, not_applicable=0)
+    assert reverse.scored_mean is None
     plain = {s.statement_id: s for s in lesson.statements}["s1"]
+    assert plain.shown
     assert plain.scored_mean == pytest.approx((5 + 2 + 4) / 3)
+
+
+def test_a_reversed_statement_is_counted_as_worded_and_scored_reversed():
+    responses = people({"s1": "4", "s4r": "1"}, {"s1": "4", "s4r": "2"},
+                       {"s1": "4", "s4r": "2", "s2": NVT})
+    statement = {s.statement_id: s for s in
+                 summarise(Q, responses).lesson("samen").statements}["s4r"]
+    # As worded: one "1" and two "2"; as scored 5, 4 and 4.
+    assert statement.distribution == Distribution((1, 2, 0, 0, 0), dont_know=0,
+                                                  not_applicable=0)
+    assert statement.scored_mean == pytest.approx(13 / 3)
+
+
+@pytest.mark.parametrize(("valid", "shown"), [(0, False), (1, False), (2, False), (3, True)])
+def test_a_statement_needs_three_valid_answers_for_any_figure(valid, shown):
+    # Everyone scores the lesson through s1..s3; s4r gets `valid` answers, the rest "weet niet".
+    responses = people(*({"s1": "4", "s2": "4", "s3": "4",
+                          "s4r": "2" if i < valid else WEET_NIET} for i in range(4)))
+    statement = {s.statement_id: s for s in
+                 summarise(Q, responses).lesson("samen").statements}["s4r"]
+    assert statement.shown is shown
+    if shown:
+        assert statement.distribution == Distribution((0, 3, 0, 0, 0), dont_know=1,
+                                                      not_applicable=0)
+    else:
+        assert statement.distribution == Distribution((0, 0, 0, 0, 0), 0, 0)
+        assert statement.scored_mean is None
 
 
 def _gap_responses(dont_know: int, not_applicable: int, valid: int,
@@ -248,9 +277,22 @@ def test_information_gap_shows_even_when_the_lesson_has_too_few_scores():
     assert lesson.n == 2
     assert not lesson.shown
     assert lesson.mean is None
-    assert lesson.dont_know_share == pytest.approx(4 / 8)
+    # The signal shows (4 people answered the lesson, half of it "weet niet"), its share not:
+    # a share of the answers of a lesson with two scores is a figure over too few.
     assert lesson.information_gap
+    assert lesson.distribution == Distribution((0, 0, 0, 0, 0), 0, 0)
+    assert lesson.statements == ()
     assert summary.information_gaps == ("geld",)
+
+
+def test_no_information_gap_signal_when_fewer_than_three_answered_the_lesson():
+    responses = people(
+        {"g1": "4", "g2": "4", "s1": "4"}, {"g1": WEET_NIET, "g2": WEET_NIET, "s1": "4"},
+        {"s1": "4"},
+    )
+    lesson = summarise(Q, responses).lesson("geld")
+    assert not lesson.shown
+    assert not lesson.information_gap
 
 
 # -- disagreement -----------------------------------------------------------------------
@@ -496,8 +538,10 @@ def test_a_lesson_with_two_scores_is_not_shown():
     assert not samen.shown
     assert (samen.mean, samen.median, samen.sd, samen.band, samen.advice) == (None,) * 5
     assert samen.groups == ()
-    # The distribution is about the whole group and still shows.
-    assert samen.distribution.counts == (0, 4, 0, 4, 0)
+    # No figure over two scores: no distribution, shares or statement figures either.
+    assert samen.distribution == Distribution((0, 0, 0, 0, 0), 0, 0)
+    assert samen.statements == ()
+    assert samen.consensus is None
     assert summary.lesson("geld").shown
     assert summary.overall_index == pytest.approx(13 / 3)
     assert "samen" not in summary.points_of_attention + summary.strengths
@@ -573,8 +617,16 @@ def test_respondents_without_a_known_type_count_in_the_lesson_but_in_no_group():
     lesson = summarise(Q, responses).lesson("geld")
     assert lesson.n == 8
     assert lesson.mean == pytest.approx((20 + 3) / 8)
-    assert _cells(lesson)["gemeente"] == (CellStatus.SHOWN, 5, pytest.approx(4.0))
+    # Shown, the gemeente's 5 would give away the other 3 by subtraction from the total.
+    assert _cells(lesson)["gemeente"] == (CellStatus.HIDDEN, None, None)
     assert {cell.group for cell in lesson.groups} == set(GROUPS)
+    more = responses + lesson_scores(Q, "geld", 3, 3, group="provincie", start=9)
+    more += lesson_scores(Q, "geld", 3, 3, 3, group="provincie", start=11)
+    cells = _cells(summarise(Q, more).lesson("geld"))
+    # With a second type of five, the three without a type hide with the smallest type (then
+    # by name): together two parts of eight people, so neither follows from the total.
+    assert cells["gemeente"] == (CellStatus.HIDDEN, None, None)
+    assert cells["provincie"] == (CellStatus.SHOWN, 5, pytest.approx(3.0))
 
 
 @pytest.mark.parametrize(("counts", "small", "hidden"), [
@@ -731,11 +783,12 @@ def test_information_gaps_highest_share_first():
     )
     summary = summarise(q, responses)
     shares = {lesson.lesson_id: lesson.dont_know_share for lesson in summary.lessons}
-    assert shares == {"een": pytest.approx(2 / 6), "twee": pytest.approx(1.0),
+    # "twee" has no scores, so no share (a figure over too few answers) ...
+    assert shares == {"een": pytest.approx(2 / 6), "twee": 0.0,
                       "drie": pytest.approx(2 / 6), "vier": pytest.approx(1 / 6)}
-    # "twee" has no scores at all, yet its gap is a finding.
+    # ... yet its gap is a finding: listed after the gaps whose share is known.
     assert not summary.lesson("twee").shown
-    assert summary.information_gaps == ("twee", "een", "drie")
+    assert summary.information_gaps == ("een", "drie", "twee")
 
 
 # -- invariants -------------------------------------------------------------------------
@@ -850,15 +903,19 @@ def test_no_hidden_group_can_be_derived(responses):
     members = {r.group for r in responses}
     for cell in lesson.groups:
         assert (cell.status is CellStatus.NO_DATA) is (cell.group not in members)
-    if hidden and shown:
-        # What the shown figures leave over must be at least two groups and five people.
-        assert len(hidden) >= 2
-        assert lesson.n - sum(cell.n for cell in shown) >= MIN_GROUP_SIZE
-        scored = {r.respondent_id for r in responses
-                  if r.answers.get("s1") != WEET_NIET}
-        hidden_n = sum(1 for r in responses
-                       if r.respondent_id in scored and r.group in {c.group for c in hidden})
-        assert hidden_n >= MIN_GROUP_SIZE
+    if shown:
+        # What the shown figures leave over: nothing, or five people or more in two parts
+        # or more (a hidden type with scores, or those without a type, who are in the total
+        # but in no cell), or only those without a type (anonymity.suppress).
+        scored = {r.respondent_id for r in responses if r.answers.get("s1") != WEET_NIET}
+        parts = [sum(1 for r in responses if r.respondent_id in scored and r.group == c.group)
+                 for c in hidden]
+        parts = [n for n in parts if n]
+        unassigned = sum(1 for r in responses if r.respondent_id in scored and r.group is None)
+        left = lesson.n - sum(cell.n for cell in shown)
+        assert left == sum(parts) + unassigned
+        assert left == 0 or left >= MIN_GROUP_SIZE
+        assert not parts or len(parts) + (1 if unassigned else 0) >= 2
 
 
 def test_summaries_compare_as_values():

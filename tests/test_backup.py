@@ -17,7 +17,7 @@ from flask import Flask, url_for
 from sqlalchemy import func, select
 
 from assessment import backup, create_app, db, management, paper, retention
-from assessment.aggregation import MIN_GROUP_SIZE
+from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
 from assessment.models import (
     Answer,

@@ -207,6 +207,10 @@ def poisoned(new_db_url: Callable[[], str], tmp_path_factory: pytest.TempPathFac
         assert facilitator.post(f"{base}/acties", data={
             "csrf_token": csrf_token(actions), "action": action, "owner": P,
             "term": JINJA + SCRIPT, "lesson": LESSON}).status_code == 302
+    # Closed, so all five count in the results (open, the latest three would wait).
+    detail = facilitator.get(base)
+    assert facilitator.post(f"{base}/status", data={
+        "csrf_token": csrf_token(detail), "status": "closed"}).status_code == 302
     yield {"app": app, "client": facilitator, "id": assessment_id, "base": base,
            "participant_pages": pages}
     app.extensions["regiospiegel.reports"].close()

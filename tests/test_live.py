@@ -10,7 +10,7 @@ from sqlalchemy import select
 from assessment import management, participation, session
 from assessment.aggregation import Response, summarise
 from assessment.db import read_session
-from assessment.models import Assessment, AuditEvent, Respondent
+from assessment.models import Assessment, AuditEvent, Respondent, Status
 from questions.loader import CONTENT_DIR, load_questionnaire
 from tests.helpers import csrf_token, login
 
@@ -84,6 +84,8 @@ def test_live_json_counts_and_hides_a_small_group_with_its_complement(app, owner
         add_respondent(assessment_id, None)  # started, no type chosen yet
         management.prepare(assessment_id, management.Preparation(
             "Regio Test", "Testscan", invited_count=24), None)
+        # Closed, so all twelve count (open, the latest three would wait: anonymity.py).
+        management.set_status(assessment_id, Status.CLOSED)
 
     response = owner.get(f"/begeleider/scans/{assessment_id}/live.json")
     assert response.status_code == 200
@@ -114,7 +116,9 @@ def test_live_json_counts_and_hides_a_small_group_with_its_complement(app, owner
 
 @pytest.mark.parametrize(("submitted", "started", "shown"), [
     pytest.param(2, 3, False, id="two submitted, three started"),
-    pytest.param(3, 0, True, id="three submitted"),
+    # While answering is open the latest three wait: results count 3 of 6.
+    pytest.param(3, 0, False, id="three submitted, all three waiting"),
+    pytest.param(6, 0, True, id="six submitted, three counted"),
 ])
 def test_no_lesson_results_under_three_submitted(app, owner, open_assessment, submitted,
                                                  started, shown):

@@ -161,6 +161,10 @@ def test_paper_forms_count_in_the_summary(
             response.location).get_data(as_text=True)
     with app.app_context():
         summary = assessment_summary(read_session().get(Assessment, assessment_id))
+        # Open: the three wait until three more arrive or answering closes (anonymity.py).
+        assert summary.respondents == 0
+        management.set_status(assessment_id, Status.CLOSED)
+        summary = assessment_summary(read_session().get(Assessment, assessment_id))
     assert summary.respondents == 3
     assert summary.shown
     urgentie = summary.lesson("urgentie")

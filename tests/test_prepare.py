@@ -159,6 +159,7 @@ def test_the_assessment_page_shows_the_change_since_the_previous_round(app, faci
                          | {"a_urgentie-3": "1"})
         person.submit()
     with app.app_context():
+        management.set_status(second, Status.CLOSED)  # all three count
         first = assessment_summary(read_session().get(Assessment, 1)).lesson("urgentie").mean
         comparison = round_comparison(read_session().get(Assessment, second))
         assert comparison.lesson("urgentie").change == 5.0 - first
@@ -187,6 +188,7 @@ def test_the_report_shows_the_previous_round(app, facilitator_client):
         person.post_page("urgentie", {f"a_urgentie-{i}": "4" for i in range(1, 5)})
         person.submit()
     with app.app_context():
+        management.set_status(second, Status.CLOSED)  # all three count
         context = report_context(read_session().get(Assessment, second))
         html = report_html(context, "/static/")
     assert context.has_previous

@@ -56,9 +56,11 @@ def test_tally_counts_a_lesson_once_per_ballot_and_ignores_unknown_lessons():
     assert [row.lesson_id for row in result.top] == [IDS[0], IDS[2]]
 
 
-@pytest.mark.parametrize("voters", [0, 1, 2])
-def test_tally_below_three_voters_gives_only_the_number_of_voters(voters):
-    result = tally(LESSONS, [[IDS[0]]] * voters, 3, VoteStatus.OPEN)
+@pytest.mark.parametrize(("voters", "status"), [
+    (0, VoteStatus.CLOSED), (1, VoteStatus.CLOSED), (2, VoteStatus.CLOSED),
+    (0, VoteStatus.OPEN), (3, VoteStatus.OPEN), (30, VoteStatus.OPEN)])
+def test_tally_below_three_voters_or_while_open_gives_only_the_number_of_voters(voters, status):
+    result = tally(LESSONS, [[IDS[0]]] * voters, 3, status)
     assert result.voters == voters
     assert not result.shown and not result.final
     assert result.lessons == () and result.top == ()
@@ -293,19 +295,30 @@ def test_the_tally_is_hidden_below_three_voters(app, owner, open_assessment):
         assert data["voters"] == number + 1
         html = owner.get(f"/begeleider/scans/{assessment_id}/live").get_data(as_text=True)
         agenda = owner.get(f"/begeleider/scans/{assessment_id}/agenda").get_data(as_text=True)
-        if number < 2:
-            assert data["shown"] is False and data["lessons"] == [] and data["top"] == []
-            assert data["hidden_text"] == f"nog te weinig stemmen om te tonen ({number + 1})"
-            for page in (html, agenda):
-                assert "data-vote-lesson" not in page
-                assert f"nog te weinig stemmen om te tonen ({number + 1})" in page
-        else:
-            assert data["shown"] is True
-            assert [row["votes"] for row in data["lessons"][:3]] == [1, 1, 1]
-            assert data["lessons"][0] == {"id": IDS[0], "label": f"1. {LESSONS[0].title}",
-                                          "votes": 1, "share": "33%", "text": "1 stem"}
-            for page in (html, agenda):
-                assert f'data-vote-lesson="{IDS[0]}"' in page
+        # While the vote is open the tally never shows, however many voted: watching it
+        # move would show what the last voter chose. Only the number of voters shows.
+        assert data["shown"] is False and data["lessons"] == [] and data["top"] == []
+        assert data["hidden_text"] == "de uitslag verschijnt als u de stemming sluit"
+        for page in (html, agenda):
+            assert "data-vote-lesson" not in page
+            assert "de uitslag verschijnt als u de stemming sluit" in page
+    close_the_vote(owner, assessment_id)
+    data = owner.get(f"/begeleider/scans/{assessment_id}/live.json").get_json()["vote"]
+    assert data["shown"] is True
+    assert [row["votes"] for row in data["lessons"][:3]] == [1, 1, 1]
+    assert data["lessons"][0] == {"id": IDS[0], "label": f"1. {LESSONS[0].title}",
+                                  "votes": 1, "share": "33%", "text": "1 stem"}
+    for page in ("live", "agenda"):
+        url = f"/begeleider/scans/{assessment_id}/{page}"
+        assert f'data-vote-lesson="{IDS[0]}"' in owner.get(url).get_data(as_text=True)
+
+
+def test_a_vote_closed_with_two_voters_shows_no_tally(app, owner, open_assessment):
+    assessment_id = int(open_assessment["id"])
+    closed_vote(app, assessment_id, [[IDS[0]], [IDS[1]]])
+    data = owner.get(f"/begeleider/scans/{assessment_id}/live.json").get_json()["vote"]
+    assert data["shown"] is False and data["lessons"] == []
+    assert data["hidden_text"] == "nog te weinig stemmen om te tonen (2)"
 
 
 def test_opening_and_closing_are_audited_and_checked(app, owner, open_assessment):
@@ -357,6 +370,8 @@ def test_the_top_lessons_become_suggested_actions_once(app, owner, open_assessme
     with app.app_context():
         for _ in range(3):
             add_respondent(assessment_id, "gemeente")
+        # Closed, so the three count in the summary the advice is chosen from.
+        management.set_status(assessment_id, Status.CLOSED)
         assessment = read_session().get(Assessment, assessment_id)
         from assessment import discussion
 
@@ -434,7 +449,8 @@ def test_purge_forgets_the_voters_and_keeps_the_tally(app, open_assessment):
         for number in range(4):
             priorities.cast_vote(assessment_id, f"{number:064d}", [IDS[number % 2]])
         management.set_status(assessment_id, Status.CLOSED)
-        before = priorities.result(read_session().get(Assessment, assessment_id))
+        # The tally as it will show once closed (while open only the voters show).
+        before = tally(LESSONS, priorities.ballots(assessment_id), 3)
         purge(assessment_id)
         session = read_session()
         assessment = session.get(Assessment, assessment_id)
@@ -539,3 +555,34 @@ def test_a_vote_cast_while_the_facilitator_closes_waits_and_is_refused(app, db_d
                       lambda: priorities.cast_vote(assessment_id, "b" * 64, [IDS[0]]))
     assert events == ["first commits", "second refused: VoteClosed"]
     assert votes(app, assessment_id) == []
+
+
+@pytest.mark.parametrize(("changes", "changed"), [
+    pytest.param([[IDS[9]]], False, id="one new voter: the earlier tally stays"),
+    pytest.param([[IDS[9]], [IDS[9]]], False, id="two new voters: still the earlier"),
+    pytest.param([[IDS[9]]] * 3, True, id="three new voters: the new tally"),
+])
+def test_a_reclosed_vote_shows_a_new_tally_only_from_three_new_ballots(app, open_assessment,
+                                                                       changes, changed):
+    assessment_id = int(open_assessment["id"])
+    closed_vote(app, assessment_id, [[IDS[0]], [IDS[0]], [IDS[1]]])
+    with app.app_context():
+        first = priorities.result(read_session().get(Assessment, assessment_id))
+        priorities.open_vote(assessment_id, 3, None)
+        for number, lessons in enumerate(changes, start=10):
+            priorities.cast_vote(assessment_id, f"{number:064d}", lessons)
+        priorities.close_vote(assessment_id, None)
+        second = priorities.result(read_session().get(Assessment, assessment_id))
+    assert (second.lessons != first.lessons) is changed
+    assert second.voters == (3 + len(changes) if changed else 3)
+
+
+def test_one_changed_vote_does_not_move_a_reclosed_tally(app, open_assessment):
+    assessment_id = int(open_assessment["id"])
+    closed_vote(app, assessment_id, [[IDS[0]], [IDS[0]], [IDS[1]]])
+    with app.app_context():
+        first = priorities.result(read_session().get(Assessment, assessment_id))
+        priorities.open_vote(assessment_id, 3, None)
+        priorities.cast_vote(assessment_id, f"{0:064d}", [IDS[5]])  # the first voter changes
+        priorities.close_vote(assessment_id, None)
+        assert priorities.result(read_session().get(Assessment, assessment_id)) == first

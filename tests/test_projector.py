@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from assessment import discussion, management, priorities, projector, session
 from assessment.db import read_session
-from assessment.models import Assessment, Comment, LessonNote, Moderation
+from assessment.models import Assessment, Comment, LessonNote, Moderation, Status
 from assessment.projector import GroupedAnswer, SlideKind, SlideSpec
 from questions.loader import CONTENT_DIR, load_questionnaire
 from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
@@ -273,6 +273,8 @@ def test_groups_below_five_are_hidden_on_the_groups_slide(app, owner_client, ope
         for group, size in (("gemeente", 6), ("waterschap", 3), ("provincie", 2)):
             for _ in range(size):
                 add_respondent(assessment_id, group)
+        # Closed, so all eleven count (open, the latest would wait in steps of three).
+        management.set_status(assessment_id, Status.CLOSED)
         session.move_projector(assessment_id, session.RevealMove.NEXT, 40)
         session.move_projector(assessment_id, session.RevealMove.NEXT, 40)
         session.move_projector(assessment_id, session.RevealMove.NEXT, 40)
@@ -298,6 +300,7 @@ def test_open_answers_show_included_texts_grouped(app, owner_client, open_assess
         for text in texts[:2]:
             management.set_comment_moderation(assessment_id, ids[text], Moderation.INCLUDED)
         management.set_comment_moderation(assessment_id, ids[texts[2]], Moderation.EXCLUDED)
+        management.set_status(assessment_id, Status.CLOSED)  # all four count
     base = f"/begeleider/scans/{assessment_id}"
     total = owner_client.get(f"{base}/projector.json").get_json()["total"]
     with app.app_context():
@@ -350,7 +353,8 @@ def test_the_priorities_slide_shows_the_tally_only_from_three_voters(
 
     html = priorities_slide()
     assert 'data-kind="priorities"' in html
-    assert "pas 2 mensen gestemd" in html and "De stemming is open" in html
+    assert "2 mensen hebben gestemd" in html and "De stemming is open" in html
+    assert "De uitslag verschijnt als de stemming sluit" in html
     assert "Regionaal leiderschap" not in html and "<table" not in html
 
     with app.app_context():

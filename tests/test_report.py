@@ -14,7 +14,7 @@ from sqlalchemy import select
 import reports
 from assessment import management
 from assessment.db import read_session
-from assessment.models import Assessment, Comment, Moderation
+from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
 from reports.build import report_context, report_html, report_key
 from reports.context import Numbers
@@ -193,11 +193,15 @@ def test_a_lesson_without_valid_answers_shows_insufficient_data(app, open_assess
         person.post_page("visie", {f"a_visie-{i}": "4" for i in range(1, 5)})
         person.submit()
     with app.app_context():
+        # Closed, so the three count (open, they would wait for three more).
+        management.set_status(int(open_assessment["id"]), Status.CLOSED)
         assessment = read_session().get(Assessment, int(open_assessment["id"]))
         html = report_html(report_context(assessment), "/static/")
     section = html[html.index('id="les-urgentie"'):html.index('id="les-visie"')]
     assert "Onvoldoende gegevens" in section
-    assert "Informatietekort" in section
+    # The signal, never a share of a lesson without a score.
+    assert "Informatietekort: veel antwoorden zijn ‘weet ik niet’." in section
+    assert "%" not in section
 
 
 def test_very_long_region_and_title_render(app, open_assessment):

@@ -86,6 +86,8 @@ def test_summary_counts_submitted_respondents_and_matches_summarise(app, open_as
     answer_through_the_site(stray, "gemeente", scoring_everywhere(1))
 
     with app.app_context():
+        # Closed, so every submitted respondent counts (open, the latest three would wait).
+        management.set_status(open_assessment["id"], Status.CLOSED)
         assessment = read_session().get(Assessment, open_assessment["id"])
         summary = assessment_summary(assessment)
         questionnaire = content.for_assessment(assessment)
@@ -226,8 +228,11 @@ def test_demo_page_shows_scores_bands_n_and_signals(app, facilitator_client):
     assert {row[2] for row in table.rows} >= {"Sterk", "Zorg"}
 
 
-def _demo_owner_assessment(app, submitted: int, started: int) -> int:
-    """A new open assessment of the demo facilitator with this many respondents."""
+def _demo_owner_assessment(app, submitted: int, started: int, close: bool = True) -> int:
+    """A new assessment of the demo facilitator with this many respondents, closed after.
+
+    Closed, every submitted respondent counts; open, the latest three wait (anonymity.py).
+    """
     with app.app_context():
         owner = read_session().scalar(
             select(Facilitator.id).where(Facilitator.email == "demo@regiospiegel.nl"))
@@ -238,17 +243,20 @@ def _demo_owner_assessment(app, submitted: int, started: int) -> int:
         for i in range(submitted + started):
             answer_directly(assessment_id, "gemeente", scoring_everywhere(4),
                             submit=i < submitted)
+        if close:
+            management.set_status(assessment_id, Status.CLOSED)
     return assessment_id
 
 
-@pytest.mark.parametrize(("submitted", "started", "table_shown"), [
-    pytest.param(2, 0, False, id="two submitted"),
-    pytest.param(2, 3, False, id="two submitted, three only started"),
-    pytest.param(3, 0, True, id="three submitted"),
+@pytest.mark.parametrize(("submitted", "started", "close", "table_shown"), [
+    pytest.param(2, 0, True, False, id="two submitted"),
+    pytest.param(2, 3, True, False, id="two submitted, three only started"),
+    pytest.param(3, 0, True, True, id="three submitted"),
+    pytest.param(2, 0, False, False, id="open: two submitted"),
 ])
 def test_results_need_three_submitted_respondents(app, facilitator_client, submitted, started,
-                                                  table_shown):
-    assessment_id = _demo_owner_assessment(app, submitted, started)
+                                                  close, table_shown):
+    assessment_id = _demo_owner_assessment(app, submitted, started, close)
     response = facilitator_client.get(f"/begeleider/scans/{assessment_id}")
     assert response.status_code == 200
     html = response.get_data(as_text=True)

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from assessment import backup, management
 from assessment.admin import bp
 from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
-from assessment.aggregation import MIN_GROUP_SIZE
+from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
 from assessment.models import Assessment, Facilitator
 

@@ -18,9 +18,9 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 def export_page(assessment_id: int) -> str:
     """The download links, with what each file contains."""
     assessment = load_assessment(assessment_id)
-    summary = results.assessment_summary(assessment)
+    summary, counting = results.counted_summary(assessment)
     return render_template("facilitator/export.html", assessment=assessment, summary=summary,
-                           rules=aggregation)
+                           rules=aggregation, counting=counting)
 
 
 @bp.route("/scans/<int:assessment_id>/export.csv")

@@ -20,7 +20,7 @@ from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
 from assessment.models import Assessment, Status
-from assessment.templating import percent, score
+from assessment.templating import counting_note, percent, score
 
 #: How the dashboard names each status.
 STATUS_LABELS = {
@@ -181,8 +181,10 @@ def _lesson(number: int, lesson: LessonSummary, bands: dict[str, str]) -> dict[s
         "band_label": (bands.get(lesson.band, lesson.band) if lesson.band
                        else _("te weinig antwoorden")),
         "divided": lesson.divided, "information_gap": lesson.information_gap,
-        "gap_text": _("Informatietekort: %(share)s weet het niet",
-                      share=percent(lesson.dont_know_share)),
+        # Without a score the lesson's share is withheld: the signal shows alone.
+        "gap_text": (_("Informatietekort: %(share)s weet het niet",
+                       share=percent(lesson.dont_know_share)) if lesson.shown
+                     else _("Informatietekort")),
     }
 
 
@@ -193,10 +195,11 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
     does not count as started.
     """
     questionnaire = content.for_assessment(assessment)
-    summary = results.assessment_summary(assessment)
+    summary, counting = results.counted_summary(assessment)
     status = session.live_status(
         questionnaire, summary, session.started_by_type(assessment.id),
-        Status(assessment.status), assessment.invited_count, assessment.reveal_step)
+        Status(assessment.status), assessment.invited_count, assessment.reveal_step,
+        counting.submitted)
     bands = session.band_labels(questionnaire)
     return {
         "status": status.status.value,
@@ -214,6 +217,7 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
         ],
         "type_not_chosen": status.type_not_chosen,
         "results_shown": status.results_shown,
+        "counting_text": counting_note(counting),
         "lessons": [_lesson(number, lesson, bands)
                     for number, lesson in enumerate(status.lessons, start=1)],
         "reveal_step": status.reveal_step,
@@ -232,7 +236,9 @@ def _vote(vote: priorities.VoteResult) -> dict[str, Any]:
         "max_choices": vote.max_choices,
         "voters": vote.voters,
         "shown": vote.shown,
-        "hidden_text": _("nog te weinig stemmen om te tonen (%(n)d)", n=vote.voters),
+        "hidden_text": (_("de uitslag verschijnt als u de stemming sluit")
+                        if vote.status is priorities.VoteStatus.OPEN
+                        else _("nog te weinig stemmen om te tonen (%(n)d)", n=vote.voters)),
         "lessons": [
             {"id": row.lesson_id, "label": f"{row.number}. {row.title}", "votes": row.votes,
              "share": percent(row.share),

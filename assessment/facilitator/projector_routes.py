@@ -35,7 +35,7 @@ from assessment.facilitator.routes import load_assessment
 from assessment.links import external_url
 from assessment.models import ActionItem, Assessment, Status
 from assessment.projector import SlideKind, SlideSpec
-from assessment.templating import page_language, percent, score
+from assessment.templating import counting_note, page_language, percent, score
 from questions.schema import Questionnaire
 from reports import charts
 from reports.context import Numbers, chart_labels, quadrant_chart
@@ -70,6 +70,9 @@ class Room:
     deck: tuple[SlideSpec, ...]
     index: int
     started: int
+    #: Respondents who sent in (the summary may count fewer while the latest wait).
+    submitted: int
+    counting_text: str
 
     @property
     def slide(self) -> SlideSpec:
@@ -85,7 +88,7 @@ class Room:
 def _room(assessment: Assessment) -> Room:
     """Load the summary, included texts and actions, and place the projector in its deck."""
     questionnaire = content.for_assessment(assessment)
-    summary = results.assessment_summary(assessment)
+    summary, counting = results.counted_summary(assessment)
     texts = ({topic: projector.group_answers(found)
               for topic, found in results.included_comments(assessment.id).items()}
              if summary.shown else {})
@@ -95,9 +98,10 @@ def _room(assessment: Assessment) -> Room:
                                 [len(projector.shorten(a.action)[0]) + 40 for a in actions],
                                 vote_held=vote.status is not priorities.VoteStatus.NONE)
     started = session.live_status(questionnaire, summary, session.started_by_type(assessment.id),
-                                  Status(assessment.status)).started
+                                  Status(assessment.status), submitted=counting.submitted).started
     return Room(assessment, questionnaire, summary, texts, actions, vote, deck,
-                projector.position(deck, assessment.reveal_step), started)
+                projector.position(deck, assessment.reveal_step), started, counting.submitted,
+                counting_note(counting))
 
 
 # -- the views ---------------------------------------------------------------------------
@@ -217,7 +221,7 @@ def _state(room: Room, slide_html: str) -> dict[str, Any]:
         "next_title": (_title(room, room.deck[room.index + 1])
                        if room.index + 1 < len(room.deck) else None),
         "blank": room.assessment.projector_blank, "answering": room.answering,
-        "started": room.started, "submitted": room.summary.respondents,
+        "started": room.started, "submitted": room.submitted,
         "version": _version(room, slide_html),
     }
 
@@ -288,14 +292,14 @@ def _lesson(room: Room, spec: SlideSpec) -> dict[str, Any]:
     bars = projector.statement_bars(lesson, summary, spec.start, spec.stop)
     scale = room.questionnaire.scale()
     labels = [point.label for point in scale.points]
-    reach = max((bar.reach for bar in bars), default=1.0)
+    reach = max((bar.reach for bar in bars if bar.shown), default=1.0)
     return {
         "lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
         "band_label": session.band_labels(room.questionnaire).get(summary.band or ""),
         "bars": [{"bar": bar, "chart": Markup(charts.diverging(  # noqa: S704 - our own SVG
             bar.disagree, bar.neutral, bar.agree, percent, title=bar.statement.text, reach=reach,
             desc="; ".join(f"{label}: {count}" for label, count in zip(
-                labels, bar.counts, strict=True))))} for bar in bars],
+                labels, bar.counts, strict=True)))) if bar.shown else ""} for bar in bars],
         "scale_labels": labels,
         "dont_know_label": next((o.label for o in scale.non_valid if o.code == "weet_niet"),
                                 _("Weet ik niet")),

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 import reports
-from assessment import aggregation, content, management
+from assessment import aggregation, content, management, results
 from assessment.db import read_session
 from assessment.exceptions import RegiospiegelError
 from assessment.extensions import limiter
@@ -153,6 +153,7 @@ def detail(assessment_id: int) -> str:
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
         questionnaire=report.questionnaire, summary=report.summary, report=report,
         rules=aggregation, comparison=round_comparison(assessment),
+        counting=results.counting(assessment),
     )
 
 

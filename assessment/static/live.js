@@ -37,6 +37,11 @@
   function updateLessons(data) {
     each('[data-live-show="results"]', function (element) { element.hidden = !data.results_shown; });
     each('[data-live-show="no-results"]', function (element) { element.hidden = data.results_shown; });
+    var counting = field("counting_text");
+    if (counting) {
+      setText(counting, data.counting_text);
+      counting.hidden = !data.counting_text;
+    }
     data.lessons.forEach(function (lesson) {
       var row = root.querySelector('[data-lesson="' + lesson.id + '"]');
       if (!row) { return; }

@@ -75,8 +75,17 @@ def test_facilitator_runs_a_session_from_creation_to_report(
     assert page.evaluate("window.stillTheSamePage") is True
     expect(page.locator("[data-live=updated]")).to_contain_text("Laatst bijgewerkt om")
 
-    _send_in_two_more(live_server, assessment_id)
+    # Three sent in: while answering is open the latest three wait, and the page says why.
+    _send_in_more(live_server, assessment_id, ("2", "4"))
     expect(submitted).to_have_text("3", timeout=LIVE_WAIT_MS)
+    counting = page.locator("[data-live=counting_text]")
+    expect(counting).to_contain_text("De uitkomsten tellen nu 0 van de 3 verzonden antwoorden",
+                                     timeout=LIVE_WAIT_MS)
+    expect(page.locator('[data-live-show="results"]')).to_be_hidden()
+    # Six sent in: the first three count, without a reload.
+    _send_in_more(live_server, assessment_id, ("5", "1", "3"))
+    expect(submitted).to_have_text("6", timeout=LIVE_WAIT_MS)
+    expect(counting).to_contain_text("tellen nu 3 van de 6", timeout=LIVE_WAIT_MS)
     expect(page.locator("[data-lesson] [data-field=score]").first).not_to_be_empty(
         timeout=LIVE_WAIT_MS)
     screenshot(page, "facilitator-live-desktop")
@@ -124,8 +133,8 @@ def _phone_screenshots(new_context: ContextFactory, page: Any, assessment_id: in
         screenshot(phone, f"facilitator-{name}-phone")
 
 
-def _send_in_two_more(live_server: LiveServer, assessment_id: int) -> None:
-    """Two more respondents who answer every statement and send in, so results may show."""
+def _send_in_more(live_server: LiveServer, assessment_id: int, values: tuple[str, ...]) -> None:
+    """More respondents, one per value, who answer every statement with it and send in."""
     from assessment import content, participation
     from assessment.db import read_session
     from assessment.models import Assessment
@@ -134,7 +143,7 @@ def _send_in_two_more(live_server: LiveServer, assessment_id: int) -> None:
         assessment = read_session().get(Assessment, assessment_id)
         assert assessment is not None
         statements = content.for_assessment(assessment).statements()
-        for value in ("2", "4"):
+        for value in values:
             token = participation.start(assessment_id)
             respondent = participation.find_respondent(token)
             assert respondent is not None

@@ -55,7 +55,8 @@ def test_take_home_on_a_phone(
     new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
 ) -> None:
     """Sent in: results follow; after the first reveal, own scores beside the group's."""
-    assessment_id, code = open_scan(live_server, demo_ids, "Meenemen", others=3)
+    # Six others: with the scan open the group counts the first three (the latest wait).
+    assessment_id, code = open_scan(live_server, demo_ids, "Meenemen", others=6)
     page = new_context(PHONE).new_page()
     join(page, code)
     first_lesson = page.url.rsplit("/", 1)[0] + "/" + LESSONS[0].id
