@@ -305,12 +305,12 @@ def withheld_options(values: Sequence[str | None]) -> frozenset[str]:
 
     ``values`` holds one value per respondent (None for no answer). A value given by fewer
     than ``MIN_GROUP_SIZE`` respondents is left out; then more, smallest first, until the
-    left-out values, with the respondents who gave none, cannot be told apart by
-    subtraction (:func:`assessment.anonymity.suppress`), or all of them.
+    left-out values are at least two and together hold ``MIN_GROUP_SIZE`` respondents
+    (:func:`assessment.anonymity.suppress`), or all of them. Respondents who gave no answer
+    are not a part here: a missing answer hides nothing, it only blurs the left-out ones.
     """
     counts = Counter(value for value in values if value is not None)
-    return suppress(counts, {value for value, n in counts.items() if n < MIN_GROUP_SIZE},
-                    unassigned=sum(1 for value in values if value is None))
+    return suppress(counts, {value for value, n in counts.items() if n < MIN_GROUP_SIZE})
 
 
 def backup_document(assessment: Assessment, exported_at: datetime | None = None,
