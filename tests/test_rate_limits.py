@@ -101,6 +101,7 @@ def test_under_gunicorn_the_workers_count_failed_logins_together(
     server = Process("gunicorn", [str(VENV_BIN / "gunicorn"), "--config", "gunicorn.conf.py"], {
         "DATABASE_URL": db_url, "SECRET_KEY": SECRET, "REDIS_URL": "",
         "REGIOSPIEGEL_ENV": "production", "BASE_URL": f"http://127.0.0.1:{port}",
+        "TRUSTED_HOSTS": "127.0.0.1",
         "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "1",
         "REPORT_CACHE_DIR": str(tmp_path / "reports")}, tmp_path / "gunicorn.log")
     try:

@@ -65,6 +65,8 @@ def test_take_home_on_a_phone(
     next_page(page)
     page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
     page.get_by_role("button", name="Antwoorden verzenden").click()
+    expect(page.get_by_role("heading", name="Bedankt!")).to_be_visible()
+    page.get_by_role("link", name="Bekijk uw antwoorden").click()
     expect(page.get_by_role("heading", name="Wat u meeneemt")).to_be_visible()
     expect(page.get_by_text("Na de sessie ziet u hier uw eigen score per les")).to_be_visible()
 
