@@ -252,6 +252,29 @@ def test_a_vote_from_the_join_page_without_a_link(app, owner, open_assessment):
     assert app.test_client().get("/d/ONBEKEND/stemmen").status_code == 404
 
 
+def test_a_computer_passed_round_never_shows_the_last_vote(app, owner, open_assessment):
+    """Voting from the join page, the next person at the same computer sees no ticks."""
+    assessment_id, code = int(open_assessment["id"]), str(open_assessment["code"])
+    open_the_vote(owner, assessment_id)
+    laptop = app.test_client()
+    page = laptop.get(f"/d/{code}/stemmen")
+    laptop.post(f"/d/{code}/stemmen", data={"csrf_token": csrf_token(page),
+                                           "lessons": [IDS[3], IDS[4]]})
+    after = laptop.get(f"/d/{code}/stemmen")
+    html = after.get_data(as_text=True)
+    assert "Op deze computer is al gestemd." in html
+    assert "checked" not in html
+    # The next person says so, and votes as a new voter: both votes count.
+    laptop.post(f"/d/{code}/stemmen/iemand-anders", data={"csrf_token": csrf_token(after)})
+    fresh = laptop.get(f"/d/{code}/stemmen")
+    fresh_html = fresh.get_data(as_text=True)
+    assert "Op deze computer is al gestemd." not in fresh_html and "checked" not in fresh_html
+    laptop.post(f"/d/{code}/stemmen", data={"csrf_token": csrf_token(fresh),
+                                           "lessons": [IDS[5]]})
+    assert sorted(map(sorted, votes(app, assessment_id))) == sorted(
+        [sorted([IDS[3], IDS[4]]), [IDS[5]]])
+
+
 def test_a_participant_voting_on_the_join_page_votes_as_themselves(app, owner, participant,
                                                                   open_assessment):
     assessment_id, code = int(open_assessment["id"]), str(open_assessment["code"])

@@ -510,8 +510,25 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
     token = _known_respondent(assessment)
     voter = "token:" + token if token else "key:" + _vote_key(assessment)
     here = url_for("participant.vote_by_code", code=assessment.join_code)
+    # Without a personal link the browser, not the person, holds the vote: on a computer
+    # passed round, the next person must not find the last one's choice ticked.
     return _vote(assessment, questionnaire, voter, here,
-                 url_for("participant.welcome", code=assessment.join_code))
+                 url_for("participant.welcome", code=assessment.join_code),
+                 show_choice=token is not None)
+
+
+@bp.route("/d/<code>/stemmen/iemand-anders", methods=["POST"])
+def vote_as_someone_else(code: str) -> Response:
+    """On a shared computer: forget this browser's vote key, so the next person votes anew."""
+    assessment = _assessment_by_code(normalise_join_code(code))
+    if assessment is None:
+        abort(404)
+    keys = {key: value for key, value in session.get("vote_keys", {}).items()
+            if key != str(assessment.id)}
+    session["vote_keys"] = keys
+    flash(_("U stemt nu als iemand anders. De stem die hier eerder werd uitgebracht, telt "
+            "gewoon mee."))
+    return redirect(url_for("participant.vote_by_code", code=assessment.join_code))
 
 
 @bp.route("/r/<token>/stemmen.json")
@@ -548,8 +565,9 @@ def _vote_key(assessment: Assessment) -> str:
 
 
 def _vote(assessment: Assessment, questionnaire: Questionnaire, voter: str, here: str,
-          back: str) -> Response | str | tuple[str, int]:
-    """Show the vote with the voter's current choice; on a post, store the new choice."""
+          back: str, show_choice: bool = True) -> Response | str | tuple[str, int]:
+    """Show the vote (with the voter's current choice when ``show_choice``); on a post, store
+    the new choice, which replaces the voter's earlier one."""
     voter_hash = priorities.voter_hash(current_app.config["SECRET_KEY"], assessment.id, voter)
     form = VoteForm()
     form.lessons.choices = [(lesson.id, lesson.title) for lesson in questionnaire.lessons]
@@ -579,11 +597,11 @@ def _vote(assessment: Assessment, questionnaire: Questionnaire, voter: str, here
             flash(_("Uw stem is bewaard. U kunt hem nog veranderen zolang de stemming open "
                     "is."))
             return redirect(here)
-    else:
+    elif show_choice:
         form.lessons.data = list(priorities.current_choice(assessment.id, voter_hash))
     return render_template(
         "participant/vote.html", assessment=assessment, questionnaire=questionnaire,
-        form=form, notice=notice, action=here, back=back,
+        form=form, notice=notice, action=here, back=back, show_choice=show_choice,
         is_open=assessment.vote_status == priorities.VoteStatus.OPEN and status != 409,
         voted=bool(priorities.current_choice(assessment.id, voter_hash)),
     ), status
