@@ -142,12 +142,15 @@ def seed(*, session_held: bool = True) -> DemoResult:
         management.set_status(demo_id, Status.OPEN)
         _answer_as_demo_respondents(demo_id, questionnaire)
         _hold_demo_vote(demo_id)
+        # Closed before the session's work, as in a real session: the texts to moderate are
+        # then all of them (while answering is open the most recent wait, anonymity.py).
+        management.set_status(demo_id, Status.CLOSED)
         if session_held:
             _record_demo_session(demo_id)
     else:
         demo_id = demo.id
-    if demo is None or demo.status != Status.CLOSED:
-        management.set_status(demo_id, Status.CLOSED)
+        if demo.status != Status.CLOSED:
+            management.set_status(demo_id, Status.CLOSED)
     if tryout is None:
         assert questionnaire is not None
         tryout_id = _create(facilitator_id, TRYOUT_TITLE, TRYOUT_JOIN_CODE, questionnaire)

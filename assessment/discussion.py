@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from assessment import content, management
+from assessment import content, management, results
 from assessment.aggregation import PROFILE_GROUP_QUESTION
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
@@ -329,10 +329,13 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
     Each text is its shown text (:attr:`Comment.shown_text`): once redacted, the original is
     not shown here either, and the warnings are those of the redacted version. Within a topic
     texts are sorted by text, as in the report, so their order says nothing about who wrote
-    what or when.
+    what or when. Only texts of the respondents the results count are listed
+    (:func:`results.counted_respondent_ids`): while answering is open a new text appears
+    together with at least two others, never just as someone sends in.
     """
     questionnaire = content.for_assessment(assessment)
     session = read_session()
+    counted = results.counted_respondent_ids(assessment)
     group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
     sizes: dict[str | None, int] = {
         type_id: count for type_id, count in session.execute(
@@ -344,9 +347,8 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
                              sum(sizes.values()))
     found: dict[str, list[ModeratedText]] = {}
     for comment in session.scalars(
-            select(Comment).join(Respondent, Respondent.id == Comment.respondent_id)
-            .where(Comment.assessment_id == assessment.id,
-                   Respondent.submitted_at.is_not(None))):
+            select(Comment).where(Comment.assessment_id == assessment.id,
+                                  Comment.respondent_id.in_(counted))):
         found.setdefault(comment.topic_id, []).append(ModeratedText(
             comment.id, comment.shown_text, Moderation(comment.moderation),
             warnings(comment.shown_text, assessment.organisations, small),

@@ -92,6 +92,20 @@ def counting(assessment: Assessment) -> anonymity.Counting:
                               closed)
 
 
+def counted_respondent_ids(assessment: Assessment) -> list[int]:
+    """The ids of the submitted respondents the summary counts now (see :func:`counting`).
+
+    The first to send in, as many as the step rule allows: what is shown of them one by one
+    (the free texts on the moderation page) appears in the same steps as the figures.
+    """
+    ids = read_session().scalars(
+        select(Respondent.id)
+        .where(Respondent.assessment_id == assessment.id,
+               Respondent.submitted_at.is_not(None))
+        .order_by(Respondent.submitted_at, Respondent.id)).all()
+    return list(ids[:counting(assessment).counted])
+
+
 def submitted_count(assessment_id: int) -> int:
     """How many respondents of the assessment sent in their answers."""
     return read_session().scalar(

@@ -181,3 +181,33 @@ def test_the_original_of_a_redacted_text_is_purged_with_the_raw_answers(app, fac
         texts = read_session().scalars(select(Comment.text)).all()
     assert not any("Jan de Vries" in text for text in texts)
     assert "Iemand van een gemeente zegt" in _report(app)
+
+
+def test_new_texts_appear_in_the_same_steps_as_the_figures(app, facilitator_client):
+    """Watching the moderation page while people send in ties no text to who just sent in.
+
+    While answering is open a text is listed only once its writer is counted in the results
+    (steps of three, the most recent three waiting); closing lists them all.
+    """
+    from assessment import participation
+    from assessment.participation import PageAnswers
+    from tests.helpers import TRYOUT_ID
+
+    moderation = f"/begeleider/scans/{TRYOUT_ID}/toelichtingen"
+    seen: list[int] = []
+    for number in range(1, 8):
+        with app.app_context():
+            token = participation.start(TRYOUT_ID)
+            respondent = participation.find_respondent(token)
+            assert respondent is not None
+            participation.save_page(respondent.id, "urgentie", PageAnswers(
+                texts={"urgentie": f"Toelichting nummer {number}."}))
+            participation.submit(respondent.id)
+        html = facilitator_client.get(moderation).get_data(as_text=True)
+        seen.append(sum(f"Toelichting nummer {n}." in html for n in range(1, number + 1)))
+    # 1..7 sent in: nothing until six (then the first three), never one or two at a time.
+    assert seen == [0, 0, 0, 0, 0, 3, 3]
+    with app.app_context():
+        management.set_status(TRYOUT_ID, Status.CLOSED)
+    html = facilitator_client.get(moderation).get_data(as_text=True)
+    assert all(f"Toelichting nummer {n}." in html for n in range(1, 8))
