@@ -25,7 +25,7 @@ from reports.render import (
     html_to_pdf,
     make_fetcher,
 )
-from tests.helpers import DEMO_JOIN_CODE, Participant
+from tests.helpers import DEMO_JOIN_CODE, Participant, login
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -162,8 +162,6 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
 
 
 def test_report_pages_are_only_for_the_owner(app, client, demo):
-    from tests.helpers import login
-
     with app.app_context():
         management.create_facilitator("ander@example.nl", "een-ander-wachtwoord")
     login(client, "ander@example.nl", "een-ander-wachtwoord")
@@ -183,6 +181,30 @@ def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):
     assert "Nog geen uitkomsten" in text
     assert "Er hebben 2 deelnemers" in text
     assert "Profiel van de tien lessen" not in text
+
+
+def test_waiting_results_say_why_not_that_too_few_took_part(app, open_assessment):
+    """Four sent in while answering is open: the results wait for the step, and say so."""
+    for _ in range(4):
+        person = Participant(app.test_client())
+        person.join(str(open_assessment["code"]))
+        person.post_page("urgentie", {"a_urgentie-1": "4", "a_urgentie-2": "5"})
+        person.submit()
+    pdf, _assessment = _pdf_for(app, int(open_assessment["id"]))
+    # One line of text, words split at the end of a line joined again.
+    text = re.sub(r"\s+", " ", _text(pdf)).replace("- ", "")
+    assert "Nog geen uitkomsten" in text
+    assert "Er hebben 4 deelnemers hun antwoorden verzonden." in text
+    # Four did: "pas vanaf 3 deelnemers" would contradict itself.
+    assert "Uitkomsten verschijnen pas vanaf 3 deelnemers, zodat" not in text
+    assert "lopen de uitkomsten in stappen van 3 deelnemers mee" in text
+    # The notes page, where the session's scores stand beside each lesson, says the same.
+    client = app.test_client()
+    login(client, "begeleider@example.nl", "lang-genoeg-wachtwoord")
+    html = client.get(f"/begeleider/scans/{open_assessment['id']}/bespreking").get_data(
+        as_text=True)
+    assert "die verschijnen vanaf 3 verzonden antwoorden" not in html
+    assert "tellen nu 0 van de 4 verzonden antwoorden" in html
 
 
 def test_a_lesson_without_valid_answers_shows_insufficient_data(app, open_assessment):

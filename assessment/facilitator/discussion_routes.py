@@ -155,9 +155,10 @@ def discussion_page(assessment_id: int) -> Response | tuple[str, int]:
               else _("Er was niets veranderd, dus er is niets opgeslagen."))
         return redirect(url_for("facilitator.discussion_page", assessment_id=assessment.id))
     posted = request.method == "POST"
+    summary, counting = results.counted_summary(assessment)
     return render_template(
         "facilitator/discussion.html", assessment=assessment, questionnaire=questionnaire,
-        summary=results.assessment_summary(assessment), form=form, forms=lessons,
+        summary=summary, counting=counting, form=form, forms=lessons,
         unsaved=posted, bands={band.id: band.label for band in questionnaire.bands},
         comments=results.included_comments(assessment.id), rules=aggregation,
     ), 400 if posted else 200
