@@ -28,7 +28,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from assessment import content, discussion, management, priorities
-from assessment.models import Assessment
+from assessment.models import Assessment, Status
 from assessment.results import assessment_summary, included_comments, round_comparison
 from assessment.safe_text import xml_safe
 from reports.context import Action, ReportContext, ReportMeta, build_context
@@ -57,6 +57,7 @@ def report_context(assessment: Assessment) -> ReportContext:
         started=started, invited=assessment.invited_count,
         content_hash=assessment.content_hash,
         software_version=software_version(), submitted=submitted,
+        provisional=assessment.status != Status.CLOSED,
     )
     lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
     actions = tuple(

@@ -153,6 +153,8 @@ class ReportMeta:
     #: Respondents who sent in; the summary may count fewer while the latest wait (None:
     #: as many as the summary counts).
     submitted: int | None = None
+    #: The scan is not closed: people may still answer, so the figures may still change.
+    provisional: bool = False
 
 
 @dataclass(frozen=True)

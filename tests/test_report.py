@@ -161,6 +161,11 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
     assert 'href="/static/report.css"' in preview
 
 
+def test_a_closed_scan_s_report_is_not_provisional(demo_pdf):
+    pdf, _assessment = demo_pdf
+    assert "Voorlopig" not in _text(pdf)
+
+
 def test_report_pages_are_only_for_the_owner(app, client, demo):
     with app.app_context():
         management.create_facilitator("ander@example.nl", "een-ander-wachtwoord")
@@ -198,6 +203,9 @@ def test_waiting_results_say_why_not_that_too_few_took_part(app, open_assessment
     # Four did: "pas vanaf 3 deelnemers" would contradict itself.
     assert "Uitkomsten verschijnen pas vanaf 3 deelnemers, zodat" not in text
     assert "lopen de uitkomsten in stappen van 3 deelnemers mee" in text
+    # Still open: "Voorlopig" on the cover and in every page's header.
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert len(pages) > 2 and all("Voorlopig" in page for page in pages)
     # The notes page, where the session's scores stand beside each lesson, says the same.
     client = app.test_client()
     login(client, "begeleider@example.nl", "lang-genoeg-wachtwoord")
