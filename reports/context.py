@@ -138,6 +138,10 @@ class GroupRow:
     n: int | None
 
 
+#: Below this many counted respondents the summary warns that one person moves a score.
+FEW_RESPONDENTS = 10
+
+
 @dataclass(frozen=True)
 class ReportMeta:
     """What the report is about: the assessment as stored, and the software that wrote it."""
@@ -263,6 +267,7 @@ def build_context(
         has_previous=comparison is not None,
         rules={
             "min_respondents": MIN_RESPONDENTS, "min_group_size": MIN_GROUP_SIZE,
+            "few_respondents": FEW_RESPONDENTS,
             "divided_sd": numbers.score(DIVIDED_SD),
             "divided_share": numbers.percent(DIVIDED_SHARE),
             "divided_gap": numbers.score(DIVIDED_GROUP_GAP),

@@ -163,7 +163,22 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
 
 def test_a_closed_scan_s_report_is_not_provisional(demo_pdf):
     pdf, _assessment = demo_pdf
-    assert "Voorlopig" not in _text(pdf)
+    text = _text(pdf)
+    assert "Voorlopig" not in text
+    assert "Let op: een kleine groep." not in text  # 28 took part
+
+
+def test_a_small_group_is_cautioned_on_the_summary(app, open_assessment):
+    for _ in range(3):
+        person = Participant(app.test_client())
+        person.join(str(open_assessment["code"]))
+        person.post_page("urgentie", {"a_urgentie-1": "4", "a_urgentie-2": "5"})
+        person.submit()
+    with app.app_context():
+        management.set_status(int(open_assessment["id"]), Status.CLOSED)
+    pdf, _assessment = _pdf_for(app, int(open_assessment["id"]))
+    text = re.sub(r"\s+", " ", _text(pdf)).replace("- ", "")
+    assert "Let op: een kleine groep. Deze uitkomsten rusten op 3 deelnemers." in text
 
 
 def test_report_pages_are_only_for_the_owner(app, client, demo):
