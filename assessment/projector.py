@@ -106,13 +106,14 @@ def shorten(text: str) -> tuple[str, bool]:
     return cut + " …", True
 
 
-def group_answers(texts: Iterable[str]) -> tuple[GroupedAnswer, ...]:
+def group_answers(texts: Iterable[str], cut: bool = True) -> tuple[GroupedAnswer, ...]:
     """Identical texts counted once, most frequent first, then alphabetically.
 
     Texts are identical when their :func:`normalise` forms are equal; the shown text is the
     first of the group in sorted order (trimmed, white space collapsed), so the result does
-    not depend on who answered first. Texts longer than ``MAX_SHOWN_CHARACTERS`` are cut at
-    a word and marked ``shortened``. Empty texts are left out.
+    not depend on who answered first. With ``cut`` (a slide), texts longer than
+    ``MAX_SHOWN_CHARACTERS`` are cut at a word and marked ``shortened``; the report keeps
+    them whole. Empty texts are left out.
     """
     groups: dict[str, list[str]] = {}
     for shown in sorted(re.sub(r"\s+", " ", text).strip() for text in texts):
@@ -120,7 +121,7 @@ def group_answers(texts: Iterable[str]) -> tuple[GroupedAnswer, ...]:
             groups.setdefault(normalise(shown), []).append(shown)
     grouped = []
     for members in groups.values():
-        text, shortened = shorten(members[0])
+        text, shortened = shorten(members[0]) if cut else (members[0], False)
         grouped.append(GroupedAnswer(text, len(members), shortened))
     return tuple(sorted(grouped, key=lambda answer: (-answer.count, normalise(answer.text))))
 

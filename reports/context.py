@@ -30,6 +30,7 @@ from assessment.aggregation import (
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
 from assessment.priorities import LessonVotes, VoteResult
+from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
@@ -111,7 +112,8 @@ class LessonSection:
     advice_label: str | None
     advice: str | None
     information_gap: str | None
-    comments: tuple[str, ...]
+    #: Included texts on the lesson, identical ones once with their count.
+    comments: tuple[GroupedAnswer, ...]
     statements: tuple[StatementRow, ...]
     previous: float | None = None
     change: float | None = None
@@ -176,7 +178,8 @@ class ReportContext:
     largest_disagreements: tuple[LessonSection, ...]
     information_gaps: tuple[LessonSection, ...]
     quadrant_text: QuadrantText | None
-    open_answers: tuple[tuple[str, tuple[str, ...]], ...]
+    #: Per open question its included answers, identical ones once with their count.
+    open_answers: tuple[tuple[str, tuple[GroupedAnswer, ...]], ...]
     actions: tuple[Action, ...]
     bars_chart: str
     radar_chart: str
@@ -223,7 +226,7 @@ def build_context(
                     if lesson_summary.band else None),
             information_gap=(lesson.report.information_gap
                              if lesson_summary.information_gap else None),
-            comments=comments.get(lesson.id, ()),
+            comments=group_answers(comments.get(lesson.id, ()), cut=False),
             statements=_statement_rows(questionnaire, lesson, lesson_summary, numbers),
             previous=change.previous if change else None,
             change=change.change if change else None,
@@ -254,7 +257,7 @@ def build_context(
         largest_disagreements=tuple(by_id[i] for i in summary.largest_disagreements),
         information_gaps=tuple(by_id[i] for i in summary.information_gaps),
         quadrant_text=quadrant_text,
-        open_answers=tuple((q.text, comments.get(q.id, ()))
+        open_answers=tuple((q.text, group_answers(comments.get(q.id, ()), cut=False))
                            for q in questionnaire.open_questions),
         actions=actions,
         bars_chart=charts.bars(

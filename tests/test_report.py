@@ -320,3 +320,19 @@ def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
     assert runner.invoke(args=["report", "NOPE99"]).exit_code == 1
+
+
+def test_identical_comments_are_shown_once_with_their_count(app, demo):
+    from tests.test_discussion import _add_text
+
+    said = "Wij weten elkaar te vinden als het erop aankomt."
+    ids = [_add_text(app, "urgentie", said), _add_text(app, "urgentie", said + "  "),
+           _add_text(app, "sterkste-punt", said)]
+    with app.app_context():
+        for comment_id in ids:
+            management.set_comment_moderation(1, comment_id, Moderation.INCLUDED)
+    pdf, _assessment = _pdf_for(app)
+    text = re.sub(r"\s+", " ", _text(pdf)).replace("- ", "")
+    # Twice under the lesson, once under the open question: counted where they stand.
+    assert text.count(said) == 2
+    assert f"{said} (2×)" in text
