@@ -93,8 +93,13 @@ def html_to_pdf(html: str, static_dir: Path, fetcher: Any = None) -> bytes:
     fetcher = fetcher or make_fetcher(static_dir)
     document = HTML(string=html, base_url=static_dir.resolve().as_uri() + "/",
                     url_fetcher=fetcher)
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_open_with_bookmarks)
     return pdf
+
+
+def _open_with_bookmarks(_document: Any, pdf: Any) -> None:
+    """A reader opens the report with its bookmarks (the chapters) shown beside the pages."""
+    pdf.catalog["PageMode"] = "/UseOutlines"
 
 
 # -- the worker process ------------------------------------------------------------------

@@ -92,6 +92,7 @@ def test_the_pdf_is_a_proper_document(demo_pdf):
     assert "Samenvatting voor bestuurders" in outline
     assert "1. Urgentie" in outline
     assert "Colofon" in outline
+    assert root["/PageMode"] == "/UseOutlines"  # opens with the bookmarks pane
     assert all(page.mediabox.width == pytest.approx(595.28, abs=1) for page in reader.pages)
     text = _text(pdf)
     assert "Inhoud" in text and "Methode en anonimiteit" in text
