@@ -305,6 +305,8 @@ def test_participant_pages_reflow_without_horizontal_scrolling(
 
     def check(name: str) -> None:
         seen.append(name)
+        # After a submitting click the next page has started loading; measure it once loaded.
+        page.wait_for_load_state("load")
         assert horizontal_overflow(page) <= 0, f"{name} scrolls sideways at {view}"
         outside = page.evaluate("""() => {
           const width = window.innerWidth;
