@@ -346,6 +346,8 @@ class ModerationOverview:
 
     def text(self, reference: str) -> ModeratedText | None:
         """One of the listed texts, by its reference; None for a text not listed here."""
+        if not is_text_reference(reference):
+            return None  # also keeps non-ASCII input away from compare_digest, which refuses it
         for topic in self.topics:
             for text in topic.texts:
                 if hmac.compare_digest(text.reference, reference):

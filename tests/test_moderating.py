@@ -262,7 +262,9 @@ def test_texts_are_named_by_references_that_hide_who_wrote_what_and_when(
     token = csrf_token(page)
     assert facilitator_client.post(f"{BASE}/toelichtingen/{ids[0]}", data={
         "csrf_token": token, "beoordeling": "included"}).status_code == 404
-    assert facilitator_client.get(f"{BASE}/toelichtingen/{ids[0]}/aanpassen").status_code == 404
+    for crafted in (ids[0], "é" * 16, "x" * 500):
+        assert facilitator_client.get(
+            f"{BASE}/toelichtingen/{crafted}/aanpassen").status_code == 404
     assert facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
         "csrf_token": token, "beoordeling": "included",
         "tekst": [str(i) for i in ids]}).status_code == 400
