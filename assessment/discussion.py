@@ -2,16 +2,19 @@
 moderation of free texts before they can appear on the projector or in the report.
 
 Every write is one transaction and leaves an audit event. The audit log outlives a deleted
-assessment, so its events name what changed (a lesson, an action's or a text's number) but
-never copy the texts themselves, which may name people.
+assessment, so its events name what changed (a lesson, an action's number, a text's
+reference) but never copy the texts themselves, which may name people.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -271,12 +274,39 @@ def _own_action(session: Session, assessment_id: int, action_id: int) -> ActionI
 #: The longest redacted text, in characters (a participant's text is no longer either).
 MAX_REDACTED_LENGTH = 5000
 
+#: How many characters a text's reference has (url-safe base64 of a truncated HMAC).
+REFERENCE_LENGTH = 16
+
+
+def text_reference(assessment_id: int, comment_id: int) -> str:
+    """The opaque name of a free text on the moderation pages and in the audit log.
+
+    Comment ids are sequential: texts one participant saves together or one after another
+    get adjacent ids, so ids on the page would link one person's texts across topics and
+    put them in order of writing. The reference is an HMAC-SHA256 keyed with the app's
+    SECRET_KEY over the assessment and the comment, cut to :data:`REFERENCE_LENGTH`
+    url-safe characters: stable across requests, without order, and not guessable.
+    """
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"moderation-text:{assessment_id}:{comment_id}".encode()
+    digest = hmac.new(key, message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:REFERENCE_LENGTH]
+
+
+def is_text_reference(value: str) -> bool:
+    """Whether ``value`` has the shape of a text's reference (not whether it names one)."""
+    return len(value) == REFERENCE_LENGTH and all(
+        char.isascii() and (char.isalnum() or char in "-_") for char in value)
+
 
 @dataclass(frozen=True)
 class ModeratedText:
     """One free text as shown (redacted, if so), its state, and why it may identify someone."""
 
+    #: Internal only: never on a page, in a URL or in the audit log (see :attr:`reference`).
     comment_id: int
+    #: What the pages and the audit log call the text (:func:`text_reference`).
+    reference: str
     text: str
     moderation: Moderation
     warnings: tuple[TextWarning, ...]
@@ -314,11 +344,13 @@ class ModerationOverview:
         return sum(1 for topic in self.topics for text in topic.texts
                    if text.moderation is moderation)
 
-    def text(self, comment_id: int) -> ModeratedText | None:
-        """One of the texts, by its comment's id."""
+    def text(self, reference: str) -> ModeratedText | None:
+        """One of the listed texts, by its reference; None for a text not listed here."""
+        if not is_text_reference(reference):
+            return None  # also keeps non-ASCII input away from compare_digest, which refuses it
         for topic in self.topics:
             for text in topic.texts:
-                if text.comment_id == comment_id:
+                if hmac.compare_digest(text.reference, reference):
                     return text
         return None
 
@@ -350,7 +382,8 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
             select(Comment).where(Comment.assessment_id == assessment.id,
                                   Comment.respondent_id.in_(counted))):
         found.setdefault(comment.topic_id, []).append(ModeratedText(
-            comment.id, comment.shown_text, Moderation(comment.moderation),
+            comment.id, text_reference(assessment.id, comment.id), comment.shown_text,
+            Moderation(comment.moderation),
             warnings(comment.shown_text, assessment.organisations, small),
             redacted=comment.redacted_text is not None))
     topics = [(lesson.id, lesson.title, True) for lesson in questionnaire.lessons]
@@ -359,7 +392,7 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
         topics=tuple(
             ModerationTopic(topic_id, title, is_lesson,
                             tuple(sorted(found.get(topic_id, ()),
-                                         key=lambda t: (t.text, t.comment_id))))
+                                         key=lambda t: (t.text, t.reference))))
             for topic_id, title, is_lesson in topics),
         small_groups=small,
     )
@@ -391,11 +424,14 @@ def set_moderation_of(
     with write_transaction() as session:
         stored = _assessment(session, assessment.id)
         changed = 0
-        for comment_id in sorted(set(comment_ids)):
+        # In reference order (a fixed order, so locks are taken alike): audit events written
+        # in id order would tell which references were written one after another.
+        for comment_id in sorted(set(comment_ids),
+                                 key=lambda i: text_reference(stored.id, i)):
             comment = _comment(session, stored, comment_id)
             comment.moderation = moderation.value
             management.audit(session, _MODERATION_EVENTS[moderation], actor, stored,
-                             f"#{comment.id} ({comment.topic_id})")
+                             _audited(comment))
             changed += 1
         return changed
 
@@ -424,7 +460,7 @@ def exclude_flagged(assessment: Assessment) -> int:
                 continue
             comment.moderation = Moderation.EXCLUDED.value
             management.audit(session, _MODERATION_EVENTS[Moderation.EXCLUDED], None, stored,
-                             f"#{comment.id} ({comment.topic_id}): mogelijk herkenbaar")
+                             f"{_audited(comment)}: mogelijk herkenbaar")
             changed += 1
         return changed
 
@@ -448,7 +484,7 @@ def redact(assessment: Assessment, comment_id: int, redacted: str,
             return
         comment.redacted_text = redacted
         management.audit(session, "text_redacted", actor, stored,
-                         f"#{comment.id} ({comment.topic_id})")
+                         _audited(comment))
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -459,6 +495,11 @@ def _assessment(session: Session, assessment_id: int) -> Assessment:
     if stored is None:
         raise DiscussionError(f"no assessment {assessment_id}")
     return stored
+
+
+def _audited(comment: Comment) -> str:
+    """How the audit log names a text: its reference, as on the moderation page."""
+    return f"#{text_reference(comment.assessment_id, comment.id)} ({comment.topic_id})"
 
 
 def _normalised(text: str) -> str:

@@ -95,3 +95,11 @@ class Participant:
         review = self.client.get(self.url("overzicht"))
         return self.client.post(f"/r/{self.token}/verzenden",
                                 data={"csrf_token": csrf_token(review)})
+
+
+def text_ref(app: Any, comment_id: int, assessment_id: int = 1) -> str:
+    """The reference the moderation pages use for a free text (never its database id)."""
+    from assessment import discussion
+
+    with app.app_context():
+        return discussion.text_reference(assessment_id, comment_id)

@@ -14,7 +14,7 @@ from assessment import management
 from tests.helpers import csrf_token, login
 
 #: Values for the other URL variables of a route (they never reach a check before the loader).
-OTHER_ARGUMENTS = {"facilitator_id": 1, "comment_id": 1, "action_id": 1, "lesson_id": "urgentie",
+OTHER_ARGUMENTS = {"facilitator_id": 1, "reference": "x", "action_id": 1, "lesson_id": "urgentie",
                    "step": 1, "page_id": "intro", "fmt": "csv"}
 
 

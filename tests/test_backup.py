@@ -16,7 +16,7 @@ import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
-from assessment import backup, create_app, db, management, paper, retention
+from assessment import backup, create_app, db, discussion, management, paper, retention
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
 from assessment.models import (
@@ -104,9 +104,10 @@ def _events(app: Flask, action: str) -> list[AuditEvent]:
 
 def _get_routes(app: Flask, prefix: str) -> list[tuple[str, str]]:
     """(endpoint, url) of every GET route of a blueprint, for the demo and its first text."""
-    arguments = {"assessment_id": DEMO_ID, "comment_id": 1, "facilitator_id": 1,
-                 "action_id": 1, "lesson_id": "urgentie", "step": 1, "fmt": "csv"}
     with app.test_request_context():
+        arguments = {"assessment_id": DEMO_ID, "reference": discussion.text_reference(DEMO_ID, 1),
+                     "facilitator_id": 1, "action_id": 1, "lesson_id": "urgentie", "step": 1,
+                     "fmt": "csv"}
         return [(rule.endpoint, url_for(rule.endpoint, **{name: arguments[name]
                                                           for name in rule.arguments}))
                 for rule in app.url_map.iter_rules()

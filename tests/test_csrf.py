@@ -79,6 +79,7 @@ class Setting:
                 assessment, discussion.ActionInput(action="Bestaande actie"), demo_owner)
             comment_id = db.read_session().scalar(
                 select(Comment.id).where(Comment.respondent.has(assessment_id=1)).limit(1))
+            reference = discussion.text_reference(1, comment_id or 1)
         self.participant = Participant(app.test_client())
         self.participant.join(JOIN_CODE)
         self.owner = owner
@@ -86,7 +87,7 @@ class Setting:
         self.newcomer = app.test_client()
         self.newcomer.get(f"/d/{JOIN_CODE}")
         self.arguments: dict[str, Any] = {
-            "assessment_id": 1, "action_id": action_id, "comment_id": comment_id or 1,
+            "assessment_id": 1, "action_id": action_id, "reference": reference,
             "facilitator_id": colleague, "lesson_id": "urgentie", "page_id": "urgentie",
             "token": self.participant.token, "code": JOIN_CODE, "filename": "regiospiegel.css",
             "step": 1, "fmt": "csv",

@@ -20,7 +20,7 @@ from assessment.models import (
     Respondent,
 )
 from reports.build import report_context, report_html
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, text_ref
 
 BASE = "/begeleider/scans/1"
 PAYLOAD = "=cmd|' /C calc'!A0 <script>alert(1)</script>"
@@ -309,10 +309,10 @@ def test_only_included_texts_reach_the_report(app, facilitator_client):
     assert page.status_code == 200
     token = csrf_token(page)
     for comment_id, decision in ((included, "included"), (excluded, "excluded")):
-        response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}",
+        response = facilitator_client.post(f"{BASE}/toelichtingen/{text_ref(app, comment_id)}",
                                            data={"csrf_token": token, "beoordeling": decision})
         assert response.status_code == 302
-        assert response.location.endswith(f"/toelichtingen#tekst-{comment_id}")
+        assert response.location.endswith(f"/toelichtingen#tekst-{text_ref(app, comment_id)}")
     states = {c.id: c.moderation for c in _rows(app, Comment, topic_id="urgentie")}
     assert states == {pending: "pending", included: "included", excluded: "excluded"}
     report = _report(app)
@@ -322,17 +322,17 @@ def test_only_included_texts_reach_the_report(app, facilitator_client):
     html = facilitator_client.get(f"{BASE}/toelichtingen").get_data(as_text=True)
     for comment_id, state in ((pending, "Nog niet beoordeeld"), (included, "Opgenomen"),
                               (excluded, "Uitgesloten")):
-        item = html[html.index(f'id="tekst-{comment_id}"'):]
+        item = html[html.index(f'id="tekst-{text_ref(app, comment_id)}"'):]
         item = item[:item.index("</li>")]
         assert f"<strong>{state}</strong>" in item
     assert [e.detail for e in _rows(app, AuditEvent, action="text_included")] == [
-        f"#{included} (urgentie)"]
+        f"#{text_ref(app, included)} (urgentie)"]
 
 
 def test_a_text_excluded_after_inclusion_leaves_the_report(app, facilitator_client):
     comment_id = _add_text(app, "sterkste-punt", "Eerst opgenomen, later uitgesloten.")
     token = csrf_token(facilitator_client.get(f"{BASE}/toelichtingen"))
-    url = f"{BASE}/toelichtingen/{comment_id}"
+    url = f"{BASE}/toelichtingen/{text_ref(app, comment_id)}"
     facilitator_client.post(url, data={"csrf_token": token, "beoordeling": "included"})
     assert "Eerst opgenomen, later uitgesloten." in _report(app)
     facilitator_client.post(url, data={"csrf_token": token, "beoordeling": "excluded"})
@@ -349,7 +349,7 @@ def test_warnings_are_shown_beside_a_text(app, facilitator_client):
     html = facilitator_client.get(f"{BASE}/toelichtingen").get_data(as_text=True)
 
     def item(comment_id: int) -> str:
-        part = html[html.index(f'id="tekst-{comment_id}"'):]
+        part = html[html.index(f'id="tekst-{text_ref(app, comment_id)}"'):]
         return part[:part.index("</li>")]
 
     assert "Bevat mogelijk een e-mailadres" in item(email)
@@ -366,7 +366,7 @@ def test_bad_moderation_decisions_are_refused(app, facilitator_client):
     comment_id = _add_text(app, "urgentie", "Een tekst.")
     token = csrf_token(facilitator_client.get(f"{BASE}/toelichtingen"))
     for decision in ("pending", "", "opnemen"):
-        response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}",
+        response = facilitator_client.post(f"{BASE}/toelichtingen/{text_ref(app, comment_id)}",
                                            data={"csrf_token": token, "beoordeling": decision})
         assert response.status_code == 400
     response = facilitator_client.post(f"{BASE}/toelichtingen/999999",
@@ -413,7 +413,8 @@ def test_another_facilitator_gets_404_everywhere(app, client, demo, open_assessm
         f"{BASE}/acties": {**_action_form(token, "Ingebroken"),
                            f"actie-{action_id}-action": "Ingebroken",
                            f"actie-{action_id}-shown": ""},
-        f"{BASE}/toelichtingen/{comment_id}": {"csrf_token": token, "beoordeling": "included"},
+        f"{BASE}/toelichtingen/{text_ref(app, comment_id)}": {"csrf_token": token,
+                                                               "beoordeling": "included"},
     }
     for url, data in posts.items():
         assert client.post(url, data=data).status_code == 404, url
@@ -447,7 +448,7 @@ def test_posts_without_a_csrf_token_are_refused(app, facilitator_client):
         f"{BASE}/bespreking": {"les-urgentie-notes": "Zonder token"},
         f"{BASE}/acties": {"action": "Zonder token", f"actie-{action_id}-remove": "y",
                            f"actie-{action_id}-shown": ""},
-        f"{BASE}/toelichtingen/{comment_id}": {"beoordeling": "included"},
+        f"{BASE}/toelichtingen/{text_ref(app, comment_id)}": {"beoordeling": "included"},
     }
     for url, data in posts.items():
         assert facilitator_client.post(url, data=data).status_code == 400, url
@@ -465,7 +466,8 @@ def test_ids_of_another_assessment_cannot_be_used_through_this_one(
         session.flush()
         other_action_id = other_action.id
     token = csrf_token(facilitator_client.get(f"{BASE}/toelichtingen"))
-    response = facilitator_client.post(f"{BASE}/toelichtingen/{other_comment}",
+    theirs = text_ref(app, other_comment, open_assessment["id"])
+    response = facilitator_client.post(f"{BASE}/toelichtingen/{theirs}",
                                        data={"csrf_token": token, "beoordeling": "included"})
     assert response.status_code == 404
     assert _rows(app, Comment, id=other_comment)[0].moderation == Moderation.PENDING

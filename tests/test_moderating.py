@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from assessment import backup, management, retention
 from assessment.db import read_session, write_transaction
-from assessment.models import Assessment, AuditEvent, Comment, Moderation, Status, utcnow
-from tests.helpers import csrf_token
+from assessment.models import (
+    Assessment,
+    AuditEvent,
+    Comment,
+    Moderation,
+    Respondent,
+    Status,
+    utcnow,
+)
+from tests.helpers import csrf_token, text_ref
 from tests.test_discussion import BASE, _add_text, _report, _rows
 from tests.test_exchange import xlsx_sheets
 
@@ -28,25 +37,25 @@ def test_ticked_texts_are_included_at_once_in_one_audited_post(app, facilitator_
     untouched = _add_text(app, "urgentie", "Deze blijft wachten.")
     page = facilitator_client.get(f"{BASE}/toelichtingen")
     html = page.get_data(as_text=True)
-    assert f'name="tekst" value="{first}"' in html
+    assert f'name="tekst" value="{text_ref(app, first)}"' in html
 
     response = facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
         "csrf_token": csrf_token(page), "beoordeling": "included",
-        "tekst": [str(first), str(second)]})
+        "tekst": [text_ref(app, first), text_ref(app, second)]})
 
     assert response.status_code == 302
     states = _states(app)
     assert (states[first], states[second], states[untouched]) == (
         "included", "included", "pending")
     assert sorted(e.detail for e in _rows(app, AuditEvent, action="text_included")) == sorted(
-        [f"#{first} (urgentie)", f"#{second} (visie)"])
+        [f"#{text_ref(app, first)} (urgentie)", f"#{text_ref(app, second)} (visie)"])
     followed = facilitator_client.get(response.location).get_data(as_text=True)
     assert "2 toelichtingen zijn opgenomen" in followed
     report = _report(app)
     assert "Eerste tekst om op te nemen." in report and "Deze blijft wachten." not in report
 
     facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
-        "csrf_token": csrf_token(page), "beoordeling": "excluded", "tekst": [str(first)]})
+        "csrf_token": csrf_token(page), "beoordeling": "excluded", "tekst": [text_ref(app, first)]})
     assert _states(app)[first] == "excluded"
 
 
@@ -55,7 +64,7 @@ def test_ticking_a_text_of_another_scan_changes_nothing(app, facilitator_client)
     page = facilitator_client.get(f"{BASE}/toelichtingen")
     response = facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
         "csrf_token": csrf_token(page), "beoordeling": "included",
-        "tekst": [str(mine), "999999"]})
+        "tekst": [text_ref(app, mine), text_ref(app, 999999)]})
     assert response.status_code == 404
     assert _states(app)[mine] == "pending"
     assert _rows(app, AuditEvent, action="text_included") == []
@@ -87,13 +96,13 @@ def test_a_text_that_may_identify_someone_is_excluded_when_first_seen(app, facil
     states = _states(app)
     assert (states[flagged], states[quiet], states[included]) == (
         "excluded", "pending", "included")
-    item = html[html.index(f'id="tekst-{flagged}"'):]
+    item = html[html.index(f'id="tekst-{text_ref(app, flagged)}"'):]
     assert "<strong>Uitgesloten</strong>" in item[:item.index("</li>")]
     [event] = _rows(app, AuditEvent, action="text_excluded")
-    assert event.detail == f"#{flagged} (urgentie): mogelijk herkenbaar"
+    assert event.detail == f"#{text_ref(app, flagged)} (urgentie): mogelijk herkenbaar"
     # The facilitator may still include it; seeing the page again does not undo that.
     page = facilitator_client.get(f"{BASE}/toelichtingen")
-    facilitator_client.post(f"{BASE}/toelichtingen/{flagged}",
+    facilitator_client.post(f"{BASE}/toelichtingen/{text_ref(app, flagged)}",
                             data={"csrf_token": csrf_token(page), "beoordeling": "included"})
     facilitator_client.get(f"{BASE}/toelichtingen")
     assert _states(app)[flagged] == "included"
@@ -101,13 +110,14 @@ def test_a_text_that_may_identify_someone_is_excluded_when_first_seen(app, facil
 
 def _redacted_and_included(app, facilitator_client) -> int:
     comment_id = _add_text(app, "urgentie", ORIGINAL)
-    page = facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen")
+    reference = text_ref(app, comment_id)
+    page = facilitator_client.get(f"{BASE}/toelichtingen/{reference}/aanpassen")
     assert page.status_code == 200
     assert ORIGINAL in page.get_data(as_text=True)
-    response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}/aanpassen",
+    response = facilitator_client.post(f"{BASE}/toelichtingen/{reference}/aanpassen",
                                        data={"csrf_token": csrf_token(page), "text": REDACTED})
     assert response.status_code == 302
-    facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}",
+    facilitator_client.post(f"{BASE}/toelichtingen/{reference}",
                             data={"csrf_token": csrf_token(page), "beoordeling": "included"})
     return comment_id
 
@@ -118,11 +128,12 @@ def test_only_the_redacted_text_is_shown_anywhere(app, facilitator_client):
     assert (stored.text, stored.redacted_text, stored.moderation) == (
         ORIGINAL, REDACTED, "included")
     assert [e.detail for e in _rows(app, AuditEvent, action="text_redacted")] == [
-        f"#{comment_id} (urgentie)"]
+        f"#{text_ref(app, comment_id)} (urgentie)"]
 
     shown = {
         "moderation page": facilitator_client.get(f"{BASE}/toelichtingen").data,
-        "redact page": facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen").data,
+        "redact page": facilitator_client.get(
+            f"{BASE}/toelichtingen/{text_ref(app, comment_id)}/aanpassen").data,
         "discussion page": facilitator_client.get(f"{BASE}/bespreking").data,
         "projector": _every_slide(facilitator_client),
         "report": _report(app).encode(),
@@ -159,8 +170,9 @@ def _every_slide(facilitator_client) -> bytes:
 
 def test_an_empty_redaction_is_refused_with_a_message(app, facilitator_client):
     comment_id = _add_text(app, "urgentie", ORIGINAL)
-    page = facilitator_client.get(f"{BASE}/toelichtingen/{comment_id}/aanpassen")
-    response = facilitator_client.post(f"{BASE}/toelichtingen/{comment_id}/aanpassen",
+    reference = text_ref(app, comment_id)
+    page = facilitator_client.get(f"{BASE}/toelichtingen/{reference}/aanpassen")
+    response = facilitator_client.post(f"{BASE}/toelichtingen/{reference}/aanpassen",
                                        data={"csrf_token": csrf_token(page), "text": "   "})
     assert response.status_code == 400
     assert "Vul een tekst in" in response.get_data(as_text=True)
@@ -211,3 +223,49 @@ def test_new_texts_appear_in_the_same_steps_as_the_figures(app, facilitator_clie
         management.set_status(TRYOUT_ID, Status.CLOSED)
     html = facilitator_client.get(moderation).get_data(as_text=True)
     assert all(f"Toelichting nummer {n}." in html for n in range(1, 8))
+
+
+def test_texts_are_named_by_references_that_hide_who_wrote_what_and_when(
+        app, facilitator_client):
+    topics = ["urgentie", "visie", "leiderschap", "sterkste-punt", "grootste-obstakel"]
+    with app.app_context():
+        wrote = select(Comment.respondent_id).where(Comment.topic_id.in_(topics))
+        respondent_id = read_session().scalar(
+            select(Respondent.id).where(Respondent.assessment_id == 1,
+                                        Respondent.submitted_at.is_not(None),
+                                        Respondent.id.not_in(wrote)).order_by(Respondent.id))
+        assert respondent_id is not None
+        # One participant's texts on one page, saved one after another: adjacent ids.
+        with write_transaction() as session:
+            written = [Comment(assessment_id=1, respondent_id=respondent_id, topic_id=topic,
+                               text=f"Een tekst over {topic}.") for topic in topics]
+            session.add_all(written)
+            session.flush()
+            ids = [comment.id for comment in written]
+    assert ids == list(range(ids[0], ids[0] + len(ids)))
+
+    page = facilitator_client.get(f"{BASE}/toelichtingen")
+    html = page.get_data(as_text=True)
+
+    shown = re.findall(r'name="tekst" value="([^"]*)"', html)
+    assert {text_ref(app, i) for i in ids} <= set(shown)
+    # Every element id, anchor and URL names a text by the same reference, never by its id.
+    used = {name.removesuffix("-inhoud") for name in re.findall(
+        r'(?:"tekst-|"kies-|/toelichtingen/)([\w-]+)', html)} - {"gekozen"}
+    assert used == set(shown)
+    assert not used & {str(comment.id) for comment in _rows(app, Comment)}
+    # In the order the participant wrote them, the references show no order.
+    references = [text_ref(app, i) for i in ids]
+    assert references != sorted(references) and references != sorted(references, reverse=True)
+
+    # A database id in place of a reference names nothing.
+    token = csrf_token(page)
+    assert facilitator_client.post(f"{BASE}/toelichtingen/{ids[0]}", data={
+        "csrf_token": token, "beoordeling": "included"}).status_code == 404
+    for crafted in (ids[0], "é" * 16, "x" * 500):
+        assert facilitator_client.get(
+            f"{BASE}/toelichtingen/{crafted}/aanpassen").status_code == 404
+    assert facilitator_client.post(f"{BASE}/toelichtingen/gekozen", data={
+        "csrf_token": token, "beoordeling": "included",
+        "tekst": [str(i) for i in ids]}).status_code == 400
+    assert {_states(app)[i] for i in ids} == {"pending"}

@@ -22,7 +22,7 @@ from assessment.exchange import Column, Table, tables_csv, tables_json, tables_x
 from assessment.models import Assessment, Comment
 from assessment.safe_text import xml_safe
 from reports.build import report_context, report_html, report_key
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, text_ref
 
 #: Every character XML 1.0 forbids that a database can store (not NUL, not a lone surrogate).
 STORABLE = [chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))] + [
@@ -52,7 +52,8 @@ def included_comment(app, facilitator_client) -> str:
         comment.text = COMMENT
         comment_id = comment.id
     page = facilitator_client.get("/begeleider/scans/1/toelichtingen")
-    response = facilitator_client.post(f"/begeleider/scans/1/toelichtingen/{comment_id}", data={
+    reference = text_ref(app, comment_id)
+    response = facilitator_client.post(f"/begeleider/scans/1/toelichtingen/{reference}", data={
         "csrf_token": csrf_token(page), "beoordeling": "included"})
     assert response.status_code == 302
     with app.app_context():

@@ -29,7 +29,7 @@ from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import load_assessment
-from assessment.models import Moderation
+from assessment.models import Assessment, Moderation
 from assessment.moderation import Reason
 from questions.schema import Lesson
 
@@ -308,9 +308,22 @@ def moderation(assessment_id: int) -> str:
         warning_labels=WARNING_LABELS, Moderation=Moderation, rules=aggregation)
 
 
-@bp.route("/scans/<int:assessment_id>/toelichtingen/<int:comment_id>", methods=["POST"])
+def _listed_text(assessment: Assessment, reference: str) -> discussion.ModeratedText:
+    """The text the moderation page lists under ``reference``, or 404.
+
+    Pages and URLs name a text only by its reference (:func:`discussion.text_reference`),
+    never by its sequential id; resolving through the overview means a text the page does
+    not list (not counted yet, or another scan's) cannot be acted on.
+    """
+    text = discussion.moderation_overview(assessment).text(reference)
+    if text is None:
+        abort(404)
+    return text
+
+
+@bp.route("/scans/<int:assessment_id>/toelichtingen/<reference>", methods=["POST"])
 @login_required
-def moderate(assessment_id: int, comment_id: int) -> Response:
+def moderate(assessment_id: int, reference: str) -> Response:
     """Include or exclude one free text."""
     assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
@@ -318,13 +331,15 @@ def moderate(assessment_id: int, comment_id: int) -> Response:
     decision = request.form.get("beoordeling", "")
     if decision not in (Moderation.INCLUDED, Moderation.EXCLUDED):
         abort(400)
+    text = _listed_text(assessment, reference)
     try:
-        discussion.set_moderation(assessment, comment_id, Moderation(decision), current_user)
+        discussion.set_moderation(assessment, text.comment_id, Moderation(decision),
+                                  current_user)
     except discussion.DiscussionError:
         abort(404)
     flash(str(MODERATION_MESSAGES[Moderation(decision)]))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
-                            _anchor=f"tekst-{comment_id}"))
+                            _anchor=f"tekst-{text.reference}"))
 
 
 @bp.route("/scans/<int:assessment_id>/toelichtingen/gekozen", methods=["POST"])
@@ -338,14 +353,19 @@ def moderate_chosen(assessment_id: int) -> Response:
     if decision not in (Moderation.INCLUDED, Moderation.EXCLUDED):
         abort(400)
     chosen = request.form.getlist("tekst")
-    if not all(value.isdigit() for value in chosen):
+    if not all(discussion.is_text_reference(value) for value in chosen):
         abort(400)
     if not chosen:
         flash(_("Kies eerst een of meer toelichtingen met de vakjes."))
         return redirect(url_for("facilitator.moderation", assessment_id=assessment.id))
+    overview = discussion.moderation_overview(assessment)
+    texts = [overview.text(reference) for reference in chosen]
+    if None in texts:
+        abort(404)  # not listed: none changes
     try:
-        changed = discussion.set_moderation_of(assessment, map(int, chosen),
-                                               Moderation(decision), current_user)
+        changed = discussion.set_moderation_of(
+            assessment, [text.comment_id for text in texts if text], Moderation(decision),
+            current_user)
     except discussion.DiscussionError:
         abort(404)
     flash(_chosen_message(Moderation(decision), changed))
@@ -365,24 +385,22 @@ def _chosen_message(decision: Moderation, changed: int) -> str:
                         changed))
 
 
-@bp.route("/scans/<int:assessment_id>/toelichtingen/<int:comment_id>/aanpassen",
+@bp.route("/scans/<int:assessment_id>/toelichtingen/<reference>/aanpassen",
           methods=["GET", "POST"])
 @login_required
-def redact(assessment_id: int, comment_id: int) -> Response | tuple[str, int]:
+def redact(assessment_id: int, reference: str) -> Response | tuple[str, int]:
     """Write the version of a text that is shown instead of what the participant wrote."""
     assessment = load_assessment(assessment_id)
-    shown = discussion.moderation_overview(assessment).text(comment_id)
-    if shown is None:
-        abort(404)
+    shown = _listed_text(assessment, reference)
     form = RedactForm() if request.method == "POST" else RedactForm(text=shown.text)
     if form.validate_on_submit():
         try:
-            discussion.redact(assessment, comment_id, form.text.data or "", current_user)
+            discussion.redact(assessment, shown.comment_id, form.text.data or "", current_user)
         except discussion.DiscussionError:
             abort(404)
         flash(_("De aangepaste tekst is opgeslagen. Alleen deze versie verschijnt nog."))
         return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
-                                _anchor=f"tekst-{comment_id}"))
+                                _anchor=f"tekst-{shown.reference}"))
     status = 400 if request.method == "POST" else 200
     return render_template("facilitator/redact.html", assessment=assessment, text=shown,
                            form=form, warning_labels=WARNING_LABELS), status
