@@ -32,6 +32,7 @@ from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
 from assessment.priorities import LessonVotes, VoteResult
 from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
+from assessment.safe_text import xml_safe
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
 
@@ -144,6 +145,14 @@ class GroupRow:
 FEW_RESPONDENTS = 10
 
 
+def _grouped(texts: tuple[str, ...]) -> tuple[GroupedAnswer, ...]:
+    """Included texts for the report: identical ones once with their count, kept whole.
+
+    Characters XML forbids are taken out first, so they neither split nor join texts.
+    """
+    return group_answers((xml_safe(text) for text in texts), cut=False)
+
+
 @dataclass(frozen=True)
 class ReportMeta:
     """What the report is about: the assessment as stored, and the software that wrote it."""
@@ -226,7 +235,7 @@ def build_context(
                     if lesson_summary.band else None),
             information_gap=(lesson.report.information_gap
                              if lesson_summary.information_gap else None),
-            comments=group_answers(comments.get(lesson.id, ()), cut=False),
+            comments=_grouped(comments.get(lesson.id, ())),
             statements=_statement_rows(questionnaire, lesson, lesson_summary, numbers),
             previous=change.previous if change else None,
             change=change.change if change else None,
@@ -257,7 +266,7 @@ def build_context(
         largest_disagreements=tuple(by_id[i] for i in summary.largest_disagreements),
         information_gaps=tuple(by_id[i] for i in summary.information_gaps),
         quadrant_text=quadrant_text,
-        open_answers=tuple((q.text, group_answers(comments.get(q.id, ()), cut=False))
+        open_answers=tuple((q.text, _grouped(comments.get(q.id, ())))
                            for q in questionnaire.open_questions),
         actions=actions,
         bars_chart=charts.bars(
