@@ -63,6 +63,25 @@ class LiveServer:
         return self.base_url + path
 
 
+def buffered(app: Any) -> Any:
+    """The app with each response read whole and its file closed before it is sent.
+
+    Werkzeug's development server streams a static file from an open file and closes it after
+    sending; when the browser drops the connection half-way (it moved on to the next page),
+    the clean-up can be skipped and the file is left for the garbage collector, which
+    pytest (warnings as errors) reports in whichever test runs then.
+    """
+    def wrapped(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+    return wrapped
+
+
 class QuietRequestHandler(WSGIRequestHandler):
     """Werkzeug's handler without the access log, which would bury a failure's output."""
 
@@ -81,7 +100,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                       # Many participants start from one address in a session of tests.
                       "START_RATE_LIMIT": "10000 per minute"})
     # Port 0 lets the system pick a free port, without a race between probing and binding.
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True,
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, buffered(app), threaded=True,
                                           request_handler=QuietRequestHandler)
     base_url = f"http://127.0.0.1:{server.server_port}"
     app.config["BASE_URL"] = base_url
