@@ -260,14 +260,14 @@ class SessionOutcome:
     #: Lessons with a conclusion, in the questionnaire's order.
     conclusions: tuple[LessonSection, ...]
     #: The lessons the group chose to work on first, most votes first.
-    priorities: tuple[LessonVotes, ...]
+    chosen: tuple[LessonVotes, ...]
     voters: int
     actions: tuple[Action, ...]
 
     @property
     def produced(self) -> bool:
         """Whether there is anything to report: a conclusion, a chosen priority, an action."""
-        return bool(self.conclusions or self.priorities or self.actions)
+        return bool(self.conclusions or self.chosen or self.actions)
 
 
 def _grouped(texts: tuple[str, ...]) -> tuple[GroupedAnswer, ...]:
@@ -449,7 +449,7 @@ def _session_outcome(meta: ReportMeta, notes: Mapping[str, tuple[str, str]],
         held=held,
         on=entered if held and entered is not None and entered <= today else None,
         conclusions=tuple(s for s in sections if s.conclusion.strip()),
-        priorities=vote.top if vote is not None and final else (),
+        chosen=vote.top if vote is not None and final else (),
         voters=vote.voters if vote is not None and final else 0,
         actions=actions,
     )
