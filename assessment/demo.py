@@ -16,6 +16,7 @@ import os
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -35,6 +36,9 @@ DEMO_JOIN_CODE = "ZWDF26"
 #: The open, empty scan where visitors try answering (the code the demo always printed).
 TRYOUT_TITLE = "Proefscan – probeer het zelf"
 TRYOUT_JOIN_CODE = "DMZW26"
+
+#: How many the demo's facilitator invited (the groups below, 28 people, took part).
+DEMO_INVITED = 35
 
 #: How many demo respondents of each organisation type and role.
 DEMO_GROUPS = (
@@ -138,7 +142,11 @@ def seed(*, session_held: bool = True) -> DemoResult:
             f"'{DEMO_QUESTIONNAIRE[1]}', which QUESTIONS_DIR does not have")
     if demo is None:
         assert questionnaire is not None
-        demo_id = _create(facilitator_id, DEMO_TITLE, DEMO_JOIN_CODE, questionnaire)
+        # The session is held on the day the demo is seeded, when it is held at all.
+        demo_id = _create(facilitator_id, DEMO_TITLE, DEMO_JOIN_CODE, questionnaire,
+                          management.Preparation(
+                              DEMO_REGION, DEMO_TITLE, invited_count=DEMO_INVITED,
+                              session_date=date.today() if session_held else None))
         management.set_status(demo_id, Status.OPEN)
         _answer_as_demo_respondents(demo_id, questionnaire)
         _hold_demo_vote(demo_id)
@@ -172,13 +180,14 @@ def _demo_scan(facilitator_id: int, title: str) -> Assessment | None:
 
 
 def _create(facilitator_id: int, title: str, join_code: str,
-            questionnaire: Questionnaire) -> int:
+            questionnaire: Questionnaire,
+            preparation: management.Preparation | None = None) -> int:
     """A demo scan with ``join_code``, or a new code when that one is taken already."""
     taken = read_session().scalar(select(Assessment.id).where(
         Assessment.join_code == join_code)) is not None
     return management.create_assessment(
         facilitator_id, DEMO_REGION, title, questionnaire,
-        join_code=None if taken else join_code,
+        join_code=None if taken else join_code, preparation=preparation,
         translations=content.translations_of(questionnaire))
 
 

@@ -8,6 +8,7 @@ about a well-formed questionnaire lives in this file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -18,6 +19,7 @@ from pydantic import (
     StrictBool,
     StringConstraints,
     ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -217,15 +219,73 @@ class AdviceLabels(Model):
     share: Text
 
 
+#: The placeholder the sentence about a held session writes its date in.
+SESSION_DATE_PLACEHOLDER = "{date}"
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
 class ReportTexts(Model):
-    """Texts of the advice report that are not about one lesson."""
+    """Texts of the advice report that are not about one lesson.
+
+    ``introduction`` says what the report is. Whether the group has discussed the results
+    follows in one of the ``introduction_session_*`` sentences, chosen by
+    :func:`reports.context.session_held`: ``held`` with the session's date in ``{date}``,
+    ``held_undated`` when no date is known, ``pending`` when the results are still to be
+    discussed. The three came later: a questionnaire frozen before them has none, and its
+    introduction is shown as it was written. Give all three or none.
+    """
 
     introduction: Text
+    introduction_session_held: Text | None = None
+    introduction_session_held_undated: Text | None = None
+    introduction_session_pending: Text | None = None
     quadrant_note: Text
     quadrants: QuadrantTexts
     advice_labels: AdviceLabels
     information_gap: Text
     next_steps: tuple[Text, ...] = Field(min_length=1)
+
+    @field_validator("introduction", "introduction_session_held",
+                     "introduction_session_held_undated", "introduction_session_pending")
+    @classmethod
+    def _placeholders(cls, text: str | None, info: ValidationInfo) -> str | None:
+        """Only the held session's sentence fills in a placeholder: {date}, exactly once."""
+        if text is None:
+            return text
+        held = info.field_name == "introduction_session_held"
+        allowed = {SESSION_DATE_PLACEHOLDER} if held else set()
+        problems = []
+        unknown = sorted(set(_PLACEHOLDER.findall(text)) - allowed)
+        if unknown:
+            where = (f"only {SESSION_DATE_PLACEHOLDER} is filled in here" if held
+                     else "nothing is filled in here")
+            problems.append(f"unknown placeholder {', '.join(unknown)}: {where}; remove the "
+                            "braces or correct the name")
+        if held and text.count(SESSION_DATE_PLACEHOLDER) != 1:
+            problems.append(f"write {SESSION_DATE_PLACEHOLDER} once where the session's date "
+                            "goes")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return text
+
+    @model_validator(mode="after")
+    def _session_texts_together(self) -> ReportTexts:
+        given = [self.introduction_session_held, self.introduction_session_held_undated,
+                 self.introduction_session_pending]
+        if any(text is None for text in given) and any(text is not None for text in given):
+            raise ValueError("give introduction_session_held, introduction_session_held_undated "
+                             "and introduction_session_pending together, or none of them")
+        return self
+
+    def session_sentence(self, held: bool, when: str | None) -> str | None:
+        """The sentence on whether the results were discussed; None for older content.
+
+        ``when`` is the session's date, written out; None when no date is known.
+        """
+        if held and when is not None and self.introduction_session_held is not None:
+            return self.introduction_session_held.replace(SESSION_DATE_PLACEHOLDER, when)
+        return self.introduction_session_held_undated if held \
+            else self.introduction_session_pending
 
 
 class Texts(Model):

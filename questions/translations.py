@@ -36,7 +36,8 @@ TRANSLATED_FIELDS = frozenset({
     "short_title", "text", "hint",
     # report texts
     "meaning", "agreed", "divided", "questions", "information_gap", "introduction",
-    "quadrant_note", "next_steps",
+    "introduction_session_held", "introduction_session_held_undated",
+    "introduction_session_pending", "quadrant_note", "next_steps",
 })
 
 #: Fields that differ between a source and its translation by definition.

@@ -58,6 +58,7 @@ def report_context(assessment: Assessment) -> ReportContext:
         content_hash=assessment.content_hash,
         software_version=software_version(), submitted=submitted,
         provisional=assessment.status != Status.CLOSED,
+        entered_session_date=assessment.session_date,
     )
     lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
     actions = tuple(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal, format_percent
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
@@ -29,10 +29,11 @@ from assessment.aggregation import (
     Summary,
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
-from assessment.priorities import LessonVotes, VoteResult
+from assessment.priorities import LessonVotes, VoteResult, VoteStatus
 from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
+from assessment.templating import report_date
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
 
@@ -57,13 +58,19 @@ LABELS = {
 
 
 @lru_cache(maxsize=8)
-def chart_labels(language: str) -> Mapping[str, str]:
-    """The chart labels in the report's language, from the interface catalogue.
+def interface(language: str) -> NullTranslations:
+    """The interface catalogue of a language, for the words the report's context writes.
 
     Read with Babel rather than Flask-Babel, so a report builds without a request; a
-    language without a catalogue (Dutch, the source) keeps the Dutch labels.
+    language without a catalogue (Dutch, the source) keeps the Dutch words.
     """
-    translations = Translations.load(str(TRANSLATIONS_DIR), [language])
+    return Translations.load(str(TRANSLATIONS_DIR), [language])
+
+
+@lru_cache(maxsize=8)
+def chart_labels(language: str) -> Mapping[str, str]:
+    """The chart labels in the report's language, from the interface catalogue."""
+    translations = interface(language)
     return {key: translations.gettext(text) for key, text in LABELS.items()}
 
 
@@ -91,6 +98,10 @@ class Numbers:
             return "–"
         text = format_decimal(abs(value), "0.0", locale=self.language)
         return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
+
+    def long_date(self, value: date) -> str:
+        """A date written out, such as 27 november 2026 (as the rest of the report does)."""
+        return report_date(value, self.language)
 
 
 @dataclass(frozen=True)
@@ -143,6 +154,120 @@ class GroupRow:
 
 #: Below this many counted respondents the summary warns that one person moves a score.
 FEW_RESPONDENTS = 10
+#: The summary page lists this many agreed actions; the Actieagenda has them all.
+SUMMARY_ACTIONS = 5
+
+
+@dataclass(frozen=True)
+class ResponseLine:
+    """Who took part, and the words that say it: one place, for the summary and the cover.
+
+    ``submitted`` counts the respondents who sent in, ``counted`` those the results count
+    (fewer while the most recent wait for a step of three, see :mod:`assessment.anonymity`),
+    ``invited`` the number of invitations the facilitator gave (None: not given).
+    """
+
+    submitted: int
+    counted: int
+    invited: int | None
+    #: "28 van de 35 genodigden deden mee (80 %)." or "28 deelnemers deden mee."
+    took_part: str
+    #: Why the results count fewer than sent in; empty when they count everyone.
+    waiting: str = ""
+
+    @property
+    def share(self) -> float | None:
+        """The share of the invited who sent in; None without a usable invited count."""
+        return invited_share(self.submitted, self.invited)
+
+    @property
+    def text(self) -> str:
+        """The whole line: who took part, and what the results count when that differs."""
+        return f"{self.took_part} {self.waiting}".strip()
+
+
+def invited_share(submitted: int, invited: int | None) -> float | None:
+    """The share of the invited who sent in, for "28 van de 35 genodigden (80 %)".
+
+    None when no invited count was given (or zero), and when more sent in than were
+    invited: a share above 100 % would say nothing true. Below everyone, the share stays
+    under 100 % after rounding (349 of 350 reads 99 %, never 100 %).
+    """
+    if not invited or submitted > invited:
+        return None
+    share = submitted / invited
+    return min(share, 0.99) if submitted < invited else share
+
+
+def describe_response(submitted: int, counted: int, invited: int | None,
+                      numbers: Numbers) -> ResponseLine:
+    """The response line in the report's language (see :class:`ResponseLine`)."""
+    t = interface(numbers.language)
+    share = invited_share(submitted, invited)
+    if share is not None:
+        took_part = t.ngettext(
+            "%(num)d van de %(invited)d genodigden deed mee (%(share)s).",
+            "%(num)d van de %(invited)d genodigden deden mee (%(share)s).", submitted,
+        ) % {"num": submitted, "invited": invited, "share": numbers.percent(share)}
+    elif invited:
+        took_part = t.ngettext(
+            "%(num)d deelnemer deed mee, meer dan het opgegeven aantal genodigden "
+            "(%(invited)d).",
+            "%(num)d deelnemers deden mee, meer dan het opgegeven aantal genodigden "
+            "(%(invited)d).", submitted) % {"num": submitted, "invited": invited}
+    else:
+        took_part = t.ngettext("%(num)d deelnemer deed mee.", "%(num)d deelnemers deden mee.",
+                               submitted) % {"num": submitted}
+    waiting = ""
+    if 0 < counted < submitted:
+        # Never one or two: results count from three, in steps of three.
+        waiting = t.gettext(
+            "De uitkomsten tellen er %(num)d: de nieuwste wachten tot er genoeg bij zijn, "
+            "zodat niemand herkenbaar is.") % {"num": counted}
+    elif counted < submitted:
+        waiting = t.gettext("De uitkomsten wachten nog tot er genoeg deelnemers zijn, zodat "
+                            "niemand herkenbaar is.")
+    return ResponseLine(submitted, counted, invited, took_part, waiting)
+
+
+def session_held(*, notes: Mapping[str, tuple[str, str]], actions: int, vote_held: bool,
+                 session_date: date | None, today: date) -> bool:
+    """Whether the group has met to discuss the results: the one rule the report follows.
+
+    Held when the session left a trace: notes or a conclusion on a lesson (blank text does
+    not count), an agreed action, or a vote on priorities (opened at all, whatever came of
+    it); or when the session date the facilitator entered lies before ``today``. A session
+    date of today or later without any trace is a session still to come, and so is no date
+    at all.
+    """
+    noted = any(note.strip() or conclusion.strip() for note, conclusion in notes.values())
+    past = session_date is not None and session_date < today
+    return noted or actions > 0 or vote_held or past
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """What the session produced, for the summary page.
+
+    ``held`` follows :func:`session_held`; ``on`` is the session's date when one was
+    entered and it is not in the future (a held session with a later date, or none, is
+    told without a date). The vote's top lessons count only for a vote closed with
+    enough voters.
+    """
+
+    held: bool
+    on: date | None
+    #: Lessons with a conclusion, in the questionnaire's order.
+    conclusions: tuple[LessonSection, ...]
+    #: The lessons the group chose to work on first, most votes first.
+    chosen: tuple[LessonVotes, ...]
+    voters: int
+    actions: tuple[Action, ...]
+
+    @property
+    def produced(self) -> bool:
+        """Whether there is anything to report: a conclusion, a chosen priority, an action."""
+        return bool(self.conclusions or self.chosen or self.actions)
 
 
 def _grouped(texts: tuple[str, ...]) -> tuple[GroupedAnswer, ...]:
@@ -170,6 +295,9 @@ class ReportMeta:
     submitted: int | None = None
     #: The scan is not closed: people may still answer, so the figures may still change.
     provisional: bool = False
+    #: The session date as the facilitator entered it (None: not entered); ``session_date``
+    #: falls back to when the scan closed or opened.
+    entered_session_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +329,13 @@ class ReportContext:
     priority_top: tuple[str, ...] = ()
     priority_voters: int = 0
     priority_max: int = 0
+    #: Who took part, in words (the summary's response line).
+    response: ResponseLine | None = None
+    #: What the session produced, for the summary page.
+    session: SessionOutcome | None = None
+    #: Whether the results were discussed, in the content's words (None: older content,
+    #: whose introduction still says it itself).
+    introduction_session: str | None = None
 
 
 def build_context(
@@ -212,8 +347,12 @@ def build_context(
     actions: tuple[Action, ...] = (),
     notes: Mapping[str, tuple[str, str]] | None = None,
     vote: VoteResult | None = None,
+    today: date | None = None,
 ) -> ReportContext:
-    """Choose the advice, draw the charts and format the numbers for one assessment."""
+    """Choose the advice, draw the charts and format the numbers for one assessment.
+
+    ``today`` (default: the date today) decides whether a session date lies in the past.
+    """
     numbers = Numbers(meta.language)
     labels = chart_labels(meta.language)
     bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
@@ -239,8 +378,8 @@ def build_context(
             statements=_statement_rows(questionnaire, lesson, lesson_summary, numbers),
             previous=change.previous if change else None,
             change=change.change if change else None,
-            notes=note,
-            conclusion=conclusion,
+            notes=xml_safe(note),
+            conclusion=xml_safe(conclusion),
         ))
     by_id = {section.lesson.id: section for section in sections}
     points = [
@@ -254,6 +393,9 @@ def build_context(
     quadrant = summary.quadrant
     quadrant_text = (questionnaire.report.quadrants.cell(quadrant.cell)
                      if quadrant is not None and quadrant.cell else None)
+    actions = tuple(Action(xml_safe(a.action), xml_safe(a.owner), xml_safe(a.term),
+                           a.lesson_title) for a in actions)
+    session = _session_outcome(meta, notes, sections, actions, vote, today or date.today())
     return ReportContext(
         meta=meta,
         questionnaire=questionnaire,
@@ -279,13 +421,37 @@ def build_context(
         has_previous=comparison is not None,
         rules={
             "min_respondents": MIN_RESPONDENTS, "min_group_size": MIN_GROUP_SIZE,
-            "few_respondents": FEW_RESPONDENTS,
+            "few_respondents": FEW_RESPONDENTS, "summary_actions": SUMMARY_ACTIONS,
             "divided_sd": numbers.score(DIVIDED_SD),
             "divided_share": numbers.percent(DIVIDED_SHARE),
             "divided_gap": numbers.score(DIVIDED_GROUP_GAP),
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
         **_priorities(vote),
+        response=describe_response(
+            meta.submitted if meta.submitted is not None else summary.respondents,
+            summary.respondents, meta.invited, numbers),
+        session=session,
+        introduction_session=questionnaire.report.session_sentence(
+            session.held, numbers.long_date(session.on) if session.on else None),
+    )
+
+
+def _session_outcome(meta: ReportMeta, notes: Mapping[str, tuple[str, str]],
+                     sections: list[LessonSection], actions: tuple[Action, ...],
+                     vote: VoteResult | None, today: date) -> SessionOutcome:
+    entered = meta.entered_session_date
+    held = session_held(notes=notes, actions=len(actions),
+                        vote_held=vote is not None and vote.status is not VoteStatus.NONE,
+                        session_date=entered, today=today)
+    final = vote is not None and vote.final
+    return SessionOutcome(
+        held=held,
+        on=entered if held and entered is not None and entered <= today else None,
+        conclusions=tuple(s for s in sections if s.conclusion.strip()),
+        chosen=vote.top if vote is not None and final else (),
+        voters=vote.voters if vote is not None and final else 0,
+        actions=actions,
     )
 
 
