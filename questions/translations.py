@@ -35,7 +35,7 @@ TRANSLATED_FIELDS = frozenset({
     # questions, statements and hints
     "short_title", "text", "hint",
     # report texts
-    "meaning", "agreed", "divided", "questions", "information_gap", "introduction",
+    "meaning", "agreed_works", "agreed_falls_short", "no_majority", "divided", "questions", "information_gap", "introduction",
     "quadrant_note", "next_steps",
 })
 

@@ -47,7 +47,9 @@ QUADRANT = {"x": {"label": "Brede welvaart", "context_blocks": ["welvaart"]},
             "split": 3.0}
 #: Placeholder report texts: the schema requires them; aggregation does not read them.
 LESSON_REPORT = {"meaning": "Wat deze les betekent.",
-                 "advice": {band: {"agreed": "Samen doen.", "divided": "Eerst bespreken."}
+                 "advice": {band: {"agreed_works": "Samen doen.", "no_majority": "Kijk samen.",
+                                   "agreed_falls_short": "Begin klein.",
+                                   "divided": "Eerst bespreken."}
                             for band in ("sterk", "aandacht", "zorg")},
                  "questions": ["Wat gaat goed?", "Wat kan beter?"],
                  "information_gap": "Deel de informatie."}

@@ -65,9 +65,11 @@ lessons:
     report: &report
       meaning: "Samen lossen we meer op."
       advice:
-        sterk: {agreed: "Houd vast.", divided: "Bespreek het verschil."}
-        aandacht: {agreed: "Verbeter samen.", divided: "Bespreek eerst."}
-        zorg: {agreed: "Begin klein.", divided: "Deel eerst het beeld."}
+        sterk: {agreed_works: "Houd vast.", divided: "Bespreek het verschil."}
+        aandacht: {agreed_works: "Verbeter samen.", no_majority: "Kijk samen.",
+                   divided: "Bespreek eerst."}
+        zorg: {agreed_falls_short: "Begin klein.", no_majority: "Zoek uit waarom.",
+               divided: "Deel eerst het beeld."}
       questions: ["Waarom werken we samen?", "Wie voelt de urgentie?"]
       information_gap: "Deel wat u weet."
   - id: visie
@@ -145,9 +147,11 @@ lessons:
     report: &report
       meaning: "Together we solve more."
       advice:
-        sterk: {agreed: "Hold on.", divided: "Discuss the difference."}
-        aandacht: {agreed: "Improve together.", divided: "Discuss first."}
-        zorg: {agreed: "Start small.", divided: "Share the picture first."}
+        sterk: {agreed_works: "Hold on.", divided: "Discuss the difference."}
+        aandacht: {agreed_works: "Improve together.", no_majority: "Look together.",
+                   divided: "Discuss first."}
+        zorg: {agreed_falls_short: "Start small.", no_majority: "Find out why.",
+               divided: "Share the picture first."}
       questions: ["Why do we cooperate?", "Who feels the urgency?"]
       information_gap: "Share what you know."
   - id: visie

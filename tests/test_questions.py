@@ -85,9 +85,11 @@ lessons:
     report:
       meaning: "Samen lossen we meer op."
       advice:
-        sterk: {agreed: "Houd vast.", divided: "Bespreek het verschil."}
-        aandacht: {agreed: "Verbeter samen.", divided: "Bespreek eerst."}
-        zorg: {agreed: "Begin klein.", divided: "Deel eerst het beeld."}
+        sterk: {agreed_works: "Houd vast.", divided: "Bespreek het verschil."}
+        aandacht: {agreed_works: "Verbeter samen.", no_majority: "Kijk samen.",
+                   divided: "Bespreek eerst."}
+        zorg: {agreed_falls_short: "Begin klein.", no_majority: "Zoek uit waarom.",
+               divided: "Deel eerst het beeld."}
       questions: ["Waarom werken we samen?", "Wie voelt de urgentie?"]
       information_gap: "Deel wat u weet."
   - id: visie
@@ -100,10 +102,12 @@ lessons:
     report:
       meaning: "Een gedeelde koers."
       advice:
-        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
-        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        sterk: {agreed_works: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed_works: "Koers verbeteren.", no_majority: "Koers zoeken.",
+                   divided: "Koers eerst bespreken."}
         zorg:
-          agreed: "Koers samen uitzetten."
+          agreed_falls_short: "Koers samen uitzetten."
+          no_majority: "Koers eerst verkennen."
           divided: "Koers eerst delen."
       questions:
         - "Waar willen we heen?"
@@ -577,10 +581,12 @@ VISIE_REPORT = """\
     report:
       meaning: "Een gedeelde koers."
       advice:
-        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
-        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        sterk: {agreed_works: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed_works: "Koers verbeteren.", no_majority: "Koers zoeken.",
+                   divided: "Koers eerst bespreken."}
         zorg:
-          agreed: "Koers samen uitzetten."
+          agreed_falls_short: "Koers samen uitzetten."
+          no_majority: "Koers eerst verkennen."
           divided: "Koers eerst delen."
       questions:
         - "Waar willen we heen?"
@@ -605,7 +611,7 @@ MISSING_REPORT_TEXTS = [
     ("lesson-without-one-advice-text",
      [('          divided: "Koers eerst delen."\n', "")],
      "[visie] lessons.1.report.advice.zorg.divided: ", ["Field required"],
-     'agreed: "Koers samen uitzetten."'),
+     'agreed_falls_short: "Koers samen uitzetten."'),
     ("lesson-with-one-question",
      [('        - "Wat delen we al?"\n', "")],
      "[visie] lessons.1.report.questions: ", ["at least 2 items"], '- "Waar willen we heen?"'),
