@@ -194,7 +194,10 @@ def from_snapshot(snapshot: str) -> Questionnaire:
     A snapshot frozen before the advice had agreement states is upgraded first (see
     :func:`_upgrade_advice`); the states it has no text for get the report's generic advice.
     """
-    data = json.loads(snapshot)
+    try:
+        data = json.loads(snapshot)
+    except ValueError:
+        return Questionnaire.model_validate_json(snapshot)  # the schema's own error for it
     for lesson in data.get("lessons", ()) if isinstance(data, dict) else ():
         advice = lesson.get("report", {}).get("advice") if isinstance(lesson, dict) else None
         if isinstance(advice, dict):

@@ -35,8 +35,8 @@ TRANSLATED_FIELDS = frozenset({
     # questions, statements and hints
     "short_title", "text", "hint",
     # report texts
-    "meaning", "agreed_works", "agreed_falls_short", "no_majority", "divided", "questions", "information_gap", "introduction",
-    "quadrant_note", "next_steps",
+    "meaning", "agreed_works", "agreed_falls_short", "no_majority", "divided", "questions",
+    "information_gap", "introduction", "quadrant_note", "next_steps",
 })
 
 #: Fields that differ between a source and its translation by definition.

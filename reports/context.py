@@ -1,8 +1,9 @@
 """The report context: from an assessment's summary to everything the report shows.
 
 The advice is chosen here (per lesson: band × agreement state × information gap, see
-:func:`lesson_advice`; the quadrant cell), the charts are drawn, and numbers are formatted for the assessment's language. The
-templates only display the result. No Flask, no database: callers pass what was loaded.
+:func:`lesson_advice`; the quadrant cell), the charts are drawn, and numbers are formatted
+for the assessment's language. The templates only display the result. No Flask, no
+database: callers pass what was loaded.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal, format_percent
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
@@ -70,14 +71,14 @@ GENERIC_ADVICE = {
         "Meer dan de helft van de antwoorden op de schaal is negatief over deze les. Bespreek "
         "waar het tekortschiet, en of dat beeld past bij de score."),
     Agreement.NO_MAJORITY.value: N_(
-        "De antwoorden op de schaal wijzen niet duidelijk één kant op: positief en negatief "
-        "zijn geen van beide in de meerderheid. Vraag in het gesprek wat de deelnemers bij "
-        "deze les voor ogen hadden, voordat u maatregelen kiest."),
+        "De antwoorden op de schaal wijzen niet duidelijk één kant op: positieve en negatieve "
+        "antwoorden zijn geen van beide in de meerderheid. Vraag in het gesprek wat de "
+        "deelnemers bij deze les voor ogen hadden, voordat u maatregelen kiest."),
 }
 
 
 @lru_cache(maxsize=8)
-def _catalogue(language: str) -> Translations:
+def _catalogue(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS_DIR), [language])
 
 

@@ -17,14 +17,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.aggregation import (
+    MAJORITY_SHARE,
     MIN_GROUP_SIZE,
     Advice,
+    Agreement,
     CellStatus,
     Distribution,
     QuadrantPosition,
     Response,
     Summary,
     advice_for,
+    agreement_of,
     band_of,
     consensus,
     summarise,
@@ -492,6 +495,47 @@ def test_advice_through_summarise(scores, band, divided, advice):
     assert lesson.band == band
     assert lesson.divided is divided
     assert lesson.advice is advice
+
+
+# -- agreement states -------------------------------------------------------------------
+
+
+def test_the_majority_is_more_than_half():
+    assert MAJORITY_SHARE == 0.5
+
+
+@pytest.mark.parametrize(("counts", "dont_know", "divided", "state"), [
+    # (1, 2, 3, 4, 5): agree is 4–5, disagree 1–2, shares of the answers on the scale
+    pytest.param((0, 0, 5, 5, 0), 0, False, Agreement.NO_MAJORITY, id="agree exactly half"),
+    pytest.param((0, 0, 5, 5, 1), 0, False, Agreement.AGREED_WORKS, id="agree just over"),
+    pytest.param((0, 5, 5, 0, 0), 0, False, Agreement.NO_MAJORITY, id="disagree exactly half"),
+    pytest.param((1, 5, 5, 0, 0), 0, False, Agreement.AGREED_FALLS_SHORT,
+                 id="disagree just over"),
+    pytest.param((0, 0, 0, 9, 9), 0, True, Agreement.DIVIDED, id="divided comes first"),
+    pytest.param((0, 0, 4, 0, 5), 30, False, Agreement.AGREED_WORKS,
+                 id="weet niet is not on the scale"),
+    # Legitimiteit in the demo: 18 % agree, 27 % disagree, 55 % neutral, not divided
+    pytest.param((0, 9, 18, 6, 0), 19, False, Agreement.NO_MAJORITY,
+                 id="18 agree 27 disagree"),
+])
+def test_agreement_state_at_its_boundaries(counts, dont_know, divided, state):
+    assert agreement_of(divided, Distribution(counts, dont_know, 0)) is state
+
+
+@pytest.mark.parametrize(("scores", "band", "state"), [
+    pytest.param((4, 4, 4), "sterk", Agreement.AGREED_WORKS, id="all agree"),
+    pytest.param((3, 3, 3), "aandacht", Agreement.NO_MAJORITY, id="all neutral"),
+    pytest.param((2, 2, 2), "zorg", Agreement.AGREED_FALLS_SHORT, id="all disagree"),
+    pytest.param((1, 1, 4), "zorg", Agreement.DIVIDED, id="divided"),
+])
+def test_agreement_through_summarise(scores, band, state):
+    lesson = summarise(Q, lesson_scores(Q, "geld", *scores)).lesson("geld")
+    assert (lesson.band, lesson.agreement) == (band, state)
+
+
+def test_a_lesson_without_a_score_has_no_agreement_state():
+    lesson = summarise(Q, lesson_scores(Q, "geld", 4, 4)).lesson("geld")
+    assert lesson.agreement is None
 
 
 # -- anonymity --------------------------------------------------------------------------

@@ -519,6 +519,19 @@ def test_lint_reports_the_translation_instead_of_ok(tmp_path):
     ]
 
 
+def test_lint_names_file_and_line_of_an_english_advice_text_missing_for_a_state(tmp_path):
+    english = edited(MINI_EN, (' no_majority: "Find out why.",', ""))
+    dutch_path, english_path = write_pair(tmp_path, english)
+    ok, problems = lint([dutch_path, english_path])
+    assert ok == [f"{dutch_path}: ok (mini 1.0, nl: 2 lessons, 4 statements)"]
+    # Both lessons share the report through a YAML anchor: both miss the text.
+    line = line_of(english, 'zorg: {agreed_falls_short: "Start small."')
+    assert [problem.split(" the advice")[0] for problem in problems] == [
+        f"{english_path}:{line}: [urgentie] lessons.0.report.advice.zorg.no_majority:",
+        f"{english_path}:{line}: [visie] lessons.1.report.advice.zorg.no_majority:",
+    ]
+
+
 def test_lint_module_exits_1_and_prints_the_problem(tmp_path, capsys):
     english = edited(MINI_EN, ('        reverse: true\n', ""))
     dutch_path, english_path = write_pair(tmp_path, english)
