@@ -30,7 +30,8 @@ Per lesson
       exactly 3.0 and land in the right band.
     - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
       of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
-    - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided.
+    - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided; high
+      while most answers disagree counts as divided (see :func:`advice_for`).
     - ``agreement`` (derived, not stored): how the answers lean, which with the band and the
       information gap chooses the advice text; see :func:`agreement_of`.
 
@@ -96,8 +97,8 @@ PROFILE_GROUP_QUESTION = "organisatietype"
 class Advice(enum.StrEnum):
     """The level × agreement quadrant that chooses a lesson's advice."""
 
-    KEEP = "keep"                  # high and agreed: keep it and use it
-    TALK = "talk"                  # high but divided: not everyone sees it this way
+    KEEP = "keep"                  # high and not divided: keep it and use it
+    TALK = "talk"                  # high but divided (or most disagree): talk about it
     IMPROVE = "improve"            # low and agreed: improve together
     SHARE_PICTURE = "share"        # low and divided: first share the picture
 
@@ -461,7 +462,7 @@ def _summarise_lesson(
         divided_by_sd=by_sd,
         divided_by_polarisation=by_polarisation,
         divided_by_groups=by_groups,
-        advice=advice_for(band, divided),
+        advice=advice_for(band, agreement_of(divided, distribution)),
         groups=groups,
         statements=statement_summaries,
     )
@@ -475,12 +476,18 @@ def band_of(questionnaire: Questionnaire, score: float) -> str:
     return questionnaire.bands[-1].id
 
 
-def advice_for(band: str, divided: bool) -> Advice:
-    """Level (band "sterk" is high) × agreement → the advice quadrant."""
-    high = band == "sterk"
-    if high:
-        return Advice.TALK if divided else Advice.KEEP
-    return Advice.SHARE_PICTURE if divided else Advice.IMPROVE
+def advice_for(band: str, agreement: Agreement) -> Advice:
+    """Level (band "sterk" is high) × agreement state → the advice quadrant.
+
+    High and divided, or high while most answers disagree (the score and the answers point
+    different ways), is "talk"; otherwise high is "keep". Low and divided is "share the
+    picture first"; otherwise low is "improve together".
+    """
+    if band == "sterk":
+        if agreement in (Agreement.DIVIDED, Agreement.AGREED_FALLS_SHORT):
+            return Advice.TALK
+        return Advice.KEEP
+    return Advice.SHARE_PICTURE if agreement is Agreement.DIVIDED else Advice.IMPROVE
 
 
 def agreement_of(divided: bool, distribution: Distribution) -> Agreement:

@@ -231,7 +231,12 @@ class QuadrantTexts(Model):
 
 
 class AdviceLabels(Model):
-    """Names of the four advice quadrants (level × agreement)."""
+    """Names of the four advice quadrants (level × agreement, see ``aggregation.advice_for``).
+
+    ``keep``: band "sterk", not divided. ``talk``: "sterk" but divided, or most answers
+    disagree. ``improve``: a lower band, not divided (whether most agree, most disagree or
+    neither, so the name must not claim which). ``share``: a lower band and divided.
+    """
 
     keep: Text
     talk: Text

@@ -472,13 +472,21 @@ def test_band_of_a_mean_of_thirds_that_is_exactly_three():
     assert lesson.band == "aandacht"
 
 
-@pytest.mark.parametrize(("band", "divided", "advice"), [
-    ("sterk", False, Advice.KEEP), ("sterk", True, Advice.TALK),
-    ("aandacht", False, Advice.IMPROVE), ("aandacht", True, Advice.SHARE_PICTURE),
-    ("zorg", False, Advice.IMPROVE), ("zorg", True, Advice.SHARE_PICTURE),
+@pytest.mark.parametrize(("band", "agreement", "advice"), [
+    ("sterk", Agreement.AGREED_WORKS, Advice.KEEP),
+    ("sterk", Agreement.NO_MAJORITY, Advice.KEEP),
+    ("sterk", Agreement.DIVIDED, Advice.TALK),
+    # a high score while most answers disagree: the two point different ways
+    ("sterk", Agreement.AGREED_FALLS_SHORT, Advice.TALK),
+    ("aandacht", Agreement.AGREED_WORKS, Advice.IMPROVE),
+    ("aandacht", Agreement.NO_MAJORITY, Advice.IMPROVE),
+    ("aandacht", Agreement.DIVIDED, Advice.SHARE_PICTURE),
+    ("zorg", Agreement.AGREED_FALLS_SHORT, Advice.IMPROVE),
+    ("zorg", Agreement.NO_MAJORITY, Advice.IMPROVE),
+    ("zorg", Agreement.DIVIDED, Advice.SHARE_PICTURE),
 ])
-def test_advice_for_level_and_agreement(band, divided, advice):
-    assert advice_for(band, divided) is advice
+def test_advice_for_level_and_agreement(band, agreement, advice):
+    assert advice_for(band, agreement) is advice
 
 
 @pytest.mark.parametrize(("scores", "band", "divided", "advice"), [
