@@ -244,7 +244,7 @@ def _where(item: Item | None) -> str:
 
 
 def _field_name(loc: Loc) -> str:
-    """The field at ``loc`` as a dotted path from its item (``report.advice.zorg.agreed``)."""
+    """The field at ``loc`` as a dotted path from its item (``report.advice.zorg.no_majority``)."""
     last_index = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=-1)
     return ".".join(str(part) for part in loc[last_index + 1:]) or "the file"
 
