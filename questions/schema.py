@@ -416,7 +416,6 @@ class Questionnaire(Model):
                 ))
         return problems
 
-
     def advice_problems(self) -> list[ReferenceProblem]:
         """Every lesson advice text a band needs (:data:`ADVICE_STATES`) that is missing.
 

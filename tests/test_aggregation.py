@@ -33,7 +33,7 @@ from assessment.aggregation import (
     summarise,
     suppress,
 )
-from questions.schema import Questionnaire
+from questions.schema import ADVICE_STATES, BandAdvice, Questionnaire
 
 GROUPS = ("gemeente", "waterschap", "provincie", "partner", "anders")
 WEET_NIET, NVT = "weet_niet", "nvt"
@@ -510,6 +510,13 @@ def test_advice_through_summarise(scores, band, divided, advice):
 
 def test_the_majority_is_more_than_half():
     assert MAJORITY_SHARE == 0.5
+
+
+def test_every_agreement_state_is_a_key_of_a_band_s_advice():
+    assert {state.value for state in Agreement} == set(BandAdvice.model_fields)
+    assert set(ADVICE_STATES) == {"sterk", "aandacht", "zorg"}
+    assert all(set(states) <= set(BandAdvice.model_fields) and "divided" in states
+               for states in ADVICE_STATES.values())
 
 
 @pytest.mark.parametrize(("counts", "dont_know", "divided", "state"), [
