@@ -30,7 +30,10 @@ Per lesson
       exactly 3.0 and land in the right band.
     - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
       of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
-    - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided.
+    - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided; high
+      while most answers disagree counts as divided (see :func:`advice_for`).
+    - ``agreement`` (derived, not stored): how the answers lean, which with the band and the
+      information gap chooses the advice text; see :func:`agreement_of`.
 
 Anonymity (the rules are :mod:`assessment.anonymity`'s; this applies them)
     No aggregate is computed for fewer than 3 respondents (``MIN_RESPONDENTS``): neither the
@@ -86,16 +89,32 @@ DIVIDED_SD = 1.0
 DIVIDED_SHARE = 0.25
 DIVIDED_GROUP_GAP = 1.0
 INFORMATION_GAP_SHARE = 0.30
+#: "Most answers": more than this share of the answers on the scale (see ``agreement_of``).
+MAJORITY_SHARE = 0.5
 PROFILE_GROUP_QUESTION = "organisatietype"
 
 
 class Advice(enum.StrEnum):
     """The level × agreement quadrant that chooses a lesson's advice."""
 
-    KEEP = "keep"                  # high and agreed: keep it and use it
-    TALK = "talk"                  # high but divided: not everyone sees it this way
+    KEEP = "keep"                  # high and not divided: keep it and use it
+    TALK = "talk"                  # high but divided (or most disagree): talk about it
     IMPROVE = "improve"            # low and agreed: improve together
     SHARE_PICTURE = "share"        # low and divided: first share the picture
+
+
+class Agreement(enum.StrEnum):
+    """How a lesson's answers lean; with the band it chooses the advice text.
+
+    "The group agrees" is not "the group agrees that it works": a lesson that is not
+    divided may still have no majority either way. The values are the keys of a band's
+    advice in the questionnaire (``questions.schema.BandAdvice``).
+    """
+
+    DIVIDED = "divided"                          # divided (verdeeld), by any of its signs
+    AGREED_WORKS = "agreed_works"                # not divided; most answers agree
+    AGREED_FALLS_SHORT = "agreed_falls_short"    # not divided; most answers disagree
+    NO_MAJORITY = "no_majority"                  # not divided; neither is most
 
 
 class CellStatus(enum.StrEnum):
@@ -246,6 +265,13 @@ class LessonSummary:
     def dont_know_share(self) -> float:
         """"Weet niet" as a share of all answers given to the lesson."""
         return self.distribution.dont_know_share
+
+    @property
+    def agreement(self) -> Agreement | None:
+        """How the answers lean (see :func:`agreement_of`); None without a score."""
+        if not self.shown:
+            return None
+        return agreement_of(self.divided, self.distribution)
 
 
 @dataclass(frozen=True)
@@ -436,7 +462,7 @@ def _summarise_lesson(
         divided_by_sd=by_sd,
         divided_by_polarisation=by_polarisation,
         divided_by_groups=by_groups,
-        advice=advice_for(band, divided),
+        advice=advice_for(band, agreement_of(divided, distribution)),
         groups=groups,
         statements=statement_summaries,
     )
@@ -450,12 +476,41 @@ def band_of(questionnaire: Questionnaire, score: float) -> str:
     return questionnaire.bands[-1].id
 
 
-def advice_for(band: str, divided: bool) -> Advice:
-    """Level (band "sterk" is high) × agreement → the advice quadrant."""
-    high = band == "sterk"
-    if high:
-        return Advice.TALK if divided else Advice.KEEP
-    return Advice.SHARE_PICTURE if divided else Advice.IMPROVE
+def advice_for(band: str, agreement: Agreement) -> Advice:
+    """Level (band "sterk" is high) × agreement state → the advice quadrant.
+
+    High and divided, or high while most answers disagree (the score and the answers point
+    different ways), is "talk"; otherwise high is "keep". Low and divided is "share the
+    picture first"; otherwise low is "improve together".
+    """
+    if band == "sterk":
+        if agreement in (Agreement.DIVIDED, Agreement.AGREED_FALLS_SHORT):
+            return Advice.TALK
+        return Advice.KEEP
+    return Advice.SHARE_PICTURE if agreement is Agreement.DIVIDED else Advice.IMPROVE
+
+
+def agreement_of(divided: bool, distribution: Distribution) -> Agreement:
+    """The agreement state of a lesson, from its divided flag and its distribution.
+
+    - *divided* whenever the lesson is divided (verdeeld): a majority beside a large
+      minority, a wide spread or two organisation types far apart is no agreement;
+    - else *agreed that it works* when more than half (``MAJORITY_SHARE``, strictly) of
+      the answers on the scale agree (the top two points, reverse wording applied, so
+      every agreeing answer says that something works);
+    - else *agreed that it falls short* when more than half disagree (the bottom two);
+    - else *no clear majority*: neither agreeing nor disagreeing answers are most.
+
+    Shares are of the answers on the scale: "weet niet" and "n.v.t." count in neither,
+    exactly as in the lesson's agree and disagree figures. Exactly half is no majority.
+    """
+    if divided:
+        return Agreement.DIVIDED
+    if distribution.agree > MAJORITY_SHARE:
+        return Agreement.AGREED_WORKS
+    if distribution.disagree > MAJORITY_SHARE:
+        return Agreement.AGREED_FALLS_SHORT
+    return Agreement.NO_MAJORITY
 
 
 def _distribution(

@@ -298,13 +298,17 @@ def _stored_ballots(session: Session, assessment_id: int) -> list[list[str]]:
 def suggested_action(lesson: Lesson, summary: Summary) -> str:
     """The action suggested for a priority lesson: the questionnaire's advice for it.
 
-    The advice for the lesson's band and agreement when the summary gives a band; else the
-    advice for a lesson that needs attention (the group chose it to work on).
+    The advice for the lesson's band and agreement state when the summary gives a band and
+    the lesson has a text for it; else the advice for a lesson that needs attention without
+    a clear majority (the group chose it to work on).
     """
     lesson_summary = summary.lesson(lesson.id) if summary.shown else None
-    if lesson_summary is not None and lesson_summary.band:
-        return lesson.report.advice.text(lesson_summary.band, lesson_summary.divided)
-    return lesson.report.advice.aandacht.agreed
+    advice = lesson.report.advice
+    if lesson_summary is not None and lesson_summary.band and lesson_summary.agreement:
+        text = advice.text(lesson_summary.band, lesson_summary.agreement)
+        if text:
+            return text
+    return advice.aandacht.no_majority or advice.aandacht.divided
 
 
 def adopt_as_actions(assessment: Assessment, summary: Summary,

@@ -101,7 +101,7 @@ def parse_questionnaire(text: str, path: Path | str = "<text>") -> Questionnaire
         raise QuestionnaireError(path, list(_schema_problems(exc, node, data))) from exc
     problems = [
         Problem(p.message, _line_of(node, p.loc), _item_id(data, p.loc))
-        for p in questionnaire.reference_problems()
+        for p in (*questionnaire.reference_problems(), *questionnaire.advice_problems())
     ]
     if problems:
         raise QuestionnaireError(path, problems)
@@ -189,8 +189,36 @@ def snapshot_json(questionnaire: Questionnaire) -> str:
 
 
 def from_snapshot(snapshot: str) -> Questionnaire:
-    """The questionnaire frozen in a snapshot made by :func:`snapshot_json`."""
-    return Questionnaire.model_validate_json(snapshot)
+    """The questionnaire frozen in a snapshot made by :func:`snapshot_json`.
+
+    A snapshot frozen before the advice had agreement states is upgraded first (see
+    :func:`_upgrade_advice`); the states it has no text for get the report's generic advice.
+    """
+    try:
+        data = json.loads(snapshot)
+    except ValueError:
+        return Questionnaire.model_validate_json(snapshot)  # the schema's own error for it
+    for lesson in data.get("lessons", ()) if isinstance(data, dict) else ():
+        advice = lesson.get("report", {}).get("advice") if isinstance(lesson, dict) else None
+        if isinstance(advice, dict):
+            _upgrade_advice(advice)
+    return Questionnaire.model_validate(data)
+
+
+#: Which agreement state an old "agreed" text (written for "not divided") was written for,
+#: per band. "Sterk" and agreed meant that it works, "zorg" and agreed that it falls short,
+#: "aandacht" and agreed a middle judgement: claims those texts make, true only there.
+_OLD_AGREED_STATE = {
+    "sterk": "agreed_works", "aandacht": "no_majority", "zorg": "agreed_falls_short"}
+
+
+def _upgrade_advice(advice: dict[str, Any]) -> None:
+    """Move an old band advice's "agreed" text to the one state it was written for."""
+    for band, state in _OLD_AGREED_STATE.items():
+        texts = advice.get(band)
+        if isinstance(texts, dict) and "agreed" in texts:
+            agreed = texts.pop("agreed")
+            texts.setdefault(state, agreed)
 
 
 # -- error translation -------------------------------------------------------------------

@@ -115,24 +115,46 @@ class ProfileQuestion(Model):
     options: tuple[ChoiceOption, ...] = Field(min_length=2)
 
 
-class BandAdvice(Model):
-    """Advice for one band: when the group agrees, and when it is divided."""
+#: The agreement states each band's lesson advice is written for: the keys of
+#: :class:`BandAdvice` (the states are defined in ``assessment.aggregation.agreement_of``).
+#: The other pairs are rare or contradict the score (most answers negative in "sterk" or
+#: "aandacht", most positive in "zorg", no majority in "sterk"); they get the report's
+#: generic advice for the state, which is true in every band, not a lesson's own text.
+ADVICE_STATES: dict[str, tuple[str, ...]] = {
+    "sterk": ("agreed_works", "divided"),
+    "aandacht": ("agreed_works", "no_majority", "divided"),
+    "zorg": ("agreed_falls_short", "no_majority", "divided"),
+}
 
-    agreed: Text
+
+class BandAdvice(Model):
+    """Advice for one band, per agreement state; each text must be true in that state.
+
+    ``divided``: the group is divided (verdeeld). ``agreed_works``: not divided and most
+    answers on the scale agree. ``agreed_falls_short``: not divided and most disagree.
+    ``no_majority``: not divided and neither is most. A file must give the states
+    :data:`ADVICE_STATES` names for the band (:meth:`Questionnaire.advice_problems`);
+    they are optional here so that questionnaires frozen before these states still load.
+    """
+
     divided: Text
+    agreed_works: Text | None = None
+    agreed_falls_short: Text | None = None
+    no_majority: Text | None = None
 
 
 class LessonAdvice(Model):
-    """Advice per band × agreement: six texts, one for every combination."""
+    """Advice per band × agreement state (see :data:`ADVICE_STATES`)."""
 
     sterk: BandAdvice
     aandacht: BandAdvice
     zorg: BandAdvice
 
-    def text(self, band: str, divided: bool) -> str:
-        """The advice for a band and agreement."""
+    def text(self, band: str, agreement: str) -> str | None:
+        """The advice for a band and agreement state; None when the lesson has none for it."""
         advice: BandAdvice = getattr(self, band)
-        return advice.divided if divided else advice.agreed
+        text: str | None = getattr(advice, agreement)
+        return text
 
 
 class LessonReport(Model):
@@ -211,7 +233,12 @@ class QuadrantTexts(Model):
 
 
 class AdviceLabels(Model):
-    """Names of the four advice quadrants (level × agreement)."""
+    """Names of the four advice quadrants (level × agreement, see ``aggregation.advice_for``).
+
+    ``keep``: band "sterk", not divided. ``talk``: "sterk" but divided, or most answers
+    disagree. ``improve``: a lower band, not divided (whether most agree, most disagree or
+    neither, so the name must not claim which). ``share``: a lower band and divided.
+    """
 
     keep: Text
     talk: Text
@@ -448,6 +475,35 @@ class Questionnaire(Model):
                     ("bands",), "bands: the minimum of sterk must be above that of aandacht"
                 ))
         return problems
+
+    def advice_problems(self) -> list[ReferenceProblem]:
+        """Every lesson advice text a band needs (:data:`ADVICE_STATES`) that is missing.
+
+        Checked when a file is loaded, not for a frozen snapshot: questionnaires frozen
+        before the agreement states had only "agreed" and "divided" texts.
+        """
+        problems: list[ReferenceProblem] = []
+        for i, lesson in enumerate(self.lessons):
+            for band, states in ADVICE_STATES.items():
+                advice: BandAdvice = getattr(lesson.report.advice, band)
+                for state in states:
+                    if getattr(advice, state) is None:
+                        problems.append(ReferenceProblem(
+                            ("lessons", i, "report", "advice", band),
+                            f"lessons.{i}.report.advice.{band}.{state}: the advice for band "
+                            f"'{band}' when {_STATE_WORDS[state]} is missing; add it, worded "
+                            "so it is true for every lesson in that state",
+                        ))
+        return problems
+
+
+#: What each agreement state means, for messages to authors.
+_STATE_WORDS = {
+    "agreed_works": "most answers agree (agreed_works)",
+    "agreed_falls_short": "most answers disagree (agreed_falls_short)",
+    "no_majority": "neither agreeing nor disagreeing answers are most (no_majority)",
+    "divided": "the group is divided (divided)",
+}
 
 
 @dataclass(frozen=True)

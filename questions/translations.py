@@ -35,9 +35,10 @@ TRANSLATED_FIELDS = frozenset({
     # questions, statements and hints
     "short_title", "text", "hint",
     # report texts
-    "meaning", "agreed", "divided", "questions", "information_gap", "introduction",
-    "introduction_session_held", "introduction_session_held_undated",
-    "introduction_session_pending", "quadrant_note", "next_steps",
+    "meaning", "agreed_works", "agreed_falls_short", "no_majority", "divided", "questions",
+    "information_gap", "introduction", "introduction_session_held",
+    "introduction_session_held_undated", "introduction_session_pending", "quadrant_note",
+    "next_steps",
 })
 
 #: Fields that differ between a source and its translation by definition.
@@ -245,7 +246,7 @@ def _where(item: Item | None) -> str:
 
 
 def _field_name(loc: Loc) -> str:
-    """The field at ``loc`` as a dotted path from its item (``report.advice.zorg.agreed``)."""
+    """The field at ``loc`` as a dotted path from its item (``report.advice.zorg.no_majority``)."""
     last_index = max((i for i, part in enumerate(loc) if isinstance(part, int)), default=-1)
     return ".".join(str(part) for part in loc[last_index + 1:]) or "the file"
 

@@ -1,8 +1,9 @@
 """The report context: from an assessment's summary to everything the report shows.
 
-The advice is chosen here (per lesson: band × agreement; the quadrant cell; information
-gaps), the charts are drawn, and numbers are formatted for the assessment's language. The
-templates only display the result. No Flask, no database: callers pass what was loaded.
+The advice is chosen here (per lesson: band × agreement state × information gap, see
+:func:`lesson_advice`; the quadrant cell), the charts are drawn, and numbers are formatted
+for the assessment's language. The templates only display the result. No Flask, no
+database: callers pass what was loaded.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from assessment.aggregation import (
     DIVIDED_SD,
     DIVIDED_SHARE,
     INFORMATION_GAP_SHARE,
+    MAJORITY_SHARE,
     PROFILE_GROUP_QUESTION,
+    Agreement,
     CellStatus,
     LessonSummary,
     StatementSummary,
@@ -55,6 +58,38 @@ LABELS = {
     "radar_title": N_("Profiel van de tien lessen"),
     "quadrant_title": N_("Positie van de regio"),
 }
+
+
+#: Advice for an agreement state that a lesson has no text for: a band where the state
+#: contradicts the score (see ``questions.schema.ADVICE_STATES``), or a questionnaire
+#: frozen before the states existed. Neutral, so true in every band, with or without an
+#: information gap.
+GENERIC_ADVICE = {
+    Agreement.AGREED_WORKS.value: N_(
+        "Meer dan de helft van de antwoorden op de schaal is positief over deze les. Bespreek "
+        "wat hier werkt, en of dat beeld past bij de score."),
+    Agreement.AGREED_FALLS_SHORT.value: N_(
+        "Meer dan de helft van de antwoorden op de schaal is negatief over deze les. Bespreek "
+        "waar het tekortschiet, en of dat beeld past bij de score."),
+    Agreement.NO_MAJORITY.value: N_(
+        "De antwoorden op de schaal wijzen niet duidelijk één kant op: positieve en negatieve "
+        "antwoorden zijn geen van beide in de meerderheid. Vraag in het gesprek wat de "
+        "deelnemers bij deze les voor ogen hadden, voordat u maatregelen kiest."),
+}
+
+
+def lesson_advice(lesson: Lesson, summary: LessonSummary, language: str) -> str | None:
+    """The advice text for a lesson's band and agreement state; None without a score.
+
+    The lesson's own text for that band and state; where it has none, the generic text
+    for the state (:data:`GENERIC_ADVICE`) in the report's language. The information
+    gap's advice is not part of it: the report puts that before this text.
+    """
+    agreement = summary.agreement
+    if summary.band is None or agreement is None:
+        return None
+    text = lesson.report.advice.text(summary.band, agreement.value)
+    return text if text else interface(language).gettext(GENERIC_ADVICE[agreement.value])
 
 
 @lru_cache(maxsize=8)
@@ -122,7 +157,9 @@ class LessonSection:
     summary: LessonSummary
     band_label: str | None
     advice_label: str | None
+    #: The advice for the band and agreement state (see ``lesson_advice``).
     advice: str | None
+    #: The information gap's advice, when the lesson has one; it comes before ``advice``.
     information_gap: str | None
     #: Included texts on the lesson, identical ones once with their count.
     comments: tuple[GroupedAnswer, ...]
@@ -370,8 +407,7 @@ def build_context(
             band_label=bands.get(lesson_summary.band or ""),
             advice_label=(getattr(advice_labels, lesson_summary.advice.value)
                           if lesson_summary.advice else None),
-            advice=(lesson.report.advice.text(lesson_summary.band, lesson_summary.divided)
-                    if lesson_summary.band else None),
+            advice=lesson_advice(lesson, lesson_summary, meta.language),
             information_gap=(lesson.report.information_gap
                              if lesson_summary.information_gap else None),
             comments=_grouped(comments.get(lesson.id, ())),
@@ -426,6 +462,7 @@ def build_context(
             "divided_share": numbers.percent(DIVIDED_SHARE),
             "divided_gap": numbers.score(DIVIDED_GROUP_GAP),
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
+            "majority_share": numbers.percent(MAJORITY_SHARE),
         },
         **_priorities(vote),
         response=describe_response(

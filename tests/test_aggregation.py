@@ -17,20 +17,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assessment.aggregation import (
+    MAJORITY_SHARE,
     MIN_GROUP_SIZE,
     Advice,
+    Agreement,
     CellStatus,
     Distribution,
     QuadrantPosition,
     Response,
     Summary,
     advice_for,
+    agreement_of,
     band_of,
     consensus,
     summarise,
     suppress,
 )
-from questions.schema import Questionnaire
+from questions.schema import ADVICE_STATES, BandAdvice, Questionnaire
 
 GROUPS = ("gemeente", "waterschap", "provincie", "partner", "anders")
 WEET_NIET, NVT = "weet_niet", "nvt"
@@ -47,7 +50,9 @@ QUADRANT = {"x": {"label": "Brede welvaart", "context_blocks": ["welvaart"]},
             "split": 3.0}
 #: Placeholder report texts: the schema requires them; aggregation does not read them.
 LESSON_REPORT = {"meaning": "Wat deze les betekent.",
-                 "advice": {band: {"agreed": "Samen doen.", "divided": "Eerst bespreken."}
+                 "advice": {band: {"agreed_works": "Samen doen.", "no_majority": "Kijk samen.",
+                                   "agreed_falls_short": "Begin klein.",
+                                   "divided": "Eerst bespreken."}
                             for band in ("sterk", "aandacht", "zorg")},
                  "questions": ["Wat gaat goed?", "Wat kan beter?"],
                  "information_gap": "Deel de informatie."}
@@ -467,13 +472,21 @@ def test_band_of_a_mean_of_thirds_that_is_exactly_three():
     assert lesson.band == "aandacht"
 
 
-@pytest.mark.parametrize(("band", "divided", "advice"), [
-    ("sterk", False, Advice.KEEP), ("sterk", True, Advice.TALK),
-    ("aandacht", False, Advice.IMPROVE), ("aandacht", True, Advice.SHARE_PICTURE),
-    ("zorg", False, Advice.IMPROVE), ("zorg", True, Advice.SHARE_PICTURE),
+@pytest.mark.parametrize(("band", "agreement", "advice"), [
+    ("sterk", Agreement.AGREED_WORKS, Advice.KEEP),
+    ("sterk", Agreement.NO_MAJORITY, Advice.KEEP),
+    ("sterk", Agreement.DIVIDED, Advice.TALK),
+    # a high score while most answers disagree: the two point different ways
+    ("sterk", Agreement.AGREED_FALLS_SHORT, Advice.TALK),
+    ("aandacht", Agreement.AGREED_WORKS, Advice.IMPROVE),
+    ("aandacht", Agreement.NO_MAJORITY, Advice.IMPROVE),
+    ("aandacht", Agreement.DIVIDED, Advice.SHARE_PICTURE),
+    ("zorg", Agreement.AGREED_FALLS_SHORT, Advice.IMPROVE),
+    ("zorg", Agreement.NO_MAJORITY, Advice.IMPROVE),
+    ("zorg", Agreement.DIVIDED, Advice.SHARE_PICTURE),
 ])
-def test_advice_for_level_and_agreement(band, divided, advice):
-    assert advice_for(band, divided) is advice
+def test_advice_for_level_and_agreement(band, agreement, advice):
+    assert advice_for(band, agreement) is advice
 
 
 @pytest.mark.parametrize(("scores", "band", "divided", "advice"), [
@@ -490,6 +503,54 @@ def test_advice_through_summarise(scores, band, divided, advice):
     assert lesson.band == band
     assert lesson.divided is divided
     assert lesson.advice is advice
+
+
+# -- agreement states -------------------------------------------------------------------
+
+
+def test_the_majority_is_more_than_half():
+    assert MAJORITY_SHARE == 0.5
+
+
+def test_every_agreement_state_is_a_key_of_a_band_s_advice():
+    assert {state.value for state in Agreement} == set(BandAdvice.model_fields)
+    assert set(ADVICE_STATES) == {"sterk", "aandacht", "zorg"}
+    assert all(set(states) <= set(BandAdvice.model_fields) and "divided" in states
+               for states in ADVICE_STATES.values())
+
+
+@pytest.mark.parametrize(("counts", "dont_know", "divided", "state"), [
+    # (1, 2, 3, 4, 5): agree is 4–5, disagree 1–2, shares of the answers on the scale
+    pytest.param((0, 0, 5, 5, 0), 0, False, Agreement.NO_MAJORITY, id="agree exactly half"),
+    pytest.param((0, 0, 5, 5, 1), 0, False, Agreement.AGREED_WORKS, id="agree just over"),
+    pytest.param((0, 5, 5, 0, 0), 0, False, Agreement.NO_MAJORITY, id="disagree exactly half"),
+    pytest.param((1, 5, 5, 0, 0), 0, False, Agreement.AGREED_FALLS_SHORT,
+                 id="disagree just over"),
+    pytest.param((0, 0, 0, 9, 9), 0, True, Agreement.DIVIDED, id="divided comes first"),
+    pytest.param((0, 0, 4, 0, 5), 30, False, Agreement.AGREED_WORKS,
+                 id="weet niet is not on the scale"),
+    # Legitimiteit in the demo: 18 % agree, 27 % disagree, 55 % neutral, not divided
+    pytest.param((0, 9, 18, 6, 0), 19, False, Agreement.NO_MAJORITY,
+                 id="18 agree 27 disagree"),
+])
+def test_agreement_state_at_its_boundaries(counts, dont_know, divided, state):
+    assert agreement_of(divided, Distribution(counts, dont_know, 0)) is state
+
+
+@pytest.mark.parametrize(("scores", "band", "state"), [
+    pytest.param((4, 4, 4), "sterk", Agreement.AGREED_WORKS, id="all agree"),
+    pytest.param((3, 3, 3), "aandacht", Agreement.NO_MAJORITY, id="all neutral"),
+    pytest.param((2, 2, 2), "zorg", Agreement.AGREED_FALLS_SHORT, id="all disagree"),
+    pytest.param((1, 1, 4), "zorg", Agreement.DIVIDED, id="divided"),
+])
+def test_agreement_through_summarise(scores, band, state):
+    lesson = summarise(Q, lesson_scores(Q, "geld", *scores)).lesson("geld")
+    assert (lesson.band, lesson.agreement) == (band, state)
+
+
+def test_a_lesson_without_a_score_has_no_agreement_state():
+    lesson = summarise(Q, lesson_scores(Q, "geld", 4, 4)).lesson("geld")
+    assert lesson.agreement is None
 
 
 # -- anonymity --------------------------------------------------------------------------

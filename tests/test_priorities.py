@@ -416,7 +416,8 @@ def test_the_top_lessons_become_suggested_actions_once(app, owner, open_assessme
         (IDS[1], "Al afgesproken"),
         (IDS[4], priorities.suggested_action(LESSONS[4], summary))]
     band = summary.lesson(IDS[4]).band
-    assert rows[1].action == LESSONS[4].report.advice.text(band, summary.lesson(IDS[4]).divided)
+    agreement = summary.lesson(IDS[4]).agreement
+    assert rows[1].action == LESSONS[4].report.advice.text(band, agreement.value)
     owner.post(url, data={"csrf_token": csrf_token(page)})
     with app.app_context():
         assert read_session().scalar(select(func.count()).select_from(ActionItem)) == 2

@@ -65,9 +65,11 @@ lessons:
     report: &report
       meaning: "Samen lossen we meer op."
       advice:
-        sterk: {agreed: "Houd vast.", divided: "Bespreek het verschil."}
-        aandacht: {agreed: "Verbeter samen.", divided: "Bespreek eerst."}
-        zorg: {agreed: "Begin klein.", divided: "Deel eerst het beeld."}
+        sterk: {agreed_works: "Houd vast.", divided: "Bespreek het verschil."}
+        aandacht: {agreed_works: "Verbeter samen.", no_majority: "Kijk samen.",
+                   divided: "Bespreek eerst."}
+        zorg: {agreed_falls_short: "Begin klein.", no_majority: "Zoek uit waarom.",
+               divided: "Deel eerst het beeld."}
       questions: ["Waarom werken we samen?", "Wie voelt de urgentie?"]
       information_gap: "Deel wat u weet."
   - id: visie
@@ -145,9 +147,11 @@ lessons:
     report: &report
       meaning: "Together we solve more."
       advice:
-        sterk: {agreed: "Hold on.", divided: "Discuss the difference."}
-        aandacht: {agreed: "Improve together.", divided: "Discuss first."}
-        zorg: {agreed: "Start small.", divided: "Share the picture first."}
+        sterk: {agreed_works: "Hold on.", divided: "Discuss the difference."}
+        aandacht: {agreed_works: "Improve together.", no_majority: "Look together.",
+                   divided: "Discuss first."}
+        zorg: {agreed_falls_short: "Start small.", no_majority: "Find out why.",
+               divided: "Share the picture first."}
       questions: ["Why do we cooperate?", "Who feels the urgency?"]
       information_gap: "Share what you know."
   - id: visie
@@ -512,6 +516,19 @@ def test_lint_reports_the_translation_instead_of_ok(tmp_path):
     assert problems == [
         f"{english_path}:{line_of(english, 'id: aandacht')}: [aandacht] band 'aandacht': "
         "minimum is 2.0 here but 1.5 in mini.nl.yaml; a translation keeps it: write 1.5"
+    ]
+
+
+def test_lint_names_file_and_line_of_an_english_advice_text_missing_for_a_state(tmp_path):
+    english = edited(MINI_EN, (' no_majority: "Find out why.",', ""))
+    dutch_path, english_path = write_pair(tmp_path, english)
+    ok, problems = lint([dutch_path, english_path])
+    assert ok == [f"{dutch_path}: ok (mini 1.0, nl: 2 lessons, 4 statements)"]
+    # Both lessons share the report through a YAML anchor: both miss the text.
+    line = line_of(english, 'zorg: {agreed_falls_short: "Start small."')
+    assert [problem.split(" the advice")[0] for problem in problems] == [
+        f"{english_path}:{line}: [urgentie] lessons.0.report.advice.zorg.no_majority:",
+        f"{english_path}:{line}: [visie] lessons.1.report.advice.zorg.no_majority:",
     ]
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
 from questions.lint import lint
 from questions.loader import (
@@ -85,9 +88,11 @@ lessons:
     report:
       meaning: "Samen lossen we meer op."
       advice:
-        sterk: {agreed: "Houd vast.", divided: "Bespreek het verschil."}
-        aandacht: {agreed: "Verbeter samen.", divided: "Bespreek eerst."}
-        zorg: {agreed: "Begin klein.", divided: "Deel eerst het beeld."}
+        sterk: {agreed_works: "Houd vast.", divided: "Bespreek het verschil."}
+        aandacht: {agreed_works: "Verbeter samen.", no_majority: "Kijk samen.",
+                   divided: "Bespreek eerst."}
+        zorg: {agreed_falls_short: "Begin klein.", no_majority: "Zoek uit waarom.",
+               divided: "Deel eerst het beeld."}
       questions: ["Waarom werken we samen?", "Wie voelt de urgentie?"]
       information_gap: "Deel wat u weet."
   - id: visie
@@ -100,10 +105,12 @@ lessons:
     report:
       meaning: "Een gedeelde koers."
       advice:
-        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
-        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        sterk: {agreed_works: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed_works: "Koers verbeteren.", no_majority: "Koers zoeken.",
+                   divided: "Koers eerst bespreken."}
         zorg:
-          agreed: "Koers samen uitzetten."
+          agreed_falls_short: "Koers samen uitzetten."
+          no_majority: "Koers eerst verkennen."
           divided: "Koers eerst delen."
       questions:
         - "Waar willen we heen?"
@@ -577,10 +584,12 @@ VISIE_REPORT = """\
     report:
       meaning: "Een gedeelde koers."
       advice:
-        sterk: {agreed: "Koers vasthouden.", divided: "Koers bespreken."}
-        aandacht: {agreed: "Koers verbeteren.", divided: "Koers eerst bespreken."}
+        sterk: {agreed_works: "Koers vasthouden.", divided: "Koers bespreken."}
+        aandacht: {agreed_works: "Koers verbeteren.", no_majority: "Koers zoeken.",
+                   divided: "Koers eerst bespreken."}
         zorg:
-          agreed: "Koers samen uitzetten."
+          agreed_falls_short: "Koers samen uitzetten."
+          no_majority: "Koers eerst verkennen."
           divided: "Koers eerst delen."
       questions:
         - "Waar willen we heen?"
@@ -605,6 +614,18 @@ MISSING_REPORT_TEXTS = [
     ("lesson-without-one-advice-text",
      [('          divided: "Koers eerst delen."\n', "")],
      "[visie] lessons.1.report.advice.zorg.divided: ", ["Field required"],
+     'agreed_falls_short: "Koers samen uitzetten."'),
+    ("lesson-without-advice-for-one-agreement-state",
+     [('          no_majority: "Koers eerst verkennen."\n', "")],
+     "[visie] lessons.1.report.advice.zorg.no_majority: ",
+     ["advice for band 'zorg'", "neither agreeing nor disagreeing answers are most",
+      "is missing; add it"],
+     'agreed_falls_short: "Koers samen uitzetten."'),
+    ("lesson-with-only-the-old-agreed-text",
+     [('          agreed_falls_short: "Koers samen uitzetten."\n'
+       '          no_majority: "Koers eerst verkennen."\n',
+       '          agreed: "Koers samen uitzetten."\n')],
+     "[visie] lessons.1.report.advice.zorg.agreed: ", ["Extra inputs are not permitted"],
      'agreed: "Koers samen uitzetten."'),
     ("lesson-with-one-question",
      [('        - "Wat delen we al?"\n', "")],
@@ -673,3 +694,28 @@ def test_a_directory_without_questionnaires_is_refused(tmp_path):
         load_directory(tmp_path)
     assert "no questionnaire files" in caught.value.one_line()
     assert str(tmp_path) in caught.value.one_line()
+
+
+# -- snapshots frozen before the agreement states -------------------------------------------
+
+
+def test_an_old_snapshot_keeps_each_agreed_text_for_the_state_it_was_written_for():
+    """Frozen at f4ee4e9, "agreed" meant "not divided" in every band."""
+    old = yaml.safe_load((Path(__file__).parent / "data" / "tien-lessen.nl.f4ee4e9.yaml")
+                         .read_text(encoding="utf-8"))
+    questionnaire = from_snapshot(json.dumps(old, ensure_ascii=False))
+    for lesson, before in zip(questionnaire.lessons, old["lessons"], strict=True):
+        advice, texts = lesson.report.advice, before["report"]["advice"]
+        assert advice.sterk.agreed_works == texts["sterk"]["agreed"]
+        assert advice.aandacht.no_majority == texts["aandacht"]["agreed"]
+        assert advice.zorg.agreed_falls_short == texts["zorg"]["agreed"]
+        # Where the old text would claim too much, there is none: the report's generic one.
+        assert advice.aandacht.agreed_works is None and advice.zorg.no_majority is None
+        for band in ("sterk", "aandacht", "zorg"):
+            assert getattr(advice, band).divided == texts[band]["divided"]
+    assert questionnaire.advice_problems()  # as a file it would be incomplete
+
+
+def test_a_snapshot_that_is_not_json_is_still_a_schema_error():
+    with pytest.raises(ValidationError):
+        from_snapshot("{not json")

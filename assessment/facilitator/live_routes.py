@@ -182,7 +182,7 @@ def _lesson(number: int, lesson: LessonSummary, bands: dict[str, str]) -> dict[s
                        else _("te weinig antwoorden")),
         "divided": lesson.divided, "information_gap": lesson.information_gap,
         # Without a score the lesson's share is withheld: the signal shows alone.
-        "gap_text": (_("Informatietekort: %(share)s weet het niet",
+        "gap_text": (_("Informatietekort: %(share)s van de antwoorden is ‘weet ik niet’",
                        share=percent(lesson.dont_know_share)) if lesson.shown
                      else _("Informatietekort")),
     }
