@@ -328,7 +328,7 @@ def build_context(
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
         **_priorities(vote),
-        context_blocks=_context_sections(questionnaire, summary, numbers),
+        context_blocks=_context_sections(questionnaire, summary),
         quadrant_axes=quadrant_axes(questionnaire, summary),
     )
 
@@ -375,7 +375,7 @@ def _statement_rows(
 
 
 def _context_sections(
-    questionnaire: Questionnaire, summary: Summary, numbers: Numbers
+    questionnaire: Questionnaire, summary: Summary
 ) -> tuple[ContextSection, ...]:
     """The context blocks with their statements as worded; none when nothing is shown.
 
