@@ -35,11 +35,17 @@ Per lesson
     - ``agreement`` (derived, not stored): how the answers lean, which with the band and the
       information gap chooses the advice text; see :func:`agreement_of`.
 
+Per context block (unscored; it places the region in the quadrant)
+    - ``mean``: scored as a lesson (reverse wording, half-valid rule, each person the same);
+      ``n``: respondents with a block score.
+    - ``statements``: each statement's answers and mean, as for a lesson's statements.
+
 Anonymity (the rules are :mod:`assessment.anonymity`'s; this applies them)
     No aggregate is computed for fewer than 3 respondents (``MIN_RESPONDENTS``): neither the
     whole summary nor a lesson. A lesson with fewer than 3 scores carries no figures at all:
     its distribution is empty (so no agree, neutral, disagree or "weet niet" share) and it
-    has no statement figures; its ``information_gap`` is set only when at least 3
+    has no statement figures (a context block with fewer than 3 scores: no mean, and its
+    statements without figures); its ``information_gap`` is set only when at least 3
     respondents answered the lesson (any answer) and 30 % or more of those answers are
     "weet niet", and is then shown as a signal without its share. A statement's figures
     (counts, "weet niet", "n.v.t." and mean) are given only from 3 valid answers; below that
@@ -276,11 +282,14 @@ class LessonSummary:
 
 @dataclass(frozen=True)
 class ContextSummary:
-    """A context block's mean (for the quadrant) and its n."""
+    """A context block's mean (for the quadrant), its n, and its statements' figures."""
 
     block_id: str
     n: int
     mean: float | None
+    #: Per statement as worded, under the lessons' rules; empty in summaries kept from
+    #: before they were added (the block's mean was all they held).
+    statements: tuple[StatementSummary, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -343,7 +352,7 @@ def summarise(questionnaire: Questionnaire, responses: Sequence[Response]) -> Su
         _summarise_lesson(questionnaire, lesson, responses, tallies, group_ids, shown)
         for lesson in questionnaire.lessons
     )
-    context = tuple(_summarise_context(questionnaire, block, responses, shown)
+    context = tuple(_summarise_context(questionnaire, block, responses, tallies, shown)
                     for block in questionnaire.context_blocks)
     means = [lesson.mean for lesson in lessons if lesson.mean is not None]
     return Summary(
@@ -550,13 +559,25 @@ def _summarise_statement(
 
 def _summarise_context(
     questionnaire: Questionnaire, block: ContextBlock, responses: Sequence[Response],
-    shown: bool,
+    tallies: Mapping[str, Counter[str | None]], shown: bool,
 ) -> ContextSummary:
-    scorer = group_scorer(_scored(block.statements), _scale(questionnaire))
+    """A context block as a lesson is summarised: its mean and its statements' figures.
+
+    No figures when the summary is not shown; below 3 respondents with a block score the
+    statements keep their place but without figures ("te weinig antwoorden").
+    """
+    scale = _scale(questionnaire)
+    scorer = group_scorer(_scored(block.statements), scale)
     scores = [s for r in responses if (s := scorer(r.answers)) is not None]
-    if not shown or len(scores) < MIN_RESPONDENTS:
+    if not shown:
         return ContextSummary(block.id, len(scores), None)
-    return ContextSummary(block.id, len(scores), math.fsum(scores) / len(scores))
+    if not figure_allowed(len(scores)):
+        empty = Distribution((0,) * (scale.maximum - scale.minimum + 1), 0, 0)
+        return ContextSummary(block.id, len(scores), None, tuple(
+            StatementSummary(s.id, s.reverse, empty, None) for s in block.statements))
+    statements = tuple(_summarise_statement(s.id, s.reverse, tallies[s.id], scale)
+                       for s in block.statements)
+    return ContextSummary(block.id, len(scores), math.fsum(scores) / len(scores), statements)
 
 
 # -- anonymity ---------------------------------------------------------------------------

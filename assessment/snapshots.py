@@ -2,7 +2,8 @@
 
 When raw answers are purged after the retention period, the summary is kept as JSON and
 read back into the same frozen dataclasses: the dashboard and the report show exactly what
-they showed before. Pure functions: no Flask, no database.
+they showed before. A field added to the summary later must have a default: a snapshot
+kept before it was added is read with that default. Pure functions: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return (field.default is not dataclasses.MISSING
+            or field.default_factory is not dataclasses.MISSING)
+
+
 def _build(kind: Any, value: Any) -> Any:
     """Rebuild ``value`` as the type ``kind`` (dataclasses, enums, tuples, optionals)."""
     if value is None:
@@ -60,7 +66,9 @@ def _build(kind: Any, value: Any) -> Any:
         return tuple(_build(arg, item) for arg, item in zip(args, value, strict=True))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        fields = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)}
+        # A field added later has a default; a snapshot kept before it lacks the key.
+        fields = {f.name: _build(hints[f.name], value[f.name])
+                  for f in dataclasses.fields(kind) if f.name in value or not _has_default(f)}
         return typing.cast(Any, kind)(**fields)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

@@ -1,9 +1,11 @@
 """Charts as SVG, drawn by our own small functions: the report and the web pages use them.
 
 Every chart prints its numbers and band names, so it reads in greyscale and for readers who
-cannot tell the band colours apart; each has a ``<title>`` and ``<desc>`` for screen readers.
-Text is escaped. Numbers are formatted by the caller's ``fmt`` (a decimal comma in Dutch).
-No Flask, no database.
+cannot tell the band colours apart; each has a ``<title>`` and a ``<desc>`` for screen
+readers, and the ``<desc>`` gives the values the chart draws, not only what it is about
+(callers that pass a ``desc`` write it in the report's language; :func:`counts_text` words
+a distribution). Text is escaped. Numbers are formatted by the caller's ``fmt`` (a decimal
+comma in Dutch). No Flask, no database.
 """
 
 from __future__ import annotations
@@ -227,9 +229,23 @@ def quadrant(x: float | None, y: float | None, split: float, labels: QuadrantLab
     return _svg(size, size, title, desc, "".join(parts))
 
 
+def counts_text(labels: Sequence[str], counts: Sequence[int], pct: Formatter) -> str:
+    """Each point's label, count and share of the counts, such as "Oneens 5 (18 %), Eens 2 (7 %)".
+
+    The shares are of the answers counted here (the answers on the scale).
+    """
+    total = sum(counts)
+    return ", ".join(f"{label} {count}" + (f" ({pct(count / total)})" if total else "")
+                     for label, count in zip(labels, counts, strict=True))
+
+
 def distribution(counts: Sequence[int], labels: Sequence[str], pct: Formatter, *,
-                 title: str, width: float = 420, height: float = 22) -> str:
-    """A 100 % stacked bar of answers over the scale points, shares printed where they fit."""
+                 title: str, note: str = "", width: float = 420, height: float = 22) -> str:
+    """A 100 % stacked bar of answers over the scale points, shares printed where they fit.
+
+    The description gives every point's count and share (:func:`counts_text`), then
+    ``note`` (what the shares are of, in the caller's language).
+    """
     total = sum(counts)
     greys = ["#a4161a", "#e07b6f", "#bdbdbd", "#6fae86", "#1d5b37"]
     inks = ["#ffffff", INK, INK, INK, "#ffffff"]
@@ -249,7 +265,7 @@ def distribution(counts: Sequence[int], labels: Sequence[str], pct: Formatter, *
         x += w
     if not total:
         parts.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f3f5f8"/>')
-    desc = "; ".join(f"{label}: {value}" for label, value in zip(labels, counts, strict=True))
+    desc = counts_text(labels, counts, pct) + (f"; {note}" if note else "")
     return _svg(width, height, title, desc, "".join(parts))
 
 
@@ -268,7 +284,8 @@ def diverging(disagree: Sequence[int], neutral: int, agree: Sequence[int], pct: 
 
     ``disagree`` and ``agree`` are counts from the middle outwards; the neutral answers are
     centred on the middle line. Each side's share of the answers is printed at its end, and
-    each segment's count on it where it fits (all counts are in the description). ``reach``
+    each segment's count on it where it fits. ``desc`` must give every count and both
+    shares (:func:`counts_text` and the sides' shares, in the caller's language). ``reach``
     is the largest share one side reaches (half the neutral answers included) among the bars
     drawn together, so that they share one scale and the longest fills its half.
     """
@@ -309,9 +326,12 @@ def diverging(disagree: Sequence[int], neutral: int, agree: Sequence[int], pct: 
     return _svg(width, height, title, desc, "".join(parts))
 
 
-def score_bar(value: float | None, band: str | None, *, title: str, width: float = 400,
-              height: float = 40) -> str:
-    """A lesson's score on 1–5 as one bar in its band's colour, with the 1–5 grid lines."""
+def score_bar(value: float | None, band: str | None, *, title: str, fmt: Formatter,
+              width: float = 400, height: float = 40) -> str:
+    """A lesson's score on 1–5 as one bar in its band's colour, with the 1–5 grid lines.
+
+    The description is the title and the score ("Urgentie: 4,2"); without a score, the title.
+    """
     parts = []
     for tick in range(1, 6):
         x = (tick - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * (width - 2) + 1
@@ -322,11 +342,16 @@ def score_bar(value: float | None, band: str | None, *, title: str, width: float
         w = max((value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * width, 4.0)
         parts.append(f'<rect x="0" y="{height * 0.15:.1f}" width="{w:.1f}" '
                      f'height="{height * 0.7:.1f}" fill="{fill}"/>')
-    return _svg(width, height, title, title, "".join(parts))
+    desc = f"{title}: {fmt(value)}" if value is not None else title
+    return _svg(width, height, title, desc, "".join(parts))
 
 
-def share_bar(share: float, *, title: str, width: float = 400, height: float = 40) -> str:
-    """A share of 0–1 as one bar (a lesson's votes among the voters), with quarter lines."""
+def share_bar(share: float, *, title: str, pct: Formatter, width: float = 400,
+              height: float = 40) -> str:
+    """A share of 0–1 as one bar (a lesson's votes among the voters), with quarter lines.
+
+    The description is the title and the share ("Urgentie: 5 van 12 (42 %)").
+    """
     parts = []
     for quarter in range(5):
         x = quarter / 4 * (width - 2) + 1
@@ -335,4 +360,4 @@ def share_bar(share: float, *, title: str, width: float = 400, height: float = 4
     w = max(min(share, 1.0) * width, 4.0)
     parts.append(f'<rect x="0" y="{height * 0.15:.1f}" width="{w:.1f}" '
                  f'height="{height * 0.7:.1f}" fill="{INK}"/>')
-    return _svg(width, height, title, title, "".join(parts))
+    return _svg(width, height, title, f"{title} ({pct(share)})", "".join(parts))

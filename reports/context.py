@@ -27,6 +27,7 @@ from assessment.aggregation import (
     PROFILE_GROUP_QUESTION,
     Agreement,
     CellStatus,
+    ContextSummary,
     LessonSummary,
     StatementSummary,
     Summary,
@@ -37,7 +38,7 @@ from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
 from assessment.templating import report_date
-from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
+from questions.schema import ContextBlock, Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts
 
 #: Where the interface catalogues live (``assessment/translations/<language>``).
@@ -57,6 +58,11 @@ LABELS = {
     "bars_title": N_("Scores per les, van hoog naar laag"),
     "radar_title": N_("Profiel van de tien lessen"),
     "quadrant_title": N_("Positie van de regio"),
+    "previous_score": N_("vorige ronde %(score)s"),
+    "quadrant_desc": N_("Horizontaal %(x_label)s: %(x)s; verticaal %(y_label)s: %(y)s (schaal 1 "
+                        "tot 5, grens tussen laag en hoog bij %(split)s)."),
+    "quadrant_cell": N_("Vak: %(cell)s (eigen duiding)."),
+    "shares_of": N_("percentages van de %(num)d antwoorden op de schaal"),
 }
 
 
@@ -168,6 +174,38 @@ class LessonSection:
     change: float | None = None
     notes: str = ""
     conclusion: str = ""
+
+
+@dataclass(frozen=True)
+class ContextSection:
+    """A context block in the appendix: its statements' answers, its mean and n."""
+
+    block: ContextBlock
+    summary: ContextSummary
+    statements: tuple[StatementRow, ...]
+    #: Labels of the quadrant axes the block counts in.
+    axes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AxisPart:
+    """One part of a quadrant axis, a lesson (with its number) or a context block, and its score."""
+
+    title: str
+    value: float | None
+    #: The lesson's number; None for a context block.
+    lesson_number: int | None = None
+
+
+@dataclass(frozen=True)
+class QuadrantAxis:
+    """How one quadrant axis is computed: the mean of its parts, each weighing the same."""
+
+    name: str
+    label: str
+    parts: tuple[AxisPart, ...]
+    value: float | None
+    split: float
 
 
 @dataclass(frozen=True)
@@ -373,6 +411,10 @@ class ReportContext:
     #: Whether the results were discussed, in the content's words (None: older content,
     #: whose introduction still says it itself).
     introduction_session: str | None = None
+    #: The context blocks behind the quadrant, for the appendix.
+    context_blocks: tuple[ContextSection, ...] = ()
+    #: The quadrant's axes as formulas, for the method section (empty without a quadrant).
+    quadrant_axes: tuple[QuadrantAxis, ...] = ()
 
 
 def build_context(
@@ -449,10 +491,10 @@ def build_context(
         actions=actions,
         bars_chart=charts.bars(
             ranked, numbers.score, title=labels["bars_title"],
-            desc=_describe(ranked, numbers), previous_label=labels["previous"]),
+            desc=_describe(ranked, numbers, labels), previous_label=labels["previous"]),
         radar_chart=charts.radar(
             points, numbers.score, title=labels["radar_title"],
-            desc=_describe(points, numbers), previous_label=labels["previous"]),
+            desc=_describe(points, numbers, labels), previous_label=labels["previous"]),
         quadrant_chart=quadrant_chart(questionnaire, summary, numbers, labels),
         has_previous=comparison is not None,
         rules={
@@ -471,6 +513,8 @@ def build_context(
         session=session,
         introduction_session=questionnaire.report.session_sentence(
             session.held, numbers.long_date(session.on) if session.on else None),
+        context_blocks=_context_sections(questionnaire, summary),
+        quadrant_axes=quadrant_axes(questionnaire, summary),
     )
 
 
@@ -501,8 +545,15 @@ def _priorities(vote: VoteResult | None) -> dict[str, Any]:
             "priority_voters": vote.voters, "priority_max": vote.max_choices}
 
 
-def _describe(points: list[charts.LessonPoint], numbers: Numbers) -> str:
-    return "; ".join(f"{p.label}: {numbers.score(p.value)} ({p.band_label})" for p in points)
+def _describe(
+    points: list[charts.LessonPoint], numbers: Numbers, labels: Mapping[str, str]
+) -> str:
+    """Every lesson's score and band, and its previous score where the chart draws one."""
+    def values(p: charts.LessonPoint) -> str:
+        if p.previous is None:
+            return p.band_label
+        return f"{p.band_label}; {labels['previous_score'] % {'score': numbers.score(p.previous)}}"
+    return "; ".join(f"{p.label}: {numbers.score(p.value)} ({values(p)})" for p in points)
 
 
 def _statement_rows(
@@ -518,9 +569,58 @@ def _statement_rows(
         # Below three valid answers the statement keeps its row but gets no chart.
         chart = (charts.distribution(
             statement_summary.distribution.counts, [p.label for p in scale.points],
-            numbers.percent, title=statement.text) if statement_summary.shown else "")
+            numbers.percent, title=statement.text,
+            note=chart_labels(numbers.language)["shares_of"] % {
+                "num": statement_summary.distribution.valid})
+            if statement_summary.shown else "")
         rows.append(StatementRow(statement, statement_summary, chart))
     return tuple(rows)
+
+
+def _context_sections(
+    questionnaire: Questionnaire, summary: Summary
+) -> tuple[ContextSection, ...]:
+    """The context blocks with their statements as worded; none when nothing is shown.
+
+    A summary kept from before statements were summarised per block has the blocks without
+    statement rows (the appendix then says so).
+    """
+    if not summary.shown:
+        return ()
+    spec = questionnaire.quadrant
+    by_id = {block.block_id: block for block in summary.context}
+    sections = []
+    for block in questionnaire.context_blocks:
+        block_summary = by_id.get(block.id)
+        if block_summary is None:
+            continue
+        statements = {s.statement_id: s for s in block_summary.statements}
+        axes = tuple(axis.label for axis in ((spec.x, spec.y) if spec else ())
+                     if block.id in axis.context_blocks)
+        sections.append(ContextSection(
+            block, block_summary,
+            tuple(StatementRow(statement, statements[statement.id], "")
+                  for statement in block.statements if statement.id in statements),
+            axes))
+    return tuple(sections)
+
+
+def quadrant_axes(questionnaire: Questionnaire, summary: Summary) -> tuple[QuadrantAxis, ...]:
+    """The quadrant's two axes as the summary computed them: parts, their scores, the mean."""
+    spec = questionnaire.quadrant
+    position = summary.quadrant
+    if spec is None or position is None:
+        return ()
+    numbers = {lesson.id: n for n, lesson in enumerate(questionnaire.lessons, start=1)}
+    titles = {block.id: block.title for block in questionnaire.context_blocks}
+    blocks = {block.block_id: block.mean for block in summary.context}
+    axes = []
+    for name, axis, value in (("x", spec.x, position.x), ("y", spec.y, position.y)):
+        parts = [AxisPart(questionnaire.lesson(i).title, summary.lesson(i).mean, numbers[i])
+                 for i in axis.lessons]
+        parts += [AxisPart(titles[i], blocks.get(i)) for i in axis.context_blocks]
+        axes.append(QuadrantAxis(name, axis.label, tuple(parts), value, spec.split))
+    return tuple(axes)
 
 
 def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRow, ...]:
@@ -545,8 +645,12 @@ def quadrant_chart(
         x=spec.x.label, y=spec.y.label, position=labels["position"],
         cells={key: cells.cell(key).title
                for key in ("high-high", "high-low", "low-high", "low-low")})
-    where = (f"x = {numbers.score(position.x)}, y = {numbers.score(position.y)}"
-             if position.x is not None and position.y is not None else labels["no_score"])
+    where = labels["quadrant_desc"] % {
+        "x_label": spec.x.label, "x": numbers.score(position.x),
+        "y_label": spec.y.label, "y": numbers.score(position.y),
+        "split": numbers.score(position.split)}
+    if position.cell:
+        where += " " + labels["quadrant_cell"] % {"cell": cells.cell(position.cell).title}
     return charts.quadrant(position.x, position.y, position.split, chart_labels,
                            numbers.score, title=labels["quadrant_title"], desc=where)
 

@@ -766,6 +766,48 @@ def test_no_quadrant_without_one_in_the_questionnaire():
     assert summarise(build(), lesson_scores(build(), "geld", 4, 4, 4)).quadrant is None
 
 
+def test_context_statements_have_their_counts_as_worded_and_their_mean_as_scored():
+    # Block invest: i1 and i2; the report's appendix shows them like a lesson's statements.
+    responses = people(
+        {"i1": "2", "i2": "4"}, {"i1": "2", "i2": WEET_NIET}, {"i1": "5", "i2": "4"},
+        {"i1": NVT, "i2": "1"},
+    )
+    block = {b.block_id: b for b in summarise(Q, responses).context}["invest"]
+    i1, i2 = block.statements
+    assert (i1.statement_id, i1.distribution) == ("i1", Distribution((0, 2, 0, 0, 1), 0, 1))
+    assert i1.scored_mean == pytest.approx(3.0)
+    assert i1.shown
+    assert i2.distribution == Distribution((1, 0, 0, 2, 0), 1, 0)
+    assert i2.scored_mean == pytest.approx(3.0)
+    assert block.n == 4 and block.mean == pytest.approx((3 + 2 + 4.5 + 1) / 4)
+
+
+def test_a_context_statement_with_fewer_than_three_valid_answers_has_no_figures():
+    responses = people(*({"w1": "4", "w2": "4", "w3": code}
+                         for code in ("5", "2", WEET_NIET)))
+    block = {b.block_id: b for b in summarise(Q, responses).context}["welvaart"]
+    w1, _w2, w3 = block.statements
+    assert w1.shown and w1.distribution.counts == (0, 0, 0, 3, 0)
+    assert not w3.shown
+    assert w3.distribution == Distribution((0, 0, 0, 0, 0), 0, 0)
+    assert w3.scored_mean is None
+
+
+def test_a_context_block_with_fewer_than_three_scores_shows_no_statement_figures():
+    # Three respondents, so the summary shows; only two answered the block, so it has no
+    # mean, and its statements keep their place without a figure.
+    responses = [*people(*(scoring(Q, "welvaart", 4) for _ in range(2))),
+                 *lesson_scores(Q, "geld", 3, start=3)]
+    summary = summarise(Q, responses)
+    block = {b.block_id: b for b in summary.context}["welvaart"]
+    assert summary.shown and block.n == 2 and block.mean is None
+    assert [s.statement_id for s in block.statements] == ["w1", "w2", "w3"]
+    assert not any(s.shown or s.distribution.given for s in block.statements)
+    # Below three respondents in all, nothing at all.
+    hidden = summarise(Q, people(*(scoring(Q, "welvaart", 4) for _ in range(2))))
+    assert all(b.mean is None and b.statements == () for b in hidden.context)
+
+
 @pytest.mark.parametrize(("x", "y", "cell"), [
     (3.0, 3.0, "high-high"), (2.99, 3.0, "low-high"), (3.0, 2.99, "high-low"),
     (1.0, 1.0, "low-low"), (5.0, 2.0, "high-low"), (None, 4.0, None), (4.0, None, None),

@@ -280,9 +280,7 @@ def _overview(room: Room, spec: SlideSpec) -> dict[str, Any]:
     return {"rows": [
         {"row": row, "band_label": bands.get(row.summary.band or ""),
          "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG, its texts escaped
-             row.summary.mean, row.summary.band,
-             title=_("%(lesson)s: %(score)s", lesson=row.lesson.title,
-                     score=score(row.summary.mean))))}
+             row.summary.mean, row.summary.band, title=row.lesson.title, fmt=score))}
         for row in rows]}
 
 
@@ -298,12 +296,19 @@ def _lesson(room: Room, spec: SlideSpec) -> dict[str, Any]:
         "band_label": session.band_labels(room.questionnaire).get(summary.band or ""),
         "bars": [{"bar": bar, "chart": Markup(charts.diverging(  # noqa: S704 - our own SVG
             bar.disagree, bar.neutral, bar.agree, percent, title=bar.statement.text, reach=reach,
-            desc="; ".join(f"{label}: {count}" for label, count in zip(
-                labels, bar.counts, strict=True)))) if bar.shown else ""} for bar in bars],
+            desc=_statement_desc(bar, labels))) if bar.shown else ""} for bar in bars],
         "scale_labels": labels,
         "dont_know_label": next((o.label for o in scale.non_valid if o.code == "weet_niet"),
                                 _("Weet ik niet")),
     }
+
+
+def _statement_desc(bar: projector.StatementBar, labels: list[str]) -> str:
+    """A statement bar's values for screen readers: every count, its share, both sides."""
+    sides = _("%(disagree)s van de antwoorden is oneens, %(agree)s eens",
+              disagree=percent(sum(bar.disagree) / bar.valid),
+              agree=percent(sum(bar.agree) / bar.valid))
+    return f"{charts.counts_text(labels, bar.counts, percent)}; {sides}"
 
 
 def _groups(room: Room, spec: SlideSpec) -> dict[str, Any]:
@@ -313,9 +318,10 @@ def _groups(room: Room, spec: SlideSpec) -> dict[str, Any]:
     return {"lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
             "rows": [{"row": row, "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG
                 row.mean, aggregation.band_of(room.questionnaire, row.mean)
-                if row.mean is not None else None, title=row.label))} for row in rows],
+                if row.mean is not None else None, title=row.label, fmt=score))}
+                for row in rows],
             "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG
-                summary.mean, summary.band, title=lesson.title))}
+                summary.mean, summary.band, title=lesson.title, fmt=score))}
 
 
 def _quadrant(room: Room, spec: SlideSpec) -> dict[str, Any]:
@@ -350,9 +356,10 @@ def _priorities(room: Room, spec: SlideSpec) -> dict[str, Any]:
                                      code=room.assessment.join_code),
             "rows": [{"row": row, "top": row.lesson_id in top,
                       "bar": Markup(charts.share_bar(  # noqa: S704 - our own SVG, escaped
-                          row.share, title=_("%(lesson)s: %(votes)d van %(voters)d",
-                                             lesson=row.title, votes=row.votes,
-                                             voters=room.vote.voters)))}
+                          row.share, pct=percent,
+                          title=_("%(lesson)s: %(votes)d van %(voters)d",
+                                  lesson=row.title, votes=row.votes,
+                                  voters=room.vote.voters)))}
                      for row in room.vote.lessons if row.votes]}
 
 

@@ -1,0 +1,122 @@
+"""Chart descriptions: each chart's ``<desc>`` gives the values it draws, in the report's
+language, so a screen reader hears the numbers and not only the title.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from sqlalchemy import select
+
+from assessment import management
+from assessment.db import read_session
+from assessment.models import Assessment, Comment, Moderation
+from reports import charts
+from reports.build import report_context
+from reports.context import Numbers
+from tests.test_projector import BASE, _move
+
+SVG = "{http://www.w3.org/2000/svg}"
+DUTCH = Numbers("nl")
+LABELS = ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
+#: Axis and ring ticks: the scale itself, not a value.
+TICKS = {DUTCH.score(tick) for tick in range(1, 6)} | {str(tick) for tick in range(1, 6)}
+
+
+def parse(svg: str) -> tuple[str, str, list[str]]:
+    """An SVG's title, its description and the texts it prints."""
+    root = ET.fromstring(svg)
+    texts = [element.text or "" for element in root.iter(f"{SVG}text")]
+    return root.findtext(f"{SVG}title") or "", root.findtext(f"{SVG}desc") or "", texts
+
+
+def printed_numbers(texts: list[str]) -> set[str]:
+    """Every number a chart prints (a count, a score, a share), the scale's ticks left out."""
+    return {number for text in texts if text not in TICKS
+            for number in re.findall(r"\d+(?:[.,]\d+)?(?:\s?%)?", text)}
+
+
+def assert_describes_its_numbers(svg: str) -> str:
+    """The chart's description holds every number it prints; the description, for more."""
+    _title, desc, texts = parse(svg)
+    missing = {number for number in printed_numbers(texts) if number not in desc}
+    assert not missing, (missing, desc)
+    return desc
+
+
+def test_a_distribution_says_each_count_and_its_share():
+    svg = charts.distribution([2, 5, 4, 10, 6], LABELS, DUTCH.percent, title="Een stelling",
+                              note="percentages van de 27 antwoorden op de schaal")
+    title, desc, _texts = parse(svg)
+    assert title == "Een stelling"
+    assert desc == ("Helemaal oneens 2 (7%), Oneens 5 (19%), Neutraal 4 (15%), Eens 10 (37%), "
+                    "Helemaal eens 6 (22%); percentages van de 27 antwoorden op de schaal")
+    assert_describes_its_numbers(svg)
+
+
+def test_a_diverging_bar_with_the_counts_text_describes_every_number_it_prints():
+    desc = (charts.counts_text(LABELS, [2, 5, 4, 10, 6], DUTCH.percent)
+            + "; 26% van de antwoorden is oneens, 59% eens")
+    svg = charts.diverging((5, 2), 4, (10, 6), DUTCH.percent, title="Een stelling", desc=desc)
+    _title, _desc, texts = parse(svg)
+    assert {"26%", "59%", "10", "6"} <= printed_numbers(texts)
+    assert_describes_its_numbers(svg)
+
+
+def test_score_and_share_bars_say_their_value():
+    _title, desc, _texts = parse(charts.score_bar(3.46, "aandacht", title="Urgentie",
+                                                  fmt=DUTCH.score))
+    assert desc == "Urgentie: 3,5"
+    _title, desc, _texts = parse(charts.score_bar(None, None, title="Urgentie",
+                                                  fmt=DUTCH.score))
+    assert desc == "Urgentie"
+    _title, desc, _texts = parse(charts.share_bar(5 / 12, title="Urgentie: 5 van 12",
+                                                  pct=DUTCH.percent))
+    assert desc == "Urgentie: 5 van 12 (42%)"
+
+
+def test_the_report_s_charts_describe_their_values_in_the_report_s_language(app, demo):
+    with app.app_context():
+        report = report_context(read_session().get(Assessment, 1))
+    summary = report.summary
+    bars = assert_describes_its_numbers(report.bars_chart)
+    radar = assert_describes_its_numbers(report.radar_chart)
+    for lesson in report.lessons:
+        entry = (f"{lesson.number}. {lesson.lesson.title}: {DUTCH.score(lesson.summary.mean)} "
+                 f"({lesson.band_label})")
+        assert entry in bars and entry in radar
+    quadrant = assert_describes_its_numbers(report.quadrant_chart)
+    assert quadrant == (
+        f"Horizontaal Ontwikkeling brede welvaart: {DUTCH.score(summary.quadrant.x)}; "
+        f"verticaal Investering in de samenwerking: {DUTCH.score(summary.quadrant.y)} "
+        "(schaal 1 tot 5, grens tussen laag en hoog bij 3,0). "
+        "Vak: Vooruitgang op losse basis (eigen duiding).")
+    statement = report.lessons[0].statements[0]
+    desc = assert_describes_its_numbers(statement.chart)
+    counts = statement.summary.distribution.counts
+    assert desc.startswith(f"Helemaal oneens {counts[0]} (")
+    assert desc.endswith(f"; percentages van de {sum(counts)} antwoorden op de schaal")
+
+
+def test_every_chart_on_the_projector_describes_its_values(app, facilitator_client):
+    with app.app_context():
+        for comment in read_session().scalars(select(Comment)):
+            management.set_comment_moderation(1, comment.id, Moderation.INCLUDED)
+    state = facilitator_client.get(f"{BASE}/projector.json").get_json()
+    seen: dict[str, int] = {}
+    for _ in range(state["total"]):
+        fragment = facilitator_client.get(f"{BASE}/projector/dia").get_data(as_text=True)
+        kind = re.search(r'data-kind="(\w+)"', fragment).group(1)
+        for svg in re.findall(r"<svg\b.*?</svg>", fragment, flags=re.DOTALL):
+            desc = assert_describes_its_numbers(svg)
+            seen[kind] = seen.get(kind, 0) + 1
+            if kind in ("overview", "groups"):
+                assert re.search(r": \d,\d$", desc), desc
+            if kind == "lesson":
+                assert re.search(r"^Helemaal oneens \d+ \(\d+%\), Oneens \d+ ", desc), desc
+                assert re.search(r"\d+% van de antwoorden is oneens, \d+% eens$", desc), desc
+            if kind == "priorities":
+                assert re.search(r": \d+ van \d+ \(\d+%\)$", desc), desc
+        _move(facilitator_client, "volgende")
+    assert {"overview", "lesson", "groups", "quadrant"} <= set(seen)
