@@ -120,6 +120,9 @@ class LessonSection:
     change: float | None = None
     notes: str = ""
     conclusion: str = ""
+    #: The facilitator's own text on the advice, and whether it replaces or extends it.
+    own_advice: str = ""
+    own_advice_mode: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,14 @@ class ReportMeta:
     submitted: int | None = None
     #: The scan is not closed: people may still answer, so the figures may still change.
     provisional: bool = False
+    #: The report's status: "voorlopig", "concept" or "definitief" (report_texts.py), and
+    #: for a final report its version and the day it was marked.
+    status: str = "concept"
+    version: int = 0
+    final_on: date | None = None
+    #: Who asked for the scan, and the facilitator (the scan owner's name); either may be "".
+    commissioner: str = ""
+    facilitator: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,6 +212,8 @@ class ReportContext:
     priority_top: tuple[str, ...] = ()
     priority_voters: int = 0
     priority_max: int = 0
+    #: The facilitator's foreword, shown before the summary; "" for none.
+    foreword: str = ""
 
 
 def build_context(
@@ -212,18 +225,26 @@ def build_context(
     actions: tuple[Action, ...] = (),
     notes: Mapping[str, tuple[str, str]] | None = None,
     vote: VoteResult | None = None,
+    foreword: str = "",
+    own_advice: Mapping[str, tuple[str, str]] | None = None,
 ) -> ReportContext:
-    """Choose the advice, draw the charts and format the numbers for one assessment."""
+    """Choose the advice, draw the charts and format the numbers for one assessment.
+
+    ``own_advice`` gives per lesson the facilitator's text and whether it "replace"s or
+    "extend"s the generated advice; it and the foreword are made XML-safe here.
+    """
     numbers = Numbers(meta.language)
     labels = chart_labels(meta.language)
     bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
     advice_labels = questionnaire.report.advice_labels
     notes = notes or {}
+    own_advice = own_advice or {}
     sections = []
     for number, lesson in enumerate(questionnaire.lessons, start=1):
         lesson_summary = summary.lesson(lesson.id)
         change = comparison.lesson(lesson.id) if comparison else None
         note, conclusion = notes.get(lesson.id, ("", ""))
+        own_text, own_mode = own_advice.get(lesson.id, ("", ""))
         sections.append(LessonSection(
             number=number,
             lesson=lesson,
@@ -241,6 +262,8 @@ def build_context(
             change=change.change if change else None,
             notes=note,
             conclusion=conclusion,
+            own_advice=xml_safe(own_text),
+            own_advice_mode=own_mode if own_text else "",
         ))
     by_id = {section.lesson.id: section for section in sections}
     points = [
@@ -286,6 +309,7 @@ def build_context(
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
         **_priorities(vote),
+        foreword=xml_safe(foreword),
     )
 
 
