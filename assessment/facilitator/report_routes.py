@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, RadioField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, Optional
 
 from assessment import report_texts
@@ -47,8 +47,8 @@ class OwnAdviceForm(PagePart):
 
     mode = RadioField(
         _l("Wat doet uw tekst?"),
-        choices=[(AdviceMode.EXTEND.value, _l("Vult het advies aan")),
-                 (AdviceMode.REPLACE.value, _l("Vervangt het advies"))],
+        choices=[SelectChoice(AdviceMode.EXTEND.value, _l("Vult het advies aan")),
+                 SelectChoice(AdviceMode.REPLACE.value, _l("Vervangt het advies"))],
         default=AdviceMode.EXTEND.value,
         validators=[Optional()])
     text = TextAreaField(
@@ -83,9 +83,8 @@ def report_texts_page(assessment_id: int) -> Response | tuple[str, int]:
     form = ActionForm()
     foreword, lessons, sent = _parts(assessment.id, report.lessons)
     if form.validate_on_submit() and _all_valid([foreword, *lessons.values()]):
-        texts = {lesson_id: lessons[lesson_id].sent() for lesson_id in sent}
-        if FOREWORD in sent:
-            texts[FOREWORD] = foreword.sent()
+        texts = {part: foreword.sent() if part == FOREWORD else lessons[part].sent()
+                 for part in sent}
         written = report_texts.save_report_texts(assessment, texts, current_user)
         flash(_("De rapportteksten zijn opgeslagen.") if written
               else _("Er was niets veranderd, dus er is niets opgeslagen."))
