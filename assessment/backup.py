@@ -11,8 +11,8 @@ The backup (JSON)
     respondent with source, profile, progress, answers and free texts (with their
     moderation), the lesson notes, the actions, the vote on priorities (each vote's
     lessons, without voters), and the facilitator's report texts with the report's
-    "definitief" version (both optional, so files from before them still read). So that the file itself tells as little as possible about
-    any one person:
+    "definitief" version (both optional, so files from before them still read). So that
+    the file itself tells as little as possible about any one person:
 
     - respondents are in a random order, numbered 1..n in that order: the order says
       nothing about who came when; answers and texts carry no time of their own;

@@ -132,7 +132,8 @@ def aggregate_tables(
     the facilitator's report texts when there are any (their own words, no participant's).
     """
     details = _details_table(assessment, questionnaire, summary, exported_at, counting)
-    extra = (_priorities_table(vote),) if vote is not None and vote.final else ()
+    extra: tuple[Table, ...] = (
+        (_priorities_table(vote),) if vote is not None and vote.final else ())
     if texts is not None and (texts.foreword or texts.advice):
         extra += (_report_texts_table(questionnaire, texts),)
     if not summary.shown:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -16,10 +15,19 @@ from tests.browser.conftest import DESKTOP, ContextFactory, Demo, LiveServer, ne
 pytestmark = pytest.mark.browser
 
 
-def _close(live_server: LiveServer, assessment_id: int) -> None:
+def _answered_and_closed(live_server: LiveServer, assessment_id: int, code: str) -> None:
+    """Three participants answer lesson 1, then the scan closes: the report has results."""
     from assessment import management
     from assessment.models import Status
+    from tests.helpers import Participant
 
+    with live_server.app.app_context():
+        management.set_status(assessment_id, Status.OPEN)
+    for _ in range(3):
+        person = Participant(live_server.app.test_client())
+        person.join(code)
+        person.post_page("urgentie", {"a_urgentie-1": "4", "a_urgentie-2": "5"})
+        person.submit()
     with live_server.app.app_context():
         management.set_status(assessment_id, Status.CLOSED)
 
@@ -29,8 +37,8 @@ def test_foreword_and_own_advice_are_saved_marked_final_and_in_the_pdf(
     demo_ids: Demo,
 ) -> None:
     """Type a foreword and a lesson's text, save once, mark final: the PDF says so."""
-    assessment_id, _code = new_assessment(live_server, demo_ids.facilitator_id, "Rapporttekst")
-    _close(live_server, assessment_id)
+    assessment_id, code = new_assessment(live_server, demo_ids.facilitator_id, "Rapporttekst")
+    _answered_and_closed(live_server, assessment_id, code)
     page = new_context(DESKTOP, storage_state=facilitator_state,
                        accept_downloads=True).new_page()
     page.goto(f"/begeleider/scans/{assessment_id}")
@@ -38,13 +46,13 @@ def test_foreword_and_own_advice_are_saved_marked_final_and_in_the_pdf(
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapportteksten")
     expect(page.locator(".report-state")).to_contain_text("Concept")
 
-    page.get_by_label("Voorwoord", exact=True).fill("Dit rapport is voor de stuurgroep.")
+    page.get_by_role("textbox", name="Voorwoord").fill("Dit rapport is voor de stuurgroep.")
     lesson = page.get_by_role("region", name=re.compile(r"^Les 1: Urgentie"))
     lesson.get_by_label("Vervangt het advies").check()
     lesson.get_by_label("Eigen tekst bij het advies").fill("Begin met de urgentie.")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".notice-success")).to_contain_text("opgeslagen")
-    expect(page.get_by_label("Voorwoord", exact=True)).to_have_value(
+    expect(page.get_by_role("textbox", name="Voorwoord")).to_have_value(
         "Dit rapport is voor de stuurgroep.")
     expect(lesson.get_by_label("Vervangt het advies")).to_be_checked()
     findings = Findings()
@@ -67,6 +75,6 @@ def test_foreword_and_own_advice_are_saved_marked_final_and_in_the_pdf(
 
     # A changed text makes the report a concept again.
     page.goto(f"/begeleider/scans/{assessment_id}/rapportteksten")
-    page.get_by_label("Voorwoord", exact=True).fill("Een nieuwe versie.")
+    page.get_by_role("textbox", name="Voorwoord").fill("Een nieuwe versie.")
     page.get_by_role("button", name="Opslaan").click()
     expect(page.locator(".report-state")).to_contain_text("Concept")
