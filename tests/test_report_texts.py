@@ -234,8 +234,7 @@ def test_another_facilitator_gets_404_and_a_co_facilitator_may(app, client, demo
 def test_posts_without_a_csrf_token_are_refused(app, facilitator_client):
     assert facilitator_client.post(PAGE, data={"voorwoord-text": "Zonder token"}
                                    ).status_code == 400
-    fingerprint = report_texts.ReportTexts()
-    assert fingerprint == _texts(app)
+    assert _texts(app) == report_texts.ReportTexts()
     with app.app_context():
         shown = report_texts.texts_version(1)
     assert facilitator_client.post(FINAL, data={"texts": shown}).status_code == 400
@@ -254,7 +253,7 @@ def test_an_expired_form_keeps_everything_typed(app, facilitator_client):
     again = facilitator_client.post(PAGE, data={**data, "csrf_token": csrf_token(response)})
     assert again.status_code == 302
     assert _texts(app).foreword == "Lang over nagedacht."
-    assert page.status_code == 200
+    assert page.status_code == 200  # the page the form came from
 
 
 def test_a_text_too_long_is_refused_with_everything_typed_kept(app, facilitator_client):
