@@ -9,9 +9,10 @@ The backup (JSON)
     Format ``regiospiegel.assessment``, version 2 (:class:`Backup`): the frozen questionnaire
     with its hash, the assessment's details, the summary at the time of the backup, every
     respondent with source, profile, progress, answers and free texts (with their
-    moderation), the lesson notes, the actions and the vote on priorities (each vote's
-    lessons, without voters). So that the file itself tells as little as possible about
-    any one person:
+    moderation), the lesson notes, the actions, the vote on priorities (each vote's
+    lessons, without voters), and the facilitator's report texts with the report's
+    "definitief" version (both optional, so files from before them still read). So that
+    the file itself tells as little as possible about any one person:
 
     - respondents are in a random order, numbered 1..n in that order: the order says
       nothing about who came when; answers and texts carry no time of their own;
@@ -84,11 +85,13 @@ from assessment.models import (
     Facilitator,
     LessonNote,
     PriorityVote,
+    ReportText,
     Respondent,
     Status,
     utcnow,
 )
 from assessment.participation import hash_token, new_token
+from assessment.report_texts import FOREWORD
 from assessment.safe_text import xml_safe
 from assessment.snapshots import summary_from_json, summary_to_json
 from questions.loader import from_snapshot
@@ -161,6 +164,10 @@ class BackupDetails(_Model):
     reveal_step: int = Field(ge=0)
     purged_at: datetime | None
     summary_snapshot: str | None
+    #: Added within version 2; older files have none of these (report_texts.py).
+    commissioner: _ShortText = ""
+    report_version: int = Field(default=0, ge=0)
+    report_final_at: datetime | None = None
 
 
 class BackupAnswer(_Model):
@@ -198,6 +205,15 @@ class BackupNote(_Model):
     lesson: _ItemId
     notes: _Text
     conclusion: _Text
+    updated_at: datetime
+
+
+class BackupReportText(_Model):
+    """The facilitator's own report text: the foreword (``_voorwoord``) or a lesson's advice."""
+
+    part: _ItemId
+    text: _Text
+    mode: Literal["replace", "extend"]
     updated_at: datetime
 
 
@@ -241,6 +257,8 @@ class Backup(_Model):
     lesson_notes: tuple[BackupNote, ...]
     actions: tuple[BackupAction, ...]
     priority_vote: BackupVote | None = None
+    #: Added within version 2; older files have none.
+    report_texts: tuple[BackupReportText, ...] = ()
 
 
 class _V1Answer(_Model):
@@ -367,7 +385,9 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
             session_date=assessment.session_date, invited_count=assessment.invited_count,
             organisations=assessment.organisations,
             reveal_step=assessment.reveal_step, purged_at=_utc_or_none(assessment.purged_at),
-            summary_snapshot=assessment.summary_snapshot),
+            summary_snapshot=assessment.summary_snapshot,
+            commissioner=assessment.commissioner, report_version=assessment.report_version,
+            report_final_at=_utc_or_none(assessment.report_final_at)),
         summary=summary_to_json(results.assessment_summary(assessment)),
         withheld_profile={question: tuple(sorted(options))
                           for question, options in withheld.items() if options},
@@ -396,6 +416,11 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
         priority_vote=BackupVote(
             status=assessment.vote_status, max_choices=assessment.vote_max_choices,
             ballots=tuple(sorted(tuple(ballot) for ballot in priorities.ballots(assessment.id)))),
+        report_texts=tuple(
+            BackupReportText(part=text.part, text=text.text, mode=text.mode,
+                             updated_at=_utc(text.updated_at))
+            for text in session.scalars(select(ReportText).where(
+                ReportText.assessment_id == assessment.id).order_by(ReportText.part))),
     )
 
 
@@ -576,6 +601,12 @@ def _fit_problems(document: Backup, questionnaire: Questionnaire) -> Iterator[st
         if action.lesson is not None and action.lesson not in lessons:
             yield f"action {number}: unknown lesson '{action.lesson}'"
     yield from _vote_problems(document.priority_vote, questionnaire)
+    parts = [text.part for text in document.report_texts]
+    for part in parts:
+        if part != FOREWORD and part not in lessons:
+            yield f"report text on unknown lesson '{part}'"
+    if len(set(parts)) != len(parts):
+        yield "two report texts on the same part"
 
 
 def _respondent_problems(respondent: BackupRespondent, statements: dict[str, tuple[str, ...]],
@@ -707,7 +738,8 @@ def _restore(session: Session, document: Backup, owner_id: int) -> Assessment:
         closed_at=details.closed_at, session_date=details.session_date,
         invited_count=details.invited_count, organisations=details.organisations,
         reveal_step=details.reveal_step, purged_at=details.purged_at,
-        summary_snapshot=_kept_summary(document),
+        summary_snapshot=_kept_summary(document), commissioner=details.commissioner,
+        report_version=details.report_version, report_final_at=details.report_final_at,
         translations=[AssessmentTranslation(language=t.language, content_hash=t.content_hash,
                                             content_snapshot=t.snapshot)
                       for t in document.content.translations if t.language != details.language],
@@ -746,6 +778,9 @@ def _restore(session: Session, document: Backup, owner_id: int) -> Assessment:
     session.add_all(ActionItem(assessment_id=assessment.id, lesson_id=action.lesson,
                                action=action.action, owner=action.owner, term=action.term,
                                created_at=action.created_at) for action in document.actions)
+    session.add_all(ReportText(assessment_id=assessment.id, part=text.part, text=text.text,
+                               mode=text.mode, updated_at=text.updated_at)
+                    for text in document.report_texts)
     if document.priority_vote is not None:
         assessment.vote_status = document.priority_vote.status
         assessment.vote_max_choices = document.priority_vote.max_choices

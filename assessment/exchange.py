@@ -11,7 +11,9 @@ Aggregates (CSV, XLSX and JSON)
     number the figures count (the most recent wait while answering is open). With fewer than
     ``MIN_RESPONDENTS`` counted respondents the file holds the scan's details and a note: no
     figures and no free texts. Of the free texts only those the facilitator included are
-    written. The group's priorities are added when the vote closed with at least 3 voters.
+    written. The group's priorities are added when the vote closed with at least 3 voters,
+    and the facilitator's own report texts (foreword, own advice) whenever there are any;
+    the details say the report's status (voorlopig, concept, definitief with its version).
     The same tables make all three files: one CSV with a section per table (semicolons and
     decimal commas, as Dutch spreadsheet programs expect), one XLSX sheet per table, and one
     JSON document (format ``regiospiegel.aggregates``) with the tables in order. No file holds
@@ -45,7 +47,7 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
-from assessment import content, priorities, results
+from assessment import content, priorities, report_texts, results
 from assessment.aggregation import PROFILE_GROUP_QUESTION, CellStatus, Summary
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
@@ -108,7 +110,7 @@ def assessment_tables(assessment: Assessment, exported_at: datetime | None = Non
     return aggregate_tables(
         assessment, content.for_assessment(assessment), summary,
         results.included_comments(assessment.id), exported_at or utcnow(),
-        priorities.result(assessment), counting)
+        priorities.result(assessment), counting, report_texts.report_texts(assessment.id))
 
 
 def aggregate_tables(
@@ -119,16 +121,21 @@ def aggregate_tables(
     exported_at: datetime,
     vote: priorities.VoteResult | None = None,
     counting: Counting | None = None,
+    texts: report_texts.ReportTexts | None = None,
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
     Scan details always; below the anonymity threshold nothing else. Otherwise: per lesson,
     per statement, per context block, respondents per organisation type, lesson means per
     organisation type, and the included free texts. The group's priorities follow when the
-    vote closed with at least 3 voters (its own threshold, so also below the other one).
+    vote closed with at least 3 voters (its own threshold, so also below the other one), and
+    the facilitator's report texts when there are any (their own words, no participant's).
     """
     details = _details_table(assessment, questionnaire, summary, exported_at, counting)
-    extra = (_priorities_table(vote),) if vote is not None and vote.final else ()
+    extra: tuple[Table, ...] = (
+        (_priorities_table(vote),) if vote is not None and vote.final else ())
+    if texts is not None and (texts.foreword or texts.advice):
+        extra += (_report_texts_table(questionnaire, texts),)
     if not summary.shown:
         return (details, *extra)
     return (
@@ -153,6 +160,33 @@ def _priorities_table(vote: priorities.VoteResult) -> Table:
     return Table("Prioriteiten", columns, rows)
 
 
+#: How the export names what a lesson's own text does with the generated advice.
+_ADVICE_MODES = {report_texts.AdviceMode.REPLACE: "vervangt het advies",
+                 report_texts.AdviceMode.EXTEND: "vult het advies aan"}
+
+
+def _report_texts_table(questionnaire: Questionnaire, texts: report_texts.ReportTexts
+                        ) -> Table:
+    """The foreword, then per lesson (in questionnaire order) its own text on the advice."""
+    rows: list[tuple[Cell, ...]] = []
+    if texts.foreword:
+        rows.append(("voorwoord", None, None, None, texts.foreword))
+    for lesson in questionnaire.lessons:
+        own = texts.advice.get(lesson.id)
+        if own is not None:
+            rows.append(("advies", lesson.id, lesson.title, _ADVICE_MODES[own.mode], own.text))
+    return Table("Rapportteksten", (Column("onderdeel"), Column("les-id"), Column("les"),
+                                    Column("wijze"), Column("tekst")), tuple(rows))
+
+
+def _report_status(assessment: Assessment) -> str:
+    """The report's status in words: voorlopig, concept, or definitief with version and day."""
+    status = report_texts.report_status(assessment)
+    if status.final_on is None:
+        return status.state.value
+    return f"{status.state.value}, versie {status.version}, {status.final_on.isoformat()}"
+
+
 def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary: Summary,
                    exported_at: datetime, counting: Counting | None = None) -> Table:
     rows: list[tuple[Cell, ...]] = [
@@ -162,7 +196,9 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
         ("versie vragenlijst", questionnaire.version),
         ("datum bijeenkomst",
          assessment.session_date.isoformat() if assessment.session_date else None),
+        ("opdrachtgever", assessment.commissioner or None),
         ("status", _STATUS_LABELS.get(assessment.status, assessment.status)),
+        ("rapport", _report_status(assessment)),
         ("uitgenodigd", assessment.invited_count),
         ("deelnemers die hun antwoorden verzonden",
          counting.submitted if counting else summary.respondents),

@@ -149,6 +149,8 @@ class Preparation:
     previous_id: int | None = None
     invited_count: int | None = None
     organisations: str = ""
+    #: Who asked for the scan, for the report's cover; optional.
+    commissioner: str = ""
 
 
 def prepare(assessment_id: int, preparation: Preparation, actor: Facilitator | None) -> None:
@@ -168,9 +170,16 @@ def _prepare(session: Session, assessment: Assessment, preparation: Preparation)
                 or previous.questionnaire_id != assessment.questionnaire_id):
             raise RegiospiegelError("the previous round must be another assessment on the "
                                     "same questionnaire")
+    cover = (assessment.region, assessment.title, assessment.commissioner,
+             assessment.session_date)
     assessment.region = preparation.region.strip()
     assessment.title = preparation.title.strip()
+    assessment.commissioner = preparation.commissioner.strip()
     assessment.session_date = preparation.session_date
+    if cover != (assessment.region, assessment.title, assessment.commissioner,
+                 assessment.session_date):
+        # The report's cover changed: a final report is a concept again (report_texts.py).
+        assessment.report_final_at = None
     assessment.previous_id = preparation.previous_id
     assessment.invited_count = preparation.invited_count
     lines = (line.strip() for line in preparation.organisations.splitlines())

@@ -149,6 +149,13 @@ class Assessment(Base):
     #: The ballots (lessons only, no voters) whose tally the last close of the vote showed;
     #: a later close shows a new tally only when 3 or more ballots are new (anonymity.py).
     vote_published: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    #: Who asked for the scan (on the report's cover); optional.
+    commissioner: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: How often the report was marked "definitief" (its last version number; 0: never).
+    report_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: When the report was last marked "definitief"; None while it is a concept again
+    #: (see :mod:`assessment.report_texts`).
+    report_final_at: Mapped[datetime | None]
 
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(
@@ -345,6 +352,27 @@ class ActionItem(Base):
     owner: Mapped[str] = mapped_column(String(200), default="")
     term: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReportText(Base):
+    """The facilitator's own text in the report: the foreword, or a lesson's advice.
+
+    ``part`` is :data:`assessment.report_texts.FOREWORD` or a lesson id; a lesson's ``mode``
+    says whether the text replaces or extends the generated advice.
+    """
+
+    __tablename__ = "report_text"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "part", name="uq_report_text_assessment_part"),
+        CheckConstraint("mode in ('replace', 'extend')", name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    part: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")
+    mode: Mapped[str] = mapped_column(String(10), default="extend", server_default="extend")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

@@ -27,7 +27,7 @@ from typing import Protocol
 from flask import render_template
 from flask_babel import force_locale
 
-from assessment import content, discussion, management, priorities
+from assessment import content, discussion, management, priorities, report_texts
 from assessment.models import Assessment, Status
 from assessment.results import assessment_summary, included_comments, round_comparison
 from assessment.safe_text import xml_safe
@@ -50,6 +50,8 @@ def report_context(assessment: Assessment) -> ReportContext:
     """Everything the report shows for an assessment, with the advice chosen."""
     questionnaire = content.for_assessment(assessment)
     started, submitted = management.respondent_counts([assessment.id])[assessment.id]
+    status = report_texts.report_status(assessment)
+    texts = report_texts.report_texts(assessment.id)
     meta = ReportMeta(
         region=assessment.region, title=assessment.title, language=assessment.language,
         session_date=assessment.session_date or (assessment.closed_at or assessment.opened_at
@@ -59,6 +61,9 @@ def report_context(assessment: Assessment) -> ReportContext:
         software_version=software_version(), submitted=submitted,
         provisional=assessment.status != Status.CLOSED,
         entered_session_date=assessment.session_date,
+        status=status.state.value, version=status.version, final_on=status.final_on,
+        commissioner=xml_safe(assessment.commissioner),
+        facilitator=xml_safe(assessment.owner.name),
     )
     lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
     actions = tuple(
@@ -68,7 +73,9 @@ def report_context(assessment: Assessment) -> ReportContext:
                          included_comments(assessment.id),
                          comparison=round_comparison(assessment), actions=actions,
                          notes=discussion.lesson_notes(assessment.id),
-                         vote=priorities.result(assessment))
+                         vote=priorities.result(assessment), foreword=texts.foreword,
+                         own_advice={lesson_id: (own.text, own.mode.value)
+                                     for lesson_id, own in texts.advice.items()})
 
 
 def report_html(context: ReportContext, static_base: str) -> str:

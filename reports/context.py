@@ -174,6 +174,9 @@ class LessonSection:
     change: float | None = None
     notes: str = ""
     conclusion: str = ""
+    #: The facilitator's own text on the advice, and whether it replaces or extends it.
+    own_advice: str = ""
+    own_advice_mode: str = ""
 
 
 @dataclass(frozen=True)
@@ -373,6 +376,14 @@ class ReportMeta:
     #: The session date as the facilitator entered it (None: not entered); ``session_date``
     #: falls back to when the scan closed or opened.
     entered_session_date: date | None = None
+    #: The report's status: "voorlopig", "concept" or "definitief" (report_texts.py), and
+    #: for a final report its version and the day it was marked.
+    status: str = "concept"
+    version: int = 0
+    final_on: date | None = None
+    #: Who asked for the scan, and the facilitator (the scan owner's name); either may be "".
+    commissioner: str = ""
+    facilitator: str = ""
 
 
 @dataclass(frozen=True)
@@ -415,6 +426,8 @@ class ReportContext:
     context_blocks: tuple[ContextSection, ...] = ()
     #: The quadrant's axes as formulas, for the method section (empty without a quadrant).
     quadrant_axes: tuple[QuadrantAxis, ...] = ()
+    #: The facilitator's foreword, shown before the summary; "" for none.
+    foreword: str = ""
 
 
 def build_context(
@@ -427,9 +440,13 @@ def build_context(
     notes: Mapping[str, tuple[str, str]] | None = None,
     vote: VoteResult | None = None,
     today: date | None = None,
+    foreword: str = "",
+    own_advice: Mapping[str, tuple[str, str]] | None = None,
 ) -> ReportContext:
     """Choose the advice, draw the charts and format the numbers for one assessment.
 
+    ``own_advice`` gives per lesson the facilitator's text and whether it "replace"s or
+    "extend"s the generated advice; it and the foreword are made XML-safe here.
     ``today`` (default: the date today) decides whether a session date lies in the past.
     """
     numbers = Numbers(meta.language)
@@ -437,11 +454,13 @@ def build_context(
     bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
     advice_labels = questionnaire.report.advice_labels
     notes = notes or {}
+    own_advice = own_advice or {}
     sections = []
     for number, lesson in enumerate(questionnaire.lessons, start=1):
         lesson_summary = summary.lesson(lesson.id)
         change = comparison.lesson(lesson.id) if comparison else None
         note, conclusion = notes.get(lesson.id, ("", ""))
+        own_text, own_mode = own_advice.get(lesson.id, ("", ""))
         sections.append(LessonSection(
             number=number,
             lesson=lesson,
@@ -458,6 +477,8 @@ def build_context(
             change=change.change if change else None,
             notes=xml_safe(note),
             conclusion=xml_safe(conclusion),
+            own_advice=xml_safe(own_text),
+            own_advice_mode=own_mode if own_text else "",
         ))
     by_id = {section.lesson.id: section for section in sections}
     points = [
@@ -515,6 +536,7 @@ def build_context(
             session.held, numbers.long_date(session.on) if session.on else None),
         context_blocks=_context_sections(questionnaire, summary),
         quadrant_axes=quadrant_axes(questionnaire, summary),
+        foreword=xml_safe(foreword),
     )
 
 

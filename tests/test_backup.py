@@ -350,7 +350,8 @@ def test_round_trip_of_a_purged_assessment_keeps_its_summary(app, demo, other_ap
 def _version_1(document: dict) -> dict:
     """A version 2 backup written as version 1 (exact times, submitted flags) would have."""
     old = {key: value for key, value in document.items()
-           if key not in ("summary", "withheld_profile", "withheld_languages")}
+           if key not in ("summary", "withheld_profile", "withheld_languages",
+                          "report_texts")}
     old["format_version"] = 1
     old["respondents"] = [
         {"number": r["number"], "source": r["source"], "language": r["language"],
@@ -497,3 +498,30 @@ def test_import_needs_a_known_owner(app, demo, other_app, tmp_path):
 ])
 def test_withheld_options(values, left_out):
     assert backup.withheld_options(values) == left_out
+
+
+def test_report_texts_and_the_final_version_round_trip(app, demo, other_app, tmp_path):
+    from assessment import report_texts
+
+    with app.app_context():
+        assessment = read_session().get(Assessment, DEMO_ID)
+        report_texts.save_report_texts(assessment, {
+            report_texts.FOREWORD: report_texts.ReportTextInput("Ons voorwoord."),
+            "urgentie": report_texts.ReportTextInput("Eigen advies.", "replace")}, None)
+        report_texts.mark_final(assessment, report_texts.texts_version(DEMO_ID), None)
+    document = _backup(app)
+    assert [(t["part"], t["text"], t["mode"]) for t in document["report_texts"]] == [
+        ("_voorwoord", "Ons voorwoord.", "replace"), ("urgentie", "Eigen advies.", "replace")]
+    assert document["assessment"]["report_version"] == 1
+    assert _import(other_app, _write(tmp_path, document)).exit_code == 0
+    with other_app.app_context():
+        texts = report_texts.report_texts(1)
+        assert texts.foreword == "Ons voorwoord."
+        assert texts.advice["urgentie"].mode is report_texts.AdviceMode.REPLACE
+        status = report_texts.report_status(read_session().get(Assessment, 1))
+        assert (status.state, status.version) == (report_texts.ReportState.FINAL, 1)
+    # A file from before report texts still reads.
+    del document["report_texts"]
+    for key in ("commissioner", "report_version", "report_final_at"):
+        del document["assessment"][key]
+    assert _import(other_app, _write(tmp_path, document)).exit_code == 0

@@ -50,6 +50,8 @@ FACILITATOR_DATA = {
     "term": "Voor de zomer", "lesson": "urgentie", "les-urgentie-notes": "Notitie",
     "les-urgentie-conclusion": "Conclusie", "region": "Andere regio", "title": "Andere titel",
     "les": "urgentie", "aantekeningen": "Notitie van de presentator",
+    "voorwoord-text": "Voorwoord", "les-urgentie-text": "Eigen advies",
+    "les-urgentie-mode": "replace", "commissioner": "Andere opdrachtgever",
 }
 
 

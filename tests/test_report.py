@@ -162,11 +162,23 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
     assert 'href="/static/report.css"' in preview
 
 
-def test_a_closed_scan_s_report_is_not_provisional(demo_pdf):
+def test_a_closed_scan_s_report_is_not_provisional(app, demo_pdf):
     pdf, _assessment = demo_pdf
     text = _text(pdf)
     assert "Voorlopig" not in text
     assert "Let op: een kleine groep." not in text  # 28 took part
+    # Closed but not marked final: a concept, on the cover and in every page header.
+    pages = [re.sub(r"\s+", " ", page.extract_text())
+             for page in PdfReader(io.BytesIO(pdf)).pages]
+    assert "Concept" in pages[0] and "Definitief" not in text
+    assert all("Concept · Regiospiegel" in page for page in pages[2:])
+    # The technical identifiers are in the appendix, not on the cover nor in the colophon.
+    with app.app_context():
+        content_hash = read_session().get(Assessment, 1).content_hash
+    assert content_hash not in pages[0] and "Inhoudshash" not in pages[0]
+    appendix = next(i for i, page in enumerate(pages) if "Technische gegevens" in page)
+    assert content_hash[:16] in " ".join(pages[appendix:appendix + 2])
+    assert "Inhoudshash" not in pages[-1]
 
 
 def test_a_small_group_is_cautioned_on_the_summary(app, open_assessment):

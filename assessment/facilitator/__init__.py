@@ -11,3 +11,4 @@ from assessment.facilitator import projector_routes  # noqa: E402, F401
 from assessment.facilitator import export_routes  # noqa: E402, F401
 from assessment.facilitator import paper_routes  # noqa: E402, F401
 from assessment.facilitator import discussion_routes  # noqa: E402, F401
+from assessment.facilitator import report_routes  # noqa: E402, F401

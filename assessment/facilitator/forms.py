@@ -44,6 +44,10 @@ class PrepareForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=10000,
                                             message=_l("Vul een aantal van 1 tot 10.000 in."))],
         description=_l("Niet verplicht. Dan ziet u het responspercentage."))
+    commissioner = StringField(
+        _l("Opdrachtgever"), validators=[Optional(), Length(max=200)],
+        description=_l("Wie om de scan vroeg, bijvoorbeeld: Stuurgroep Regio Zwolle. Niet "
+                       "verplicht; staat op het voorblad van het rapport."))
     organisations = TextAreaField(
         _l("Deelnemende organisaties"), validators=[Optional(), Length(max=5000)],
         description=_l("Eén organisatie per regel. Niet verplicht; helpt bij het herkennen "

@@ -47,6 +47,8 @@ AUDIT_LABELS = {
     "text_redacted": _l("toelichting aangepast"),
     "paper_entered": _l("papieren vragenlijst ingevoerd"),
     "empty_starts_cleared": _l("lege starts gewist"),
+    "report_texts_saved": _l("rapportteksten opgeslagen"),
+    "report_final": _l("rapport definitief gemaakt"),
 }
 
 
@@ -84,7 +86,8 @@ def _as_form_data(assessment: Assessment) -> SimpleNamespace:
     return SimpleNamespace(
         region=assessment.region, title=assessment.title,
         session_date=assessment.session_date, previous=str(assessment.previous_id or ""),
-        invited_count=assessment.invited_count, organisations=assessment.organisations)
+        invited_count=assessment.invited_count, organisations=assessment.organisations,
+        commissioner=assessment.commissioner)
 
 
 @bp.route("/scans/<int:assessment_id>/collegas", methods=["POST"])

@@ -251,7 +251,8 @@ def preparation(form: PrepareForm) -> management.Preparation:
         region=form.region.data or "", title=form.title.data or "",
         session_date=form.session_date.data,
         previous_id=int(previous) if previous and previous.isdigit() else None,
-        invited_count=form.invited_count.data, organisations=form.organisations.data or "")
+        invited_count=form.invited_count.data, organisations=form.organisations.data or "",
+        commissioner=form.commissioner.data or "")
 
 
 def _join_url(assessment: Assessment) -> str:

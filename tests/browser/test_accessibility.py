@@ -86,6 +86,7 @@ FACILITATOR_PAGES = [
     ("agenda", "/begeleider/scans/{id}/agenda"),
     ("discussion", "/begeleider/scans/{id}/bespreking"),
     ("actions", "/begeleider/scans/{id}/acties"),
+    ("report texts", "/begeleider/scans/{id}/rapportteksten"),
     ("export", "/begeleider/scans/{id}/exporteren"),
     ("moderation", "/begeleider/scans/{id}/toelichtingen"),
     ("paper entry", "/begeleider/scans/{id}/papier/invoeren"),
