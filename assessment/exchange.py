@@ -217,7 +217,7 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
         rows.append(("nog niet meegeteld",
                      f"{counting.waiting} van de laatst verzonden antwoorden; de uitkomsten "
                      f"lopen in stappen van {STEP} mee, zodat niemand af te leiden is"))
-    else:
+    elif not summary.shown:
         rows.append(("let op", f"Minder dan {MIN_RESPONDENTS} deelnemers hebben hun antwoorden "
                                "verzonden. Zodat niemand herkenbaar is, staan er nog geen "
                                "uitkomsten en toelichtingen in deze export."))
