@@ -36,7 +36,9 @@ TRANSLATED_FIELDS = frozenset({
     "short_title", "text", "hint",
     # report texts
     "meaning", "agreed", "divided", "questions", "information_gap", "introduction",
-    "quadrant_note", "next_steps",
+    "quadrant_note",
+    # key messages (next steps are items: their condition must match, their text is wording)
+    "text_unscored", "text_groups",
 })
 
 #: Fields that differ between a source and its translation by definition.
@@ -57,6 +59,8 @@ _ITEM_KINDS = {
     "context_blocks": "context block",
     "statements": "statement",
     "open_questions": "open question",
+    "rules": "key message rule",
+    "next_steps": "next step",
 }
 
 Loc = tuple[str | int, ...]

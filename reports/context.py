@@ -34,7 +34,7 @@ from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
 from questions.schema import Lesson, QuadrantText, Questionnaire, Statement
-from reports import charts
+from reports import charts, findings
 
 #: Where the interface catalogues live (``assessment/translations/<language>``).
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "assessment" / "translations"
@@ -201,6 +201,10 @@ class ReportContext:
     priority_top: tuple[str, ...] = ()
     priority_voters: int = 0
     priority_max: int = 0
+    #: The summary's key messages and the next steps that apply, chosen by the content's
+    #: rules (reports.findings).
+    key_messages: tuple[findings.KeyMessage, ...] = ()
+    next_steps: tuple[findings.NextStepText, ...] = ()
 
 
 def build_context(
@@ -251,6 +255,7 @@ def build_context(
         for s in sections
     ]
     ranked = sorted(points, key=lambda p: (p.value is None, -(p.value or 0.0)))
+    facts = findings.lesson_facts(questionnaire, summary, comparison, numbers)
     quadrant = summary.quadrant
     quadrant_text = (questionnaire.report.quadrants.cell(quadrant.cell)
                      if quadrant is not None and quadrant.cell else None)
@@ -285,6 +290,8 @@ def build_context(
             "divided_gap": numbers.score(DIVIDED_GROUP_GAP),
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
+        key_messages=findings.key_messages(questionnaire, facts, numbers),
+        next_steps=findings.next_steps(questionnaire, facts, bool(actions), numbers),
         **_priorities(vote),
     )
 
