@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -228,7 +228,7 @@ class AdviceLabels(Model):
 #: needs a lesson score.
 LessonFinding = Literal["information_gap", "low_divided", "low", "low_agreed", "divided",
                         "strong_agreed", "attention", "rise", "fall"]
-LESSON_FINDINGS: tuple[str, ...] = LessonFinding.__args__  # type: ignore[attr-defined]
+LESSON_FINDINGS: tuple[str, ...] = get_args(LessonFinding)
 
 #: How one rule's lessons are ranked; the lesson order always breaks the last tie.
 OrderKey = Literal["lowest_score", "highest_score", "most_dont_know", "lowest_consensus",
