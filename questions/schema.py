@@ -9,8 +9,10 @@ about a well-formed questionnaire lives in this file.
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -250,6 +252,108 @@ class AdviceLabels(Model):
 SESSION_DATE_PLACEHOLDER = "{date}"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
+# -- findings: the rules that write the summary's key messages and next steps ---------------
+
+#: What the report's rules can find about a lesson (implemented in ``reports.findings``):
+#: an information gap; band "zorg" and divided; band "zorg" (divided or not); band "zorg"
+#: and not divided; divided (any band); band "sterk" and not divided; band "aandacht";
+#: a clear rise or fall since the previous round. Every finding but the information gap
+#: needs a lesson score.
+LessonFinding = Literal["information_gap", "low_divided", "low", "low_agreed", "divided",
+                        "strong_agreed", "attention", "rise", "fall"]
+LESSON_FINDINGS: tuple[str, ...] = get_args(LessonFinding)
+
+#: How one rule's lessons are ranked; the lesson order always breaks the last tie.
+OrderKey = Literal["lowest_score", "highest_score", "most_dont_know", "lowest_consensus",
+                   "largest_change", "lesson_order"]
+
+#: When a next step applies: always, when agreed actions exist or not, or when at least one
+#: lesson has the finding (the step then names those lessons).
+StepCondition = Literal["always", "actions", "no_actions", LessonFinding]
+
+#: Placeholders every key message about a scored lesson may use.
+_SCORED = frozenset({"lesson", "score", "band", "agree", "disagree", "n"})
+
+
+@dataclass(frozen=True)
+class Placeholders:
+    """The placeholders a text may use, and those it must use."""
+
+    allowed: frozenset[str]
+    required: frozenset[str]
+
+
+#: Per finding, per text field of its rule: the placeholders of that text. A text field a
+#: finding does not list is not used for it.
+MESSAGE_PLACEHOLDERS: Mapping[str, Mapping[str, Placeholders]] = {
+    "information_gap": {
+        "text": Placeholders(_SCORED | {"share"}, frozenset({"lesson", "share"})),
+        # A lesson without a score: its information gap shows, its share never does.
+        "text_unscored": Placeholders(frozenset({"lesson"}), frozenset({"lesson"})),
+    },
+    **{finding: {
+        "text": Placeholders(_SCORED, frozenset({"lesson", "score"})),
+        "text_groups": Placeholders(_SCORED | {"groups"},
+                                    frozenset({"lesson", "score", "groups"})),
+    } for finding in ("low_divided", "divided")},
+    **{finding: {"text": Placeholders(_SCORED, frozenset({"lesson", "score"}))}
+       for finding in ("low", "low_agreed", "strong_agreed", "attention")},
+    **{finding: {"text": Placeholders(_SCORED | {"previous", "change"},
+                                      frozenset({"lesson", "change"}))}
+       for finding in ("rise", "fall")},
+}
+
+#: The placeholders of a next step's text, per condition.
+_NO_PLACEHOLDERS = Placeholders(frozenset(), frozenset())
+STEP_PLACEHOLDERS: Mapping[str, Placeholders] = {
+    "always": _NO_PLACEHOLDERS, "actions": _NO_PLACEHOLDERS, "no_actions": _NO_PLACEHOLDERS,
+    **{finding: Placeholders(frozenset({"lessons"}), frozenset({"lessons"}))
+       for finding in LESSON_FINDINGS},
+}
+
+
+class KeyMessageRule(Model):
+    """One rule for key messages: which finding, how many at most, how ranked, its texts.
+
+    ``text`` is the message; ``text_unscored`` (information gap only) the message for a
+    lesson without a score, which never gives a share; ``text_groups`` (divided findings
+    only) the message when shown organisation types differ, naming them with ``{groups}``.
+    """
+
+    id: Id
+    finding: LessonFinding
+    at_most: int | None = Field(default=None, ge=1, le=10)
+    only_to_reach_minimum: StrictBool = False
+    order: tuple[OrderKey, ...] | None = None
+    text: Text
+    text_unscored: Text | None = None
+    text_groups: Text | None = None
+
+
+class KeyMessages(Model):
+    """How the summary's key messages are chosen: between ``minimum`` and ``maximum``.
+
+    Rules are used in their order (the first has priority); a lesson gets one message. A
+    rule gives at most ``at_most`` messages; while fewer than ``minimum`` are chosen, the
+    rules are used again in order beyond their ``at_most``, now with those marked
+    ``only_to_reach_minimum``. ``order`` ranks a rule's lessons (a rule's own ``order``
+    wins); a rise or fall is clear from ``clear_change`` points in the shown scores.
+    """
+
+    minimum: int = Field(ge=0, le=10)
+    maximum: int = Field(ge=1, le=10)
+    order: tuple[OrderKey, ...] = ("lowest_score", "lesson_order")
+    clear_change: float = Field(default=0.5, gt=0, le=4)
+    rules: tuple[KeyMessageRule, ...] = Field(min_length=1)
+
+
+class NextStep(Model):
+    """A suggested next step and when it applies; a step about lessons names them."""
+
+    id: Id
+    when: StepCondition
+    text: Text
+
 
 class ReportTexts(Model):
     """Texts of the advice report that are not about one lesson.
@@ -270,7 +374,20 @@ class ReportTexts(Model):
     quadrants: QuadrantTexts
     advice_labels: AdviceLabels
     information_gap: Text
-    next_steps: tuple[Text, ...] = Field(min_length=1)
+    #: Optional: a questionnaire frozen before key messages existed has none.
+    key_messages: KeyMessages | None = None
+    next_steps: tuple[NextStep, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_steps_apply_always(cls, data: Any) -> Any:
+        """A step written as plain text (every questionnaire before rules) applies always."""
+        if isinstance(data, dict) and isinstance(data.get("next_steps"), list | tuple):
+            data = {**data, "next_steps": [
+                {"id": f"stap-{number}", "when": "always", "text": step}
+                if isinstance(step, str) else step
+                for number, step in enumerate(data["next_steps"], start=1)]}
+        return data
 
     @field_validator("introduction", "introduction_session_held",
                      "introduction_session_held_undated", "introduction_session_pending")
@@ -458,6 +575,7 @@ class Questionnaire(Model):
                         ("quadrant", name),
                         f"quadrant axis {name}: name at least one lesson or context block",
                     ))
+        _check_report_rules(self.report, problems)
         band_order = [b.id for b in self.bands]
         if band_order != ["sterk", "aandacht", "zorg"]:
             problems.append(ReferenceProblem(
@@ -524,3 +642,76 @@ def _check_unique(
                 (*loc, i, "id"), f"duplicate {kind} id '{item_id}': every id must be unique"
             ))
         seen.add(item_id)
+
+
+def _check_report_rules(report: ReportTexts, problems: list[ReferenceProblem]) -> None:
+    """Key message rules and next steps: unique ids, counts that fit, their placeholders."""
+    rules = report.key_messages
+    if rules is not None:
+        loc: tuple[str | int, ...] = ("report", "key_messages")
+        if rules.minimum > rules.maximum:
+            problems.append(ReferenceProblem(
+                (*loc, "minimum"), f"key_messages: minimum {rules.minimum} is above maximum "
+                f"{rules.maximum}; make the minimum at most {rules.maximum}"))
+        _check_unique("key message rule", (*loc, "rules"), [r.id for r in rules.rules],
+                      problems)
+        for i, rule in enumerate(rules.rules):
+            texts = MESSAGE_PLACEHOLDERS[rule.finding]
+            for name in ("text", "text_unscored", "text_groups"):
+                text = getattr(rule, name)
+                if text is None:
+                    continue
+                place = (*loc, "rules", i, name)
+                where = f"key message rule '{rule.id}' ({rule.finding}): {name}"
+                if name not in texts:
+                    used_by = sorted(f for f, fields in MESSAGE_PLACEHOLDERS.items()
+                                     if name in fields)
+                    problems.append(ReferenceProblem(
+                        place, f"{where} is only used for {', '.join(used_by)}; remove it"))
+                else:
+                    _check_placeholders(where, place, text, texts[name], problems)
+    _check_unique("next step", ("report", "next_steps"), [s.id for s in report.next_steps],
+                  problems)
+    for i, step in enumerate(report.next_steps):
+        _check_placeholders(f"next step '{step.id}' (when {step.when}): text",
+                            ("report", "next_steps", i, "text"), step.text,
+                            STEP_PLACEHOLDERS[step.when], problems)
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The placeholder names in a text such as "{lesson} scoort {score}"; ValueError if broken.
+
+    Only plain names are placeholders: a format spec, a conversion, an index, an attribute
+    or an empty ``{}`` is refused, so a text can only ever insert the values it is given.
+    """
+    names = []
+    for _literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError(f"{{{shown}}} is not a placeholder; write a name in braces, "
+                             "such as {lesson}")
+        names.append(name)
+    return names
+
+
+def _check_placeholders(where: str, loc: tuple[str | int, ...], text: str,
+                        expected: Placeholders, problems: list[ReferenceProblem]) -> None:
+    try:
+        used = set(placeholders_in(text))
+    except ValueError as exc:
+        reason = str(exc)
+        if "Single" in reason or "expected '}'" in reason:
+            reason = ("a brace without its partner; write placeholders as {name}, and "
+                      "leave braces out of the text itself")
+        problems.append(ReferenceProblem(loc, f"{where}: {reason}"))
+        return
+    allowed = ", ".join(f"{{{name}}}" for name in sorted(expected.allowed)) or "none"
+    for name in sorted(used - expected.allowed):
+        problems.append(ReferenceProblem(
+            loc, f"{where}: unknown placeholder {{{name}}}; this text may use {allowed}"))
+    for name in sorted(expected.required - used):
+        problems.append(ReferenceProblem(
+            loc, f"{where}: the placeholder {{{name}}} is missing; add it where the text "
+            "names it"))

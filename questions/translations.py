@@ -38,7 +38,8 @@ TRANSLATED_FIELDS = frozenset({
     "meaning", "agreed_works", "agreed_falls_short", "no_majority", "divided", "questions",
     "information_gap", "introduction", "introduction_session_held",
     "introduction_session_held_undated", "introduction_session_pending", "quadrant_note",
-    "next_steps",
+    # key messages (next steps are items: their condition must match, their text is wording)
+    "text_unscored", "text_groups",
 })
 
 #: Fields that differ between a source and its translation by definition.
@@ -59,6 +60,8 @@ _ITEM_KINDS = {
     "context_blocks": "context block",
     "statements": "statement",
     "open_questions": "open question",
+    "rules": "key message rule",
+    "next_steps": "next step",
 }
 
 Loc = tuple[str | int, ...]

@@ -39,7 +39,7 @@ from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
 from assessment.templating import report_date
 from questions.schema import ContextBlock, Lesson, QuadrantText, Questionnaire, Statement
-from reports import charts
+from reports import charts, findings
 
 #: Where the interface catalogues live (``assessment/translations/<language>``).
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "assessment" / "translations"
@@ -428,6 +428,10 @@ class ReportContext:
     quadrant_axes: tuple[QuadrantAxis, ...] = ()
     #: The facilitator's foreword, shown before the summary; "" for none.
     foreword: str = ""
+    #: The summary's key messages and the next steps that apply, chosen by the content's
+    #: rules (reports.findings).
+    key_messages: tuple[findings.KeyMessage, ...] = ()
+    next_steps: tuple[findings.NextStepText, ...] = ()
 
 
 def build_context(
@@ -489,6 +493,7 @@ def build_context(
         for s in sections
     ]
     ranked = sorted(points, key=lambda p: (p.value is None, -(p.value or 0.0)))
+    facts = findings.lesson_facts(questionnaire, summary, comparison, numbers)
     quadrant = summary.quadrant
     quadrant_text = (questionnaire.report.quadrants.cell(quadrant.cell)
                      if quadrant is not None and quadrant.cell else None)
@@ -527,6 +532,8 @@ def build_context(
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
             "majority_share": numbers.percent(MAJORITY_SHARE),
         },
+        key_messages=findings.key_messages(questionnaire, facts, numbers),
+        next_steps=findings.next_steps(questionnaire, facts, bool(actions), numbers),
         **_priorities(vote),
         response=describe_response(
             meta.submitted if meta.submitted is not None else summary.respondents,

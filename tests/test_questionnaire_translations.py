@@ -296,7 +296,9 @@ def test_translated_texts_cover_every_kind_of_text(english):
                 ("lessons", 2, "report", "questions", 1), ("context_blocks", 1, "title"),
                 ("open_questions", 2, "hint"), ("quadrant", "y", "label"),
                 ("report", "quadrants", "low_high", "text"), ("report", "advice_labels", "share"),
-                ("report", "next_steps", 4)]:
+                ("report", "next_steps", 4, "text"),
+                ("report", "key_messages", "rules", 0, "text_unscored"),
+                ("report", "key_messages", "rules", 1, "text_groups")]:
         assert loc in places
     assert ("lessons", 0, "statements", 0, "id") not in places
     assert ("version",) not in places
