@@ -315,6 +315,8 @@ class SplitAnswers(Protocol):
     """A statement's answers split around the middle point (``assessment.projector``)."""
 
     @property
+    def counts(self) -> tuple[int, ...]: ...
+    @property
     def disagree(self) -> tuple[int, ...]: ...
     @property
     def neutral(self) -> int: ...
@@ -395,7 +397,7 @@ def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: Statemen
             valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
             parts.append(_text(share_left, baseline, pct(sum(answers.disagree) / valid),
                                size=size, anchor="end", weight="700"))
-            parts.extend(_split_bar(answers, colours, centre, half_w / max(reach, 0.05),
+            parts.extend(_split_bar(answers, centre, half_w / max(reach, 0.05),
                                     middle - bar_h / 2, bar_h, baseline))
             parts.append(_text(share_right, baseline, pct(sum(answers.agree) / valid),
                                size=size, weight="700"))
@@ -421,8 +423,8 @@ def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: Statemen
     return _svg(width, legend_y + 6, title, desc, "".join(parts))
 
 
-def _split_bar(answers: SplitAnswers, colours: Sequence[tuple[str, str]], centre: float,
-               share_w: float, top: float, height: float, baseline: float) -> list[str]:
+def _split_bar(answers: SplitAnswers, centre: float, share_w: float, top: float,
+               height: float, baseline: float) -> list[str]:
     """One diverging bar, left to right: the neutral answers centred on the middle line.
 
     ``share_w`` is the width of all valid answers; a segment's count is printed on it when
@@ -430,6 +432,7 @@ def _split_bar(answers: SplitAnswers, colours: Sequence[tuple[str, str]], centre
     """
     valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
     unit = share_w / valid
+    colours = point_colours(len(answers.counts))
     counts = [*reversed(answers.disagree), answers.neutral, *answers.agree]
     if len(counts) > len(colours):  # an even scale: no middle point
         counts.pop(len(answers.disagree))

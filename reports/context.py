@@ -351,8 +351,9 @@ def statements_chart(questionnaire: Questionnaire, lesson: Lesson,
         if not row.bar.shown:
             described.append(f"{text}: {labels['too_few']}")
             continue
-        counts = ", ".join(f"{point} {count}" for point, count
-                           in zip(chart_labels.points, row.bar.counts, strict=True))
+        points = questionnaire.statement_scale(row.statement).points
+        counts = ", ".join(f"{point.label} {count}" for point, count
+                           in zip(points, row.bar.counts, strict=True))
         described.append(
             f"{text}: {counts}, {dont_know} {row.bar.dont_know} "
             f"({labels['disagree']} {numbers.percent(sum(row.bar.disagree) / row.bar.valid)}, "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html as html_module
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from assessment import create_app, db, discussion, management
 from assessment import demo as demo_module
 from assessment.db import read_session
 from assessment.models import Assessment, Status
+from assessment.projector import StatementBar
 from assessment.results import assessment_summary
+from reports import charts
 from reports.build import report_context, report_html
 from reports.context import Numbers
 from tests.conftest import SECRET
@@ -198,3 +201,30 @@ def test_a_statement_with_too_few_answers_has_no_bar_and_no_numbers(app, open_as
     lessons = " ".join(_flat(page) for page in pages
                        if _running_head(page).endswith("De lessen één voor één"))
     assert "te weinig antwoorden –" in lessons
+
+
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG) of a #rrggbb colour: its grey in a greyscale print."""
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_the_statement_bars_shade_dark_light_grey_light_dark():
+    """In greyscale each point differs from its neighbour; the ends are darkest."""
+    greys = [_luminance(fill) for fill, _ink in charts.point_colours(5)]
+    assert greys[0] < greys[1] < greys[2] > greys[3] > greys[4]
+    assert all(abs(a - b) >= 0.1 for a, b in itertools.pairwise(greys))
+
+
+def test_a_statement_chart_on_an_even_scale_draws_every_answer():
+    bar = StatementBar(statement=None, counts=(2, 3, 4, 5), disagree=(3, 2), neutral=0,
+                       agree=(4, 5), dont_know=1, not_applicable=0)  # type: ignore[arg-type]
+    labels = charts.StatementChartLabels(("--", "-", "+", "++"), "oneens", "eens",
+                                         "weet niet", "te weinig antwoorden")
+    svg = charts.statement_answers([("Stelling", bar)], labels, Numbers("nl").percent,
+                                   title="t", desc="d")
+    printed = re.findall(r'font-weight="700" fill="[^"]+">(\d+%?)</text>', svg)
+    assert printed == ["36%", "2", "3", "4", "5", "64%"]
