@@ -35,7 +35,7 @@ from reports.context import Action, ReportContext, ReportMeta, build_context
 from reports.render import Renderer, RenderError
 
 #: Bump when the report's templates or pipeline change in a way the HTML hash would miss.
-REPORT_FORMAT = "1"
+REPORT_FORMAT = "2"
 
 
 def software_version() -> str:

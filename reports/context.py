@@ -34,7 +34,7 @@ from assessment.aggregation import (
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
 from assessment.priorities import LessonVotes, VoteResult, VoteStatus
-from assessment.projector import GroupedAnswer, group_answers
+from assessment.projector import GroupedAnswer, StatementBar, group_answers, statement_bar
 from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
 from assessment.templating import report_date
@@ -62,7 +62,12 @@ LABELS = {
     "quadrant_desc": N_("Horizontaal %(x_label)s: %(x)s; verticaal %(y_label)s: %(y)s (schaal 1 "
                         "tot 5, grens tussen laag en hoog bij %(split)s)."),
     "quadrant_cell": N_("Vak: %(cell)s (eigen duiding)."),
-    "shares_of": N_("percentages van de %(num)d antwoorden op de schaal"),
+    "statements_title": N_("%(lesson)s: antwoorden per stelling"),
+    "disagree": N_("oneens"),
+    "agree": N_("eens"),
+    "dont_know": N_("weet niet"),
+    "too_few": N_("te weinig antwoorden"),
+    "reversed": N_("omgekeerd"),
 }
 
 
@@ -147,11 +152,11 @@ class Numbers:
 
 @dataclass(frozen=True)
 class StatementRow:
-    """One statement in the appendix or a lesson section."""
+    """One statement in the appendix or a lesson section, its answers split for a bar."""
 
     statement: Statement
     summary: StatementSummary
-    chart: str
+    bar: StatementBar
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,8 @@ class LessonSection:
     #: Included texts on the lesson, identical ones once with their count.
     comments: tuple[GroupedAnswer, ...]
     statements: tuple[StatementRow, ...]
+    #: The lesson's statements in one chart (SVG); empty when the lesson has no figures.
+    chart: str = ""
     previous: float | None = None
     change: float | None = None
     notes: str = ""
@@ -229,6 +236,10 @@ class GroupRow:
     status: CellStatus
     n: int | None
 
+
+#: The radar's drawing size: small enough that its labels stay legible when it is printed
+#: at the width it has beside the sorted bars on the profile page.
+RADAR_SIZE = 460
 
 #: Below this many counted respondents the summary warns that one person moves a score.
 FEW_RESPONDENTS = 10
@@ -465,6 +476,7 @@ def build_context(
         change = comparison.lesson(lesson.id) if comparison else None
         note, conclusion = notes.get(lesson.id, ("", ""))
         own_text, own_mode = own_advice.get(lesson.id, ("", ""))
+        statements = _statement_rows(lesson, lesson_summary)
         sections.append(LessonSection(
             number=number,
             lesson=lesson,
@@ -476,7 +488,8 @@ def build_context(
             information_gap=(lesson.report.information_gap
                              if lesson_summary.information_gap else None),
             comments=_grouped(comments.get(lesson.id, ())),
-            statements=_statement_rows(questionnaire, lesson, lesson_summary, numbers),
+            statements=statements,
+            chart=statements_chart(questionnaire, lesson, statements, numbers, labels),
             previous=change.previous if change else None,
             change=change.change if change else None,
             notes=xml_safe(note),
@@ -520,7 +533,8 @@ def build_context(
             desc=_describe(ranked, numbers, labels), previous_label=labels["previous"]),
         radar_chart=charts.radar(
             points, numbers.score, title=labels["radar_title"],
-            desc=_describe(points, numbers, labels), previous_label=labels["previous"]),
+            desc=_describe(points, numbers, labels), previous_label=labels["previous"],
+            size=RADAR_SIZE),
         quadrant_chart=quadrant_chart(questionnaire, summary, numbers, labels),
         has_previous=comparison is not None,
         rules={
@@ -585,25 +599,51 @@ def _describe(
     return "; ".join(f"{p.label}: {numbers.score(p.value)} ({values(p)})" for p in points)
 
 
-def _statement_rows(
-    questionnaire: Questionnaire, lesson: Lesson, summary: LessonSummary, numbers: Numbers
-) -> tuple[StatementRow, ...]:
+def _statement_rows(lesson: Lesson, summary: LessonSummary) -> tuple[StatementRow, ...]:
+    """The lesson's statements with figures (none while the lesson has none), in order."""
     by_id = {s.statement_id: s for s in summary.statements}
-    rows = []
-    for statement in lesson.statements:
-        statement_summary = by_id.get(statement.id)
-        if statement_summary is None:
+    return tuple(StatementRow(statement, by_id[statement.id],
+                              statement_bar(statement, by_id[statement.id]))
+                 for statement in lesson.statements if statement.id in by_id)
+
+
+def statements_chart(questionnaire: Questionnaire, lesson: Lesson,
+                     rows: tuple[StatementRow, ...], numbers: Numbers,
+                     labels: Mapping[str, str]) -> str:
+    """The lesson's statements as one chart of diverging bars; "" without statement figures.
+
+    A statement below three valid answers keeps its row, marked "te weinig antwoorden", with
+    no bar and no number, also not in the description. The description gives every shown
+    statement's counts per answer and its shares, so a screen reader hears the values.
+    """
+    if not rows:
+        return ""
+    scale = questionnaire.statement_scale(rows[0].statement)
+    chart_labels = charts.StatementChartLabels(
+        points=tuple(point.label for point in scale.points), disagree=labels["disagree"],
+        agree=labels["agree"], dont_know=labels["dont_know"], too_few=labels["too_few"])
+    dont_know = next((o.label for o in scale.non_valid if o.code == "weet_niet"),
+                     labels["dont_know"])
+    described = []
+    chart_rows = []
+    for row in rows:
+        text = row.statement.text + (f" ({labels['reversed']})" if row.statement.reverse
+                                     else "")
+        chart_rows.append((text, row.bar))
+        if not row.bar.shown:
+            described.append(f"{text}: {labels['too_few']}")
             continue
-        scale = questionnaire.statement_scale(statement)
-        # Below three valid answers the statement keeps its row but gets no chart.
-        chart = (charts.distribution(
-            statement_summary.distribution.counts, [p.label for p in scale.points],
-            numbers.percent, title=statement.text,
-            note=chart_labels(numbers.language)["shares_of"] % {
-                "num": statement_summary.distribution.valid})
-            if statement_summary.shown else "")
-        rows.append(StatementRow(statement, statement_summary, chart))
-    return tuple(rows)
+        points = questionnaire.statement_scale(row.statement).points
+        counts = ", ".join(f"{point.label} {count}" for point, count
+                           in zip(points, row.bar.counts, strict=True))
+        described.append(
+            f"{text}: {counts}, {dont_know} {row.bar.dont_know} "
+            f"({labels['disagree']} {numbers.percent(sum(row.bar.disagree) / row.bar.valid)}, "
+            f"{labels['agree']} {numbers.percent(sum(row.bar.agree) / row.bar.valid)})")
+    return charts.statement_answers(
+        chart_rows, chart_labels, numbers.percent,
+        title=labels["statements_title"] % {"lesson": lesson.title},
+        desc="; ".join(described))
 
 
 def _context_sections(
@@ -628,7 +668,8 @@ def _context_sections(
                      if block.id in axis.context_blocks)
         sections.append(ContextSection(
             block, block_summary,
-            tuple(StatementRow(statement, statements[statement.id], "")
+            tuple(StatementRow(statement, statements[statement.id],
+                               statement_bar(statement, statements[statement.id]))
                   for statement in block.statements if statement.id in statements),
             axes))
     return tuple(sections)

@@ -270,9 +270,15 @@ def check_report_and_projector(summary: Summary, raw: Raw) -> None:
         enough = len(raw.scored[section.lesson.id]) >= anonymity.MIN_RESPONDENTS
         assert (section.summary.mean is not None) is (enough and summary.shown)
         assert section.advice is None or enough
-        for row in section.statements:
-            assert bool(row.chart) is (raw.valid[row.statement.id]
-                                       >= anonymity.MIN_VALID_ANSWERS)
+        # The lesson's chart: a statement below the threshold is described as such, with
+        # no count; a lesson without figures has no chart.
+        assert bool(section.chart) is bool(section.statements)
+        described = (re.search(r"<desc[^>]*>(.*?)</desc>", section.chart).group(1).split("; ")
+                     if section.chart else [])
+        for row, description in zip(section.statements, described, strict=True):
+            enough_answers = raw.valid[row.statement.id] >= anonymity.MIN_VALID_ANSWERS
+            assert row.bar.shown is enough_answers
+            assert description.endswith(": te weinig antwoorden") is not enough_answers
     for group_row in context.groups:
         assert group_row.status is not CellStatus.SHOWN or (
             (group_row.n or 0) >= anonymity.MIN_GROUP_SIZE)
