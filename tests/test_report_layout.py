@@ -25,6 +25,7 @@ from assessment.db import read_session
 from assessment.models import Assessment, Status
 from assessment.projector import StatementBar
 from assessment.results import assessment_summary
+from questions.loader import CONTENT_DIR, load_questionnaire
 from reports import charts
 from reports.build import report_context, report_html
 from reports.context import Numbers
@@ -145,9 +146,15 @@ def test_no_page_is_more_than_half_empty_except_at_the_end_of_a_part(demo_report
 
 
 def test_every_appendix_table_part_stands_under_its_lesson_title(demo_report):
-    """Also on a page where a table goes on: its repeated head holds the lesson's title."""
-    titles = "|".join(re.escape(f"{n}. {lesson.title}")
-                      for n, lesson in enumerate(demo_report.summary.lessons, start=1))
+    """Also on a page where a table goes on: its repeated head holds the lesson's title.
+
+    The context statements behind the quadrant end the appendix, each block's table under
+    the block's title in the same way.
+    """
+    titles = "|".join([re.escape(f"{n}. {lesson.title}")
+                       for n, lesson in enumerate(demo_report.summary.lessons, start=1)]
+                      + [re.escape(block.title) for block
+                         in load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml").context_blocks])
     appendix = [_flat(page) for page in demo_report.pages
                 if _running_head(page).endswith("Bijlage: alle stellingen")]
     heads = 0

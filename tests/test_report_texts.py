@@ -349,7 +349,7 @@ def test_the_pdf_has_the_foreword_own_advice_and_the_final_status(app, demo):
     foreword = text.index("Dit rapport is voor de stuurgroep.")
     assert text.index("Inhoud") < foreword < text.rindex("Samenvatting voor bestuurders")
     assert "Advies van de procesbegeleider Begin met de urgentie." in text
-    assert advice["urgentie"][:40] not in text
+    assert advice["urgentie"] and " ".join(advice["urgentie"].split()) not in text
     assert advice["visie"][:40] in text
     assert "Toelichting van de procesbegeleider Maak de visie concreet." in text
     # The technical identifiers at the end of the appendix, not in the colophon.
