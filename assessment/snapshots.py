@@ -2,7 +2,9 @@
 
 When raw answers are purged after the retention period, the summary is kept as JSON and
 read back into the same frozen dataclasses: the dashboard and the report show exactly what
-they showed before. Pure functions: no Flask, no database.
+they showed before. A field added to the summary later must have a default, which a
+snapshot frozen before it gets (a hidden cell's reason, the cells per role). Pure
+functions: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -59,8 +61,11 @@ def _build(kind: Any, value: Any) -> Any:
             return tuple(_build(args[0], item) for item in value)
         return tuple(_build(arg, item) for arg, item in zip(args, value, strict=True))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        # A field added later (with a default) is missing from older snapshots: the
+        # default stands in for it. A missing field without a default is an error.
         hints = typing.get_type_hints(kind)
-        fields = {f.name: _build(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)}
+        fields = {f.name: _build(hints[f.name], value[f.name])
+                  for f in dataclasses.fields(kind) if f.name in value}
         return typing.cast(Any, kind)(**fields)
     if isinstance(kind, type) and issubclass(kind, enum.Enum):
         return kind(value)

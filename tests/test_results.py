@@ -106,7 +106,7 @@ def test_summary_counts_submitted_respondents_and_matches_summarise(app, open_as
     assert legitimiteit.dont_know_share == pytest.approx(4 / 16)
     assert summary.overall_index == pytest.approx((9 * 3.5 + 3.0) / 10)
 
-    by_hand = summarise(questionnaire, [Response(i, group, answers)
+    by_hand = summarise(questionnaire, [Response(i, group, answers, {"rol": "ambtenaar"})
                                         for i, (group, answers) in enumerate(sent, 1)])
     assert summary == by_hand
 
@@ -122,6 +122,8 @@ def test_submitted_responses_reads_back_what_was_stored(app, open_assessment):
         ("waterschap", {"urgentie-1": "4", "visie-2": "nvt"}),
         ("provincie", {}),
     ]
+    # The role comes with the type: the second breakdown is made by it.
+    assert [r.option("rol") for r in responses] == ["ambtenaar", "ambtenaar"]
 
 
 @contextmanager
