@@ -28,7 +28,9 @@ Per lesson
       disagree, or two organisation types with at least 5 scores each (``MIN_GROUP_SIZE``)
       differ by 1.0 or more: also when one of them is hidden by complementary suppression
       (its mean is then not given; the surfaces say the types differ without naming it).
-      ``divided_by_groups`` holds this last sign.
+      ``divided_by_groups`` holds this last sign. The types' means are compared as shown
+      (one decimal, :func:`assessment.scoring.shown_score`), so a gap of "1,0" between two
+      shown figures is always a gap of 1.0.
     - Means are summed exactly (``math.fsum``), so scores such as 8/3, 10/3 and 3 average to
       exactly 3.0 and land in the right band.
     - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
@@ -75,6 +77,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain
 
 # Re-exported: templates read the thresholds from this module's ``rules``.
@@ -91,12 +94,14 @@ from assessment.scoring import (
     ScoredStatement,
     group_scorer,
     score_table,
+    shown_score,
 )
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
 DIVIDED_SD = 1.0
 DIVIDED_SHARE = 0.25
 DIVIDED_GROUP_GAP = 1.0
+_GAP = Decimal(repr(DIVIDED_GROUP_GAP))
 INFORMATION_GAP_SHARE = 0.30
 PROFILE_GROUP_QUESTION = "organisatietype"
 #: The profile question on the respondent's role: a second breakdown, where the profile asks it.
@@ -588,8 +593,9 @@ def breakdown(
             cells.append(GroupCell(group, CellStatus.HIDDEN, reason=hidden[group]))
         else:
             cells.append(GroupCell(group, CellStatus.SHOWN, counts[group], means[group]))
-    large = [means[group] for group, n in counts.items() if n >= MIN_GROUP_SIZE]
-    wide_gap = len(large) >= 2 and max(large) - min(large) >= DIVIDED_GROUP_GAP
+    # Compared as shown (one decimal), so a gap in a table is the difference of its figures.
+    large = [shown_score(means[group]) for group, n in counts.items() if n >= MIN_GROUP_SIZE]
+    wide_gap = len(large) >= 2 and max(large) - min(large) >= _GAP
     return Breakdown(tuple(cells), wide_gap)
 
 

@@ -24,11 +24,13 @@ from assessment.aggregation import (
     INFORMATION_GAP_SHARE,
     PROFILE_GROUP_QUESTION,
     CellStatus,
+    HiddenReason,
     LessonSummary,
     StatementSummary,
     Summary,
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
+from assessment.group_tables import GroupTable, group_tables
 from assessment.priorities import LessonVotes, VoteResult
 from assessment.projector import GroupedAnswer, group_answers
 from assessment.rounds import RoundComparison
@@ -139,6 +141,8 @@ class GroupRow:
     label: str
     status: CellStatus
     n: int | None
+    #: Why a hidden group is hidden (None when shown, or in a summary frozen without).
+    reason: HiddenReason | None = None
 
 
 #: Below this many counted respondents the summary warns that one person moves a score.
@@ -201,6 +205,8 @@ class ReportContext:
     priority_top: tuple[str, ...] = ()
     priority_voters: int = 0
     priority_max: int = 0
+    #: Who sees it differently: lessons × organisation types, then × roles (if asked).
+    group_tables: tuple[GroupTable, ...] = ()
 
 
 def build_context(
@@ -286,6 +292,7 @@ def build_context(
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
         },
         **_priorities(vote),
+        group_tables=group_tables(questionnaire, summary),
     )
 
 
@@ -325,7 +332,7 @@ def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRo
     for question in questionnaire.profile:
         if question.id == PROFILE_GROUP_QUESTION:
             labels = {option.id: option.label for option in question.options}
-    return tuple(GroupRow(labels.get(cell.group, cell.group), cell.status, cell.n)
+    return tuple(GroupRow(labels.get(cell.group, cell.group), cell.status, cell.n, cell.reason)
                  for cell in summary.group_sizes)
 
 
