@@ -171,13 +171,16 @@ class ResultsTable(HTMLParser):
         self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
         self._in_body = False
+        self._results = False
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
-            self.tables += 1
-        elif tag == "tbody":
+            # Only the results table; the tables per group below it are not read here.
+            self._results = "results" in (dict(attrs).get("class") or "").split()
+            self.tables += self._results
+        elif tag == "tbody" and self._results:
             self._in_body = True
         elif tag == "tr" and self._in_body:
             self.rows.append([])
