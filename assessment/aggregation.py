@@ -25,7 +25,12 @@ Per lesson
     - ``dont_know_share``: "weet niet" answers as a share of all answers given to the lesson
       (valid, "weet niet" and "n.v.t."); 30 % or more is an *information gap*.
     - *divided* (verdeeld) when the SD is 1.0 or more, or at least 25 % agree and 25 %
-      disagree, or two organisation types whose means are shown differ by 1.0 or more.
+      disagree, or two organisation types with at least 5 scores each (``MIN_GROUP_SIZE``)
+      differ by 1.0 or more: also when one of them is hidden by complementary suppression
+      (its mean is then not given; the surfaces say the types differ without naming it).
+      ``divided_by_groups`` holds this last sign. The types' means are compared as shown
+      (one decimal, :func:`assessment.scoring.shown_score`), so a gap of "1,0" between two
+      shown figures is always a gap of 1.0.
     - Means are summed exactly (``math.fsum``), so scores such as 8/3, 10/3 and 3 average to
       exactly 3.0 and land in the right band.
     - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
@@ -55,8 +60,15 @@ Anonymity (the rules are :mod:`assessment.anonymity`'s; this applies them)
     are hidden (smallest first) until what the shown cells leave over of the lesson's n is
     at least two parts with together at least 5 respondents, respondents without a type
     being one such part, so no hidden group follows from the total by subtraction
-    (:func:`assessment.anonymity.suppress`). A type nobody belongs to is "no data", not
-    "hidden".
+    (:func:`assessment.anonymity.suppress`). A hidden cell carries its true ``reason``
+    (:func:`assessment.anonymity.withheld`): too small, or hidden to protect a small group.
+    A type nobody belongs to is "no data", not "hidden".
+
+By role (and any other profile question)
+    The same cells, under the same rules, per role (``roles``, profile question ``rol``,
+    when the questionnaire asks it; see :func:`breakdown`). ``roles_differ`` is the role's
+    counterpart of ``divided_by_groups`` (two roles with at least 5 scores each differ by
+    1.0 or more); it is a finding of its own and does not make a lesson divided.
 
 Rankings (ties broken as stated, finally by questionnaire order)
     - strengths: lessons in band "sterk", highest mean first, then highest consensus;
@@ -73,14 +85,17 @@ import math
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from itertools import chain
 
 # Re-exported: templates read the thresholds from this module's ``rules``.
 from assessment.anonymity import MIN_GROUP_SIZE as MIN_GROUP_SIZE
 from assessment.anonymity import MIN_RESPONDENTS as MIN_RESPONDENTS
 from assessment.anonymity import MIN_VALID_ANSWERS as MIN_VALID_ANSWERS
-from assessment.anonymity import figure_allowed, gap_signal_allowed, small_groups, suppress
+from assessment.anonymity import HiddenReason as HiddenReason
+from assessment.anonymity import figure_allowed, gap_signal_allowed, withheld
+from assessment.anonymity import suppress as suppress
 from assessment.scoring import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -88,16 +103,20 @@ from assessment.scoring import (
     ScoredStatement,
     group_scorer,
     score_table,
+    shown_score,
 )
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
 DIVIDED_SD = 1.0
 DIVIDED_SHARE = 0.25
 DIVIDED_GROUP_GAP = 1.0
+_GAP = Decimal(repr(DIVIDED_GROUP_GAP))
 INFORMATION_GAP_SHARE = 0.30
 #: "Most answers": more than this share of the answers on the scale (see ``agreement_of``).
 MAJORITY_SHARE = 0.5
 PROFILE_GROUP_QUESTION = "organisatietype"
+#: The profile question on the respondent's role: a second breakdown, where the profile asks it.
+PROFILE_ROLE_QUESTION = "rol"
 
 
 class Advice(enum.StrEnum):
@@ -133,11 +152,22 @@ class CellStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Response:
-    """One submitted respondent: their organisation type and answers (statement id → code)."""
+    """One submitted respondent: their organisation type and answers (statement id → code).
+
+    ``profile`` holds their other profile answers that a breakdown is made by (question id
+    → option id: the role); the organisation type is ``group``.
+    """
 
     respondent_id: int
     group: str | None
     answers: Mapping[str, str]
+    profile: Mapping[str, str] = field(default_factory=dict)
+
+    def option(self, question_id: str) -> str | None:
+        """The option this respondent chose on a profile question (None: not answered)."""
+        if question_id == PROFILE_GROUP_QUESTION:
+            return self.group
+        return self.profile.get(question_id)
 
 
 @dataclass(frozen=True)
@@ -217,12 +247,15 @@ def consensus(counts: Sequence[int]) -> float | None:
 
 @dataclass(frozen=True)
 class GroupCell:
-    """One organisation type's figure for a lesson: shown, hidden, or no data."""
+    """One group's figure for a lesson (an organisation type, or a role): shown, hidden, or
+    no data; a hidden cell says why (None only in summaries frozen before reasons were kept).
+    """
 
     group: str
     status: CellStatus
     n: int | None = None
     mean: float | None = None
+    reason: HiddenReason | None = None
 
 
 @dataclass(frozen=True)
@@ -261,6 +294,10 @@ class LessonSummary:
     advice: Advice | None
     groups: tuple[GroupCell, ...]
     statements: tuple[StatementSummary, ...]
+    #: The lesson per role (empty when the profile does not ask it, or without a score).
+    roles: tuple[GroupCell, ...] = ()
+    #: Two roles with at least 5 scores each differ by 1.0 or more (hidden ones included).
+    roles_differ: bool = False
 
     @property
     def divided(self) -> bool:
@@ -382,9 +419,11 @@ def _tallies(
     return tallies
 
 
-def _group_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
+def _group_ids(questionnaire: Questionnaire,
+               question_id: str = PROFILE_GROUP_QUESTION) -> tuple[str, ...]:
+    """The options of a profile question, in order; empty when the profile does not ask it."""
     for question in questionnaire.profile:
-        if question.id == PROFILE_GROUP_QUESTION:
+        if question.id == question_id:
             return tuple(option.id for option in question.options)
     return ()
 
@@ -448,12 +487,13 @@ def _summarise_lesson(
     values = list(scores.values())
     mean = math.fsum(values) / n
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
-    groups = _group_cells(responses, scores, group_ids)
-    shown_means = [cell.mean for cell in groups if cell.mean is not None]
+    groups = breakdown(responses, scores, PROFILE_GROUP_QUESTION, group_ids)
+    roles = breakdown(responses, scores, PROFILE_ROLE_QUESTION,
+                      _group_ids(questionnaire, PROFILE_ROLE_QUESTION))
     by_sd = sd >= DIVIDED_SD
     by_polarisation = (distribution.agree >= DIVIDED_SHARE
                        and distribution.disagree >= DIVIDED_SHARE)
-    by_groups = len(shown_means) >= 2 and max(shown_means) - min(shown_means) >= DIVIDED_GROUP_GAP
+    by_groups = groups.wide_gap
     band = band_of(questionnaire, mean)
     divided = by_sd or by_polarisation or by_groups
     return LessonSummary(
@@ -472,8 +512,10 @@ def _summarise_lesson(
         divided_by_polarisation=by_polarisation,
         divided_by_groups=by_groups,
         advice=advice_for(band, agreement_of(divided, distribution)),
-        groups=groups,
+        groups=groups.cells,
         statements=statement_summaries,
+        roles=roles.cells,
+        roles_differ=roles.wide_gap,
     )
 
 
@@ -583,41 +625,63 @@ def _summarise_context(
 # -- anonymity ---------------------------------------------------------------------------
 
 
-def _group_cells(
-    responses: Sequence[Response], scores: Mapping[int, float], group_ids: tuple[str, ...],
-) -> tuple[GroupCell, ...]:
-    """Per organisation type: the lesson mean, or hidden, or no data (see module rules)."""
-    size = {group: 0 for group in group_ids}
-    values: dict[str, list[float]] = {group: [] for group in group_ids}
+@dataclass(frozen=True)
+class Breakdown:
+    """A lesson's cells by one profile question, and whether two of its groups differ."""
+
+    cells: tuple[GroupCell, ...]
+    #: Two groups with at least ``MIN_GROUP_SIZE`` scores each differ by
+    #: ``DIVIDED_GROUP_GAP`` or more, whether their cells are shown or not.
+    wide_gap: bool
+
+
+def breakdown(
+    responses: Sequence[Response], scores: Mapping[int, float], question_id: str,
+    option_ids: tuple[str, ...],
+) -> Breakdown:
+    """Per option of a profile question: the lesson mean, or hidden, or no data.
+
+    ``scores`` are the respondents' lesson scores (respondent id → score). The rules are
+    the module's (see Anonymity): a cell shows from ``MIN_GROUP_SIZE`` scores, with
+    complementary suppression, respondents without an answer to the question counting as
+    one part; a hidden cell carries its reason. The gap counts every group with at least
+    ``MIN_GROUP_SIZE`` scores, also one hidden to protect a small group: its mean stays in
+    here and is never given.
+    """
+    size = {group: 0 for group in option_ids}
+    values: dict[str, list[float]] = {group: [] for group in option_ids}
     for response in responses:
-        if response.group in size:
-            size[response.group] += 1
+        group = response.option(question_id)
+        if group in size:
+            size[group] += 1
             if response.respondent_id in scores:
-                values[response.group].append(scores[response.respondent_id])
-    counts = {group: len(values[group]) for group in group_ids if size[group]}
-    # Scored respondents without a known type are in the lesson's n but in no cell.
+                values[group].append(scores[response.respondent_id])
+    counts = {group: len(values[group]) for group in option_ids if size[group]}
+    # Scored respondents without a known option are in the lesson's n but in no cell.
     unassigned = len(scores) - sum(counts.values())
-    hidden = suppress(counts, small_groups(counts), unassigned)
+    hidden = withheld(counts, unassigned)
+    means = {group: math.fsum(v) / len(v) for group, v in values.items() if v}
     cells = []
-    for group in group_ids:
+    for group in option_ids:
         if not size[group]:
             cells.append(GroupCell(group, CellStatus.NO_DATA))
         elif group in hidden:
-            cells.append(GroupCell(group, CellStatus.HIDDEN))
+            cells.append(GroupCell(group, CellStatus.HIDDEN, reason=hidden[group]))
         else:
-            group_values = values[group]
-            cells.append(GroupCell(group, CellStatus.SHOWN, len(group_values),
-                                   math.fsum(group_values) / len(group_values)))
-    return tuple(cells)
+            cells.append(GroupCell(group, CellStatus.SHOWN, counts[group], means[group]))
+    # Compared as shown (one decimal), so a gap in a table is the difference of its figures.
+    large = [shown_score(means[group]) for group, n in counts.items() if n >= MIN_GROUP_SIZE]
+    wide_gap = len(large) >= 2 and max(large) - min(large) >= _GAP
+    return Breakdown(tuple(cells), wide_gap)
 
 
 def _group_size_cells(sizes: Mapping[str, int]) -> tuple[GroupCell, ...]:
     """The number of respondents per type, under the same rules as the lesson figures."""
     present = {group: n for group, n in sizes.items() if n}
-    hidden = suppress(present, small_groups(present))
+    hidden = withheld(present)
     return tuple(
         GroupCell(group, CellStatus.NO_DATA) if not n
-        else GroupCell(group, CellStatus.HIDDEN) if group in hidden
+        else GroupCell(group, CellStatus.HIDDEN, reason=hidden[group]) if group in hidden
         else GroupCell(group, CellStatus.SHOWN, n)
         for group, n in sizes.items()
     )

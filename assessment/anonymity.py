@@ -23,7 +23,10 @@ The rules
        or only respondents without a type, at least 5 of them (:func:`suppress`).
        Respondents without a type count as such a part (``unassigned``): they are in the
        total but in no cell, so with 1 to 4 of them and every type shown, their figure
-       would follow from the total by subtraction.
+       would follow from the total by subtraction. A hidden cell says why
+       (:func:`withheld`): its group is too small (:attr:`HiddenReason.SMALL_GROUP`), or it
+       is hidden to protect a small one (:attr:`HiddenReason.COMPLEMENTARY`). The same rules
+       hold for any profile question a breakdown is made by (the role as well).
     4. **Steps of three.** Results never change by one or two respondents between two views,
        so comparing the page before and after one more person reveals nobody (a differencing
        attack). The summary counts a prefix of the submitted respondents in the order they
@@ -44,6 +47,7 @@ they are; only the results wait for the steps above.
 
 from __future__ import annotations
 
+import enum
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -107,6 +111,27 @@ def suppress(counts: Mapping[str, int], hidden: set[str],
 def small_groups(counts: Mapping[str, int]) -> set[str]:
     """The groups too small for their own figure (fewer than ``MIN_GROUP_SIZE``)."""
     return {group for group, n in counts.items() if n < MIN_GROUP_SIZE}
+
+
+class HiddenReason(enum.StrEnum):
+    """Why a group's figure is hidden: the true reason, which every surface shows."""
+
+    #: The group itself has fewer than ``MIN_GROUP_SIZE`` respondents counting in it.
+    SMALL_GROUP = "small_group"
+    #: The group is large enough, but hidden so that a small one cannot be derived.
+    COMPLEMENTARY = "complementary"
+
+
+def withheld(counts: Mapping[str, int], unassigned: int = 0) -> dict[str, HiddenReason]:
+    """The groups whose figure is hidden, each with its reason (rules 2 and 3).
+
+    ``counts`` and ``unassigned`` as for :func:`suppress`. A group below ``MIN_GROUP_SIZE``
+    is hidden for being small; a group :func:`suppress` adds to protect it is hidden by
+    complementary suppression.
+    """
+    small = small_groups(counts)
+    return {group: HiddenReason.SMALL_GROUP if group in small else HiddenReason.COMPLEMENTARY
+            for group in suppress(counts, small, unassigned)}
 
 
 # -- steps of three ----------------------------------------------------------------------

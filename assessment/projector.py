@@ -10,25 +10,29 @@ The deck (:func:`slide_deck`), in order
     3. per lesson: its statements as diverging bars, then "wie ziet het anders" (the score
        per organisation type); a lesson with more than ``STATEMENTS_PER_SLIDE`` statements
        gets more than one statement slide;
-    4. the quadrant, when the questionnaire has one;
-    5. the included free texts: each open question, then each lesson that has any, with
+    4. "wie ziet het anders" over all lessons at once: the table of lessons × organisation
+       types, then × roles, one slide each, for the profile questions the questionnaire
+       asks (:mod:`assessment.group_tables`);
+    5. the quadrant, when the questionnaire has one;
+    6. the included free texts: each open question, then each lesson that has any, with
        identical texts counted once (:func:`group_answers`), split into pages that fit;
-    6. the group's priorities, once a vote on them was opened (:mod:`assessment.priorities`
+    7. the group's priorities, once a vote on them was opened (:mod:`assessment.priorities`
        decides what of the tally may be shown);
-    7. the agreed actions, split into pages that fit (one slide saying "none yet" when
+    8. the agreed actions, split into pages that fit (one slide saying "none yet" when
        there are none);
-    8. any extra slides the caller passes, at the end.
+    9. any extra slides the caller passes, at the end.
 
-    Slides 1–4 depend only on the questionnaire, so the stored position keeps pointing at the
+    Slides 1–5 depend only on the questionnaire, so the stored position keeps pointing at the
     same slide while answers arrive; only the texts and actions at the end change in number.
 
 Anonymity (the rules are :mod:`assessment.anonymity`'s)
     Every result slide shows results only when the summary is shown (``MIN_RESPONDENTS``
     counted, in steps of three while answering is open); before that it says that results
     follow. A lesson without a score shows no bars; a statement below 3 valid answers shows
-    "te weinig antwoorden". Group figures are the summary's own
-    cells (``MIN_GROUP_SIZE``, complementary suppression). Free texts are only those the
-    facilitator included, of respondents who submitted, and only once the summary is shown.
+    "te weinig antwoorden". Group figures are the summary's own cells (``MIN_GROUP_SIZE``,
+    complementary suppression), a hidden one with its true reason; a gap that rests on a
+    hidden group is marked without naming it. Free texts are only those the facilitator
+    included, of respondents who submitted, and only once the summary is shown.
 """
 
 from __future__ import annotations
@@ -38,7 +42,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assessment.aggregation import CellStatus, LessonSummary, StatementSummary, Summary
+from assessment.aggregation import (
+    CellStatus,
+    HiddenReason,
+    LessonSummary,
+    StatementSummary,
+    Summary,
+)
+from assessment.group_tables import BREAKDOWNS
 from questions.schema import Lesson, Questionnaire, Statement
 
 #: Statements on one lesson slide; a longer lesson continues on the next slide.
@@ -61,6 +72,7 @@ class SlideKind(enum.StrEnum):
     OVERVIEW = "overview"
     LESSON = "lesson"
     GROUPS = "groups"
+    GROUP_TABLE = "group_table"
     QUADRANT = "quadrant"
     TEXTS = "texts"
     PRIORITIES = "priorities"
@@ -71,9 +83,9 @@ class SlideKind(enum.StrEnum):
 class SlideSpec:
     """One slide of the deck: its kind and what it is about.
 
-    ``subject`` is a lesson id (lesson, groups, texts about a lesson) or an open question's
-    id (texts); ``start``/``stop`` select the statements, lessons, texts or actions of a
-    paged slide, ``page`` of ``pages``.
+    ``subject`` is a lesson id (lesson, groups, texts about a lesson), a profile question's
+    id (group table) or an open question's id (texts); ``start``/``stop`` select the
+    statements, lessons, texts or actions of a paged slide, ``page`` of ``pages``.
     """
 
     kind: SlideKind
@@ -176,6 +188,9 @@ def slide_deck(
         deck += _paged(SlideKind.LESSON, _chunks(len(lesson.statements), STATEMENTS_PER_SLIDE),
                        lesson.id)
         deck.append(SlideSpec(SlideKind.GROUPS, lesson.id))
+    asked = {question.id for question in questionnaire.profile}
+    deck += [SlideSpec(SlideKind.GROUP_TABLE, question_id)
+             for question_id in BREAKDOWNS if question_id in asked]
     if questionnaire.quadrant is not None:
         deck.append(SlideSpec(SlideKind.QUADRANT))
     topics = [question.id for question in questionnaire.open_questions]
@@ -294,6 +309,8 @@ class GroupRow:
     status: CellStatus
     n: int | None
     mean: float | None
+    #: Why a hidden type is hidden (None when shown, or in a summary frozen without).
+    reason: HiddenReason | None = None
 
 
 def group_rows(labels: dict[str, str], summary: LessonSummary) -> tuple[GroupRow, ...]:
@@ -304,4 +321,4 @@ def group_rows(labels: dict[str, str], summary: LessonSummary) -> tuple[GroupRow
     when the lesson has no score (then no group has one either).
     """
     return tuple(GroupRow(cell.group, labels.get(cell.group, cell.group), cell.status,
-                          cell.n, cell.mean) for cell in summary.groups)
+                          cell.n, cell.mean, cell.reason) for cell in summary.groups)

@@ -14,7 +14,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from assessment import anonymity, content
-from assessment.aggregation import PROFILE_GROUP_QUESTION, Response, Summary, summarise
+from assessment.aggregation import (
+    PROFILE_GROUP_QUESTION,
+    PROFILE_ROLE_QUESTION,
+    Response,
+    Summary,
+    summarise,
+)
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
 from assessment.rounds import NotComparable, RoundComparison, compare_rounds
@@ -25,18 +31,19 @@ _PAIR, _ITEM = "=", ";"
 
 
 def submitted_responses(assessment_id: int) -> list[Response]:
-    """Every submitted respondent's organisation type and answers, in one query.
+    """Every submitted respondent's organisation type, role and answers, in one query.
 
     In the order they sent in (submission time, then id), so a prefix is the first to send in.
 
     The database joins each respondent's answers into one string ("id=value;id=value"), so
     a thousand respondents come back as a thousand rows, not one row per answer.
     """
-    # Only the organisation type of the profile, so no JSON is decoded in Python.
+    # Only the organisation type and the role of the profile, so no JSON is decoded in Python.
     group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    role = Respondent.profile[PROFILE_ROLE_QUESTION].as_string()
     answers = func.aggregate_strings(Answer.statement_id + _PAIR + Answer.value, _ITEM)
     rows = read_session().execute(
-        select(Respondent.id, group, answers)
+        select(Respondent.id, group, role, answers)
         .outerjoin(Answer, Answer.respondent_id == Respondent.id)
         .where(Respondent.assessment_id == assessment_id,
                Respondent.submitted_at.is_not(None))
@@ -44,8 +51,9 @@ def submitted_responses(assessment_id: int) -> list[Response]:
         .order_by(Respondent.submitted_at, Respondent.id)
     )
     return [
-        Response(respondent_id, group_id, _parse(joined))
-        for respondent_id, group_id, joined in rows
+        Response(respondent_id, group_id, _parse(joined),
+                 {PROFILE_ROLE_QUESTION: role_id} if role_id is not None else {})
+        for respondent_id, group_id, role_id, joined in rows
     ]
 
 

@@ -65,6 +65,8 @@ def _build(kind: Any, value: Any) -> Any:
             return tuple(_build(args[0], item) for item in value)
         return tuple(_build(arg, item) for arg, item in zip(args, value, strict=True))
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        # A field added later (with a default) is missing from older snapshots: the
+        # default stands in for it. A missing field without a default is an error.
         hints = typing.get_type_hints(kind)
         # A field added later has a default; a snapshot kept before it lacks the key.
         fields = {f.name: _build(hints[f.name], value[f.name])

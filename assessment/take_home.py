@@ -25,11 +25,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
 from assessment.aggregation import Summary, lesson_scorer
+from assessment.scoring import shown_score as shown_score
 from questions.schema import Questionnaire
 
 #: How far (on the shown, one-decimal scores) one's own view must lie from the group's.
@@ -60,11 +61,6 @@ READING_TEXTS = {
 def results_shown(status: str, reveal_step: int) -> bool:
     """Whether the facilitator has shown the results: the projector moved on, or closed."""
     return reveal_step > 0 or status == "closed"
-
-
-def shown_score(value: float) -> Decimal:
-    """A score as the pages show it: one decimal, half to even."""
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
 def reading(own: float | None, group: float | None) -> Reading:

@@ -28,11 +28,13 @@ from assessment.aggregation import (
     Agreement,
     CellStatus,
     ContextSummary,
+    HiddenReason,
     LessonSummary,
     StatementSummary,
     Summary,
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
+from assessment.group_tables import GroupTable, group_tables
 from assessment.priorities import LessonVotes, VoteResult, VoteStatus
 from assessment.projector import GroupedAnswer, StatementBar, group_answers, statement_bar
 from assessment.rounds import RoundComparison
@@ -235,6 +237,8 @@ class GroupRow:
     label: str
     status: CellStatus
     n: int | None
+    #: Why a hidden group is hidden (None when shown, or in a summary frozen without).
+    reason: HiddenReason | None = None
 
 
 #: The radar's drawing size: small enough that its labels stay legible when it is printed
@@ -443,6 +447,8 @@ class ReportContext:
     #: rules (reports.findings).
     key_messages: tuple[findings.KeyMessage, ...] = ()
     next_steps: tuple[findings.NextStepText, ...] = ()
+    #: Who sees it differently: lessons × organisation types, then × roles (if asked).
+    group_tables: tuple[GroupTable, ...] = ()
 
 
 def build_context(
@@ -558,6 +564,7 @@ def build_context(
         context_blocks=_context_sections(questionnaire, summary),
         quadrant_axes=quadrant_axes(questionnaire, summary),
         foreword=xml_safe(foreword),
+        group_tables=group_tables(questionnaire, summary),
     )
 
 
@@ -698,7 +705,7 @@ def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRo
     for question in questionnaire.profile:
         if question.id == PROFILE_GROUP_QUESTION:
             labels = {option.id: option.label for option in question.options}
-    return tuple(GroupRow(labels.get(cell.group, cell.group), cell.status, cell.n)
+    return tuple(GroupRow(labels.get(cell.group, cell.group), cell.status, cell.n, cell.reason)
                  for cell in summary.group_sizes)
 
 

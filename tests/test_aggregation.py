@@ -23,6 +23,7 @@ from assessment.aggregation import (
     Agreement,
     CellStatus,
     Distribution,
+    HiddenReason,
     QuadrantPosition,
     Response,
     Summary,
@@ -649,8 +650,13 @@ def test_one_hidden_group_takes_the_smallest_shown_group_with_it():
         "partner": (CellStatus.NO_DATA, None, None),
         "anders": (CellStatus.NO_DATA, None, None),
     }
-    # With one group shown, the groups cannot differ.
-    assert not summary.lesson("geld").divided_by_groups
+    cells = {cell.group: cell for cell in summary.lesson("geld").groups}
+    assert cells["waterschap"].reason is HiddenReason.SMALL_GROUP
+    assert cells["provincie"].reason is HiddenReason.COMPLEMENTARY
+    assert cells["gemeente"].reason is None
+    # Provincie (5) is hidden only to protect waterschap: it still counts in the gap,
+    # gemeente 4.0 against provincie 3.0, though one type is shown (domain: type gaps).
+    assert summary.lesson("geld").divided_by_groups
 
 
 def test_a_group_counts_its_members_with_a_score_on_the_lesson():
@@ -1027,3 +1033,95 @@ def test_summaries_compare_as_values():
     first: Summary = summarise(Q, responses)
     assert first == summarise(Q, list(responses))
     assert first != summarise(Q, lesson_scores(Q, "samen", 4, 3, 4))
+
+
+# -- hidden reasons, roles and the type gap (issue 14) ----------------------------------
+
+
+def test_a_hidden_cell_says_whether_it_is_small_or_hidden_to_protect_a_small_one():
+    # gemeente 6, provincie 5, waterschap 4: waterschap is too small, provincie hides with it.
+    responses = (lesson_scores(Q, "geld", *[4] * 6, group="gemeente")
+                 + lesson_scores(Q, "geld", *[3] * 5, group="provincie", start=7)
+                 + lesson_scores(Q, "geld", *[2] * 4, group="waterschap", start=12))
+    summary = summarise(Q, responses)
+    reasons = {c.group: (c.status, c.reason) for c in summary.lesson("geld").groups}
+    assert reasons == {
+        "gemeente": (CellStatus.SHOWN, None),
+        "waterschap": (CellStatus.HIDDEN, HiddenReason.SMALL_GROUP),
+        "provincie": (CellStatus.HIDDEN, HiddenReason.COMPLEMENTARY),
+        "partner": (CellStatus.NO_DATA, None),
+        "anders": (CellStatus.NO_DATA, None),
+    }
+    sizes = {c.group: c.reason for c in summary.group_sizes if c.status is CellStatus.HIDDEN}
+    assert sizes == {"waterschap": HiddenReason.SMALL_GROUP,
+                     "provincie": HiddenReason.COMPLEMENTARY}
+
+
+ROLES = ("bestuurder", "ambtenaar", "volksvertegenwoordiger")
+#: The mini questionnaire with a role on its profile.
+QR = Questionnaire.model_validate({
+    **Q.model_dump(by_alias=True, exclude_none=True),
+    "profile": [*Q.model_dump(by_alias=True, exclude_none=True)["profile"],
+                {"id": "rol", "label": "Rol?",
+                 "options": [{"id": r, "label": r.title()} for r in ROLES]}],
+})
+
+
+def _with_role(responses: list[Response], role: str | None) -> list[Response]:
+    return [Response(r.respondent_id, r.group, r.answers, {"rol": role} if role else {})
+            for r in responses]
+
+
+def test_the_lesson_per_role_follows_the_same_rules_as_per_type():
+    # bestuurder 6 (score 4), ambtenaar 5 (score 2), volksvertegenwoordiger 2 (score 3),
+    # one without a role (score 3): the 2 + 1 left over are too few, so ambtenaar hides too.
+    responses = (_with_role(lesson_scores(Q, "geld", *[4] * 6, group="gemeente"), "bestuurder")
+                 + _with_role(lesson_scores(Q, "geld", *[2] * 5, group="gemeente", start=7),
+                              "ambtenaar")
+                 + _with_role(lesson_scores(Q, "geld", 3, 3, group="gemeente", start=12),
+                              "volksvertegenwoordiger")
+                 + lesson_scores(Q, "geld", 3, group="gemeente", start=14))
+    lesson = summarise(QR, responses).lesson("geld")
+    cells = {c.group: (c.status, c.n, c.mean, c.reason) for c in lesson.roles}
+    assert cells == {
+        "bestuurder": (CellStatus.SHOWN, 6, pytest.approx(4.0), None),
+        "ambtenaar": (CellStatus.HIDDEN, None, None, HiddenReason.COMPLEMENTARY),
+        "volksvertegenwoordiger": (CellStatus.HIDDEN, None, None, HiddenReason.SMALL_GROUP),
+    }
+    # Bestuurders 4.0 and ambtenaren 2.0 differ by 2: the roles differ, the hidden one counted.
+    assert lesson.roles_differ
+    # Everyone is a gemeente: the types do not differ, and roles do not make a lesson divided.
+    assert not lesson.divided_by_groups
+    # Without a role on the profile, no cells per role.
+    assert summarise(Q, responses).lesson("geld").roles == ()
+
+
+def test_roles_a_point_apart_only_when_both_have_five_scores():
+    responses = (_with_role(lesson_scores(Q, "geld", *[4] * 5, group="gemeente"), "bestuurder")
+                 + _with_role(lesson_scores(Q, "geld", *[3] * 5, group="gemeente", start=6),
+                              "ambtenaar")
+                 + _with_role(lesson_scores(Q, "geld", 1, 1, 1, 1, group="gemeente", start=11),
+                              "volksvertegenwoordiger"))
+    lesson = summarise(QR, responses).lesson("geld")
+    # Bestuurder 4.0 and ambtenaar 3.0 differ by exactly 1.0; the four at 1.0 do not count.
+    assert lesson.roles_differ
+    # Ambtenaren at 3.8 instead: no two roles of five differ by a point any more.
+    closer = [r for r in responses if r.option("rol") != "ambtenaar"] + _with_role(
+        lesson_scores(Q, "geld", 4, 4, 4, 4, 3, group="gemeente", start=20), "ambtenaar")
+    assert not summarise(QR, closer).lesson("geld").roles_differ
+
+
+def test_two_types_a_point_apart_are_divided_even_when_one_is_hidden_for_protection():
+    # gemeente 6 at 4.0, waterschap 5 at 3.0, provincie 3 at 3.0: provincie is too small,
+    # waterschap (the smallest shown) hides with it, so only gemeente is shown; the two
+    # types of five or more still differ by 1.0.
+    responses = (lesson_scores(Q, "geld", *[4] * 6, group="gemeente")
+                 + lesson_scores(Q, "geld", *[3] * 5, group="waterschap", start=7)
+                 + lesson_scores(Q, "geld", 3, 3, 3, group="provincie", start=12))
+    lesson = summarise(Q, responses).lesson("geld")
+    shown = [c.group for c in lesson.groups if c.status is CellStatus.SHOWN]
+    assert shown == ["gemeente"]
+    assert lesson.divided_by_groups and lesson.divided
+    # The hidden means are nowhere in the summary.
+    hidden = [c for c in lesson.groups if c.status is CellStatus.HIDDEN]
+    assert all(c.mean is None and c.n is None for c in hidden)

@@ -106,7 +106,7 @@ def test_summary_counts_submitted_respondents_and_matches_summarise(app, open_as
     assert legitimiteit.dont_know_share == pytest.approx(4 / 16)
     assert summary.overall_index == pytest.approx((9 * 3.5 + 3.0) / 10)
 
-    by_hand = summarise(questionnaire, [Response(i, group, answers)
+    by_hand = summarise(questionnaire, [Response(i, group, answers, {"rol": "ambtenaar"})
                                         for i, (group, answers) in enumerate(sent, 1)])
     assert summary == by_hand
 
@@ -122,6 +122,8 @@ def test_submitted_responses_reads_back_what_was_stored(app, open_assessment):
         ("waterschap", {"urgentie-1": "4", "visie-2": "nvt"}),
         ("provincie", {}),
     ]
+    # The role comes with the type: the second breakdown is made by it.
+    assert [r.option("rol") for r in responses] == ["ambtenaar", "ambtenaar"]
 
 
 @contextmanager
@@ -169,13 +171,16 @@ class ResultsTable(HTMLParser):
         self.rows: list[list[str]] = []
         self._cell: list[str] | None = None
         self._in_body = False
+        self._results = False
         self.feed(html)
         self.close()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "table":
-            self.tables += 1
-        elif tag == "tbody":
+            # Only the results table; the tables per group below it are not read here.
+            self._results = "results" in (dict(attrs).get("class") or "").split()
+            self.tables += self._results
+        elif tag == "tbody" and self._results:
             self._in_body = True
         elif tag == "tr" and self._in_body:
             self.rows.append([])

@@ -27,7 +27,16 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from assessment import aggregation, content, discussion, priorities, projector, results, session
+from assessment import (
+    aggregation,
+    content,
+    discussion,
+    group_tables,
+    priorities,
+    projector,
+    results,
+    session,
+)
 from assessment.aggregation import Summary
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
@@ -51,6 +60,7 @@ RETURN_TO = {"presentator": "facilitator.presenter", "projector": "facilitator.p
 KIND_NAMES = {
     SlideKind.JOIN: _l("Meedoen"), SlideKind.OVERVIEW: _l("Overzicht"),
     SlideKind.LESSON: _l("Stellingen"), SlideKind.GROUPS: _l("Wie ziet het anders?"),
+    SlideKind.GROUP_TABLE: _l("Wie ziet het anders: alle lessen"),
     SlideKind.QUADRANT: _l("Kwadrant"), SlideKind.TEXTS: _l("Wat deelnemers schreven"),
     SlideKind.PRIORITIES: _l("Prioriteiten van de groep"),
     SlideKind.ACTIONS: _l("Afgesproken acties"),
@@ -324,6 +334,11 @@ def _groups(room: Room, spec: SlideSpec) -> dict[str, Any]:
                 summary.mean, summary.band, title=lesson.title, fmt=score))}
 
 
+def _group_table(room: Room, spec: SlideSpec) -> dict[str, Any]:
+    return {"table": group_tables.group_table(room.questionnaire, room.summary, spec.subject),
+            "question_id": spec.subject}
+
+
 def _quadrant(room: Room, spec: SlideSpec) -> dict[str, Any]:
     language = page_language()
     position = room.summary.quadrant
@@ -366,7 +381,8 @@ def _priorities(room: Room, spec: SlideSpec) -> dict[str, Any]:
 #: Per kind of slide, what its template gets. A new kind adds a row and a template.
 SLIDE_CONTENT: dict[SlideKind, Callable[[Room, SlideSpec], dict[str, Any]]] = {
     SlideKind.JOIN: _join, SlideKind.OVERVIEW: _overview, SlideKind.LESSON: _lesson,
-    SlideKind.GROUPS: _groups, SlideKind.QUADRANT: _quadrant, SlideKind.TEXTS: _texts,
+    SlideKind.GROUPS: _groups, SlideKind.GROUP_TABLE: _group_table,
+    SlideKind.QUADRANT: _quadrant, SlideKind.TEXTS: _texts,
     SlideKind.PRIORITIES: _priorities, SlideKind.ACTIONS: _actions,
 }
 
