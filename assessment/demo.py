@@ -39,6 +39,8 @@ TRYOUT_JOIN_CODE = "DMZW26"
 
 #: How many the demo's facilitator invited (the groups below, 28 people, took part).
 DEMO_INVITED = 35
+#: Who asked for the demo scan, as the report's cover names it.
+DEMO_COMMISSIONER = "Stuurgroep Regio Zwolle"
 
 #: How many demo respondents of each organisation type and role.
 DEMO_GROUPS = (
@@ -146,6 +148,7 @@ def seed(*, session_held: bool = True) -> DemoResult:
         demo_id = _create(facilitator_id, DEMO_TITLE, DEMO_JOIN_CODE, questionnaire,
                           management.Preparation(
                               DEMO_REGION, DEMO_TITLE, invited_count=DEMO_INVITED,
+                              commissioner=DEMO_COMMISSIONER,
                               session_date=date.today() if session_held else None))
         management.set_status(demo_id, Status.OPEN)
         _answer_as_demo_respondents(demo_id, questionnaire)

@@ -182,6 +182,12 @@ def test_the_demo_report_shows_the_response_and_its_session(app):
     assert f"De groep sprak {len(demo.DEMO_ACTIONS)} acties af:" in summary
     for action in demo.DEMO_ACTIONS:
         assert f"wie: {action.owner}" in summary
+    # The rest of what issue 14 asks the demo report to show.
+    cover = html[:html.index('id="inhoud"')]
+    assert f"<dt>Opdrachtgever</dt><dd>{demo.DEMO_COMMISSIONER}</dd>" in cover
+    assert '<ul class="key-messages">' in summary
+    assert 'id="wie-anders"' in html and "verborgen" in html[html.index('id="wie-anders"'):]
+    assert '<blockquote class="comment">' in html
 
 
 # -- the introduction --------------------------------------------------------------------
