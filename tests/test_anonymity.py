@@ -423,7 +423,7 @@ def test_while_open_the_page_says_why_the_results_lag(app, client, open_assessme
     presenter = client.get(f"/begeleider/scans/{assessment_id}/presentator")
     assert "3 van de 8" in presenter.get_data(as_text=True)
     report = client.get(f"/begeleider/scans/{assessment_id}/rapport").get_data(as_text=True)
-    assert "8 verzonden" in report and "(de uitkomsten tellen er 3;" in report
+    assert "8 deelnemers deden mee. De uitkomsten tellen er 3:" in report
 
 
 def test_a_reopened_scan_stays_at_the_size_it_closed_with(app, open_assessment):

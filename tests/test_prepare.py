@@ -194,4 +194,4 @@ def test_the_report_shows_the_previous_round(app, facilitator_client):
     assert context.has_previous
     assert "De stippellijn toont de vorige ronde." in html
     assert "vorige ronde" in context.bars_chart
-    assert "van 40 uitgenodigd" in html
+    assert "3 van de 40 genodigden deden mee (8%)." in html
