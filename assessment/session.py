@@ -186,6 +186,19 @@ class GroupCount:
     submitted: GroupCell | None
 
 
+def invited_share(submitted: int, invited: int | None) -> float | None:
+    """The share of the invited who sent in, for "28 van de 35 genodigden (80 %)".
+
+    None when no invited count was given (or zero), and when more sent in than were
+    invited: a share above 100 % would say nothing true. Below everyone, the share stays
+    under 100 % after rounding (349 of 350 reads 99 %, never 100 %).
+    """
+    if not invited or submitted > invited:
+        return None
+    share = submitted / invited
+    return min(share, 0.99) if submitted < invited else share
+
+
 @dataclass(frozen=True)
 class LiveStatus:
     """What the live dashboard and its JSON show, already anonymised."""
@@ -202,10 +215,8 @@ class LiveStatus:
 
     @property
     def response_rate(self) -> float | None:
-        """Submitted as a share of those invited; None when the number invited is not set."""
-        if not self.invited:
-            return None
-        return self.submitted / self.invited
+        """Submitted as a share of those invited (see :func:`invited_share`)."""
+        return invited_share(self.submitted, self.invited)
 
 
 def group_labels(questionnaire: Questionnaire) -> dict[str, str]:

@@ -39,6 +39,7 @@ from assessment.priorities import LessonVotes, VoteResult, VoteStatus
 from assessment.projector import GroupedAnswer, StatementBar, group_answers, statement_bar
 from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
+from assessment.session import invited_share
 from assessment.templating import report_date
 from questions.schema import ContextBlock, Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts, findings
@@ -277,19 +278,6 @@ class ResponseLine:
     def text(self) -> str:
         """The whole line: who took part, and what the results count when that differs."""
         return f"{self.took_part} {self.waiting}".strip()
-
-
-def invited_share(submitted: int, invited: int | None) -> float | None:
-    """The share of the invited who sent in, for "28 van de 35 genodigden (80 %)".
-
-    None when no invited count was given (or zero), and when more sent in than were
-    invited: a share above 100 % would say nothing true. Below everyone, the share stays
-    under 100 % after rounding (349 of 350 reads 99 %, never 100 %).
-    """
-    if not invited or submitted > invited:
-        return None
-    share = submitted / invited
-    return min(share, 0.99) if submitted < invited else share
 
 
 def describe_response(submitted: int, counted: int, invited: int | None,

@@ -74,6 +74,22 @@ def _stored(app, assessment_id: int) -> Assessment:
 # -- the live dashboard ------------------------------------------------------------------
 
 
+def test_live_response_rate_never_goes_over_everyone_invited(app, owner, open_assessment):
+    """More sent in than the facilitator said were invited: no rate, never "120%"."""
+    assessment_id = int(open_assessment["id"])
+    with app.app_context():
+        for _ in range(6):
+            add_respondent(assessment_id, "gemeente")
+        management.prepare(assessment_id, management.Preparation(
+            "Regio Test", "Testscan", invited_count=5), None)
+        management.set_status(assessment_id, Status.CLOSED)
+    data = owner.get(f"/begeleider/scans/{assessment_id}/live.json").get_json()
+    assert (data["submitted"], data["invited"]) == (6, 5)
+    assert data["response_rate"] == "meer dan uitgenodigd"
+    page = owner.get(f"/begeleider/scans/{assessment_id}/live").get_data(as_text=True)
+    assert 'data-live="response_rate">meer dan uitgenodigd<' in page and "None" not in page
+
+
 def test_live_json_counts_and_hides_a_small_group_with_its_complement(app, owner,
                                                                       open_assessment):
     assessment_id = int(open_assessment["id"])

@@ -208,8 +208,11 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
         "empty_starts": session.empty_starts(assessment.id),
         "submitted": status.submitted,
         "invited": status.invited,
-        "response_rate": (percent(status.response_rate)
-                          if status.response_rate is not None else None),
+        # More sent in than said to be invited gives no share (never "120%"): words instead.
+        "response_rate": (None if not status.invited
+                          else percent(status.response_rate)
+                          if status.response_rate is not None
+                          else _("meer dan uitgenodigd")),
         "groups": [
             {"id": group.group, "label": group.label, "started": _cell(group.started),
              "submitted": _cell(group.submitted)}
