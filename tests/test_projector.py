@@ -243,6 +243,8 @@ def test_every_slide_renders_and_the_lesson_slide_prints_every_statement(
         if 'data-kind="lesson"' in fragment and "Urgentie" in fragment:
             for statement in QUESTIONNAIRE.lesson("urgentie").statements:
                 assert statement.text in fragment
+        if 'data-kind="quadrant"' in fragment:  # the cell's name is marked as ours
+            assert "<h2>Eigen duiding: Vooruitgang op losse basis</h2>" in fragment
         _move(facilitator_client, "volgende")
     assert seen == {"join", "overview", "lesson", "groups", "group_table", "quadrant", "texts",
                     "priorities", "actions"}

@@ -111,6 +111,9 @@ def test_the_quadrant_chapter_marks_its_labels_as_ours_and_tells_lesson_and_axis
     assert ('Let op het verschil tussen de as "Ontwikkeling brede welvaart" en les 5, '
             '"Focus en brede welvaart".') in chapter
     assert "De score van les 5 telt niet mee in de as." in chapter
+    # The summary's heading marks the cell's name as ours too.
+    summary = page[page.index('id="samenvatting"'):page.index('id="profiel"')]
+    assert "Positie van de regio: Eigen duiding: Vooruitgang op losse basis" in summary
 
 
 def test_a_summary_kept_before_context_statements_still_builds_the_report(app, demo):
