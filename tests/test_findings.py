@@ -561,7 +561,7 @@ def test_the_english_report_has_the_english_key_messages(app, open_assessment):
 
 #: The Dutch questionnaire as an assessment froze it before key messages and rule-driven
 #: next steps existed (snapshot_json of tien-lessen.nl.yaml at commit f4ee4e9).
-OLD_SNAPSHOT = Path(__file__).parent / "data" / "tien-lessen-1.0-before-key-messages.nl.json"
+OLD_SNAPSHOT = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
 OLD_HASH = "69c0fe756bee3b8bce8d39ee7d29f3299620a463371e0ee445c1a33470df40db"
 
 

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from pydantic import ValidationError
 
 from questions.lint import lint
@@ -701,8 +700,8 @@ def test_a_directory_without_questionnaires_is_refused(tmp_path):
 
 def test_an_old_snapshot_keeps_each_agreed_text_for_the_state_it_was_written_for():
     """Frozen at f4ee4e9, "agreed" meant "not divided" in every band."""
-    old = yaml.safe_load((Path(__file__).parent / "data" / "tien-lessen.nl.f4ee4e9.yaml")
-                         .read_text(encoding="utf-8"))
+    old = json.loads((Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json")
+                     .read_text(encoding="utf-8"))
     questionnaire = from_snapshot(json.dumps(old, ensure_ascii=False))
     for lesson, before in zip(questionnaire.lessons, old["lessons"], strict=True):
         advice, texts = lesson.report.advice, before["report"]["advice"]

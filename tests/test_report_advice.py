@@ -11,8 +11,6 @@ import json
 import re
 from pathlib import Path
 
-import yaml
-
 from assessment import management
 from assessment.aggregation import Agreement
 from assessment.db import read_session, write_transaction
@@ -37,7 +35,7 @@ LEGITIMITEIT_LIKE = [
 ]
 
 #: The questionnaire file as it was frozen before the agreement states (commit f4ee4e9).
-OLD_FILE = Path(__file__).parent / "data" / "tien-lessen.nl.f4ee4e9.yaml"
+OLD_FILE = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
 
 OLD_CLAIM = "De deelnemers zijn het erover eens dat de democratische inbedding tekortschiet"
 
@@ -107,7 +105,7 @@ def test_a_snapshot_frozen_before_the_agreement_states_still_builds_a_report(
     """The old file's "agreed" texts serve the one state they were written for; elsewhere
     the generic advice stands in, never the old claim of agreement."""
     assessment_id = int(open_assessment["id"])
-    old = yaml.safe_load(OLD_FILE.read_text(encoding="utf-8"))
+    old = json.loads(OLD_FILE.read_text(encoding="utf-8"))
     assert "agreed" in old["lessons"][9]["report"]["advice"]["zorg"]  # really the old form
     with app.app_context(), write_transaction() as session:
         session.get(Assessment, assessment_id).content_snapshot = json.dumps(

@@ -23,7 +23,7 @@ from tests.test_report import _pdf_for, _text
 
 #: The Dutch questionnaire frozen as the code of commit f4ee4e9 froze it, before the
 #: introduction was split: a snapshot as old scans keep it.
-OLD_SNAPSHOT = Path(__file__).parent / "snapshots" / "tien-lessen.nl.f4ee4e9.json"
+OLD_SNAPSHOT = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
 
 
 def _flat(pdf: bytes) -> str:
