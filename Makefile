@@ -44,7 +44,8 @@ typecheck: install-test
 
 # The suite on SQLite; with TEST_DATABASE_URL set (CI sets it) once more on PostgreSQL, minus
 # the tests that do not depend on the suite's database (browser, several servers) and the
-# files that touch no database at all (content, scoring, aggregation: pure functions).
+# files that touch no database at all (content, scoring, aggregation: pure functions), and the
+# tests marked report_pdf that read a rendered report's content (the same on either database).
 # Tests that need no server of their own run in TEST_WORKERS processes (pytest-xdist; each has
 # its own databases); the browser and several-server tests run one at a time after them, since
 # they time real servers and a browser against each other.
@@ -56,7 +57,8 @@ pytest: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest --durations=10 -m "browser or servers"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) -m "not browser and not servers" \
+	  $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) \
+	    -m "not browser and not servers and not report_pdf" \
 	    $(addprefix --ignore=,$(NO_DATABASE)); \
 	fi
 

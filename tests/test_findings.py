@@ -503,6 +503,7 @@ def _between(text: str, start: str, end: str) -> str:
     return text[text.index(start):text.index(end, text.index(start))]
 
 
+@pytest.mark.report_pdf
 def test_the_pdf_opens_its_summary_with_the_key_messages_the_rules_pick(app, open_assessment):
     assessment_id = _answer_scan(app, open_assessment)
     pdf, _assessment = _pdf_for(app, assessment_id)
@@ -576,6 +577,7 @@ def test_an_old_snapshot_still_loads_its_steps_as_always():
     assert from_snapshot(snapshot_json(old)) == old
 
 
+@pytest.mark.report_pdf
 def test_an_old_snapshot_still_builds_its_report(app, open_assessment):
     assessment_id = _answer_scan(app, open_assessment)
     with app.app_context(), write_transaction() as session:

@@ -118,6 +118,7 @@ def test_a_short_label_drops_the_explanation_in_brackets():
 # -- the surfaces ------------------------------------------------------------------------
 
 
+@pytest.mark.report_pdf
 def test_the_report_shows_the_table_with_true_reasons_and_never_the_hidden_mean(app, scan):
     with app.app_context():
         assessment = read_session().get(Assessment, scan)

@@ -11,6 +11,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from assessment import management
 from assessment.aggregation import Agreement
 from assessment.db import read_session, write_transaction
@@ -19,6 +21,9 @@ from assessment.results import assessment_summary
 from reports.context import Numbers
 from tests.helpers import Participant
 from tests.test_report import _pdf_for, _text
+
+#: What these tests read is the report's content: the SQLite pass covers it.
+pytestmark = pytest.mark.report_pdf
 
 #: Legitimiteit's answers per respondent (statements 1 to 4; the 4th is worded in reverse,
 #: so its 3 scores 3): 13 respondents, 33 answers on the scale of which 6 agree (18 %) and

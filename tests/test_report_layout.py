@@ -33,6 +33,9 @@ from tests.conftest import SECRET
 from tests.helpers import Participant
 from tests.report_pages import overflowing_cells, page_fills, render
 
+#: What these tests read is the report's content: the SQLite pass covers it.
+pytestmark = pytest.mark.report_pdf
+
 #: An action whose owner, term and lesson hold long words for the narrow columns.
 LONG_NAMES = discussion.ActionInput(
     "Een gesprek over de samenwerkingscultuur tussen de gemeenten en het waterschap",

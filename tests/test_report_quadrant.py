@@ -24,6 +24,9 @@ from reports.build import report_context, report_html
 from reports.context import Numbers
 from tests.test_report import _pdf_for, _text
 
+#: What these tests read is the report's content: the SQLite pass covers it.
+pytestmark = pytest.mark.report_pdf
+
 #: A summary kept as JSON before context blocks had their statements' figures.
 OLD_SNAPSHOT = Path(__file__).parent / "data" / "summary_snapshot_before_context_statements.json"
 

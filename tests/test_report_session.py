@@ -21,6 +21,9 @@ from reports.context import Numbers, describe_response, invited_share, session_h
 from tests.helpers import DEMO_ID, edited, line_of
 from tests.test_report import _pdf_for, _text
 
+#: What these tests read is the report's content: the SQLite pass covers it.
+pytestmark = pytest.mark.report_pdf
+
 #: The Dutch questionnaire frozen as the code of commit f4ee4e9 froze it, before the
 #: introduction was split: a snapshot as old scans keep it.
 OLD_SNAPSHOT = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"

@@ -324,6 +324,7 @@ def _pages(pdf: bytes) -> list[str]:
             for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+@pytest.mark.report_pdf
 def test_the_pdf_has_the_foreword_own_advice_and_the_final_status(app, demo):
     with app.app_context():
         context = report_context(read_session().get(Assessment, 1))
