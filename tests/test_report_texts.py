@@ -119,8 +119,8 @@ def test_a_changed_cover_makes_a_final_report_a_concept(app, demo):
         management.prepare(1, management.Preparation(
             assessment.region, assessment.title, assessment.session_date,
             invited_count=assessment.invited_count, organisations=assessment.organisations,
-            commissioner="Stuurgroep Regio Zwolle"), None)
-    assert _assessment(app).commissioner == "Stuurgroep Regio Zwolle"
+            commissioner="Regiobestuur Zwolle"), None)
+    assert _assessment(app).commissioner == "Regiobestuur Zwolle"
     assert _status(app).state is ReportState.CONCEPT
 
 
