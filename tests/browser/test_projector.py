@@ -148,8 +148,8 @@ def test_every_slide_fits_the_screen_reads_from_the_back_and_has_no_controls(
             problems.append(f"{where} body text {seen['bodySize']}px")
         if height == 1080:
             screenshot(page, f"projector-{index + 1:02d}-{seen['kind']}")
-    assert set(kinds) == {"join", "overview", "lesson", "groups", "quadrant", "texts",
-                          "priorities", "actions"}
+    assert set(kinds) == {"join", "overview", "lesson", "groups", "group_table", "quadrant",
+                          "texts", "priorities", "actions"}
     assert not problems, "\n".join(problems)
 
 
