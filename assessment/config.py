@@ -97,6 +97,10 @@ DEFAULTS: dict[str, Any] = {
     "START_RATE_LIMIT": "200 per 10 minutes",
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     "COMMENT_MAX_LENGTH": 2000,
+    # How facilitators' passwords are hashed (werkzeug's method string). Never read from the
+    # environment; production refuses anything but scrypt. The tests set a cheap one, as the
+    # hash costs a tenth of a second by design and the tests make hundreds of accounts.
+    "PASSWORD_HASH_METHOD": "scrypt",
     # The report renders in its own process: at most this long, with at most this memory.
     "REPORT_TIME_LIMIT": 60,
     "REPORT_MEMORY_MB": 1536,

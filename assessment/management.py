@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -64,7 +66,7 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
     try:
         with write_transaction() as session:
             facilitator = Facilitator(
-                email=email, name=name.strip(), password_hash=generate_password_hash(password),
+                email=email, name=name.strip(), password_hash=hash_password(password),
                 is_admin=is_admin,
             )
             session.add(facilitator)
@@ -86,12 +88,24 @@ def authenticate(email: str, password: str) -> Facilitator | None:
     )
     if facilitator is None:
         # Spend the same time as a real check, so timing does not tell which e-mails exist.
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(_hash_method()), password)
         return None
     return facilitator if check_password_hash(facilitator.password_hash, password) else None
 
 
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+def hash_password(password: str) -> str:
+    """A password's hash by the configured method (scrypt; a cheap one in the tests)."""
+    return generate_password_hash(password, method=_hash_method())
+
+
+def _hash_method() -> str:
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash no password matches, checked when the e-mail is unknown: as slow as a real one."""
+    return generate_password_hash(secrets.token_hex(8), method=method)
 
 
 def create_assessment(
@@ -381,7 +395,7 @@ def reset_password(email: str, password: str, actor: Facilitator | None = None) 
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if facilitator is None:
             raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
-        facilitator.password_hash = generate_password_hash(password)
+        facilitator.password_hash = hash_password(password)
         # Whoever knew the old password may be logged in somewhere: end every session.
         facilitator.session_version += 1
         audit(session, "password_reset", actor, None, facilitator.email)

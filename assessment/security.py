@@ -51,6 +51,9 @@ def check_production(app: Flask) -> None:
     if app.debug:
         raise UnsafeConfiguration("production must not run with debug on: it shows code and "
                                   "lets anyone run Python through the debugger")
+    if not str(app.config.get("PASSWORD_HASH_METHOD", "scrypt")).startswith("scrypt"):
+        raise UnsafeConfiguration("production hashes passwords with scrypt only: "
+                                  "PASSWORD_HASH_METHOD is a setting for the tests")
     _check_trusted_hosts(list(app.config.get("TRUSTED_HOSTS") or ()),
                          str(app.config.get("BASE_URL") or ""))
 

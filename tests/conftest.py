@@ -27,6 +27,12 @@ from assessment.extensions import limiter
 from tests.helpers import Participant, login
 
 SECRET = "test-secret-key-not-for-production"
+#: Every test app's settings, to which a test adds its database and the like. Passwords are
+#: hashed cheaply (scrypt costs a tenth of a second by design; the suite makes hundreds).
+TEST_SETTINGS: dict[str, object] = {
+    "TESTING": True, "SECRET_KEY": SECRET, "BASE_URL": "http://regiospiegel.test",
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+}
 #: Where the tests' PostgreSQL databases are made; unset means SQLite.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -111,8 +117,7 @@ def seed_demo(url: str) -> None:
     """Seed the demo as the ``demo`` fixture has it into the database at ``url``."""
     from assessment import demo as demo_module
 
-    application = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url,
-                              "BASE_URL": "http://regiospiegel.test"})
+    application = create_app({**TEST_SETTINGS, "DATABASE_URL": url})
     try:
         with application.app_context():
             demo_module.seed(session_held=False)
@@ -198,8 +203,7 @@ def db_url(
 @pytest.fixture
 def app_config(db_url: str, tmp_path: Path) -> dict[str, object]:
     """The test app's settings; tests may change them before asking for ``app``."""
-    return {"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": db_url,
-            "BASE_URL": "http://regiospiegel.test",
+    return {**TEST_SETTINGS, "DATABASE_URL": db_url,
             "REPORT_CACHE_DIR": str(tmp_path / "reports")}
 
 

@@ -31,7 +31,7 @@ from assessment.models import (
 )
 from assessment.participation import PageAnswers
 from assessment.results import assessment_summary, included_comments, submitted_responses
-from tests.conftest import SECRET
+from tests.conftest import TEST_SETTINGS
 from tests.helpers import DEMO_ID, DEMO_JOIN_CODE, TRYOUT_ID, csrf_token, login
 
 DEMO = "/begeleider/scans/1"
@@ -44,7 +44,7 @@ SECRET_TEXT = "Geheim: alleen voor de moderatie"
 def other_app(new_db_url: Callable[[], str], tmp_path: Path) -> Iterator[Flask]:
     """A second installation with its own fresh database and one facilitator."""
     application = create_app({
-        "TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": new_db_url(),
+        **TEST_SETTINGS, "DATABASE_URL": new_db_url(),
         "BASE_URL": "http://elders.test", "REPORT_CACHE_DIR": str(tmp_path / "other-reports")})
     with application.app_context():
         management.create_facilitator("nieuw@example.nl", "nieuw-wachtwoord")

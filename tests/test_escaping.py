@@ -33,6 +33,7 @@ from assessment.models import Assessment, Comment, Moderation
 from questions.loader import CONTENT_DIR
 from reports.build import report_context, report_html, report_key
 from reports.render import html_to_pdf, make_fetcher
+from tests.conftest import TEST_SETTINGS
 from tests.helpers import Participant, csrf_token, login
 
 SCRIPT = "<script>alert(1)</script>"
@@ -136,8 +137,7 @@ def poisoned(new_db_url: Callable[[], str], tmp_path_factory: pytest.TempPathFac
     questions_dir = tmp_path / "questions"
     questions_dir.mkdir()
     _poisoned_questions(questions_dir)
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production",
-                      "DATABASE_URL": db_url, "BASE_URL": "http://regiospiegel.test",
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": db_url,
                       "REPORT_CACHE_DIR": str(tmp_path / "reports"),
                       "QUESTIONS_DIR": str(questions_dir)})
     with app.app_context():

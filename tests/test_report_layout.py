@@ -29,7 +29,7 @@ from questions.loader import CONTENT_DIR, load_questionnaire
 from reports import charts
 from reports.build import report_context, report_html
 from reports.context import Numbers
-from tests.conftest import SECRET
+from tests.conftest import TEST_SETTINGS
 from tests.helpers import Participant
 from tests.report_pages import overflowing_cells, page_fills, render
 
@@ -61,8 +61,7 @@ def _flat(text: str) -> str:
 def demo_report(new_db_url, tmp_path_factory) -> Iterator[Rendered]:
     """The full demo's report, rendered once for the module."""
     url = new_db_url()
-    app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "DATABASE_URL": url,
-                      "BASE_URL": "http://regiospiegel.test",
+    app = create_app({**TEST_SETTINGS, "DATABASE_URL": url,
                       "REPORT_CACHE_DIR": str(tmp_path_factory.mktemp("reports"))})
     static = Path(app.static_folder or "")
     try:
