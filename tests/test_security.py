@@ -49,7 +49,7 @@ def test_session_cookie_is_secure_behind_https(app_config):
 
 #: Settings production starts with (app_config's BASE_URL is http://regiospiegel.test).
 PRODUCTION = {"ENVIRONMENT": "production", "SECRET_KEY_FROM_ENVIRONMENT": True,
-              "TRUSTED_HOSTS": ["regiospiegel.test"]}
+              "TRUSTED_HOSTS": ["regiospiegel.test"], "PASSWORD_HASH_METHOD": "scrypt"}
 
 
 @pytest.mark.parametrize(("settings", "reason"), [
@@ -59,6 +59,7 @@ PRODUCTION = {"ENVIRONMENT": "production", "SECRET_KEY_FROM_ENVIRONMENT": True,
     ({"TRUSTED_HOSTS": []}, "needs TRUSTED_HOSTS"),
     ({"TRUSTED_HOSTS": ["https://regiospiegel.test"]}, "without scheme or path"),
     ({"TRUSTED_HOSTS": ["scan.example.nl"]}, "does not include BASE_URL's host"),
+    ({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}, "scrypt only"),
 ])
 def test_production_refuses_unsafe_settings(app_config, settings, reason):
     with pytest.raises(UnsafeConfiguration, match=reason):
