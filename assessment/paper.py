@@ -27,7 +27,7 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from sqlalchemy import func, select
@@ -38,7 +38,7 @@ from assessment.db import read_session, write_transaction
 from assessment.exceptions import AssessmentClosed, InvalidAnswers
 from assessment.models import Assessment, Facilitator, Respondent, Source, Status, utcnow
 from assessment.pages import Page, participant_pages
-from assessment.question_types import Asked, asked_on, blocks, field_name, numbered
+from assessment.question_types import Asked, asked_on, blocks, field_name
 from questions.schema import RESERVED_PAGE_IDS, ContextBlock, Questionnaire, Scale, Statement
 
 #: Statuses in which typed-in paper forms are accepted.
@@ -135,8 +135,10 @@ def entry_parts(questionnaire: Questionnaire) -> tuple[EntryPart, ...]:
                for section in paper_layout(questionnaire).sections for item in section.items}
     # The entry form names its parts itself; the pages' own titles are not shown.
     pages = participant_pages(questionnaire, dict.fromkeys(RESERVED_PAGE_IDS, ""))
-    return tuple(EntryPart(page, numbered(asked_on(questionnaire, page), numbers))
-                 for page in pages if page.saves_answers)
+    return tuple(
+        EntryPart(page, tuple(replace(asked, number=numbers.get(asked.name, asked.number))
+                              for asked in asked_on(questionnaire, page)))
+        for page in pages if page.saves_answers)
 
 
 # -- entering a filled-in form -----------------------------------------------------------

@@ -15,7 +15,7 @@ recognised as tampering (:func:`unknown_items`).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Literal
 
@@ -165,7 +165,7 @@ def normalise_newlines(text: str | None) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
 
-def left_blank() -> SelectChoice:
+def _left_blank() -> SelectChoice:
     """The paper form's option to undo a mis-click: the question stays unanswered."""
     return SelectChoice("", _("Niet ingevuld"))
 
@@ -201,7 +201,7 @@ def _statement_field(spec: FieldSpec) -> Field:
 def _statement_paper_field(spec: FieldSpec) -> Field:
     # On paper the points are numbers to tick; whoever types the form in reads them.
     return RadioField(spec.item.text,
-                      choices=[*_statement_choices(spec, numbered=True), left_blank()],
+                      choices=[*_statement_choices(spec, numbered=True), _left_blank()],
                       validators=[NotSent()])
 
 
@@ -242,7 +242,7 @@ def _profile_paper_field(spec: FieldSpec) -> Field:
     # A paper form may leave a profile question open, unlike the page.
     return RadioField(spec.item.label, validators=[NotSent()],
                       choices=[*(SelectChoice(o.id, o.label) for o in spec.item.options),
-                               left_blank()])
+                               _left_blank()])
 
 
 def _check_profile(questionnaire: Questionnaire, question: Any, value: str) -> str | None:
@@ -330,8 +330,7 @@ TEXT = QuestionType(
     macro="question_types.html:text", summarise=_texts_written,
 )
 
-for _kind in (STATEMENT, PROFILE, TEXT):
-    register(_kind)
+QUESTION_TYPES.update({kind.name: kind for kind in (STATEMENT, PROFILE, TEXT)})
 
 
 def form_fields(questionnaire: Questionnaire, asked: Iterable[Asked], text_max_length: int,
@@ -342,8 +341,3 @@ def form_fields(questionnaire: Questionnaire, asked: Iterable[Asked], text_max_l
         build = item.kind.build_paper_field if paper else item.kind.build_field
         fields[item.name] = build(FieldSpec(item.item, questionnaire, text_max_length))
     return fields
-
-
-def numbered(asked: Iterable[Asked], numbers: Mapping[str, int]) -> tuple[Asked, ...]:
-    """The asked items with the numbers given per field name (the paper form's numbering)."""
-    return tuple(replace(item, number=numbers.get(item.name, item.number)) for item in asked)
