@@ -105,7 +105,7 @@ from assessment.scoring import (
     score_table,
     shown_score,
 )
-from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
+from questions.schema import ContextBlock, Lesson, ProfileQuestion, Questionnaire, Statement
 
 DIVIDED_SD = 1.0
 DIVIDED_SHARE = 0.25
@@ -599,6 +599,14 @@ def _summarise_statement(
     return StatementSummary(statement_id, reverse, distribution, mean)
 
 
+def statement_summary(questionnaire: Questionnaire, statement: Statement,
+                      codes: Iterable[str]) -> StatementSummary:
+    """One statement's figures from the codes the counted respondents gave it, under the
+    rules of its figures in the group summary (the statement row of the question types)."""
+    return _summarise_statement(statement.id, statement.reverse, Counter(codes),
+                                _scale(questionnaire))
+
+
 def _summarise_context(
     questionnaire: Questionnaire, block: ContextBlock, responses: Sequence[Response],
     tallies: Mapping[str, Counter[str | None]], shown: bool,
@@ -685,6 +693,13 @@ def _group_size_cells(sizes: Mapping[str, int]) -> tuple[GroupCell, ...]:
         else GroupCell(group, CellStatus.SHOWN, n)
         for group, n in sizes.items()
     )
+
+
+def option_counts(question: ProfileQuestion, chosen: Iterable[str]) -> tuple[GroupCell, ...]:
+    """How many counted respondents chose each option of a profile question, hidden under
+    the rules of the group sizes (the profile row of the question types)."""
+    tally = Counter(chosen)
+    return _group_size_cells({option.id: tally[option.id] for option in question.options})
 
 
 # -- quadrant and rankings ---------------------------------------------------------------

@@ -26,7 +26,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from sqlalchemy import func, select
@@ -36,7 +37,9 @@ from assessment import content, management, participation
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import AssessmentClosed, InvalidAnswers
 from assessment.models import Assessment, Facilitator, Respondent, Source, Status, utcnow
-from questions.schema import Questionnaire, Scale, Statement
+from assessment.pages import Page, participant_pages
+from assessment.question_types import Asked, asked_on, blocks, field_name
+from questions.schema import RESERVED_PAGE_IDS, ContextBlock, Questionnaire, Scale, Statement
 
 #: Statuses in which typed-in paper forms are accepted.
 ACCEPTING = frozenset({Status.OPEN, Status.PAUSED, Status.CLOSED})
@@ -106,6 +109,36 @@ def paper_layout(questionnaire: Questionnaire) -> PaperLayout:
     context = tuple(PaperSection(block.id, block.title, block.intro, items(block.statements))
                     for block in questionnaire.context_blocks)
     return PaperLayout(lessons, context)
+
+
+@dataclass(frozen=True)
+class EntryPart:
+    """A part of the form that types a paper form in: one page of the path and what it asks,
+    with the statements numbered as printed."""
+
+    page: Page
+    asked: tuple[Asked, ...]
+
+    @property
+    def blocks(self) -> Iterator[tuple[ContextBlock | None, tuple[Asked, ...]]]:
+        """What the part asks, in runs under one context block's heading (None: none)."""
+        return blocks(self.asked)
+
+
+def entry_parts(questionnaire: Questionnaire) -> tuple[EntryPart, ...]:
+    """What the entry form asks: the pages of the path that save answers, in their order.
+
+    Every question type asks on paper what it asks on those pages, so the paper form can
+    never miss an item a participant is asked.
+    """
+    numbers = {field_name("statement", item.statement.id): item.number
+               for section in paper_layout(questionnaire).sections for item in section.items}
+    # The entry form names its parts itself; the pages' own titles are not shown.
+    pages = participant_pages(questionnaire, dict.fromkeys(RESERVED_PAGE_IDS, ""))
+    return tuple(
+        EntryPart(page, tuple(replace(asked, number=numbers.get(asked.name, asked.number))
+                              for asked in asked_on(questionnaire, page)))
+        for page in pages if page.saves_answers)
 
 
 # -- entering a filled-in form -----------------------------------------------------------

@@ -18,17 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from flask import Flask, g, has_request_context
 from sqlalchemy import ColumnElement, delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from wtforms import Field
 
-from assessment import content
+from assessment import content, question_types
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import (
     AlreadySubmitted,
@@ -71,12 +72,51 @@ def new_token() -> str:
 class PageAnswers:
     """What one posted page says: statement answers, free texts and profile choices.
 
-    A statement or text that is absent keeps its stored value; an empty text deletes it.
+    Each part is where the question types of that storage keep their answers
+    (:data:`assessment.question_types.Storage`), by item id. A statement or text that is
+    absent keeps its stored value; an empty text deletes it.
     """
 
     answers: Mapping[str, str] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
     profile: Mapping[str, str] = field(default_factory=dict)
+
+
+#: The parts of :class:`PageAnswers`, one per storage of the question types.
+STORAGES: tuple[question_types.Storage, ...] = get_args(question_types.Storage)
+
+
+def posted_answers(asked: Iterable[question_types.Asked], fields: Mapping[str, Field]
+                   ) -> PageAnswers:
+    """What a validated form says, each item decoded by its type; unanswered ones left out."""
+    parts: dict[str, dict[str, str]] = {storage: {} for storage in STORAGES}
+    for item in asked:
+        value = item.kind.decode(fields[item.name])
+        if value is not None:
+            parts[item.kind.storage][str(item.item.id)] = value
+    return PageAnswers(**parts)
+
+
+def stored_answers(respondent: Respondent) -> PageAnswers:
+    """Everything a respondent has stored: answers, texts and profile choices, by item id."""
+    session = read_session()
+    answers = session.execute(select(Answer.statement_id, Answer.value)
+                              .where(Answer.respondent_id == respondent.id))
+    texts = session.execute(select(Comment.topic_id, Comment.text)
+                            .where(Comment.respondent_id == respondent.id))
+    return PageAnswers(answers={sid: value for sid, value in answers},
+                       texts={topic: text for topic, text in texts},
+                       profile={key: str(value) for key, value in respondent.profile.items()})
+
+
+def form_data(asked: Iterable[question_types.Asked], stored: PageAnswers) -> dict[str, str]:
+    """The stored values of the asked items, by field name: a page as it was saved."""
+    data: dict[str, str] = {}
+    for item in asked:
+        value = getattr(stored, item.kind.storage).get(item.item.id)
+        if value is not None:
+            data[item.name] = value
+    return data
 
 
 def not_started() -> ColumnElement[bool]:
@@ -276,23 +316,16 @@ def store_answers(
 
 
 def _check(questionnaire: Questionnaire, posted: PageAnswers) -> None:
-    """Refuse items the questionnaire does not have and values outside their scale."""
-    statements = {s.id: s for s in questionnaire.statements()}
-    for statement_id, value in posted.answers.items():
-        statement = statements.get(statement_id)
-        if statement is None:
-            raise InvalidAnswers(f"unknown statement '{statement_id}'")
-        if value not in questionnaire.statement_scale(statement).answer_codes():
-            raise InvalidAnswers(f"'{value}' is not on the scale of '{statement_id}'")
-    topics = {lesson.id for lesson in questionnaire.lessons}
-    topics |= {question.id for question in questionnaire.open_questions}
-    for topic in posted.texts:
-        if topic not in topics:
-            raise InvalidAnswers(f"unknown text field '{topic}'")
-    options = {q.id: {o.id for o in q.options} for q in questionnaire.profile}
-    for question_id, option_id in posted.profile.items():
-        if option_id not in options.get(question_id, ()):
-            raise InvalidAnswers(f"'{option_id}' is not an option of '{question_id}'")
+    """Refuse items the questionnaire does not have and values their type does not allow."""
+    for storage in STORAGES:
+        for item_id, value in getattr(posted, storage).items():
+            found = question_types.owner(questionnaire, storage, item_id)
+            if found is None:
+                raise InvalidAnswers(f"unknown item '{item_id}' in {storage}")
+            kind, item = found
+            problem = kind.check(questionnaire, item, value)
+            if problem is not None:
+                raise InvalidAnswers(problem)
 
 
 def _open_assessment(session: Session, assessment_id: int) -> Assessment | None:

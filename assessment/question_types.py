@@ -1,25 +1,38 @@
-"""Question types as a table: each type's name → how it builds its form field.
+"""Question types as a table: one row per kind of item holds everything about that kind.
 
-A page's form is made of these fields; adding a question type adds a row here, never an
-``if`` in a view. Field names carry a prefix per kind, so a posted name that no field of
-the page has can be recognised as tampering.
+A row says which items of a questionnaire are of its kind and where the path asks them,
+the form field it builds (for a participant's page and for typing in a paper form), how a
+posted field is decoded and how a decoded value is checked against the questionnaire, in
+which part of :class:`assessment.participation.PageAnswers` (and so in which stored table)
+its answers live, and the template macro that shows it. The participant's page, the paper
+entry form, the saving of answers and their check iterate over :data:`QUESTION_TYPES`;
+adding a question type adds a row (:func:`register`), never an ``if`` in a view.
+
+Field names carry a prefix per kind, so a posted name that no field of the form has can be
+recognised as tampering (:func:`unknown_items`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from itertools import groupby
+from typing import Any, Literal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
-from questions.schema import OpenQuestion, ProfileQuestion, Questionnaire, Statement
+from assessment.aggregation import option_counts, statement_summary
+from assessment.pages import Page
+from questions.schema import ContextBlock, Lesson, OpenQuestion, Questionnaire
 
-#: Prefixes of the posted names: answers, free texts, profile choices.
-ANSWER, TEXT, PROFILE = "a_", "t_", "p_"
-FIELD_PREFIXES = (ANSWER, TEXT, PROFILE)
+#: Where a type's answers are kept: a part of ``PageAnswers``, each with its own table
+#: (``answers``: one row per respondent and item with a code; ``texts``: a free text per
+#: respondent and topic, moderated before it shows; ``profile``: the respondent's own
+#: choices, one value per question).
+Storage = Literal["answers", "texts", "profile"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +42,107 @@ class FieldSpec:
     item: Any
     questionnaire: Questionnaire
     text_max_length: int
-    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One item as a form asks it: its type, the item, its number and the block it is in.
+
+    ``number`` is shown before the question (a lesson's statements on their page, every
+    statement on paper); ``block`` is the context block whose heading comes before it.
+    """
+
+    kind: QuestionType
+    item: Any
+    number: int | None = None
+    block: ContextBlock | None = None
+
+    @property
+    def name(self) -> str:
+        """The posted name of the item's field."""
+        return self.kind.prefix + str(self.item.id)
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    """Everything about one kind of item (see the module's docstring).
+
+    ``items`` gives every item of the kind by id (what a posted value may answer);
+    ``asks`` the items one page of the path asks, in order. ``decode`` turns a validated
+    field into the value to store, None for "not answered" (the stored value stays).
+    ``check`` returns what is wrong with a value for an item, or None. ``macro`` names
+    the template macro that shows the field, as "template:macro"; it is called with the
+    bound field and the :class:`Asked`. ``summarise`` gives the group's figures for one
+    item from the values the counted respondents stored for it.
+    """
+
+    name: str
+    prefix: str
+    storage: Storage
+    items: Callable[[Questionnaire], Mapping[str, Any]]
+    asks: Callable[[Questionnaire, Page], Iterable[Asked]]
+    build_field: Callable[[FieldSpec], Field]
+    build_paper_field: Callable[[FieldSpec], Field]
+    decode: Callable[[Field], str | None]
+    check: Callable[[Questionnaire, Any, str], str | None]
+    macro: str
+    summarise: Callable[[Questionnaire, Any, Iterable[str]], object]
+
+
+#: The registry: type name → row, in the order a page asks the types.
+QUESTION_TYPES: dict[str, QuestionType] = {}
+
+
+def register(kind: QuestionType) -> QuestionType:
+    """Add a question type to the table (after the others); its name and prefix are its own."""
+    if kind.name in QUESTION_TYPES:
+        raise ValueError(f"question type {kind.name!r} is registered already")
+    if any(kind.prefix == other.prefix for other in QUESTION_TYPES.values()):
+        raise ValueError(f"the field prefix {kind.prefix!r} belongs to another question type")
+    QUESTION_TYPES[kind.name] = kind
+    return kind
+
+
+def unregister(name: str) -> None:
+    """Take a question type out of the table again (a test's own type, after the test)."""
+    del QUESTION_TYPES[name]
+
+
+def field_name(type_name: str, item_id: str) -> str:
+    """The posted name of an item's field."""
+    return QUESTION_TYPES[type_name].prefix + item_id
+
+
+def asked_on(questionnaire: Questionnaire, page: Page) -> tuple[Asked, ...]:
+    """What a page of the path asks: each type's items on it, type by type."""
+    return tuple(asked for kind in QUESTION_TYPES.values()
+                 for asked in kind.asks(questionnaire, page))
+
+
+def blocks(asked: Iterable[Asked]) -> Iterator[tuple[ContextBlock | None, tuple[Asked, ...]]]:
+    """The asked items in runs under one block heading (None: no heading), for templates."""
+    for block, run in groupby(asked, key=lambda item: item.block):
+        yield block, tuple(run)
+
+
+def unknown_items(fields: Mapping[str, Field], posted: Iterable[str]) -> list[str]:
+    """Posted names that look like items but are not on the form (tampering or a stale page)."""
+    prefixes = tuple(kind.prefix for kind in QUESTION_TYPES.values())
+    return sorted(name for name in posted if name.startswith(prefixes) and name not in fields)
+
+
+def owner(questionnaire: Questionnaire, storage: Storage, item_id: str
+          ) -> tuple[QuestionType, Any] | None:
+    """The type and item a stored value of ``storage`` under ``item_id`` answers, if any."""
+    for kind in QUESTION_TYPES.values():
+        if kind.storage == storage:
+            item = kind.items(questionnaire).get(item_id)
+            if item is not None:
+                return kind, item
+    return None
+
+
+# -- shared pieces ------------------------------------------------------------------------
 
 
 class NotSent:
@@ -52,28 +165,118 @@ def normalise_newlines(text: str | None) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n") if text else text
 
 
+def _left_blank() -> SelectChoice:
+    """The paper form's option to undo a mis-click: the question stays unanswered."""
+    return SelectChoice("", _("Niet ingevuld"))
+
+
+def _chosen(field: Field) -> str | None:
+    """A choice as posted; an empty one (nothing chosen, or "Niet ingevuld") is none."""
+    return str(field.data) if field.data else None
+
+
+# -- statement: agree or disagree on a scale ----------------------------------------------
+
+
+def _statements_asked(questionnaire: Questionnaire, page: Page) -> Iterator[Asked]:
+    if page.lesson is not None:
+        yield from (Asked(STATEMENT, s, number=n)
+                    for n, s in enumerate(page.lesson.statements, start=1))
+    for block in page.blocks:
+        yield from (Asked(STATEMENT, s, block=block) for s in block.statements)
+
+
+def _statement_choices(spec: FieldSpec, numbered: bool) -> list[SelectChoice]:
+    scale = spec.questionnaire.statement_scale(spec.item)
+    return ([SelectChoice(str(p.value), f"{p.value} {p.label}" if numbered else p.label)
+             for p in scale.points]
+            + [SelectChoice(o.code, o.label) for o in scale.non_valid])
+
+
 def _statement_field(spec: FieldSpec) -> Field:
-    statement: Statement = spec.item
-    scale = spec.questionnaire.statement_scale(statement)
-    choices = [SelectChoice(str(p.value), p.label) for p in scale.points]
-    choices += [SelectChoice(o.code, o.label) for o in scale.non_valid]
-    return RadioField(statement.text, choices=choices, validators=[NotSent()])
+    return RadioField(spec.item.text, choices=_statement_choices(spec, numbered=False),
+                      validators=[NotSent()])
+
+
+def _statement_paper_field(spec: FieldSpec) -> Field:
+    # On paper the points are numbers to tick; whoever types the form in reads them.
+    return RadioField(spec.item.text,
+                      choices=[*_statement_choices(spec, numbered=True), _left_blank()],
+                      validators=[NotSent()])
+
+
+def _check_statement(questionnaire: Questionnaire, statement: Any, value: str) -> str | None:
+    if value not in questionnaire.statement_scale(statement).answer_codes():
+        return f"'{value}' is not on the scale of '{statement.id}'"
+    return None
+
+
+STATEMENT = QuestionType(
+    name="statement", prefix="a_", storage="answers",
+    items=lambda questionnaire: {s.id: s for s in questionnaire.statements()},
+    asks=_statements_asked,
+    build_field=_statement_field, build_paper_field=_statement_paper_field,
+    decode=_chosen, check=_check_statement,
+    macro="question_types.html:statement", summarise=statement_summary,
+)
+
+
+# -- profile: one choice about the participant, never a name ------------------------------
+
+
+def _profile_asked(questionnaire: Questionnaire, page: Page) -> Iterator[Asked]:
+    if page.kind == "profile":
+        yield from (Asked(PROFILE, question) for question in questionnaire.profile)
 
 
 def _profile_field(spec: FieldSpec) -> Field:
-    question: ProfileQuestion = spec.item
     return RadioField(
-        question.label,
-        choices=[SelectChoice(o.id, o.label) for o in question.options],
+        spec.item.label,
+        choices=[SelectChoice(o.id, o.label) for o in spec.item.options],
         validators=[InputRequired(message=_l("Kies een antwoord."))],
-        description=question.hint or "",
+        description=spec.item.hint or "",
     )
 
 
-def _text_field(spec: FieldSpec) -> Field:
-    # An open question, or a lesson whose comment box this is (then spec.label names it).
-    item: OpenQuestion | Any = spec.item
-    label = spec.label or item.text
+def _profile_paper_field(spec: FieldSpec) -> Field:
+    # A paper form may leave a profile question open, unlike the page.
+    return RadioField(spec.item.label, validators=[NotSent()],
+                      choices=[*(SelectChoice(o.id, o.label) for o in spec.item.options),
+                               _left_blank()])
+
+
+def _check_profile(questionnaire: Questionnaire, question: Any, value: str) -> str | None:
+    if value not in {option.id for option in question.options}:
+        return f"'{value}' is not an option of '{question.id}'"
+    return None
+
+
+def _count_options(questionnaire: Questionnaire, question: Any, values: Iterable[str]) -> object:
+    return option_counts(question, values)
+
+
+PROFILE = QuestionType(
+    name="profile", prefix="p_", storage="profile",
+    items=lambda questionnaire: {q.id: q for q in questionnaire.profile},
+    asks=_profile_asked,
+    build_field=_profile_field, build_paper_field=_profile_paper_field,
+    decode=_chosen, check=_check_profile,
+    macro="question_types.html:profile", summarise=_count_options,
+)
+
+
+# -- text: a lesson's comment box or an open question --------------------------------------
+
+
+def _texts_asked(questionnaire: Questionnaire, page: Page) -> Iterator[Asked]:
+    if page.lesson is not None:
+        yield Asked(TEXT, page.lesson)
+    if page.kind == "open":
+        yield from (Asked(TEXT, question) for question in questionnaire.open_questions)
+
+
+def _text_field_labelled(spec: FieldSpec, label: str) -> Field:
+    item: Lesson | OpenQuestion = spec.item
     return TextAreaField(
         label,
         filters=[normalise_newlines],
@@ -89,20 +292,52 @@ def _text_field(spec: FieldSpec) -> Field:
     )
 
 
-#: type name → (field-name prefix, field builder)
-QUESTION_TYPES: dict[str, tuple[str, Callable[[FieldSpec], Field]]] = {
-    "statement": (ANSWER, _statement_field),
-    "profile": (PROFILE, _profile_field),
-    "text": (TEXT, _text_field),
-}
+def _text_field(spec: FieldSpec) -> Field:
+    label = (spec.questionnaire.texts.comment_label if isinstance(spec.item, Lesson)
+             else spec.item.text)
+    return _text_field_labelled(spec, label)
 
 
-def field_name(type_name: str, item_id: str) -> str:
-    """The posted name of an item's field."""
-    return QUESTION_TYPES[type_name][0] + item_id
+def _text_paper_field(spec: FieldSpec) -> Field:
+    # On paper the comment boxes of all lessons are on one form: each names its lesson.
+    label = (_("Toelichting bij %(lesson)s", lesson=spec.item.title)
+             if isinstance(spec.item, Lesson) else spec.item.text)
+    return _text_field_labelled(spec, label)
 
 
-def build_field(type_name: str, spec: FieldSpec) -> tuple[str, Field]:
-    """The field name and unbound field for one item."""
-    prefix, builder = QUESTION_TYPES[type_name]
-    return prefix + spec.item.id, builder(spec)
+def _decode_text(field: Field) -> str | None:
+    # A box posted empty clears the stored text; one not posted keeps it.
+    return str(field.data or "") if field.raw_data else None
+
+
+def _check_text(questionnaire: Questionnaire, item: Any, value: str) -> str | None:
+    return None  # length and characters are the field's and the request's checks
+
+
+def _texts_written(questionnaire: Questionnaire, item: Any, values: Iterable[str]) -> object:
+    # How many wrote something; the texts themselves show only once moderated
+    # (assessment.results.included_comments).
+    return sum(1 for text in values if text.strip())
+
+
+TEXT = QuestionType(
+    name="text", prefix="t_", storage="texts",
+    items=lambda questionnaire: {**{lesson.id: lesson for lesson in questionnaire.lessons},
+                                 **{q.id: q for q in questionnaire.open_questions}},
+    asks=_texts_asked,
+    build_field=_text_field, build_paper_field=_text_paper_field,
+    decode=_decode_text, check=_check_text,
+    macro="question_types.html:text", summarise=_texts_written,
+)
+
+QUESTION_TYPES.update({kind.name: kind for kind in (STATEMENT, PROFILE, TEXT)})
+
+
+def form_fields(questionnaire: Questionnaire, asked: Iterable[Asked], text_max_length: int,
+                *, paper: bool = False) -> dict[str, Field]:
+    """The unbound fields that ask these items, by posted name (on paper: the paper fields)."""
+    fields: dict[str, Field] = {}
+    for item in asked:
+        build = item.kind.build_paper_field if paper else item.kind.build_field
+        fields[item.name] = build(FieldSpec(item.item, questionnaire, text_max_length))
+    return fields

@@ -23,6 +23,7 @@ from assessment.aggregation import (
 )
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
+from assessment.question_types import QUESTION_TYPES, Storage
 from assessment.rounds import NotComparable, RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 
@@ -120,6 +121,36 @@ def submitted_count(assessment_id: int) -> int:
         select(func.count()).select_from(Respondent)
         .where(Respondent.assessment_id == assessment_id,
                Respondent.submitted_at.is_not(None))) or 0
+
+
+def item_summary(assessment: Assessment, type_name: str, item_id: str) -> object | None:
+    """The group's figures for one item, by its question type's ``summarise``.
+
+    Over the respondents the summary counts now (:func:`counted_respondent_ids`), from
+    their stored answers (so none once the raw answers were purged). None when fewer are
+    counted than :data:`assessment.anonymity.MIN_RESPONDENTS`, or the questionnaire has no
+    such item of that type.
+    """
+    questionnaire = content.for_assessment(assessment)
+    kind = QUESTION_TYPES[type_name]
+    item = kind.items(questionnaire).get(item_id)
+    counted = counted_respondent_ids(assessment)
+    if item is None or not anonymity.figure_allowed(len(counted)):
+        return None
+    return kind.summarise(questionnaire, item, _stored_values(kind.storage, item_id, counted))
+
+
+def _stored_values(storage: Storage, item_id: str, respondent_ids: list[int]) -> list[str]:
+    """What these respondents stored for one item, read from the table of its storage."""
+    query = {
+        "answers": select(Answer.value).where(Answer.statement_id == item_id,
+                                              Answer.respondent_id.in_(respondent_ids)),
+        "texts": select(Comment.text).where(Comment.topic_id == item_id,
+                                            Comment.respondent_id.in_(respondent_ids)),
+        "profile": select(Respondent.profile[item_id].as_string())
+                   .where(Respondent.id.in_(respondent_ids)),
+    }[storage]
+    return [value for value in read_session().scalars(query) if value is not None]
 
 
 def included_comments(assessment_id: int) -> dict[str, tuple[str, ...]]:

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.wrappers import Response
-from wtforms import Field, HiddenField, RadioField, SelectChoice
+from wtforms import HiddenField
 from wtforms.validators import InputRequired, Regexp
 
 import reports
@@ -26,18 +26,9 @@ from assessment.facilitator import bp
 from assessment.facilitator.routes import load_assessment
 from assessment.links import external_url
 from assessment.models import Assessment
-from assessment.question_types import (
-    ANSWER,
-    FIELD_PREFIXES,
-    PROFILE,
-    TEXT,
-    FieldSpec,
-    NotSent,
-    build_field,
-    field_name,
-)
+from assessment.question_types import Asked, form_fields, unknown_items
 from assessment.safe_text import xml_safe
-from questions.schema import Questionnaire, Scale
+from questions.schema import Questionnaire
 from reports.build import report_key
 from reports.render import RenderError
 
@@ -47,6 +38,8 @@ class PaperEntryForm(FlaskForm):
 
     entry_key = HiddenField(_l("Formuliersleutel"), validators=[
         InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
+    #: What the form asks, in order (set per questionnaire by :func:`_entry_form_class`).
+    asked: tuple[Asked, ...] = ()
 
 
 @bp.route("/scans/<int:assessment_id>/papier.pdf")
@@ -82,7 +75,7 @@ def paper_entry(assessment_id: int) -> Response | tuple[str, int]:
         return _render_entry(assessment, questionnaire, form)
 
     form = form_class()
-    if _unknown_items(form):
+    if unknown_items(form._fields, request.form):
         return _render_entry(assessment, questionnaire, form, status=400, notice=_(
             "Dit formulier bevat antwoorden die niet bij de vragenlijst horen. Er is niets "
             "opgeslagen. Vul het formulier opnieuw in."))
@@ -90,7 +83,7 @@ def paper_entry(assessment_id: int) -> Response | tuple[str, int]:
         return _render_entry(assessment, questionnaire, form, status=400, notice=_(
             "Er is niets opgeslagen. Verbeter de fouten hieronder en sla het formulier "
             "opnieuw op."))
-    posted = _posted(form)
+    posted = participation.posted_answers(form.asked, form._fields)
     if paper.is_empty(posted):
         return _render_entry(assessment, questionnaire, form, status=400, notice=_(
             "Er is niets ingevuld. Er is niets opgeslagen. Vul de antwoorden van het "
@@ -140,62 +133,14 @@ def _render_entry(
 ) -> tuple[str, int]:
     return render_template(
         "facilitator/paper_entry.html", assessment=assessment, questionnaire=questionnaire,
-        layout=paper.paper_layout(questionnaire), form=form, notice=notice,
+        parts=paper.entry_parts(questionnaire), form=form, notice=notice,
         accepting=paper.accepts_paper(assessment), count=paper.paper_count(assessment.id),
     ), status
 
 
-def _blank_choice() -> SelectChoice:
-    """The option to undo a mis-click: the question stays unanswered (no JavaScript needed)."""
-    return SelectChoice("", _("Niet ingevuld"))
-
-
-def _scale_field(text: str, scale: Scale) -> Field:
-    choices = [SelectChoice(str(p.value), f"{p.value} {p.label}") for p in scale.points]
-    choices += [SelectChoice(o.code, o.label) for o in scale.non_valid]
-    return RadioField(text, choices=[*choices, _blank_choice()], validators=[NotSent()])
-
-
 def _entry_form_class(questionnaire: Questionnaire, text_max_length: int) -> type[PaperEntryForm]:
-    """A form with every item of the questionnaire; each choice may be left blank."""
-    fields: dict[str, Field] = {}
-    for question in questionnaire.profile:
-        fields[field_name("profile", question.id)] = RadioField(
-            question.label, validators=[NotSent()],
-            choices=[*(SelectChoice(o.id, o.label) for o in question.options), _blank_choice()])
-    for section in paper.paper_layout(questionnaire).sections:
-        for item in section.items:
-            fields[field_name("statement", item.statement.id)] = _scale_field(
-                item.statement.text, item.scale)
-    for lesson in questionnaire.lessons:
-        name, field = build_field("text", FieldSpec(
-            lesson, questionnaire, text_max_length,
-            label=_("Toelichting bij %(lesson)s", lesson=lesson.title)))
-        fields[name] = field
-    for open_question in questionnaire.open_questions:
-        name, field = build_field("text", FieldSpec(open_question, questionnaire,
-                                                    text_max_length))
-        fields[name] = field
+    """A form with every item of the questionnaire, each as its type asks it on paper."""
+    asked = tuple(item for part in paper.entry_parts(questionnaire) for item in part.asked)
     return type("PaperEntryForm_" + questionnaire.id.replace("-", "_"), (PaperEntryForm,),
-                fields)
-
-
-def _unknown_items(form: PaperEntryForm) -> list[str]:
-    """Posted names that look like items but are not on the form (tampering or stale page)."""
-    return sorted(name for name in request.form
-                  if name.startswith(FIELD_PREFIXES) and name not in form._fields)
-
-
-def _posted(form: PaperEntryForm) -> participation.PageAnswers:
-    """What the form says, without the items left blank."""
-    answers: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    profile: dict[str, str] = {}
-    for name, field in form._fields.items():
-        if name.startswith(ANSWER) and field.data:
-            answers[name.removeprefix(ANSWER)] = field.data
-        elif name.startswith(TEXT) and (field.data or "").strip():
-            texts[name.removeprefix(TEXT)] = field.data
-        elif name.startswith(PROFILE) and field.data:
-            profile[name.removeprefix(PROFILE)] = field.data
-    return participation.PageAnswers(answers=answers, texts=texts, profile=profile)
+                {"asked": asked, **form_fields(questionnaire, asked, text_max_length,
+                                               paper=True)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -10,8 +10,8 @@ from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length, Regexp
 
 from assessment.pages import Page
-from assessment.question_types import FIELD_PREFIXES, FieldSpec, build_field
-from questions.schema import Questionnaire
+from assessment.question_types import Asked, asked_on, blocks, form_fields
+from questions.schema import ContextBlock, Questionnaire
 
 
 class JoinForm(FlaskForm):
@@ -61,6 +61,13 @@ class PageForm(FlaskForm):
     """Base of the per-page forms; ``action`` says which button was pressed."""
 
     action = HiddenField()
+    #: What the page asks, in order (set per page by :func:`page_form_class`).
+    asked: tuple[Asked, ...] = ()
+
+    @property
+    def blocks(self) -> Iterator[tuple[ContextBlock | None, tuple[Asked, ...]]]:
+        """What the page asks, in runs under one context block's heading (None: none)."""
+        return blocks(self.asked)
 
     @property
     def going_back(self) -> bool:
@@ -94,28 +101,9 @@ class PageForm(FlaskForm):
 
 
 def page_form_class(
-    questionnaire: Questionnaire, page: Page, comment_label: str, text_max_length: int
+    questionnaire: Questionnaire, page: Page, text_max_length: int
 ) -> type[PageForm]:
     """A form class with one field per item on ``page``, built from the question types."""
-    specs: list[tuple[str, FieldSpec]] = []
-    if page.kind == "profile":
-        specs += [("profile", FieldSpec(q, questionnaire, text_max_length))
-                  for q in questionnaire.profile]
-    specs += [("statement", FieldSpec(s, questionnaire, text_max_length))
-              for s in page.statements]
-    if page.lesson is not None:
-        specs.append(("text", FieldSpec(page.lesson, questionnaire, text_max_length,
-                                        label=comment_label)))
-    if page.kind == "open":
-        specs += [("text", FieldSpec(q, questionnaire, text_max_length))
-                  for q in questionnaire.open_questions]
-    fields = dict(build_field(type_name, spec) for type_name, spec in specs)
-    return type(f"PageForm_{page.id}", (PageForm,), fields)
-
-
-def unknown_items(form: PageForm, posted: Mapping[str, str]) -> list[str]:
-    """Posted names that look like items but are not on this page (tampering or a stale page)."""
-    return sorted(
-        name for name in posted
-        if name.startswith(FIELD_PREFIXES) and name not in form._fields
-    )
+    asked = asked_on(questionnaire, page)
+    return type(f"PageForm_{page.id}", (PageForm,), {
+        "asked": asked, **form_fields(questionnaire, asked, text_max_length)})

@@ -53,9 +53,8 @@ from assessment.participant.forms import (
     SubmitForm,
     VoteForm,
     page_form_class,
-    unknown_items,
 )
-from assessment.question_types import ANSWER, PROFILE, TEXT
+from assessment.question_types import unknown_items
 from assessment.results import assessment_summary
 from questions.schema import Questionnaire
 
@@ -350,14 +349,14 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if current.kind == "review":
         return _render(ctx, current, SubmitForm(), review=_review(ctx))
     form_class = page_form_class(ctx.questionnaire, current,
-                                 ctx.questionnaire.texts.comment_label,
                                  current_app.config["COMMENT_MAX_LENGTH"])
     if request.method == "GET":
-        form = form_class(formdata=None, data=_stored(ctx.respondent, current))
+        stored = participation.stored_answers(ctx.respondent)
+        form = form_class(formdata=None, data=participation.form_data(form_class.asked, stored))
         return _render(ctx, current, form)
 
     form = form_class()
-    unknown = unknown_items(form, request.form)
+    unknown = unknown_items(form._fields, request.form)
     if unknown:
         return _render(ctx, current, form, status=400, notice=_(
             "Deze pagina hoort niet bij deze vragenlijst of is verouderd. Er is niets "
@@ -372,7 +371,8 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
                 "Controleer ze en klik nog een keer op de knop."))
         return _render(ctx, current, form, status=400)
     try:
-        participation.save_page(ctx.respondent.id, current.id, _posted(form, current))
+        participation.save_page(ctx.respondent.id, current.id,
+                                participation.posted_answers(form.asked, form._fields))
     except AssessmentPaused:
         return _render_paused(ctx, current, form)
     except (AssessmentClosed, AlreadySubmitted):
@@ -632,14 +632,6 @@ def _render(
     ), status
 
 
-def _stored(respondent: Respondent, current: Page) -> dict[str, str]:
-    """The page's stored answers, keyed by field name."""
-    data = {ANSWER + sid: value for sid, value in _answer_map(respondent).items()}
-    data.update({TEXT + topic: text for topic, text in _text_map(respondent).items()})
-    data.update({PROFILE + key: str(value) for key, value in respondent.profile.items()})
-    return data
-
-
 def _answer_map(respondent: Respondent) -> dict[str, str]:
     rows = read_session().execute(
         select(Answer.statement_id, Answer.value).where(Answer.respondent_id == respondent.id)
@@ -652,22 +644,6 @@ def _text_map(respondent: Respondent) -> dict[str, str]:
         select(Comment.topic_id, Comment.text).where(Comment.respondent_id == respondent.id)
     )
     return {topic: text for topic, text in rows}
-
-
-def _posted(form: PageForm, current: Page) -> participation.PageAnswers:
-    """What the form says, by kind; unanswered statements are left out (kept as stored)."""
-    answers: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    profile: dict[str, str] = {}
-    for name, field in form._fields.items():
-        if name.startswith(ANSWER) and field.data:
-            answers[name.removeprefix(ANSWER)] = field.data
-        elif name.startswith(TEXT) and field.raw_data:
-            texts[name.removeprefix(TEXT)] = field.data or ""
-        elif name.startswith(PROFILE) and field.data:
-            profile[name.removeprefix(PROFILE)] = field.data
-    del current
-    return participation.PageAnswers(answers=answers, texts=texts, profile=profile)
 
 
 def _review(ctx: Context) -> dict[str, object]:

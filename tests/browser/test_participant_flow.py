@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from assessment.question_types import ANSWER
+from assessment.question_types import STATEMENT
 from tests.browser.conftest import (
     DEMO_CODE,
     DESKTOP,
@@ -72,7 +72,7 @@ def test_participant_answers_every_page_and_sends_in(
             lesson_shot_taken = True
         next_page(page)
 
-    statements = sum(1 for name in answered if name.startswith(ANSWER))
+    statements = sum(1 for name in answered if name.startswith(STATEMENT.prefix))
     shot("review")
     expect(page.locator(".lead")).to_contain_text(f"{statements} van de {statements}")
     expect(page.get_by_text("U heeft alle stellingen beantwoord.")).to_be_visible()
@@ -123,7 +123,7 @@ def test_back_button_and_double_click_lose_nothing(
     after_double_click = page_id(page)
     assert _step(page) == step + 1, "a double click must move one page, not two"
     assert _stored_answers(live_server, page) == {
-        name.removeprefix(ANSWER): value for name, value in chosen.items()}
+        name.removeprefix(STATEMENT.prefix): value for name, value in chosen.items()}
 
     page.go_back()
     page.reload()  # the back button may show a cached copy; the server's copy must agree

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from assessment.models import Status
-from assessment.question_types import ANSWER
+from assessment.question_types import STATEMENT
 from tests.browser.audit import Findings
 from tests.browser.conftest import Demo, LiveServer, new_assessment
 from tests.browser.steps import PAGE_URL, choose_all, expect_checked, join, next_page, page_id
@@ -77,7 +77,7 @@ def test_answers_sent_during_a_pause_stay_on_the_page_and_are_stored_after_it(
     expect(page.get_by_text("Niet beantwoord")).to_have_count(0)
     expect(page.get_by_text("zijn bewaard")).to_have_count(0)
     answers, texts = _stored(live_server, page)
-    assert not any(ANSWER + statement in chosen for statement in answers)
+    assert not any(STATEMENT.prefix + statement in chosen for statement in answers)
     findings = Findings()
     findings.check(page, "a page sent during a pause")
     findings.assert_clean()
@@ -85,8 +85,8 @@ def test_answers_sent_during_a_pause_stay_on_the_page_and_are_stored_after_it(
     _set_status(live_server, assessment_id, Status.OPEN)
     assert next_page(page) != lesson
     answers, texts = _stored(live_server, page)
-    assert {ANSWER + statement: value for statement, value in answers.items()
-            if ANSWER + statement in chosen} == chosen
+    assert {STATEMENT.prefix + statement: value for statement, value in answers.items()
+            if STATEMENT.prefix + statement in chosen} == chosen
     assert list(texts.values()) == ["Wij delen te weinig informatie tussen de gemeenten."]
 
     page.get_by_role("button", name="Vorige").click()
