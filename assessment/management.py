@@ -39,6 +39,9 @@ from questions.schema import Questionnaire
 #: (0/O, 1/I/L). Six of these give about 887 million codes; guessing is rate-limited.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+#: The longest join code the database can store (a code given to create_assessment may be
+#: longer than six); anything longer is never looked up.
+MAX_JOIN_CODE_LENGTH = 12
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -49,6 +52,17 @@ class AccountError(RegiospiegelError):
 def normalise_join_code(typed: str) -> str:
     """A join code as typed (any case, spaces or dashes) in its stored form."""
     return re.sub(r"[\s-]", "", typed).upper()[:20]
+
+
+def assessment_by_join_code(typed: str) -> Assessment | None:
+    """The assessment whose join code this is, as typed (any case, spaces or dashes), or None.
+
+    Something longer than a stored join code can be (12 characters) is never looked up.
+    """
+    code = normalise_join_code(typed)
+    if not code or len(code) > MAX_JOIN_CODE_LENGTH:
+        return None
+    return read_session().scalar(select(Assessment).where(Assessment.join_code == code))
 
 
 def new_join_code() -> str:

@@ -40,7 +40,7 @@ from assessment.exceptions import (
 )
 from assessment.extensions import csrf, limiter
 from assessment.links import external_url, local_path
-from assessment.management import normalise_join_code
+from assessment.management import assessment_by_join_code, normalise_join_code
 from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, neighbours, participant_pages, progress
 from assessment.participant import bp
@@ -76,7 +76,7 @@ def _is_known_code() -> bool:
     """Whether the request names a join code that exists: the guessing limit then never
     applies, so a room behind one address gets in even after someone there guessed a lot."""
     code = (request.view_args or {}).get("code") or request.form.get("code", "")
-    return _assessment_by_code(normalise_join_code(str(code))) is not None
+    return assessment_by_join_code(str(code)) is not None
 
 
 def _start_limit() -> str:
@@ -93,7 +93,7 @@ def start_page() -> Response | str | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
         code = normalise_join_code(form.code.data or "")
-        if _assessment_by_code(code) is not None:
+        if assessment_by_join_code(code) is not None:
             return redirect(url_for("participant.welcome", code=code))
         form.code.errors = [_("Deze code kennen we niet. Controleer de code en probeer het "
                               "opnieuw.")]
@@ -106,7 +106,7 @@ def start_page() -> Response | str | tuple[str, int]:
 @limiter.limit(_start_limit, methods=["POST"])
 def welcome(code: str) -> Response | str | tuple[str, int]:
     """The welcome page of one assessment; its button starts an anonymous respondent."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         form = JoinForm(formdata=None, code=code)
         form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
@@ -132,12 +132,6 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
     form.start_key.data = secrets.token_urlsafe(32)
     return render_template("participant/welcome.html", assessment=assessment,
                            questionnaire=questionnaire, form=form)
-
-
-def _assessment_by_code(code: str) -> Assessment | None:
-    if not code or len(code) > 12:
-        return None
-    return read_session().scalar(select(Assessment).where(Assessment.join_code == code))
 
 
 def _start_token(start_key: str) -> str:
@@ -501,7 +495,7 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
     A browser that answered through the join page votes as that respondent (so it cannot
     vote twice); any other browser gets a random vote key in its session cookie.
     """
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         form = JoinForm(formdata=None, code=code)
         form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
@@ -520,7 +514,7 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
 @bp.route("/d/<code>/stemmen/iemand-anders", methods=["POST"])
 def vote_as_someone_else(code: str) -> Response:
     """On a shared computer: forget this browser's vote key, so the next person votes anew."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         abort(404)
     keys = {key: value for key, value in session.get("vote_keys", {}).items()
@@ -541,7 +535,7 @@ def vote_state(token: str) -> Response:
 @limiter.limit(_join_limit, deduct_when=_is_miss, exempt_when=_is_known_code)
 def vote_state_by_code(code: str) -> Response:
     """Whether the vote is open, for the join page's script."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         abort(404)
     return _vote_state(assessment)
