@@ -90,6 +90,16 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
         raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
 
 
+def facilitator_accounts() -> list[tuple[Facilitator, int]]:
+    """Every facilitator account by e-mail address, with how many assessments it owns."""
+    owned = (select(Assessment.owner_id, func.count().label("n"))
+             .group_by(Assessment.owner_id).subquery())
+    rows = read_session().execute(
+        select(Facilitator, func.coalesce(owned.c.n, 0))
+        .outerjoin(owned, owned.c.owner_id == Facilitator.id).order_by(Facilitator.email))
+    return [(facilitator, count) for facilitator, count in rows]
+
+
 def normalise_email(email: str) -> str:
     """An e-mail address as accounts store it: trimmed, in lower case."""
     return email.strip().lower()
