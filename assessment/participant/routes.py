@@ -42,7 +42,7 @@ from assessment.extensions import csrf, limiter
 from assessment.links import external_url, local_path
 from assessment.management import assessment_by_join_code, normalise_join_code
 from assessment.models import Answer, Assessment, Comment, Respondent, Status
-from assessment.pages import Page, neighbours, participant_pages, progress
+from assessment.pages import Page, Review, neighbours, participant_pages, progress, review_summary
 from assessment.participant import bp
 from assessment.participant.forms import (
     BACK_TO_REVIEW,
@@ -342,7 +342,8 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if current.kind == "intro":
         return _render(ctx, current, None)
     if current.kind == "review":
-        return _render(ctx, current, SubmitForm(), review=_review(ctx))
+        return _render(ctx, current, SubmitForm(), review=review_summary(
+            ctx.pages, ctx.questionnaire, _answer_map(ctx.respondent), ctx.respondent.profile))
     form_class = page_form_class(ctx.questionnaire, current,
                                  ctx.questionnaire.texts.comment_label,
                                  current_app.config["COMMENT_MAX_LENGTH"])
@@ -611,7 +612,7 @@ def _render(
     *,
     status: int = 200,
     notice: str | None = None,
-    review: dict[str, object] | None = None,
+    review: Review | None = None,
 ) -> tuple[str, int]:
     before, after = neighbours(ctx.pages, current.id)
     template = {
@@ -622,7 +623,7 @@ def _render(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
         progress=progress(ctx.pages, current.id), notice=notice,
         resume_url=external_url("participant.resume", token=ctx.token),
-        from_review=_from_review(), **(review or {}),
+        from_review=_from_review(), review=review,
     ), status
 
 
@@ -662,21 +663,3 @@ def _posted(form: PageForm, current: Page) -> participation.PageAnswers:
             profile[name.removeprefix(PROFILE)] = field.data
     del current
     return participation.PageAnswers(answers=answers, texts=texts, profile=profile)
-
-
-def _review(ctx: Context) -> dict[str, object]:
-    """For the review page: per page the statements without an answer, and the counts."""
-    answered = _answer_map(ctx.respondent)
-    unanswered = []
-    for page in ctx.pages:
-        missing = [s.id for s in page.statements if s.id not in answered]
-        if missing:
-            unanswered.append((page, missing))
-    statements = ctx.questionnaire.statements()
-    profile_ids = {question.id for question in ctx.questionnaire.profile}
-    return {
-        "unanswered": unanswered,
-        "answered_count": sum(1 for s in statements if s.id in answered),
-        "statement_count": len(statements),
-        "profile_complete": profile_ids <= set(ctx.respondent.profile),
-    }
