@@ -33,7 +33,7 @@ from assessment.exceptions import RegiospiegelError
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
-from assessment.links import external_url, local_path
+from assessment.links import external_url, redirect_back
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
@@ -119,8 +119,7 @@ def login() -> Response | str | tuple[str, int]:
         facilitator = management.authenticate(form.email.data or "", form.password.data or "")
         if facilitator is not None:
             login_user(facilitator)
-            return redirect(local_path(request.args.get("next", ""))
-                            or url_for("facilitator.index"))
+            return redirect_back(request.args.get("next", ""), "facilitator.index")
         form.password.errors = [_("Dit e-mailadres en wachtwoord horen niet bij elkaar. "
                                   "Probeer het opnieuw.")]
         return render_template("facilitator/login.html", form=form), 401

@@ -39,7 +39,7 @@ from assessment.exceptions import (
     RegiospiegelError,
 )
 from assessment.extensions import csrf, limiter
-from assessment.links import external_url, local_path
+from assessment.links import external_url, local_path, redirect_back
 from assessment.management import assessment_by_join_code, normalise_join_code
 from assessment.models import Answer, Assessment, Comment, Respondent, Status
 from assessment.pages import Page, Review, neighbours, participant_pages, progress, review_summary
@@ -250,12 +250,11 @@ def choose_language() -> Response:
     if not form.validate() or language not in current_app.config["LANGUAGES"]:
         abort(400)
     session["language"] = language
-    target = local_path(form.next.data or "")
-    respondent = _respondent_at(target)
+    respondent = _respondent_at(local_path(form.next.data or ""))
     if respondent is not None and language in respondent.assessment.languages:
         with contextlib.suppress(RegiospiegelError):
             participation.choose_language(respondent.id, language)
-    return redirect(target or url_for("participant.start_page"))
+    return redirect_back(form.next.data or "", "participant.start_page")
 
 
 def _respondent_at(path: str) -> Respondent | None:
