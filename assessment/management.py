@@ -23,9 +23,7 @@ from assessment.models import (
     AssessmentShare,
     AssessmentTranslation,
     AuditEvent,
-    Comment,
     Facilitator,
-    Moderation,
     Respondent,
     Source,
     Status,
@@ -298,15 +296,6 @@ def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     for assessment_id, started, submitted in rows:
         counts[assessment_id] = (started, submitted)
     return counts
-
-
-def set_comment_moderation(assessment_id: int, comment_id: int, moderation: Moderation) -> None:
-    """Include or exclude a free text for the projector and the report."""
-    with write_transaction() as session:
-        comment = session.get(Comment, comment_id, with_for_update=True)
-        if comment is None or comment.assessment_id != assessment_id:
-            raise RegiospiegelError(f"no comment {comment_id} in assessment {assessment_id}")
-        comment.moderation = moderation.value
 
 
 def may_access(facilitator_id: int, assessment: Assessment) -> bool:
