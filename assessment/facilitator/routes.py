@@ -1,4 +1,4 @@
-"""Facilitator views. Every assessment is loaded through one access-checked loader."""
+"""Facilitator views. Every view of an assessment takes @assessment_view (or @owner_view)."""
 
 from __future__ import annotations
 
