@@ -125,8 +125,7 @@ def _find_assessment(reference: str) -> Assessment:
     session = db.read_session()
     found = session.get(Assessment, int(reference)) if reference.isdigit() else None
     if found is None:
-        found = session.scalar(select(Assessment).where(
-            Assessment.join_code == management.normalise_join_code(reference)))
+        found = management.assessment_by_join_code(reference)
     if found is None:
         raise click.ClickException(
             f"no assessment '{reference}'; `regiospiegel list` shows ids and join codes")

@@ -7,13 +7,10 @@ from flask import globals as flask_globals
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assessment import content, participation
-from assessment.db import read_session
-from assessment.management import normalise_join_code
-from assessment.models import Assessment
+from assessment.management import assessment_by_join_code
 
 #: Per status: a title and a sentence on what to do, in plain language.
 MESSAGES = {
@@ -70,9 +67,7 @@ def _participant_language() -> None:
             assessment = respondent.assessment if respondent else None
             chosen = respondent.language if respondent else chosen
         else:
-            code = normalise_join_code(str(arguments["code"]))[:12]
-            assessment = read_session().scalar(
-                select(Assessment).where(Assessment.join_code == code))
+            assessment = assessment_by_join_code(str(arguments["code"]))
     except Exception:
         # An error page must not fail in turn (the error may be a broken database).
         return

@@ -3,7 +3,8 @@
 Outgoing links are built on the configured ``BASE_URL``, never on the request's Host header,
 so a forged Host header cannot poison a QR code, an invitation or an export. A page to
 return to (``?next=`` after logging in, the language switch) is followed only when a browser
-would read it as a path on this site (:func:`local_path`).
+would read it as a path on this site (:func:`local_path`); :func:`redirect_back` is the one
+way views follow it.
 """
 
 from __future__ import annotations
@@ -11,13 +12,20 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, redirect, url_for
+from werkzeug.wrappers import Response
 
 
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL for ``endpoint`` on the configured BASE_URL."""
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     return base + url_for(endpoint, **values)
+
+
+def redirect_back(target: str, fallback: str) -> Response:
+    """A redirect to ``target`` if it is a path on this site, else to the page ``fallback``
+    (an endpoint)."""
+    return redirect(local_path(target) or url_for(fallback))
 
 
 #: What a browser strips from both ends of a URL: C0 control characters and the space.

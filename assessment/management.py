@@ -23,9 +23,7 @@ from assessment.models import (
     AssessmentShare,
     AssessmentTranslation,
     AuditEvent,
-    Comment,
     Facilitator,
-    Moderation,
     Respondent,
     Source,
     Status,
@@ -39,6 +37,9 @@ from questions.schema import Questionnaire
 #: (0/O, 1/I/L). Six of these give about 887 million codes; guessing is rate-limited.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
+#: The longest join code the database can store (a code given to create_assessment may be
+#: longer than six); anything longer is never looked up.
+MAX_JOIN_CODE_LENGTH = 12
 MIN_PASSWORD_LENGTH = 10
 
 
@@ -49,6 +50,17 @@ class AccountError(RegiospiegelError):
 def normalise_join_code(typed: str) -> str:
     """A join code as typed (any case, spaces or dashes) in its stored form."""
     return re.sub(r"[\s-]", "", typed).upper()[:20]
+
+
+def assessment_by_join_code(typed: str) -> Assessment | None:
+    """The assessment whose join code this is, as typed (any case, spaces or dashes), or None.
+
+    Something longer than a stored join code can be (12 characters) is never looked up.
+    """
+    code = normalise_join_code(typed)
+    if not code or len(code) > MAX_JOIN_CODE_LENGTH:
+        return None
+    return read_session().scalar(select(Assessment).where(Assessment.join_code == code))
 
 
 def new_join_code() -> str:
@@ -74,6 +86,16 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
             return facilitator.id
     except IntegrityError as exc:
         raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
+
+
+def facilitator_accounts() -> list[tuple[Facilitator, int]]:
+    """Every facilitator account by e-mail address, with how many assessments it owns."""
+    owned = (select(Assessment.owner_id, func.count().label("n"))
+             .group_by(Assessment.owner_id).subquery())
+    rows = read_session().execute(
+        select(Facilitator, func.coalesce(owned.c.n, 0))
+        .outerjoin(owned, owned.c.owner_id == Facilitator.id).order_by(Facilitator.email))
+    return [(facilitator, count) for facilitator, count in rows]
 
 
 def normalise_email(email: str) -> str:
@@ -274,15 +296,6 @@ def respondent_counts(assessment_ids: list[int]) -> dict[int, tuple[int, int]]:
     for assessment_id, started, submitted in rows:
         counts[assessment_id] = (started, submitted)
     return counts
-
-
-def set_comment_moderation(assessment_id: int, comment_id: int, moderation: Moderation) -> None:
-    """Include or exclude a free text for the projector and the report."""
-    with write_transaction() as session:
-        comment = session.get(Comment, comment_id, with_for_update=True)
-        if comment is None or comment.assessment_id != assessment_id:
-            raise RegiospiegelError(f"no comment {comment_id} in assessment {assessment_id}")
-        comment.moderation = moderation.value
 
 
 def may_access(facilitator_id: int, assessment: Assessment) -> bool:

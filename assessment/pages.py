@@ -6,6 +6,7 @@ The context and open-question pages appear only when the questionnaire has them.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -76,3 +77,35 @@ def neighbours(pages: tuple[Page, ...], page_id: str) -> tuple[Page | None, Page
     before = pages[index - 1] if index > 0 else None
     after = pages[index + 1] if index + 1 < len(pages) else None
     return before, after
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the review page tells a respondent before sending in."""
+
+    #: Per page of the path that has statements without an answer: the page and their ids.
+    unanswered: tuple[tuple[Page, tuple[str, ...]], ...]
+    answered_count: int
+    statement_count: int
+    #: Whether every question about the respondent (the profile page) has an answer.
+    profile_complete: bool
+
+
+def review_summary(pages: tuple[Page, ...], questionnaire: Questionnaire,
+                   answered: Collection[str], profile: Collection[str]) -> Review:
+    """The review page's counts, from the ids of the statements and profile questions answered.
+
+    Every statement of the questionnaire counts once, whichever page asks it; a statement
+    the respondent marked "weet ik niet" is answered. Unanswered statements are listed under
+    the page that asks them, in the order of the path, so each links back to its page.
+    """
+    unanswered = tuple(
+        (page, missing) for page in pages
+        if (missing := tuple(s.id for s in page.statements if s.id not in answered)))
+    statements = questionnaire.statements()
+    return Review(
+        unanswered=unanswered,
+        answered_count=sum(1 for s in statements if s.id in answered),
+        statement_count=len(statements),
+        profile_complete={question.id for question in questionnaire.profile} <= set(profile),
+    )

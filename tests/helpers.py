@@ -8,8 +8,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from assessment import discussion
+from assessment.db import read_session
 from assessment.demo import DEMO_JOIN_CODE as DEMO_JOIN_CODE
 from assessment.demo import TRYOUT_JOIN_CODE as TRYOUT_JOIN_CODE
+from assessment.models import Assessment, Moderation
 
 #: The seeded demo (the ``demo`` fixture): the closed scan with 28 respondents comes first,
 #: the open, empty try-out scan that participants join second.
@@ -103,3 +106,12 @@ def text_ref(app: Any, comment_id: int, assessment_id: int = 1) -> str:
 
     with app.app_context():
         return discussion.text_reference(assessment_id, comment_id)
+
+
+def moderate(assessment_id: int, comment_id: int, moderation: Moderation) -> None:
+    """Include or exclude a free text through the moderation page's own write (no actor).
+
+    Call inside an app context.
+    """
+    discussion.set_moderation(read_session().get(Assessment, assessment_id), comment_id,
+                              moderation, None)

@@ -66,3 +66,49 @@ def test_a_stranger_gets_404_everywhere(app, stranger):
         assert response.status_code == 404, (endpoint, method, url, response.status_code)
         checked += 1
     assert checked >= 10
+
+
+def _urls(app: Flask, assessment_id: int) -> list[tuple[str, str, str]]:
+    """(endpoint, method, URL) of every facilitator route with an assessment id."""
+    from flask import url_for
+
+    with app.test_request_context():
+        return [(endpoint, method, url_for(endpoint, **{**arguments,
+                                                       "assessment_id": assessment_id}))
+                for endpoint, method, arguments in assessment_routes(app)]
+
+
+def test_without_a_login_every_route_goes_to_the_login_page(app, demo):
+    browser = app.test_client()
+    token = csrf_token(browser.get("/begeleider/inloggen"))
+    for endpoint, method, url in _urls(app, 1):
+        response = browser.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 302, (endpoint, method, response.status_code)
+        assert response.location.startswith("/begeleider/inloggen?next="), (endpoint, method)
+
+
+def test_a_missing_scan_is_404_everywhere(app, facilitator_client):
+    token = csrf_token(facilitator_client.get("/begeleider/"))
+    for endpoint, method, url in _urls(app, 999):
+        response = facilitator_client.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, (endpoint, method, response.status_code)
+
+
+#: What only an assessment's owner may do; a co-facilitator is told so (403), not misled (404).
+OWNER_ONLY = {"facilitator.share", "facilitator.unshare", "facilitator.delete"}
+
+
+def test_a_co_facilitator_may_not_share_or_delete(app, demo):
+    with app.app_context():
+        management.create_facilitator("collega@example.nl", "collega-wachtwoord")
+        management.share(1, "collega@example.nl", None)
+    colleague = app.test_client()
+    login(colleague, "collega@example.nl", "collega-wachtwoord")
+    token = csrf_token(colleague.get("/begeleider/"))
+    checked = set()
+    for endpoint, method, url in _urls(app, 1):
+        if endpoint in OWNER_ONLY:
+            response = colleague.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 403, (endpoint, method, response.status_code)
+            checked.add(endpoint)
+    assert checked == OWNER_ONLY

@@ -32,7 +32,7 @@ from assessment.models import (
 from assessment.participation import PageAnswers
 from assessment.results import assessment_summary, included_comments, submitted_responses
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import DEMO_ID, DEMO_JOIN_CODE, TRYOUT_ID, csrf_token, login
+from tests.helpers import DEMO_ID, DEMO_JOIN_CODE, TRYOUT_ID, csrf_token, login, moderate
 
 DEMO = "/begeleider/scans/1"
 BACKUP = f"/beheer/scans/{DEMO_ID}/back-up"
@@ -129,7 +129,7 @@ def test_no_facilitator_can_obtain_raw_answers(app, discussed_demo, role):
         management.create_facilitator("collega@example.nl", "collega-wachtwoord")
         management.share(DEMO_ID, "collega@example.nl", None)
         first = read_session().scalars(select(Comment).order_by(Comment.id)).first()
-        management.set_comment_moderation(DEMO_ID, first.id, Moderation.EXCLUDED)
+        moderate(DEMO_ID, first.id, Moderation.EXCLUDED)
         with db.write_transaction() as session:
             session.get(Comment, first.id).text = SECRET_TEXT
         hashes = list(read_session().scalars(select(Respondent.token_hash)))

@@ -9,12 +9,12 @@ import xml.etree.ElementTree as ET
 
 from sqlalchemy import select
 
-from assessment import management
 from assessment.db import read_session
 from assessment.models import Assessment, Comment, Moderation
 from reports import charts
 from reports.build import report_context
 from reports.context import Numbers
+from tests.helpers import moderate
 from tests.test_projector import BASE, _move
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -102,7 +102,7 @@ def test_the_report_s_charts_describe_their_values_in_the_report_s_language(app,
 def test_every_chart_on_the_projector_describes_its_values(app, facilitator_client):
     with app.app_context():
         for comment in read_session().scalars(select(Comment)):
-            management.set_comment_moderation(1, comment.id, Moderation.INCLUDED)
+            moderate(1, comment.id, Moderation.INCLUDED)
     state = facilitator_client.get(f"{BASE}/projector.json").get_json()
     seen: dict[str, int] = {}
     for _ in range(state["total"]):

@@ -34,7 +34,7 @@ from questions.loader import CONTENT_DIR
 from reports.build import report_context, report_html, report_key
 from reports.render import html_to_pdf, make_fetcher
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import Participant, csrf_token, login
+from tests.helpers import Participant, csrf_token, login, moderate
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -195,7 +195,7 @@ def poisoned(new_db_url: Callable[[], str], tmp_path_factory: pytest.TempPathFac
     with app.app_context():
         for comment_id in read_session().scalars(
                 select(Comment.id).where(Comment.assessment_id == assessment_id)):
-            management.set_comment_moderation(assessment_id, comment_id, Moderation.INCLUDED)
+            moderate(assessment_id, comment_id, Moderation.INCLUDED)
 
     discussion = facilitator.get(f"{base}/bespreking")
     prefix = f"les-{LESSON}-"

@@ -23,7 +23,7 @@ from assessment.models import (
     Respondent,
 )
 from assessment.results import assessment_summary, included_comments
-from tests.helpers import login
+from tests.helpers import login, moderate
 
 DEMO = "/begeleider/scans/1"
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -293,7 +293,7 @@ def _two_submitted(app: Flask, assessment_id: int) -> None:
                 profile={"organisatietype": "gemeente"}))
             participation.submit(respondent.id)
         for comment in read_session().scalars(select(Comment)).all():
-            management.set_comment_moderation(assessment_id, comment.id, Moderation.INCLUDED)
+            moderate(assessment_id, comment.id, Moderation.INCLUDED)
 
 
 def test_no_figures_and_no_texts_under_three_respondents(app, client, open_assessment):

@@ -19,7 +19,7 @@ from assessment.models import (
     Status,
     utcnow,
 )
-from tests.helpers import csrf_token, text_ref
+from tests.helpers import csrf_token, moderate, text_ref
 from tests.test_discussion import BASE, _add_text, _report, _rows
 from tests.test_exchange import xlsx_sheets
 
@@ -89,7 +89,7 @@ def test_a_text_that_may_identify_someone_is_excluded_when_first_seen(app, facil
     quiet = _add_text(app, "urgentie", "De lijnen zijn kort.")
     included = _add_text(app, "visie", "Mail jan@dalfsen.nl, opgenomen door de begeleider.")
     with app.app_context():
-        management.set_comment_moderation(1, included, Moderation.INCLUDED)
+        moderate(1, included, Moderation.INCLUDED)
 
     html = facilitator_client.get(f"{BASE}/toelichtingen").get_data(as_text=True)
 

@@ -12,7 +12,7 @@ from assessment.db import read_session
 from assessment.models import Assessment, Comment, LessonNote, Moderation, Status
 from assessment.projector import GroupedAnswer, SlideKind, SlideSpec
 from questions.loader import CONTENT_DIR, load_questionnaire
-from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login
+from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login, moderate
 from tests.test_live import OWNER_EMAIL, OWNER_PASSWORD, add_respondent
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
@@ -234,7 +234,7 @@ def test_every_slide_renders_and_the_lesson_slide_prints_every_statement(
         app, facilitator_client):
     with app.app_context():
         for comment in read_session().scalars(select(Comment)):
-            management.set_comment_moderation(1, comment.id, Moderation.INCLUDED)
+            moderate(1, comment.id, Moderation.INCLUDED)
     state = facilitator_client.get(f"{BASE}/projector.json").get_json()
     seen = set()
     for _ in range(state["total"]):
@@ -257,7 +257,7 @@ def test_results_wait_for_three_submitted_on_every_result_slide(app, owner_clien
         for _ in range(2):
             add_respondent(assessment_id, "gemeente", texts={"sterkste-punt": "Een tekst"})
         for comment in read_session().scalars(select(Comment)):
-            management.set_comment_moderation(assessment_id, comment.id, Moderation.INCLUDED)
+            moderate(assessment_id, comment.id, Moderation.INCLUDED)
     base = f"/begeleider/scans/{assessment_id}"
     total = owner_client.get(f"{base}/projector.json").get_json()["total"]
     for step in range(1, total):
@@ -302,8 +302,8 @@ def test_open_answers_show_included_texts_grouped(app, owner_client, open_assess
             add_respondent(assessment_id, "gemeente", texts={"sterkste-punt": text})
         ids = {c.text: c.id for c in read_session().scalars(select(Comment))}
         for text in texts[:2]:
-            management.set_comment_moderation(assessment_id, ids[text], Moderation.INCLUDED)
-        management.set_comment_moderation(assessment_id, ids[texts[2]], Moderation.EXCLUDED)
+            moderate(assessment_id, ids[text], Moderation.INCLUDED)
+        moderate(assessment_id, ids[texts[2]], Moderation.EXCLUDED)
         management.set_status(assessment_id, Status.CLOSED)  # all four count
     base = f"/begeleider/scans/{assessment_id}"
     total = owner_client.get(f"{base}/projector.json").get_json()["total"]

@@ -25,7 +25,7 @@ from reports.render import (
     html_to_pdf,
     make_fetcher,
 )
-from tests.helpers import DEMO_JOIN_CODE, Participant, login
+from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -54,7 +54,7 @@ def demo_pdf(app, demo) -> tuple[bytes, object]:
     with app.app_context():
         comment = read_session().scalar(select(Comment).where(Comment.topic_id == "leiderschap"))
         assert comment is not None
-        management.set_comment_moderation(1, comment.id, Moderation.INCLUDED)
+        moderate(1, comment.id, Moderation.INCLUDED)
         from assessment.db import write_transaction
 
         with write_transaction() as session:
@@ -343,7 +343,7 @@ def test_identical_comments_are_shown_once_with_their_count(app, demo):
            _add_text(app, "sterkste-punt", said)]
     with app.app_context():
         for comment_id in ids:
-            management.set_comment_moderation(1, comment_id, Moderation.INCLUDED)
+            moderate(1, comment_id, Moderation.INCLUDED)
     pdf, _assessment = _pdf_for(app)
     text = re.sub(r"\s+", " ", _text(pdf)).replace("- ", "")
     # Twice under the lesson, once under the open question: counted where they stand.

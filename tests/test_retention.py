@@ -13,6 +13,7 @@ from assessment.results import assessment_summary, included_comments
 from assessment.retention import due_for_purge, purge
 from assessment.snapshots import summary_from_json, summary_to_json
 from reports.build import report_context, report_html
+from tests.helpers import moderate
 
 
 def _close_days_ago(assessment_id: int, days: int) -> None:
@@ -39,7 +40,7 @@ def test_only_assessments_closed_long_enough_are_due(app, demo):
 def test_purge_keeps_summary_report_and_included_texts(app, demo):
     with app.app_context():
         included = read_session().scalars(select(Comment)).first()
-        management.set_comment_moderation(1, included.id, Moderation.INCLUDED)
+        moderate(1, included.id, Moderation.INCLUDED)
         _close_days_ago(1, 400)
         assessment = read_session().get(Assessment, 1)
         before = assessment_summary(assessment)

@@ -9,7 +9,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from assessment import backup, management
@@ -33,15 +33,6 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapped
 
 
-def _facilitators() -> list[tuple[Facilitator, int]]:
-    owned = (select(Assessment.owner_id, func.count().label("n"))
-             .group_by(Assessment.owner_id).subquery())
-    rows = read_session().execute(
-        select(Facilitator, func.coalesce(owned.c.n, 0))
-        .outerjoin(owned, owned.c.owner_id == Facilitator.id).order_by(Facilitator.email))
-    return [(facilitator, count) for facilitator, count in rows]
-
-
 @bp.route("/", methods=["GET", "POST"])
 @admin_required
 def facilitators() -> Response | tuple[str, int]:
@@ -57,7 +48,8 @@ def facilitators() -> Response | tuple[str, int]:
         else:
             flash(_("Het account is aangemaakt."))
             return redirect(url_for("admin.facilitators"))
-    return render_template("admin/facilitators.html", form=form, rows=_facilitators(),
+    return render_template("admin/facilitators.html", form=form,
+                           rows=management.facilitator_accounts(),
                            reset_form=PasswordResetForm()), 400 if form.errors else 200
 
 

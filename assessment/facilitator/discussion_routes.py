@@ -3,32 +3,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import (
-    BooleanField,
-    Field,
-    HiddenField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import SelectChoice
 
 from assessment import aggregation, content, discussion, priorities, results
 from assessment.extensions import csrf
 from assessment.facilitator import bp
-from assessment.facilitator.forms import ActionForm
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.forms import (
+    ActionForm,
+    ActionRowForm,
+    LessonNoteForm,
+    NewActionForm,
+    RedactForm,
+    all_valid,
+)
+from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment, Moderation
 from assessment.moderation import Reason
 from questions.schema import Lesson
@@ -49,105 +45,18 @@ MODERATION_MESSAGES = {
 }
 
 
-def _filled(field: Field) -> bool:
-    return bool(str(field.data or "").strip())
-
-
-def _lengths(limit: int) -> list[Any]:
-    return [Optional(), Length(max=limit, message=_l("Gebruik hoogstens %(max)d tekens.",
-                                                     max=limit))]
-
-
-class PagePart(FlaskForm):
-    """A part of a page-wide form (a lesson, an action); the page's one token is checked once."""
-
-    class Meta:
-        csrf = False
-
-
-class LessonNoteForm(PagePart):
-    """A lesson's notes and the group's conclusion, with the version the page showed."""
-
-    notes = TextAreaField(
-        _l("Notities"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
-        description=_l("Wat de groep over deze les zei."),
-        render_kw={"rows": 5, "maxlength": discussion.MAX_NOTES_LENGTH})
-    conclusion = TextAreaField(
-        _l("Conclusie van de groep"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
-        description=_l("Waar de groep het over eens werd. Komt zo in het rapport."),
-        render_kw={"rows": 3, "maxlength": discussion.MAX_NOTES_LENGTH})
-    shown = HiddenField()
-
-    def note(self) -> discussion.LessonNoteInput:
-        """The lesson's notes as sent."""
-        return discussion.LessonNoteInput(self.notes.data or "", self.conclusion.data or "",
-                                          self.shown.data or "")
-
-
-class NewActionForm(PagePart):
-    """The empty row that adds an action: what, who, by when, for which lesson."""
-
-    action = TextAreaField(
-        _l("Actie"), validators=[Length(
-            max=discussion.MAX_ACTION_LENGTH,
-            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_ACTION_LENGTH))],
-        description=_l("Wat er gaat gebeuren."),
-        render_kw={"rows": 3, "maxlength": discussion.MAX_ACTION_LENGTH})
-    owner = StringField(
-        _l("Wie"), validators=_lengths(discussion.MAX_OWNER_LENGTH),
-        description=_l("Een persoon, rol of organisatie. Niet verplicht."),
-        render_kw={"maxlength": discussion.MAX_OWNER_LENGTH})
-    term = StringField(
-        _l("Wanneer"), validators=_lengths(discussion.MAX_TERM_LENGTH),
-        description=_l("Bijvoorbeeld: vóór 1 juli. Niet verplicht."),
-        render_kw={"maxlength": discussion.MAX_TERM_LENGTH})
-    lesson = SelectField(_l("Bij welke les"), validators=[Optional()],
-                         description=_l("Niet verplicht."))
-
-    @property
-    def filled_in(self) -> bool:
-        """Whether anything was typed or chosen in the row."""
-        return any(_filled(f) for f in (self.action, self.owner, self.term, self.lesson))
-
-    def validate_action(self, field: Field) -> None:
-        """An empty row adds nothing; a row with anything in it needs a description."""
-        if not _filled(field) and self.filled_in:
-            raise ValidationError(_("Beschrijf de actie."))
-
-    def action_input(self) -> discussion.ActionInput:
-        """The action as typed."""
-        return discussion.ActionInput(
-            action=self.action.data or "", owner=self.owner.data or "",
-            term=self.term.data or "", lesson_id=self.lesson.data or None)
-
-
-class ActionRowForm(NewActionForm):
-    """An action on the list: editable, or ticked to be removed."""
-
-    remove = BooleanField(_l("Verwijderen"))
-    shown = HiddenField()
-    #: Whether the page sent this row (rows added by a colleague since are not sent).
-    sent = False
-
-    def validate_action(self, field: Field) -> None:
-        """A kept action needs a description."""
-        if not _filled(field) and not self.remove.data:
-            raise ValidationError(_("Beschrijf de actie, of kies ‘Verwijderen’."))
-
-
 # -- notes and conclusions ---------------------------------------------------------------
 
 
 @bp.route("/scans/<int:assessment_id>/bespreking", methods=["GET", "POST"])
-@login_required
+@assessment_view
 @csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
-def discussion_page(assessment_id: int) -> Response | tuple[str, int]:
+def discussion_page(assessment: Assessment) -> Response | tuple[str, int]:
     """Per lesson its score for context and the session's notes; one form saves them all."""
-    assessment = load_assessment(assessment_id)
     questionnaire = content.for_assessment(assessment)
     form = ActionForm()
     lessons, sent = _lesson_forms(assessment.id, questionnaire.lessons)
-    if form.validate_on_submit() and _all_valid(lessons.values()):
+    if form.validate_on_submit() and all_valid(lessons.values()):
         written = discussion.save_lesson_notes(
             assessment, {lesson_id: lessons[lesson_id].note() for lesson_id in sent},
             current_user)
@@ -183,26 +92,20 @@ def _lesson_forms(
     return forms, sent
 
 
-def _all_valid(parts: Iterable[FlaskForm]) -> bool:
-    """Validate every part (not only up to the first error), so all errors are shown."""
-    return all([part.validate() for part in parts])
-
-
 # -- actions -----------------------------------------------------------------------------
 
 
 @bp.route("/scans/<int:assessment_id>/acties", methods=["GET", "POST"])
-@login_required
+@assessment_view
 @csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
-def actions(assessment_id: int) -> Response | tuple[str, int]:
+def actions(assessment: Assessment) -> Response | tuple[str, int]:
     """The action list as one form: every action editable, a row to add one, removals."""
-    assessment = load_assessment(assessment_id)
     questionnaire = content.for_assessment(assessment)
     form = ActionForm()
     rows = _action_rows(assessment.id, questionnaire.lessons)
     new = NewActionForm(formdata=request.form if request.method == "POST" else None)
     new.lesson.choices = _lesson_choices(questionnaire.lessons)
-    if form.validate_on_submit() and _all_valid([*rows.values(), new]):
+    if form.validate_on_submit() and all_valid([*rows.values(), new]):
         saved = discussion.save_actions(
             assessment,
             [discussion.ActionRow(action_id, row.action_input(), row.shown.data or "",
@@ -221,10 +124,9 @@ def actions(assessment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/scans/<int:assessment_id>/acties/prioriteiten", methods=["POST"])
-@login_required
-def adopt_priorities(assessment_id: int) -> Response:
+@assessment_view
+def adopt_priorities(assessment: Assessment) -> Response:
     """Add a suggested action for each of the group's top lessons that has none yet."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -276,31 +178,14 @@ def _lesson_choices(lessons: Sequence[Lesson]) -> list[SelectChoice]:
 # -- moderating free texts ---------------------------------------------------------------
 
 
-class RedactForm(FlaskForm):
-    """The facilitator's version of a free text, with what identifies someone taken out."""
-
-    text = TextAreaField(
-        _l("Aangepaste tekst"), validators=[
-            DataRequired(message=_l("Vul een tekst in. Wilt u de tekst helemaal niet tonen? "
-                                    "Sluit hem dan uit.")),
-            Length(max=discussion.MAX_REDACTED_LENGTH,
-                   message=_l("Gebruik hoogstens %(max)d tekens.",
-                              max=discussion.MAX_REDACTED_LENGTH))],
-        description=_l("Haal namen, functies en andere details weg waaraan iemand te herkennen "
-                       "is. Alleen deze versie verschijnt daarna nog: op de projector, in het "
-                       "rapport en in de exports."),
-        render_kw={"rows": 6, "maxlength": discussion.MAX_REDACTED_LENGTH})
-
-
 @bp.route("/scans/<int:assessment_id>/toelichtingen")
-@login_required
-def moderation(assessment_id: int) -> str:
+@assessment_view
+def moderation(assessment: Assessment) -> str:
     """Every free text with its state, warnings, and buttons to include or exclude it.
 
     Texts that may identify someone and were not judged yet are excluded first (the rule in
     :func:`assessment.discussion.exclude_flagged`).
     """
-    assessment = load_assessment(assessment_id)
     discussion.exclude_flagged(assessment)
     return render_template(
         "facilitator/moderation.html", assessment=assessment,
@@ -322,10 +207,9 @@ def _listed_text(assessment: Assessment, reference: str) -> discussion.Moderated
 
 
 @bp.route("/scans/<int:assessment_id>/toelichtingen/<reference>", methods=["POST"])
-@login_required
-def moderate(assessment_id: int, reference: str) -> Response:
+@assessment_view
+def moderate(assessment: Assessment, reference: str) -> Response:
     """Include or exclude one free text."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     decision = request.form.get("beoordeling", "")
@@ -343,10 +227,9 @@ def moderate(assessment_id: int, reference: str) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/toelichtingen/gekozen", methods=["POST"])
-@login_required
-def moderate_chosen(assessment_id: int) -> Response:
+@assessment_view
+def moderate_chosen(assessment: Assessment) -> Response:
     """Include or exclude the texts ticked on the moderation page, all at once."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     decision = request.form.get("beoordeling", "")
@@ -387,10 +270,9 @@ def _chosen_message(decision: Moderation, changed: int) -> str:
 
 @bp.route("/scans/<int:assessment_id>/toelichtingen/<reference>/aanpassen",
           methods=["GET", "POST"])
-@login_required
-def redact(assessment_id: int, reference: str) -> Response | tuple[str, int]:
+@assessment_view
+def redact(assessment: Assessment, reference: str) -> Response | tuple[str, int]:
     """Write the version of a text that is shown instead of what the participant wrote."""
-    assessment = load_assessment(assessment_id)
     shown = _listed_text(assessment, reference)
     form = RedactForm() if request.method == "POST" else RedactForm(text=shown.text)
     if form.validate_on_submit():

@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import aggregation, exchange, results
 from assessment.facilitator import bp
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.routes import assessment_view
+from assessment.models import Assessment
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/scans/<int:assessment_id>/exporteren")
-@login_required
-def export_page(assessment_id: int) -> str:
+@assessment_view
+def export_page(assessment: Assessment) -> str:
     """The download links, with what each file contains."""
-    assessment = load_assessment(assessment_id)
     summary, counting = results.counted_summary(assessment)
     return render_template("facilitator/export.html", assessment=assessment, summary=summary,
                            rules=aggregation, counting=counting)
 
 
 @bp.route("/scans/<int:assessment_id>/export.csv")
-@login_required
-def export_csv(assessment_id: int) -> Response:
+@assessment_view
+def export_csv(assessment: Assessment) -> Response:
     """The aggregates as CSV (anonymity rules applied)."""
-    assessment = load_assessment(assessment_id)
     text = exchange.tables_csv(exchange.assessment_tables(assessment))
     exchange.record_export(assessment.id, "csv", current_user)
     return _download(text.encode("utf-8"), "text/csv; charset=utf-8",
@@ -35,10 +34,9 @@ def export_csv(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/export.xlsx")
-@login_required
-def export_xlsx(assessment_id: int) -> Response:
+@assessment_view
+def export_xlsx(assessment: Assessment) -> Response:
     """The aggregates as an Excel workbook (anonymity rules applied)."""
-    assessment = load_assessment(assessment_id)
     workbook = exchange.tables_xlsx(exchange.assessment_tables(assessment))
     exchange.record_export(assessment.id, "xlsx", current_user)
     return _download(workbook, XLSX_MIMETYPE,
@@ -46,10 +44,9 @@ def export_xlsx(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/export.json")
-@login_required
-def export_json(assessment_id: int) -> Response:
+@assessment_view
+def export_json(assessment: Assessment) -> Response:
     """The aggregates as JSON: the same tables as CSV and XLSX (anonymity rules applied)."""
-    assessment = load_assessment(assessment_id)
     text = exchange.tables_json(exchange.assessment_tables(assessment))
     exchange.record_export(assessment.id, "json", current_user)
     return _download(text.encode("utf-8"), "application/json",

@@ -1,19 +1,40 @@
-"""Facilitator forms."""
+"""Facilitator forms: every form on the facilitator's pages, the page-wide ones in parts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
+    Field,
+    HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from assessment import discussion, report_texts
+from assessment.question_types import Asked
+from assessment.report_texts import AdviceMode
 
 
 class LoginForm(FlaskForm):
@@ -88,3 +109,175 @@ class DeleteForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that changes state (open, close); only its CSRF token is checked."""
+
+
+class PaperEntryForm(FlaskForm):
+    """One typed-in paper form; its one-time key makes a double submit store one respondent."""
+
+    entry_key = HiddenField(_l("Formuliersleutel"), validators=[
+        InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
+    #: What the form asks, in order (set per questionnaire by the paper routes).
+    asked: tuple[Asked, ...] = ()
+
+
+# -- discussing: a page-wide form in parts --------------------------------------------
+
+
+def _filled(field: Field) -> bool:
+    return bool(str(field.data or "").strip())
+
+
+def _lengths(limit: int) -> list[Any]:
+    return [Optional(), Length(max=limit, message=_l("Gebruik hoogstens %(max)d tekens.",
+                                                     max=limit))]
+
+
+class PagePart(FlaskForm):
+    """A part of a page-wide form (a lesson, an action); the page's one token is checked once."""
+
+    class Meta:
+        csrf = False
+
+
+class LessonNoteForm(PagePart):
+    """A lesson's notes and the group's conclusion, with the version the page showed."""
+
+    notes = TextAreaField(
+        _l("Notities"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
+        description=_l("Wat de groep over deze les zei."),
+        render_kw={"rows": 5, "maxlength": discussion.MAX_NOTES_LENGTH})
+    conclusion = TextAreaField(
+        _l("Conclusie van de groep"), validators=_lengths(discussion.MAX_NOTES_LENGTH),
+        description=_l("Waar de groep het over eens werd. Komt zo in het rapport."),
+        render_kw={"rows": 3, "maxlength": discussion.MAX_NOTES_LENGTH})
+    shown = HiddenField()
+
+    def note(self) -> discussion.LessonNoteInput:
+        """The lesson's notes as sent."""
+        return discussion.LessonNoteInput(self.notes.data or "", self.conclusion.data or "",
+                                          self.shown.data or "")
+
+
+class NewActionForm(PagePart):
+    """The empty row that adds an action: what, who, by when, for which lesson."""
+
+    action = TextAreaField(
+        _l("Actie"), validators=[Length(
+            max=discussion.MAX_ACTION_LENGTH,
+            message=_l("Gebruik hoogstens %(max)d tekens.", max=discussion.MAX_ACTION_LENGTH))],
+        description=_l("Wat er gaat gebeuren."),
+        render_kw={"rows": 3, "maxlength": discussion.MAX_ACTION_LENGTH})
+    owner = StringField(
+        _l("Wie"), validators=_lengths(discussion.MAX_OWNER_LENGTH),
+        description=_l("Een persoon, rol of organisatie. Niet verplicht."),
+        render_kw={"maxlength": discussion.MAX_OWNER_LENGTH})
+    term = StringField(
+        _l("Wanneer"), validators=_lengths(discussion.MAX_TERM_LENGTH),
+        description=_l("Bijvoorbeeld: vóór 1 juli. Niet verplicht."),
+        render_kw={"maxlength": discussion.MAX_TERM_LENGTH})
+    lesson = SelectField(_l("Bij welke les"), validators=[Optional()],
+                         description=_l("Niet verplicht."))
+
+    @property
+    def filled_in(self) -> bool:
+        """Whether anything was typed or chosen in the row."""
+        return any(_filled(f) for f in (self.action, self.owner, self.term, self.lesson))
+
+    def validate_action(self, field: Field) -> None:
+        """An empty row adds nothing; a row with anything in it needs a description."""
+        if not _filled(field) and self.filled_in:
+            raise ValidationError(_("Beschrijf de actie."))
+
+    def action_input(self) -> discussion.ActionInput:
+        """The action as typed."""
+        return discussion.ActionInput(
+            action=self.action.data or "", owner=self.owner.data or "",
+            term=self.term.data or "", lesson_id=self.lesson.data or None)
+
+
+class ActionRowForm(NewActionForm):
+    """An action on the list: editable, or ticked to be removed."""
+
+    remove = BooleanField(_l("Verwijderen"))
+    shown = HiddenField()
+    #: Whether the page sent this row (rows added by a colleague since are not sent).
+    sent = False
+
+    def validate_action(self, field: Field) -> None:
+        """A kept action needs a description."""
+        if not _filled(field) and not self.remove.data:
+            raise ValidationError(_("Beschrijf de actie, of kies ‘Verwijderen’."))
+
+
+def all_valid(parts: Iterable[FlaskForm]) -> bool:
+    """Validate every part (not only up to the first error), so all errors are shown."""
+    return all([part.validate() for part in parts])
+
+
+class RedactForm(FlaskForm):
+    """The facilitator's version of a free text, with what identifies someone taken out."""
+
+    text = TextAreaField(
+        _l("Aangepaste tekst"), validators=[
+            DataRequired(message=_l("Vul een tekst in. Wilt u de tekst helemaal niet tonen? "
+                                    "Sluit hem dan uit.")),
+            Length(max=discussion.MAX_REDACTED_LENGTH,
+                   message=_l("Gebruik hoogstens %(max)d tekens.",
+                              max=discussion.MAX_REDACTED_LENGTH))],
+        description=_l("Haal namen, functies en andere details weg waaraan iemand te herkennen "
+                       "is. Alleen deze versie verschijnt daarna nog: op de projector, in het "
+                       "rapport en in de exports."),
+        render_kw={"rows": 6, "maxlength": discussion.MAX_REDACTED_LENGTH})
+
+
+# -- the report's texts -----------------------------------------------------------------
+
+
+_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.", max=report_texts.MAX_TEXT_LENGTH)
+
+
+class ForewordForm(PagePart):
+    """The report's foreword, with the version the page showed."""
+
+    text = TextAreaField(
+        _l("Voorwoord"),
+        validators=[Optional(), Length(max=report_texts.MAX_TEXT_LENGTH, message=_TOO_LONG)],
+        description=_l("Staat vooraan in het rapport, na de inhoudsopgave. Niet verplicht."),
+        render_kw={"rows": 8, "maxlength": report_texts.MAX_TEXT_LENGTH})
+    shown = HiddenField()
+
+    def sent(self) -> report_texts.ReportTextInput:
+        """The foreword as sent."""
+        return report_texts.ReportTextInput(self.text.data or "", AdviceMode.REPLACE,
+                                            self.shown.data or "")
+
+
+class OwnAdviceForm(PagePart):
+    """A lesson's own text on the advice, whether it replaces or extends it, and its version."""
+
+    mode = RadioField(
+        _l("Wat doet uw tekst?"),
+        choices=[SelectChoice(AdviceMode.EXTEND.value, _l("Vult het advies aan")),
+                 SelectChoice(AdviceMode.REPLACE.value, _l("Vervangt het advies"))],
+        default=AdviceMode.EXTEND.value,
+        validators=[Optional()])
+    text = TextAreaField(
+        _l("Eigen tekst bij het advies"),
+        validators=[Optional(), Length(max=report_texts.MAX_TEXT_LENGTH, message=_TOO_LONG)],
+        description=_l("Komt in het rapport onder ‘Toelichting van de procesbegeleider’, of "
+                       "als ‘Advies van de procesbegeleider’ in plaats van het advies. Niet "
+                       "verplicht."),
+        render_kw={"rows": 4, "maxlength": report_texts.MAX_TEXT_LENGTH})
+    shown = HiddenField()
+
+    def sent(self) -> report_texts.ReportTextInput:
+        """The lesson's text as sent."""
+        return report_texts.ReportTextInput(self.text.data or "",
+                                            self.mode.data or AdviceMode.EXTEND,
+                                            self.shown.data or "")
+
+
+class FinalForm(ActionForm):
+    """Mark the report final: the texts' fingerprint as the page showed them."""
+
+    texts = HiddenField()

@@ -11,14 +11,14 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import aggregation, content, priorities, results, session
 from assessment.aggregation import CellStatus, GroupCell, LessonSummary
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment, Status
 from assessment.templating import counting_note, percent, score
 
@@ -54,10 +54,9 @@ POLL_SECONDS = 5
 
 
 @bp.route("/scans/<int:assessment_id>/live")
-@login_required
-def live(assessment_id: int) -> str:
+@assessment_view
+def live(assessment: Assessment) -> str:
     """The live dashboard: who started and submitted, and results from 3 submitted."""
-    assessment = load_assessment(assessment_id)
     return render_template(
         "facilitator/live.html", assessment=assessment, figures=_figures(assessment),
         questionnaire=content.for_assessment(assessment), action_form=ActionForm(),
@@ -65,20 +64,18 @@ def live(assessment_id: int) -> str:
 
 
 @bp.route("/scans/<int:assessment_id>/live.json")
-@login_required
-def live_json(assessment_id: int) -> Response:
+@assessment_view
+def live_json(assessment: Assessment) -> Response:
     """The dashboard's figures as JSON (already anonymised), for the page's script."""
-    assessment = load_assessment(assessment_id)
     response = jsonify(_figures(assessment))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.route("/scans/<int:assessment_id>/live/antwoorden", methods=["POST"])
-@login_required
-def answering(assessment_id: int) -> Response:
+@assessment_view
+def answering(assessment: Assessment) -> Response:
     """Pause, resume or close the answering."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -96,10 +93,9 @@ def answering(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/live/lege-starts", methods=["POST"])
-@login_required
-def clear_empty_starts(assessment_id: int) -> Response:
+@assessment_view
+def clear_empty_starts(assessment: Assessment) -> Response:
     """Remove the starts that never saved a page (a script's, or someone who walked away)."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     removed = session.clear_empty_starts(assessment, current_user)
@@ -108,10 +104,9 @@ def clear_empty_starts(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/live/stemming", methods=["POST"])
-@login_required
-def priority_vote(assessment_id: int) -> Response:
+@assessment_view
+def priority_vote(assessment: Assessment) -> Response:
     """Open the vote on priorities (with the number of lessons to choose), or close it."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     action = request.form.get("actie", "")
@@ -148,10 +143,9 @@ def _max_choices(typed: str) -> int:
 
 
 @bp.route("/scans/<int:assessment_id>/agenda")
-@login_required
-def agenda(assessment_id: int) -> str:
+@assessment_view
+def agenda(assessment: Assessment) -> str:
     """The discussion agenda: divided lessons and information gaps first, each with why."""
-    assessment = load_assessment(assessment_id)
     questionnaire = content.for_assessment(assessment)
     summary = results.assessment_summary(assessment)
     return render_template(

@@ -10,43 +10,30 @@ import segno
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
-from wtforms import HiddenField
-from wtforms.validators import InputRequired, Regexp
 
 import reports
 from assessment import content, paper, participation
 from assessment.errors import render_error
 from assessment.exceptions import AssessmentClosed, InvalidAnswers
 from assessment.facilitator import bp
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.forms import PaperEntryForm
+from assessment.facilitator.routes import assessment_view
 from assessment.links import external_url
 from assessment.models import Assessment
-from assessment.question_types import Asked, form_fields, unknown_items
+from assessment.question_types import form_fields, unknown_items
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 from reports.build import report_key
 from reports.render import RenderError
 
 
-class PaperEntryForm(FlaskForm):
-    """One typed-in paper form; its one-time key makes a double submit store one respondent."""
-
-    entry_key = HiddenField(_l("Formuliersleutel"), validators=[
-        InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
-    #: What the form asks, in order (set per questionnaire by :func:`_entry_form_class`).
-    asked: tuple[Asked, ...] = ()
-
-
 @bp.route("/scans/<int:assessment_id>/papier.pdf")
-@login_required
-def paper_pdf(assessment_id: int) -> Response | tuple[str, int]:
+@assessment_view
+def paper_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The blank questionnaire as a PDF to print (rendered now, small, and cached)."""
-    assessment = load_assessment(assessment_id)
     html = _blank_html(assessment)
     try:
         pdf = reports.jobs().render_now(report_key(html), html)
@@ -60,10 +47,9 @@ def paper_pdf(assessment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/scans/<int:assessment_id>/papier/invoeren", methods=["GET", "POST"])
-@login_required
-def paper_entry(assessment_id: int) -> Response | tuple[str, int]:
+@assessment_view
+def paper_entry(assessment: Assessment) -> Response | tuple[str, int]:
     """Type in one filled-in paper form; after saving, an empty form for the next one."""
-    assessment = load_assessment(assessment_id)
     questionnaire = content.for_assessment(assessment)
     if not paper.accepts_paper(assessment):
         return _render_entry(assessment, questionnaire, None,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import content, management
@@ -23,7 +23,8 @@ from assessment.facilitator.forms import (
     ShareForm,
 )
 from assessment.facilitator.routes import (
-    load_assessment,
+    assessment_view,
+    owner_view,
     preparation,
     previous_round_choices,
 )
@@ -64,10 +65,9 @@ def _render_prepare(assessment: Assessment, form: PrepareForm, status: int = 200
 
 
 @bp.route("/scans/<int:assessment_id>/voorbereiden", methods=["GET", "POST"])
-@login_required
-def prepare(assessment_id: int) -> Response | tuple[str, int]:
+@assessment_view
+def prepare(assessment: Assessment) -> Response | tuple[str, int]:
     """Change the region, title, session date, comparison round, invitations, organisations."""
-    assessment = load_assessment(assessment_id)
     form = PrepareForm(obj=None if request.method == "POST" else _as_form_data(assessment))
     form.previous.choices = previous_round_choices(assessment)
     if form.validate_on_submit():
@@ -91,10 +91,9 @@ def _as_form_data(assessment: Assessment) -> SimpleNamespace:
 
 
 @bp.route("/scans/<int:assessment_id>/collegas", methods=["POST"])
-@login_required
-def share(assessment_id: int) -> Response | tuple[str, int]:
+@owner_view
+def share(assessment: Assessment) -> Response | tuple[str, int]:
     """Add a co-facilitator (only the owner may)."""
-    assessment = _owned(assessment_id)
     form = ShareForm()
     if form.validate_on_submit():
         try:
@@ -111,10 +110,9 @@ def share(assessment_id: int) -> Response | tuple[str, int]:
 
 @bp.route("/scans/<int:assessment_id>/collegas/<int:facilitator_id>/verwijderen",
           methods=["POST"])
-@login_required
-def unshare(assessment_id: int, facilitator_id: int) -> Response:
+@owner_view
+def unshare(assessment: Assessment, facilitator_id: int) -> Response:
     """Take a co-facilitator's access away (only the owner may)."""
-    assessment = _owned(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     management.unshare(assessment.id, facilitator_id, current_user)
@@ -122,10 +120,9 @@ def unshare(assessment_id: int, facilitator_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/persoonlijke-links", methods=["POST"])
-@login_required
-def personal_links(assessment_id: int) -> Response:
+@assessment_view
+def personal_links(assessment: Assessment) -> Response:
     """Make N anonymous personal links and download them as CSV (they are shown only now)."""
-    assessment = load_assessment(assessment_id)
     form = PersonalLinksForm()
     if not form.validate_on_submit():
         flash(_("Kies een aantal van 1 tot 500 persoonlijke links."))
@@ -145,10 +142,9 @@ def personal_links(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/uitnodiging")
-@login_required
-def invitation(assessment_id: int) -> str:
+@assessment_view
+def invitation(assessment: Assessment) -> str:
     """A printable invitation with the link, the code and the QR code."""
-    assessment = load_assessment(assessment_id)
     return render_template(
         "facilitator/invitation.html", assessment=assessment,
         questionnaire=content.for_assessment(assessment),
@@ -156,10 +152,9 @@ def invitation(assessment_id: int) -> str:
 
 
 @bp.route("/scans/<int:assessment_id>/verwijderen", methods=["GET", "POST"])
-@login_required
-def delete(assessment_id: int) -> Response | tuple[str, int]:
+@owner_view
+def delete(assessment: Assessment) -> Response | tuple[str, int]:
     """Delete an assessment and all its data, after typing its join code (owner only)."""
-    assessment = _owned(assessment_id)
     form = DeleteForm()
     if form.validate_on_submit():
         if management.normalise_join_code(form.confirm.data or "") != assessment.join_code:
@@ -171,11 +166,3 @@ def delete(assessment_id: int) -> Response | tuple[str, int]:
     started, _submitted = management.respondent_counts([assessment.id])[assessment.id]
     return render_template("facilitator/delete.html", assessment=assessment, form=form,
                            started=started), 400 if form.errors else 200
-
-
-def _owned(assessment_id: int) -> Assessment:
-    """An assessment the logged-in facilitator owns; co-facilitators get 403, others 404."""
-    assessment = load_assessment(assessment_id)
-    if assessment.owner_id != current_user.id:
-        abort(403)
-    return assessment

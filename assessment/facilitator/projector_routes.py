@@ -23,7 +23,7 @@ from typing import Any
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -40,7 +40,7 @@ from assessment import (
 from assessment.aggregation import Summary
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.routes import assessment_view, load_assessment
 from assessment.links import external_url
 from assessment.models import ActionItem, Assessment, Status
 from assessment.projector import SlideKind, SlideSpec
@@ -118,10 +118,10 @@ def _room(assessment: Assessment) -> Room:
 
 
 @bp.route("/scans/<int:assessment_id>/projector", endpoint="projector")
-@login_required
-def projector_view(assessment_id: int) -> str:
+@assessment_view
+def projector_view(assessment: Assessment) -> str:
     """The projector window: only the slide, driven by keys here or from the presenter view."""
-    room = _room(load_assessment(assessment_id))
+    room = _room(assessment)
     slide_html = _render_slide(room, room.index)
     return render_template(
         "facilitator/projector.html", room=room, assessment=room.assessment,
@@ -130,10 +130,10 @@ def projector_view(assessment_id: int) -> str:
 
 
 @bp.route("/scans/<int:assessment_id>/projector/dia")
-@login_required
-def projector_slide(assessment_id: int) -> Response:
+@assessment_view
+def projector_slide(assessment: Assessment) -> Response:
     """The current slide alone (HTML) with its version, for the projector's script."""
-    room = _room(load_assessment(assessment_id))
+    room = _room(assessment)
     slide_html = _render_slide(room, room.index)
     response = Response(slide_html, mimetype="text/html")
     response.headers["X-Slide-Version"] = _version(room, slide_html)
@@ -142,17 +142,16 @@ def projector_slide(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/projector.json")
-@login_required
-def projector_json(assessment_id: int) -> Response:
+@assessment_view
+def projector_json(assessment: Assessment) -> Response:
     """Where the projector is, and a version of its slide that changes when the slide does."""
-    return _state_response(_room(load_assessment(assessment_id)))
+    return _state_response(_room(assessment))
 
 
 @bp.route("/scans/<int:assessment_id>/projector/stap", methods=["POST"])
-@login_required
-def reveal(assessment_id: int) -> Response:
+@assessment_view
+def reveal(assessment: Assessment) -> Response:
     """Move the projector (next, previous, first, last slide) or blank it."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -168,17 +167,16 @@ def reveal(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/presentator")
-@login_required
-def presenter(assessment_id: int) -> str:
+@assessment_view
+def presenter(assessment: Assessment) -> str:
     """The presenter view: the current and next slide, the buttons, the counts, the notes."""
-    return _presenter_page(_room(load_assessment(assessment_id)))
+    return _presenter_page(_room(assessment))
 
 
 @bp.route("/scans/<int:assessment_id>/presentator/aantekeningen", methods=["POST"])
-@login_required
-def presenter_notes(assessment_id: int) -> Response | tuple[str, int]:
+@assessment_view
+def presenter_notes(assessment: Assessment) -> Response | tuple[str, int]:
     """Save the notes of a lesson from the presenter view; its conclusion stays as it was."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     lesson_id = request.form.get("les", "")

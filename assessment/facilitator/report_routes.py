@@ -6,83 +6,35 @@ from collections.abc import Sequence
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import Length, Optional
 
 from assessment import report_texts
 from assessment.extensions import csrf
 from assessment.facilitator import bp
-from assessment.facilitator.discussion_routes import PagePart, _all_valid
-from assessment.facilitator.forms import ActionForm
-from assessment.facilitator.routes import load_assessment
+from assessment.facilitator.forms import (
+    ActionForm,
+    FinalForm,
+    ForewordForm,
+    OwnAdviceForm,
+    all_valid,
+)
+from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment
 from assessment.report_texts import FOREWORD, AdviceMode
 from reports.build import report_context
 from reports.context import LessonSection, ReportContext
 
-_TOO_LONG = _l("Gebruik hoogstens %(max)d tekens.", max=report_texts.MAX_TEXT_LENGTH)
-
-
-class ForewordForm(PagePart):
-    """The report's foreword, with the version the page showed."""
-
-    text = TextAreaField(
-        _l("Voorwoord"),
-        validators=[Optional(), Length(max=report_texts.MAX_TEXT_LENGTH, message=_TOO_LONG)],
-        description=_l("Staat vooraan in het rapport, na de inhoudsopgave. Niet verplicht."),
-        render_kw={"rows": 8, "maxlength": report_texts.MAX_TEXT_LENGTH})
-    shown = HiddenField()
-
-    def sent(self) -> report_texts.ReportTextInput:
-        """The foreword as sent."""
-        return report_texts.ReportTextInput(self.text.data or "", AdviceMode.REPLACE,
-                                            self.shown.data or "")
-
-
-class OwnAdviceForm(PagePart):
-    """A lesson's own text on the advice, whether it replaces or extends it, and its version."""
-
-    mode = RadioField(
-        _l("Wat doet uw tekst?"),
-        choices=[SelectChoice(AdviceMode.EXTEND.value, _l("Vult het advies aan")),
-                 SelectChoice(AdviceMode.REPLACE.value, _l("Vervangt het advies"))],
-        default=AdviceMode.EXTEND.value,
-        validators=[Optional()])
-    text = TextAreaField(
-        _l("Eigen tekst bij het advies"),
-        validators=[Optional(), Length(max=report_texts.MAX_TEXT_LENGTH, message=_TOO_LONG)],
-        description=_l("Komt in het rapport onder ‘Toelichting van de procesbegeleider’, of "
-                       "als ‘Advies van de procesbegeleider’ in plaats van het advies. Niet "
-                       "verplicht."),
-        render_kw={"rows": 4, "maxlength": report_texts.MAX_TEXT_LENGTH})
-    shown = HiddenField()
-
-    def sent(self) -> report_texts.ReportTextInput:
-        """The lesson's text as sent."""
-        return report_texts.ReportTextInput(self.text.data or "",
-                                            self.mode.data or AdviceMode.EXTEND,
-                                            self.shown.data or "")
-
-
-class FinalForm(ActionForm):
-    """Mark the report final: the texts' fingerprint as the page showed them."""
-
-    texts = HiddenField()
-
 
 @bp.route("/scans/<int:assessment_id>/rapportteksten", methods=["GET", "POST"])
-@login_required
+@assessment_view
 @csrf.exempt  # checked by the page's form itself, so an expired form keeps what was typed
-def report_texts_page(assessment_id: int) -> Response | tuple[str, int]:
+def report_texts_page(assessment: Assessment) -> Response | tuple[str, int]:
     """The foreword and per lesson an own text on the advice; one form saves them all."""
-    assessment = load_assessment(assessment_id)
     report = report_context(assessment)
     form = ActionForm()
     foreword, lessons, sent = _parts(assessment.id, report.lessons)
-    if form.validate_on_submit() and _all_valid([foreword, *lessons.values()]):
+    if form.validate_on_submit() and all_valid([foreword, *lessons.values()]):
         texts = {part: foreword.sent() if part == FOREWORD else lessons[part].sent()
                  for part in sent}
         written = report_texts.save_report_texts(assessment, texts, current_user)
@@ -94,10 +46,9 @@ def report_texts_page(assessment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/scans/<int:assessment_id>/rapportteksten/definitief", methods=["POST"])
-@login_required
-def mark_report_final(assessment_id: int) -> Response:
+@assessment_view
+def mark_report_final(assessment: Assessment) -> Response:
     """Mark the report "definitief": the next version, today's date."""
-    assessment = load_assessment(assessment_id)
     form = FinalForm()
     if not form.validate_on_submit():
         abort(400)

@@ -1,10 +1,13 @@
-"""Facilitator views. Every assessment is loaded through one access-checked loader."""
+"""Facilitator views. Every view of an assessment takes @assessment_view (or @owner_view)."""
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any, TypeVar
 
 import segno
 from flask import (
@@ -30,11 +33,14 @@ from assessment.exceptions import RegiospiegelError
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
-from assessment.links import external_url, local_path
+from assessment.links import external_url, redirect_back
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
 from reports.build import JobState, report_context, report_html, report_key
+
+#: What a view returns (the access decorators keep it).
+R = TypeVar("R")
 
 
 def _login_limit() -> str:
@@ -60,13 +66,46 @@ def load_assessment(assessment_id: int) -> Assessment:
 
     Owners and co-facilitators may; anyone else gets the same 404 as for an assessment that
     does not exist, so ids reveal nothing. Every facilitator view of an assessment loads it
-    here.
+    here, through :func:`assessment_view`.
     """
     assessment = read_session().get(Assessment, assessment_id)
     user: Facilitator = current_user
     if assessment is None or not management.may_access(user.id, assessment):
         abort(404)
     return assessment
+
+
+def load_owned_assessment(assessment_id: int) -> Assessment:
+    """The assessment if the logged-in facilitator owns it; co-facilitators get 403, others
+    the 404 of :func:`load_assessment`."""
+    assessment = load_assessment(assessment_id)
+    if assessment.owner_id != current_user.id:
+        abort(403)
+    return assessment
+
+
+def assessment_view(view: Callable[..., R]) -> Callable[..., R]:
+    """A view of one assessment: logged in, loaded by :func:`load_assessment` from the URL's
+    ``assessment_id``, and passed to the view as its first argument.
+
+    Every facilitator route with an assessment id takes this (or :func:`owner_view`), so no
+    view can skip the check; without a login the browser goes to the login page first.
+    """
+    return _loading(view, load_assessment)
+
+
+def owner_view(view: Callable[..., R]) -> Callable[..., R]:
+    """As :func:`assessment_view`, for what only the owner may do (sharing, deleting)."""
+    return _loading(view, load_owned_assessment)
+
+
+def _loading(view: Callable[..., R], load: Callable[[int], Assessment]) -> Callable[..., R]:
+    @wraps(view)
+    @login_required
+    def wrapped(assessment_id: int, **arguments: Any) -> R:
+        return view(load(assessment_id), **arguments)
+
+    return wrapped
 
 
 @bp.route("/inloggen", methods=["GET", "POST"])
@@ -80,8 +119,7 @@ def login() -> Response | str | tuple[str, int]:
         facilitator = management.authenticate(form.email.data or "", form.password.data or "")
         if facilitator is not None:
             login_user(facilitator)
-            return redirect(local_path(request.args.get("next", ""))
-                            or url_for("facilitator.index"))
+            return redirect_back(request.args.get("next", ""), "facilitator.index")
         form.password.errors = [_("Dit e-mailadres en wachtwoord horen niet bij elkaar. "
                                   "Probeer het opnieuw.")]
         return render_template("facilitator/login.html", form=form), 401
@@ -142,10 +180,9 @@ def create() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/scans/<int:assessment_id>")
-@login_required
-def detail(assessment_id: int) -> str:
+@assessment_view
+def detail(assessment: Assessment) -> str:
     """One assessment: status, how to join, and how many have answered."""
-    assessment = load_assessment(assessment_id)
     started, submitted = management.respondent_counts([assessment.id])[assessment.id]
     report = report_context(assessment)
     return render_template(
@@ -158,10 +195,9 @@ def detail(assessment_id: int) -> str:
 
 
 @bp.route("/scans/<int:assessment_id>/status", methods=["POST"])
-@login_required
-def change_status(assessment_id: int) -> Response:
+@assessment_view
+def change_status(assessment: Assessment) -> Response:
     """Open or close the answering."""
-    assessment = load_assessment(assessment_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     wanted = request.form.get("status", "")
@@ -174,10 +210,9 @@ def change_status(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/qr.svg")
-@login_required
-def qr_code(assessment_id: int) -> Response:
+@assessment_view
+def qr_code(assessment: Assessment) -> Response:
     """The join link as a QR code (SVG), for the invitation and the projector."""
-    assessment = load_assessment(assessment_id)
     buffer = io.BytesIO()
     segno.make(_join_url(assessment), error="m").save(
         buffer, kind="svg", scale=8, border=2, title=_("QR-code om mee te doen"))
@@ -185,10 +220,9 @@ def qr_code(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/rapport.pdf")
-@login_required
-def report_pdf(assessment_id: int) -> Response | tuple[str, int]:
+@assessment_view
+def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The PDF report: sent at once when cached, else rendered in the background."""
-    assessment = load_assessment(assessment_id)
     key, html = _report(assessment)
     cached = reports.jobs().cached_pdf(key)
     if cached is not None:
@@ -203,10 +237,9 @@ def report_pdf(assessment_id: int) -> Response | tuple[str, int]:
 
 
 @bp.route("/scans/<int:assessment_id>/rapport/status")
-@login_required
-def report_status(assessment_id: int) -> Response:
+@assessment_view
+def report_status(assessment: Assessment) -> Response:
     """The state of the report's render, for the waiting page's script."""
-    assessment = load_assessment(assessment_id)
     key, _html = _report(assessment)
     status = reports.jobs().status(key)
     return jsonify(state=status.state.value if status else "none",
@@ -214,10 +247,9 @@ def report_status(assessment_id: int) -> Response:
 
 
 @bp.route("/scans/<int:assessment_id>/rapport")
-@login_required
-def report_preview(assessment_id: int) -> str:
+@assessment_view
+def report_preview(assessment: Assessment) -> str:
     """The same report as HTML, for reading on screen."""
-    assessment = load_assessment(assessment_id)
     return report_html(report_context(assessment), url_for("static", filename=""))
 
 

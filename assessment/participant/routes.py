@@ -39,10 +39,10 @@ from assessment.exceptions import (
     RegiospiegelError,
 )
 from assessment.extensions import csrf, limiter
-from assessment.links import external_url, local_path
-from assessment.management import normalise_join_code
+from assessment.links import external_url, local_path, redirect_back
+from assessment.management import assessment_by_join_code, normalise_join_code
 from assessment.models import Answer, Assessment, Comment, Respondent, Status
-from assessment.pages import Page, neighbours, participant_pages, progress
+from assessment.pages import Page, Review, neighbours, participant_pages, progress, review_summary
 from assessment.participant import bp
 from assessment.participant.forms import (
     BACK_TO_REVIEW,
@@ -75,7 +75,7 @@ def _is_known_code() -> bool:
     """Whether the request names a join code that exists: the guessing limit then never
     applies, so a room behind one address gets in even after someone there guessed a lot."""
     code = (request.view_args or {}).get("code") or request.form.get("code", "")
-    return _assessment_by_code(normalise_join_code(str(code))) is not None
+    return assessment_by_join_code(str(code)) is not None
 
 
 def _start_limit() -> str:
@@ -92,7 +92,7 @@ def start_page() -> Response | str | tuple[str, int]:
     form = JoinForm()
     if form.validate_on_submit():
         code = normalise_join_code(form.code.data or "")
-        if _assessment_by_code(code) is not None:
+        if assessment_by_join_code(code) is not None:
             return redirect(url_for("participant.welcome", code=code))
         form.code.errors = [_("Deze code kennen we niet. Controleer de code en probeer het "
                               "opnieuw.")]
@@ -105,7 +105,7 @@ def start_page() -> Response | str | tuple[str, int]:
 @limiter.limit(_start_limit, methods=["POST"])
 def welcome(code: str) -> Response | str | tuple[str, int]:
     """The welcome page of one assessment; its button starts an anonymous respondent."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         form = JoinForm(formdata=None, code=code)
         form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
@@ -131,12 +131,6 @@ def welcome(code: str) -> Response | str | tuple[str, int]:
     form.start_key.data = secrets.token_urlsafe(32)
     return render_template("participant/welcome.html", assessment=assessment,
                            questionnaire=questionnaire, form=form)
-
-
-def _assessment_by_code(code: str) -> Assessment | None:
-    if not code or len(code) > 12:
-        return None
-    return read_session().scalar(select(Assessment).where(Assessment.join_code == code))
 
 
 def _start_token(start_key: str) -> str:
@@ -255,12 +249,11 @@ def choose_language() -> Response:
     if not form.validate() or language not in current_app.config["LANGUAGES"]:
         abort(400)
     session["language"] = language
-    target = local_path(form.next.data or "")
-    respondent = _respondent_at(target)
+    respondent = _respondent_at(local_path(form.next.data or ""))
     if respondent is not None and language in respondent.assessment.languages:
         with contextlib.suppress(RegiospiegelError):
             participation.choose_language(respondent.id, language)
-    return redirect(target or url_for("participant.start_page"))
+    return redirect_back(form.next.data or "", "participant.start_page")
 
 
 def _respondent_at(path: str) -> Respondent | None:
@@ -347,7 +340,8 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
     if current.kind == "intro":
         return _render(ctx, current, None)
     if current.kind == "review":
-        return _render(ctx, current, SubmitForm(), review=_review(ctx))
+        return _render(ctx, current, SubmitForm(), review=review_summary(
+            ctx.pages, ctx.questionnaire, _answer_map(ctx.respondent), ctx.respondent.profile))
     form_class = page_form_class(ctx.questionnaire, current,
                                  current_app.config["COMMENT_MAX_LENGTH"])
     if request.method == "GET":
@@ -501,7 +495,7 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
     A browser that answered through the join page votes as that respondent (so it cannot
     vote twice); any other browser gets a random vote key in its session cookie.
     """
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         form = JoinForm(formdata=None, code=code)
         form.code.errors = [_("Deze code kennen we niet. Controleer de link of de code.")]
@@ -520,7 +514,7 @@ def vote_by_code(code: str) -> Response | str | tuple[str, int]:
 @bp.route("/d/<code>/stemmen/iemand-anders", methods=["POST"])
 def vote_as_someone_else(code: str) -> Response:
     """On a shared computer: forget this browser's vote key, so the next person votes anew."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         abort(404)
     keys = {key: value for key, value in session.get("vote_keys", {}).items()
@@ -541,7 +535,7 @@ def vote_state(token: str) -> Response:
 @limiter.limit(_join_limit, deduct_when=_is_miss, exempt_when=_is_known_code)
 def vote_state_by_code(code: str) -> Response:
     """Whether the vote is open, for the join page's script."""
-    assessment = _assessment_by_code(normalise_join_code(code))
+    assessment = assessment_by_join_code(code)
     if assessment is None:
         abort(404)
     return _vote_state(assessment)
@@ -617,7 +611,7 @@ def _render(
     *,
     status: int = 200,
     notice: str | None = None,
-    review: dict[str, object] | None = None,
+    review: Review | None = None,
 ) -> tuple[str, int]:
     before, after = neighbours(ctx.pages, current.id)
     template = {
@@ -628,7 +622,7 @@ def _render(
         template, ctx=ctx, page=current, form=form, before=before, after=after,
         progress=progress(ctx.pages, current.id), notice=notice,
         resume_url=external_url("participant.resume", token=ctx.token),
-        from_review=_from_review(), **(review or {}),
+        from_review=_from_review(), review=review,
     ), status
 
 
@@ -646,19 +640,3 @@ def _text_map(respondent: Respondent) -> dict[str, str]:
     return {topic: text for topic, text in rows}
 
 
-def _review(ctx: Context) -> dict[str, object]:
-    """For the review page: per page the statements without an answer, and the counts."""
-    answered = _answer_map(ctx.respondent)
-    unanswered = []
-    for page in ctx.pages:
-        missing = [s.id for s in page.statements if s.id not in answered]
-        if missing:
-            unanswered.append((page, missing))
-    statements = ctx.questionnaire.statements()
-    profile_ids = {question.id for question in ctx.questionnaire.profile}
-    return {
-        "unanswered": unanswered,
-        "answered_count": sum(1 for s in statements if s.id in answered),
-        "statement_count": len(statements),
-        "profile_complete": profile_ids <= set(ctx.respondent.profile),
-    }

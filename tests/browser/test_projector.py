@@ -84,7 +84,7 @@ def scan(live_server: LiveServer) -> Iterator[int]:
     """The demo scan (found by its title), with its texts included and one action agreed."""
     from sqlalchemy import select
 
-    from assessment import demo, discussion, management
+    from assessment import demo, discussion
     from assessment.db import read_session
     from assessment.models import Assessment, Comment, Moderation
 
@@ -94,7 +94,7 @@ def scan(live_server: LiveServer) -> Iterator[int]:
         assert assessment is not None
         for comment_id in read_session().scalars(
                 select(Comment.id).where(Comment.assessment_id == assessment.id)):
-            management.set_comment_moderation(assessment.id, comment_id, Moderation.INCLUDED)
+            discussion.set_moderation(assessment, comment_id, Moderation.INCLUDED, None)
         discussion.add_action(assessment, discussion.ActionInput(
             "Eén regionale agenda voor alle nationale programma's opstellen",
             "Regiobureau", "Voor 1 maart", "rijk"), None)
