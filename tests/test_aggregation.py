@@ -89,7 +89,7 @@ def build(
                   {"id": "aandacht", "label": "Aandacht", "minimum": 3.0,
                    "description": "Bespreken."},
                   {"id": "zorg", "label": "Zorg", "description": "Zwak."}],
-        "profile": [{"id": "organisatietype", "label": "Organisatie?",
+        "profile": [{"id": "organisatietype", "label": "Organisatie?", "groups_respondents": True,
                      "options": [{"id": g, "label": g.title()} for g in GROUPS]}],
         "lessons": [{"id": lid, "title": lid.title(), "intro": "Over deze les.",
                      "short_title": lid.title()[:24], "report": LESSON_REPORT,

@@ -117,7 +117,7 @@ def test_submitted_responses_reads_back_what_was_stored(app, open_assessment):
         answer_directly(assessment_id, "waterschap", {"urgentie-1": "4", "visie-2": "nvt"})
         answer_directly(assessment_id, "partner", {"urgentie-1": "1"}, submit=False)
         answer_directly(assessment_id, "provincie", {})
-        responses = submitted_responses(assessment_id)
+        responses = submitted_responses(assessment_id, QUESTIONNAIRE)
     assert [(r.group, dict(r.answers)) for r in responses] == [
         ("waterschap", {"urgentie-1": "4", "visie-2": "nvt"}),
         ("provincie", {}),
@@ -153,7 +153,7 @@ def test_answers_load_with_one_query(app, open_assessment, respondents):
         # transaction first so only the loading itself is counted.
         read_session().execute(text("SELECT 1"))
         with counted_statements() as statements:
-            responses = submitted_responses(assessment_id)
+            responses = submitted_responses(assessment_id, QUESTIONNAIRE)
     assert len(responses) == respondents
     assert len(statements) == 1, statements
     assert statements[0].lstrip().upper().startswith("SELECT")
