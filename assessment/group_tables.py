@@ -49,9 +49,10 @@ def breakdowns(questionnaire: Questionnaire) -> tuple[str, ...]:
     """
     grouping = questionnaire.grouping_question
     asked = {question.id for question in questionnaire.profile}
-    return tuple(question_id for question_id in (
-        grouping.id if grouping is not None else None, PROFILE_ROLE_QUESTION)
-        if question_id is not None and question_id in asked)
+    wanted = (grouping.id if grouping is not None else None, PROFILE_ROLE_QUESTION)
+    # dict.fromkeys: a file that groups by the role has one table by it, not two.
+    return tuple(dict.fromkeys(question_id for question_id in wanted
+                               if question_id is not None and question_id in asked))
 
 
 @dataclass(frozen=True)
