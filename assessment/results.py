@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, null, select
+from sqlalchemy import ColumnElement, String, cast, func, null, select
 
 from assessment import anonymity, content
 from assessment.aggregation import (
@@ -64,11 +64,12 @@ def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> lis
 def chosen_group(questionnaire: Questionnaire) -> ColumnElement[Any]:
     """A respondent's option on the questionnaire's grouping question, as a column to select.
 
-    NULL when no question groups respondents, so a count by group counts nobody as chosen.
+    NULL when no question groups respondents, so a count by group counts nobody as chosen
+    (cast, because PostgreSQL refuses a bare NULL in GROUP BY).
     """
     question = questionnaire.grouping_question
     if question is None:
-        return null()
+        return cast(null(), String)
     group: ColumnElement[Any] = Respondent.profile[question.id].as_string()
     return group
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import event, select, text
 
-from assessment import content, db, management, participation
+from assessment import content, db, management, participation, session
 from assessment.aggregation import Response, summarise
 from assessment.db import read_session
 from assessment.models import Assessment, Facilitator, Status
@@ -140,6 +140,20 @@ def counted_statements():
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_questionnaire_that_groups_nobody_counts_everyone_as_without_a_group(
+        app, open_assessment):
+    assessment_id = int(open_assessment["id"])
+    ungrouped = QUESTIONNAIRE.model_copy(update={"profile": tuple(
+        q.model_copy(update={"groups_respondents": False}) for q in QUESTIONNAIRE.profile)})
+    with app.app_context():
+        answer_directly(assessment_id, "waterschap", {"urgentie-1": "4"})
+        answer_directly(assessment_id, "gemeente", {"urgentie-1": "2"}, submit=False)
+        assert [r.group for r in submitted_responses(assessment_id, ungrouped)] == [None]
+        assert session.started_by_type(assessment_id, ungrouped) == {None: 2}
+        assert session.started_by_type(assessment_id, QUESTIONNAIRE) == {
+            "waterschap": 1, "gemeente": 1}
 
 
 @pytest.mark.parametrize("respondents", [1, 3, 12])
