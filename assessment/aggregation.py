@@ -25,9 +25,11 @@ Per lesson
     - ``dont_know_share``: "weet niet" answers as a share of all answers given to the lesson
       (valid, "weet niet" and "n.v.t."); 30 % or more is an *information gap*.
     - *divided* (verdeeld) when the SD is 1.0 or more, or at least 25 % agree and 25 %
-      disagree, or two organisation types with at least 5 scores each (``MIN_GROUP_SIZE``)
-      differ by 1.0 or more: also when one of them is hidden by complementary suppression
-      (its mean is then not given; the surfaces say the types differ without naming it).
+      disagree, or two organisation types (the options of the profile question the
+      questionnaire marks ``groups_respondents``) with at least 5 scores each
+      (``MIN_GROUP_SIZE``) differ by 1.0 or more: also when one of them is hidden by
+      complementary suppression (its mean is then not given; the surfaces say the types
+      differ without naming it).
       ``divided_by_groups`` holds this last sign. The types' means are compared as shown
       (one decimal, :func:`assessment.scoring.shown_score`), so a gap of "1,0" between two
       shown figures is always a gap of 1.0.
@@ -114,6 +116,9 @@ _GAP = Decimal(repr(DIVIDED_GROUP_GAP))
 INFORMATION_GAP_SHARE = 0.30
 #: "Most answers": more than this share of the answers on the scale (see ``agreement_of``).
 MAJORITY_SHARE = 0.5
+#: The grouping question's id in the product's questionnaire. Only for the exports that
+#: still name it (``exchange``, ``backup``): the questionnaire marks its grouping question
+#: itself (``ProfileQuestion.groups_respondents``), and everything else asks it.
 PROFILE_GROUP_QUESTION = "organisatietype"
 #: The profile question on the respondent's role: a second breakdown, where the profile asks it.
 PROFILE_ROLE_QUESTION = "rol"
@@ -152,10 +157,11 @@ class CellStatus(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Response:
-    """One submitted respondent: their organisation type and answers (statement id → code).
+    """One submitted respondent: their group and answers (statement id → code).
 
-    ``profile`` holds their other profile answers that a breakdown is made by (question id
-    → option id: the role); the organisation type is ``group``.
+    ``group`` is their option on the questionnaire's grouping question (the organisation
+    type); ``profile`` holds their other profile answers that a breakdown is made by
+    (question id → option id: the role).
     """
 
     respondent_id: int
@@ -164,9 +170,7 @@ class Response:
     profile: Mapping[str, str] = field(default_factory=dict)
 
     def option(self, question_id: str) -> str | None:
-        """The option this respondent chose on a profile question (None: not answered)."""
-        if question_id == PROFILE_GROUP_QUESTION:
-            return self.group
+        """The option this respondent chose on a non-grouping profile question (None: not)."""
         return self.profile.get(question_id)
 
 
@@ -419,8 +423,12 @@ def _tallies(
     return tallies
 
 
-def _group_ids(questionnaire: Questionnaire,
-               question_id: str = PROFILE_GROUP_QUESTION) -> tuple[str, ...]:
+def _group_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The options of the grouping question, in order; empty when no question groups."""
+    return tuple(questionnaire.group_labels())
+
+
+def _option_ids(questionnaire: Questionnaire, question_id: str) -> tuple[str, ...]:
     """The options of a profile question, in order; empty when the profile does not ask it."""
     for question in questionnaire.profile:
         if question.id == question_id:
@@ -487,9 +495,9 @@ def _summarise_lesson(
     values = list(scores.values())
     mean = math.fsum(values) / n
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
-    groups = breakdown(responses, scores, PROFILE_GROUP_QUESTION, group_ids)
-    roles = breakdown(responses, scores, PROFILE_ROLE_QUESTION,
-                      _group_ids(questionnaire, PROFILE_ROLE_QUESTION))
+    groups = breakdown(responses, scores, _group_of, group_ids)
+    roles = breakdown(responses, scores, _role_of,
+                      _option_ids(questionnaire, PROFILE_ROLE_QUESTION))
     by_sd = sd >= DIVIDED_SD
     by_polarisation = (distribution.agree >= DIVIDED_SHARE
                        and distribution.disagree >= DIVIDED_SHARE)
@@ -643,11 +651,21 @@ class Breakdown:
     wide_gap: bool
 
 
+def _group_of(response: Response) -> str | None:
+    return response.group
+
+
+def _role_of(response: Response) -> str | None:
+    return response.option(PROFILE_ROLE_QUESTION)
+
+
 def breakdown(
-    responses: Sequence[Response], scores: Mapping[int, float], question_id: str,
-    option_ids: tuple[str, ...],
+    responses: Sequence[Response], scores: Mapping[int, float],
+    option_of: Callable[[Response], str | None], option_ids: tuple[str, ...],
 ) -> Breakdown:
     """Per option of a profile question: the lesson mean, or hidden, or no data.
+
+    ``option_of`` gives a respondent's option on the question (None: not answered).
 
     ``scores`` are the respondents' lesson scores (respondent id → score). The rules are
     the module's (see Anonymity): a cell shows from ``MIN_GROUP_SIZE`` scores, with
@@ -659,7 +677,7 @@ def breakdown(
     size = {group: 0 for group in option_ids}
     values: dict[str, list[float]] = {group: [] for group in option_ids}
     for response in responses:
-        group = response.option(question_id)
+        group = option_of(response)
         if group in size:
             size[group] += 1
             if response.respondent_id in scores:

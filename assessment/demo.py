@@ -49,12 +49,16 @@ DEMO_GROUPS = (
     ("partner", "partner", 4), ("anders", "volksvertegenwoordiger", 1),
 )
 
-#: The typical agreement per lesson (on the 1–5 scale, before reverse wording).
+#: The typical agreement per lesson or context block (on the 1–5 scale, before reverse
+#: wording); one the questionnaire has beyond these gets :data:`TYPICAL_LEVEL`.
 LESSON_LEVEL = {
     "urgentie": 4.3, "visie": 3.6, "leiderschap": 3.2, "verhaal": 3.4, "focus": 3.1,
     "investeren": 2.5, "cultuur": 4.1, "partners": 3.5, "rijk": 2.4, "legitimiteit": 2.9,
     "brede-welvaart": 3.6, "investering": 2.6,
 }
+#: The level of a lesson the demo has no level for: the mean of those it has, so a lesson
+#: added to the questionnaire lands among the others, neither strong nor weak.
+TYPICAL_LEVEL = round(sum(LESSON_LEVEL.values()) / len(LESSON_LEVEL), 1)
 DIVIDED_LESSON = "leiderschap"
 GAP_LESSON = "legitimiteit"
 
@@ -302,7 +306,7 @@ def _demo_answer(rng: random.Random, group_id: str, reverse: bool, role: str) ->
         return "weet_niet"
     if group_id == "rijk" and rng.random() < 0.12:
         return "weet_niet"
-    level = LESSON_LEVEL[group_id]
+    level = LESSON_LEVEL.get(group_id, TYPICAL_LEVEL)
     if group_id == DIVIDED_LESSON:
         # Bestuurders are positive about their own leadership; others much less so.
         level = 4.4 if role == "bestuurder" else 2.0

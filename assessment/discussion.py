@@ -20,7 +20,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from assessment import content, management, results
-from assessment.aggregation import PROFILE_GROUP_QUESTION
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RegiospiegelError
 from assessment.models import (
@@ -368,7 +367,7 @@ def moderation_overview(assessment: Assessment) -> ModerationOverview:
     questionnaire = content.for_assessment(assessment)
     session = read_session()
     counted = results.counted_respondent_ids(assessment)
-    group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    group = results.chosen_group(questionnaire)
     sizes: dict[str | None, int] = {
         type_id: count for type_id, count in session.execute(
             select(group, func.count())

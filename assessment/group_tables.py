@@ -1,13 +1,13 @@
-"""Who sees it differently: every lesson's score per organisation type, and per role.
+"""Who sees it differently: every lesson's score per group (organisation type), and per role.
 
 Pure functions over the summary of :func:`assessment.results.assessment_summary` (no Flask,
 no database). The PDF report, the facilitator's scan page and the projector's overview
 slide show these same tables, so they never disagree.
 
 The rules
-    - One table per profile question a breakdown is made by (``BREAKDOWNS``: the
-      organisation type, then the role), only when the questionnaire's profile asks it and
-      the summary is shown.
+    - One table per profile question a breakdown is made by (:func:`breakdowns`: the
+      question the questionnaire groups respondents by, the organisation type, then the
+      role), only when the questionnaire's profile asks it and the summary is shown.
     - Columns: the question's options in questionnaire order, except an option nobody chose
       (it would be empty on every lesson). Headers use the option's label up to its
       explanation in brackets ("Bestuurder (wethouder, …)" → "Bestuurder").
@@ -31,7 +31,6 @@ from dataclasses import dataclass
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
-    PROFILE_GROUP_QUESTION,
     PROFILE_ROLE_QUESTION,
     CellStatus,
     GroupCell,
@@ -42,8 +41,18 @@ from assessment.aggregation import (
 from assessment.scoring import shown_score
 from questions.schema import Questionnaire
 
-#: The profile questions a table is made by, in the order they are shown.
-BREAKDOWNS = (PROFILE_GROUP_QUESTION, PROFILE_ROLE_QUESTION)
+
+def breakdowns(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The profile questions a table is made by, in the order they are shown.
+
+    The grouping question first, then the role; each only where the profile asks it.
+    """
+    grouping = questionnaire.grouping_question
+    asked = {question.id for question in questionnaire.profile}
+    wanted = (grouping.id if grouping is not None else None, PROFILE_ROLE_QUESTION)
+    # dict.fromkeys: a file that groups by the role has one table by it, not two.
+    return tuple(dict.fromkeys(question_id for question_id in wanted
+                               if question_id is not None and question_id in asked))
 
 
 @dataclass(frozen=True)
@@ -73,11 +82,12 @@ class Row:
 
 @dataclass(frozen=True)
 class GroupTable:
-    """Lessons × the options of one profile question."""
+    """Lessons × the options of one profile question; ``by_groups``: the grouping question."""
 
     question_id: str
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
+    by_groups: bool = False
 
     @property
     def reasons(self) -> frozenset[HiddenReason | None]:
@@ -102,13 +112,12 @@ def short_label(label: str) -> str:
     return label.split(" (", 1)[0].strip() or label
 
 
-def _cells(summary: LessonSummary, question_id: str) -> tuple[GroupCell, ...]:
-    return summary.groups if question_id == PROFILE_GROUP_QUESTION else summary.roles
+def _cells(summary: LessonSummary, by_groups: bool) -> tuple[GroupCell, ...]:
+    return summary.groups if by_groups else summary.roles
 
 
-def _differs(summary: LessonSummary, question_id: str) -> bool:
-    return (summary.divided_by_groups if question_id == PROFILE_GROUP_QUESTION
-            else summary.roles_differ)
+def _differs(summary: LessonSummary, by_groups: bool) -> bool:
+    return summary.divided_by_groups if by_groups else summary.roles_differ
 
 
 def _gap(cells: tuple[GroupCell, ...]) -> float | None:
@@ -125,7 +134,8 @@ def group_table(questionnaire: Questionnaire, summary: Summary,
     question = next((q for q in questionnaire.profile if q.id == question_id), None)
     if question is None or not summary.shown:
         return None
-    chosen = {cell.group for lesson in summary.lessons for cell in _cells(lesson, question_id)
+    by_groups = question.groups_respondents
+    chosen = {cell.group for lesson in summary.lessons for cell in _cells(lesson, by_groups)
               if cell.status is not CellStatus.NO_DATA}
     columns = tuple(Column(option.id, short_label(option.label))
                     for option in question.options if option.id in chosen)
@@ -134,16 +144,17 @@ def group_table(questionnaire: Questionnaire, summary: Summary,
     rows = []
     for number, lesson in enumerate(questionnaire.lessons, start=1):
         lesson_summary = summary.lesson(lesson.id)
-        by_group = {cell.group: cell for cell in _cells(lesson_summary, question_id)}
+        by_group = {cell.group: cell for cell in _cells(lesson_summary, by_groups)}
         cells = (tuple(by_group.get(c.group, GroupCell(c.group, CellStatus.NO_DATA))
                        for c in columns) if by_group else ())
         rows.append(Row(number, lesson_summary, cells, _gap(cells),
-                        _differs(lesson_summary, question_id)))
-    return GroupTable(question_id, columns, tuple(rows))
+                        _differs(lesson_summary, by_groups)))
+    return GroupTable(question_id, columns, tuple(rows), by_groups)
 
 
 def group_tables(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupTable, ...]:
     """Every table the questionnaire's profile allows, types first, then roles."""
-    tables = (group_table(questionnaire, summary, question_id) for question_id in BREAKDOWNS)
+    tables = (group_table(questionnaire, summary, question_id)
+              for question_id in breakdowns(questionnaire))
     return tuple(table for table in tables if table is not None)
 

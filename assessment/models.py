@@ -66,6 +66,19 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
+def N_(text: str) -> str:
+    """Mark a Dutch word for extraction; it is translated where it is shown."""
+    return text
+
+
+#: How every page, slide and export names a status, in Dutch (the interface's source
+#: language): translate it where it is shown, into the reader's language.
+STATUS_LABELS: dict[str, str] = {
+    Status.DRAFT: N_("Voorbereiding"), Status.OPEN: N_("Open"),
+    Status.PAUSED: N_("Gepauzeerd"), Status.CLOSED: N_("Gesloten"),
+}
+
+
 class Source(enum.StrEnum):
     """How a respondent came in: the shared link or code, a personal link, or on paper."""
 

@@ -49,7 +49,7 @@ from assessment.aggregation import (
     StatementSummary,
     Summary,
 )
-from assessment.group_tables import BREAKDOWNS
+from assessment.group_tables import breakdowns
 from questions.schema import Lesson, Questionnaire, Statement
 
 #: Statements on one lesson slide; a longer lesson continues on the next slide.
@@ -188,9 +188,8 @@ def slide_deck(
         deck += _paged(SlideKind.LESSON, _chunks(len(lesson.statements), STATEMENTS_PER_SLIDE),
                        lesson.id)
         deck.append(SlideSpec(SlideKind.GROUPS, lesson.id))
-    asked = {question.id for question in questionnaire.profile}
     deck += [SlideSpec(SlideKind.GROUP_TABLE, question_id)
-             for question_id in BREAKDOWNS if question_id in asked]
+             for question_id in breakdowns(questionnaire)]
     if questionnaire.quadrant is not None:
         deck.append(SlideSpec(SlideKind.QUADRANT))
     topics = [question.id for question in questionnaire.open_questions]

@@ -11,11 +11,12 @@ differ by one or two respondents. Counts of people (started, sent in) are not li
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, cast, func, null, select
 
 from assessment import anonymity, content
 from assessment.aggregation import (
-    PROFILE_GROUP_QUESTION,
     PROFILE_ROLE_QUESTION,
     Response,
     Summary,
@@ -26,21 +27,24 @@ from assessment.models import Answer, Assessment, Comment, Moderation, Responden
 from assessment.question_types import QUESTION_TYPES, Storage
 from assessment.rounds import NotComparable, RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
+from questions.schema import Questionnaire
 
 #: Separators inside the aggregated answers; ids and answer codes contain neither.
 _PAIR, _ITEM = "=", ";"
 
 
-def submitted_responses(assessment_id: int) -> list[Response]:
-    """Every submitted respondent's organisation type, role and answers, in one query.
+def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> list[Response]:
+    """Every submitted respondent's group, role and answers, in one query.
+
+    The group is their option on the grouping question of the assessment's questionnaire.
 
     In the order they sent in (submission time, then id), so a prefix is the first to send in.
 
     The database joins each respondent's answers into one string ("id=value;id=value"), so
     a thousand respondents come back as a thousand rows, not one row per answer.
     """
-    # Only the organisation type and the role of the profile, so no JSON is decoded in Python.
-    group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    # Only the group and the role of the profile, so no JSON is decoded in Python.
+    group = chosen_group(questionnaire)
     role = Respondent.profile[PROFILE_ROLE_QUESTION].as_string()
     answers = func.aggregate_strings(Answer.statement_id + _PAIR + Answer.value, _ITEM)
     rows = read_session().execute(
@@ -56,6 +60,19 @@ def submitted_responses(assessment_id: int) -> list[Response]:
                  {PROFILE_ROLE_QUESTION: role_id} if role_id is not None else {})
         for respondent_id, group_id, role_id, joined in rows
     ]
+
+
+def chosen_group(questionnaire: Questionnaire) -> ColumnElement[Any]:
+    """A respondent's option on the questionnaire's grouping question, as a column to select.
+
+    NULL when no question groups respondents, so a count by group counts nobody as chosen
+    (cast, because PostgreSQL refuses a bare NULL in GROUP BY).
+    """
+    question = questionnaire.grouping_question
+    if question is None:
+        return cast(null(), String)
+    group: ColumnElement[Any] = Respondent.profile[question.id].as_string()
+    return group
 
 
 def _parse(joined: str | None) -> dict[str, str]:
@@ -76,9 +93,10 @@ def counted_summary(assessment: Assessment) -> tuple[Summary, anonymity.Counting
         summary = summary_from_json(assessment.summary_snapshot)
         return summary, anonymity.Counting(summary.respondents, summary.respondents, closed,
                                            summary.respondents)
-    responses = submitted_responses(assessment.id)
+    questionnaire = content.for_assessment(assessment)
+    responses = submitted_responses(assessment.id, questionnaire)
     counting = anonymity.counting(len(responses), assessment.published_respondents, closed)
-    return (summarise(content.for_assessment(assessment), responses[:counting.counted]),
+    return (summarise(questionnaire, responses[:counting.counted]),
             counting)
 
 

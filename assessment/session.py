@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from assessment import management, participation
+from assessment import management, participation, results
 from assessment.aggregation import (
-    PROFILE_GROUP_QUESTION,
     CellStatus,
     GroupCell,
     LessonSummary,
@@ -158,13 +157,13 @@ def clear_empty_starts(assessment: Assessment, actor: Facilitator | None) -> int
 # -- the live status ---------------------------------------------------------------------
 
 
-def started_by_type(assessment_id: int) -> dict[str | None, int]:
+def started_by_type(assessment_id: int, questionnaire: Questionnaire) -> dict[str | None, int]:
     """Respondents who started (submitted ones included), per organisation type chosen.
 
     None counts those who have not chosen a type yet. Only who saved a page counts, as in
     :func:`management.respondent_counts`.
     """
-    group = Respondent.profile[PROFILE_GROUP_QUESTION].as_string()
+    group = results.chosen_group(questionnaire)
     rows = read_session().execute(
         select(group, func.count())
         .where(Respondent.assessment_id == assessment_id, ~participation.not_started())
@@ -219,20 +218,6 @@ class LiveStatus:
         return invited_share(self.submitted, self.invited)
 
 
-def group_labels(questionnaire: Questionnaire) -> dict[str, str]:
-    """Organisation type id → its label, in the questionnaire's order."""
-    for question in questionnaire.profile:
-        if question.id == PROFILE_GROUP_QUESTION:
-            return {option.id: option.label for option in question.options}
-    return {}
-
-
-def band_labels(questionnaire: Questionnaire) -> dict[str, str]:
-    """Band id → its label."""
-    labels: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
-    return labels
-
-
 def started_cells(labels: Mapping[str, str],
                   started: Mapping[str | None, int]) -> tuple[GroupCell, ...]:
     """Started respondents per type: shown, hidden (small or complementary) or no data."""
@@ -264,7 +249,7 @@ def live_status(
     when the summary is shown.
     """
     sent_in = summary.respondents if submitted is None else submitted
-    labels = group_labels(questionnaire)
+    labels = questionnaire.group_labels()
     submitted_cells = {cell.group: cell for cell in summary.group_sizes}
     groups = tuple(
         GroupCount(cell.group, labels[cell.group], cell,
@@ -327,7 +312,7 @@ def discussion_agenda(questionnaire: Questionnaire, summary: Summary) -> tuple[A
     for _reason, lesson_ids in rankings:
         order += [lesson_id for lesson_id in lesson_ids if lesson_id not in order]
     numbers = {lesson.id: number for number, lesson in enumerate(questionnaire.lessons, 1)}
-    bands = band_labels(questionnaire)
+    bands = questionnaire.band_labels()
     items = []
     for lesson_id in order:
         lesson_summary = summary.lesson(lesson_id)

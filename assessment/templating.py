@@ -12,6 +12,7 @@ from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 
 from assessment.anonymity import STEP, Counting
+from assessment.models import STATUS_LABELS
 from assessment.question_types import field_name
 
 
@@ -33,6 +34,12 @@ def two_decimals(value: float | None) -> str:
 def percent(value: float | None) -> str:
     """A share as a whole percentage in the page's locale."""
     return "–" if value is None else format_percent(value, format="0%")
+
+
+def status_label(status: str) -> str:
+    """An assessment's status as pages name it (``models.STATUS_LABELS``), translated."""
+    label: str = _(STATUS_LABELS[status])
+    return label
 
 
 #: The locale that writes dates for a language: British English puts the day first.
@@ -115,3 +122,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["field_name"] = field_name
     app.jinja_env.globals["counting_note"] = counting_note
+    app.jinja_env.globals["status_label"] = status_label

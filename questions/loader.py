@@ -211,6 +211,8 @@ def from_snapshot(snapshot: str) -> Questionnaire:
 
     A snapshot frozen before the advice had agreement states is upgraded first (see
     :func:`_upgrade_advice`); the states it has no text for get the report's generic advice.
+    So is one frozen before the file marked the grouping question (see
+    :func:`_upgrade_grouping`).
     """
     try:
         data = json.loads(snapshot)
@@ -220,6 +222,8 @@ def from_snapshot(snapshot: str) -> Questionnaire:
         advice = lesson.get("report", {}).get("advice") if isinstance(lesson, dict) else None
         if isinstance(advice, dict):
             _upgrade_advice(advice)
+    if isinstance(data, dict) and isinstance(data.get("profile"), list):
+        _upgrade_grouping(data["profile"])
     return Questionnaire.model_validate(data)
 
 
@@ -237,6 +241,25 @@ def _upgrade_advice(advice: dict[str, Any]) -> None:
         if isinstance(texts, dict) and "agreed" in texts:
             agreed = texts.pop("agreed")
             texts.setdefault(state, agreed)
+
+
+#: The profile question that grouped respondents before a questionnaire said so itself:
+#: the code named it, by this id.
+_OLD_GROUPING_QUESTION = "organisatietype"
+
+
+def _upgrade_grouping(profile: list[Any]) -> None:
+    """Mark the old grouping question in a profile frozen before ``groups_respondents``.
+
+    A snapshot made since has the field on every profile question (false where it does
+    not group), so only a profile without it anywhere is changed.
+    """
+    questions = [q for q in profile if isinstance(q, dict)]
+    if any("groups_respondents" in question for question in questions):
+        return
+    for question in questions:
+        if question.get("id") == _OLD_GROUPING_QUESTION:
+            question["groups_respondents"] = True
 
 
 # -- error translation -------------------------------------------------------------------

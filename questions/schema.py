@@ -109,12 +109,22 @@ class ChoiceOption(Model):
 
 
 class ProfileQuestion(Model):
-    """A question on the profile page: a single choice, never a name."""
+    """A question on the profile page: a single choice, never a name.
+
+    ``groups_respondents`` marks the question whose options are the groups (in the product's
+    questionnaire: the organisation type) that results are compared by, that the live view
+    counts and that a lesson is divided by; at most one question is marked.
+    """
 
     id: Id
     label: Text
     hint: Text | None = None
     options: tuple[ChoiceOption, ...] = Field(min_length=2)
+    groups_respondents: StrictBool = False
+
+    def option_labels(self) -> dict[str, str]:
+        """Option id → its label, in the question's order."""
+        return {option.id: option.label for option in self.options}
 
 
 #: The agreement states each band's lesson advice is written for: the keys of
@@ -169,7 +179,7 @@ class LessonReport(Model):
 
 
 class Lesson(Model):
-    """One of the ten lessons: a themed group of statements that is scored."""
+    """A lesson: a themed group of statements that is scored."""
 
     id: Id
     title: Text
@@ -481,6 +491,20 @@ class Questionnaire(Model):
                 return lesson
         raise KeyError(lesson_id)
 
+    @property
+    def grouping_question(self) -> ProfileQuestion | None:
+        """The profile question respondents are grouped by (``groups_respondents``), if any."""
+        return next((q for q in self.profile if q.groups_respondents), None)
+
+    def group_labels(self) -> dict[str, str]:
+        """Group id → its label, in order; empty when no profile question groups respondents."""
+        question = self.grouping_question
+        return question.option_labels() if question is not None else {}
+
+    def band_labels(self) -> dict[str, str]:
+        """Band id → its label, as every page, slide, export and report names the band."""
+        return {band.id: band.label for band in self.bands}
+
     def statements(self) -> tuple[Statement, ...]:
         """Every statement, lessons first and then context blocks, in questionnaire order."""
         groups: tuple[Lesson | ContextBlock, ...] = (*self.lessons, *self.context_blocks)
@@ -520,6 +544,14 @@ class Questionnaire(Model):
         _check_unique("profile question", ("profile",), [q.id for q in self.profile], problems)
         _check_unique("open question", ("open_questions",), [q.id for q in self.open_questions],
                       problems)
+        grouping = [i for i, question in enumerate(self.profile) if question.groups_respondents]
+        for i in grouping[1:]:
+            problems.append(ReferenceProblem(
+                ("profile", i, "groups_respondents"),
+                f"profile question '{self.profile[i].id}': only one question groups "
+                f"respondents, and '{self.profile[grouping[0]].id}' already does; remove "
+                "groups_respondents here",
+            ))
         for i, question in enumerate(self.profile):
             _check_unique(
                 f"option of profile question '{question.id}'",

@@ -24,7 +24,6 @@ from assessment.aggregation import (
     DIVIDED_SHARE,
     INFORMATION_GAP_SHARE,
     MAJORITY_SHARE,
-    PROFILE_GROUP_QUESTION,
     Agreement,
     CellStatus,
     ContextSummary,
@@ -59,7 +58,6 @@ LABELS = {
     "previous": N_("vorige ronde"),
     "position": N_("uw regio"),
     "bars_title": N_("Scores per les, van hoog naar laag"),
-    "radar_title": N_("Profiel van de tien lessen"),
     "quadrant_title": N_("Positie van de regio"),
     "previous_score": N_("vorige ronde %(score)s"),
     "quadrant_desc": N_("Horizontaal %(x_label)s: %(x)s; verticaal %(y_label)s: %(y)s (schaal 1 "
@@ -114,6 +112,13 @@ def interface(language: str) -> NullTranslations:
     language without a catalogue (Dutch, the source) keeps the Dutch words.
     """
     return Translations.load(str(TRANSLATIONS_DIR), [language])
+
+
+def lessons_profile_title(language: str, lessons: int) -> str:
+    """The title over the profile of all lessons, with their number from the questionnaire."""
+    title: str = interface(language).ngettext(
+        "Profiel van de les", "Profiel van de %(num)d lessen", lessons)
+    return title % {"num": lessons}
 
 
 @lru_cache(maxsize=8)
@@ -408,6 +413,8 @@ class ReportContext:
     open_answers: tuple[tuple[str, tuple[GroupedAnswer, ...]], ...]
     actions: tuple[Action, ...]
     bars_chart: str
+    #: "Profiel van de 10 lessen": the profile chapter's heading and the radar's title.
+    profile_title: str
     radar_chart: str
     quadrant_chart: str
     has_previous: bool
@@ -460,7 +467,8 @@ def build_context(
     """
     numbers = Numbers(meta.language)
     labels = chart_labels(meta.language)
-    bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
+    profile_title = lessons_profile_title(meta.language, len(questionnaire.lessons))
+    bands = questionnaire.band_labels()
     advice_labels = questionnaire.report.advice_labels
     notes = notes or {}
     own_advice = own_advice or {}
@@ -525,8 +533,9 @@ def build_context(
         bars_chart=charts.bars(
             ranked, numbers.score, title=labels["bars_title"],
             desc=_describe(ranked, numbers, labels), previous_label=labels["previous"]),
+        profile_title=profile_title,
         radar_chart=charts.radar(
-            points, numbers.score, title=labels["radar_title"],
+            points, numbers.score, title=profile_title,
             desc=_describe(points, numbers, labels), previous_label=labels["previous"],
             size=RADAR_SIZE),
         quadrant_chart=quadrant_chart(questionnaire, summary, numbers, labels),
@@ -689,10 +698,7 @@ def quadrant_axes(questionnaire: Questionnaire, summary: Summary) -> tuple[Quadr
 
 
 def _group_rows(questionnaire: Questionnaire, summary: Summary) -> tuple[GroupRow, ...]:
-    labels: dict[str, str] = {}
-    for question in questionnaire.profile:
-        if question.id == PROFILE_GROUP_QUESTION:
-            labels = {option.id: option.label for option in question.options}
+    labels = questionnaire.group_labels()
     return tuple(GroupRow(labels.get(cell.group, cell.group), cell.status, cell.n, cell.reason)
                  for cell in summary.group_sizes)
 

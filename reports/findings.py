@@ -49,7 +49,6 @@ from babel.numbers import parse_decimal
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
-    PROFILE_GROUP_QUESTION,
     CellStatus,
     LessonSummary,
     Summary,
@@ -172,8 +171,7 @@ def key_messages(
     if rules is None:  # a questionnaire frozen before key messages existed
         return ()
     clear = Decimal(str(rules.clear_change))
-    labels = _Labels(_group_labels(questionnaire),
-                     {band.id: band.label for band in questionnaire.bands})
+    labels = _Labels(questionnaire.group_labels(), questionnaire.band_labels())
     ranked = [_candidates(rules, rule, facts, clear) for rule in rules.rules]
     chosen: dict[str, tuple[int, int, LessonFacts]] = {}
 
@@ -249,13 +247,6 @@ def _shown_split(summary: LessonSummary) -> tuple[tuple[str, float], ...]:
     high = max(shown, key=lambda item: item[1])
     low = min(shown, key=lambda item: item[1])
     return (high, low) if high[1] - low[1] >= DIVIDED_GROUP_GAP else ()
-
-
-def _group_labels(questionnaire: Questionnaire) -> dict[str, str]:
-    for question in questionnaire.profile:
-        if question.id == PROFILE_GROUP_QUESTION:
-            return {option.id: option.label for option in question.options}
-    return {}
 
 
 def next_steps(

@@ -89,7 +89,7 @@ def build(
                   {"id": "aandacht", "label": "Aandacht", "minimum": 3.0,
                    "description": "Bespreken."},
                   {"id": "zorg", "label": "Zorg", "description": "Zwak."}],
-        "profile": [{"id": "organisatietype", "label": "Organisatie?",
+        "profile": [{"id": "organisatietype", "label": "Organisatie?", "groups_respondents": True,
                      "options": [{"id": g, "label": g.title()} for g in GROUPS]}],
         "lessons": [{"id": lid, "title": lid.title(), "intro": "Over deze les.",
                      "short_title": lid.title()[:24], "report": LESSON_REPORT,
@@ -634,6 +634,29 @@ def test_groups_of_five_show_and_of_four_hide_with_a_partner():
         "provincie": (CellStatus.SHOWN, 5), "partner": (CellStatus.HIDDEN, None),
         "anders": (CellStatus.NO_DATA, None),
     }
+
+
+def test_respondents_are_grouped_by_the_question_the_file_marks():
+    """Not by a question id in the code: a file may group by another question, or by none."""
+    sector = Questionnaire.model_validate({**Q.model_dump(), "profile": [
+        {"id": "organisatietype", "label": "Organisatie?",
+         "options": [{"id": g, "label": g.title()} for g in GROUPS]},
+        {"id": "sector", "label": "Sector?", "groups_respondents": True,
+         "options": [{"id": "publiek", "label": "Publiek"}, {"id": "privaat", "label": "Privaat"}]},
+    ]})
+    responses = (lesson_scores(sector, "geld", *[4] * 6, group="publiek")
+                 + lesson_scores(sector, "geld", *[2] * 5, group="privaat", start=7))
+    summary = summarise(sector, responses)
+    assert _cells(summary.lesson("geld")) == {
+        "publiek": (CellStatus.SHOWN, 6, pytest.approx(4.0)),
+        "privaat": (CellStatus.SHOWN, 5, pytest.approx(2.0)),
+    }
+    assert summary.lesson("geld").divided_by_groups
+    nobody = Q.model_copy(update={"profile": tuple(
+        q.model_copy(update={"groups_respondents": False}) for q in Q.profile)})
+    ungrouped = summarise(nobody, responses)
+    assert ungrouped.group_sizes == () and ungrouped.lesson("geld").groups == ()
+    assert not ungrouped.lesson("geld").divided_by_groups
 
 
 def test_one_hidden_group_takes_the_smallest_shown_group_with_it():

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
+import pytest
+import yaml
 from flask import Flask
 from sqlalchemy import select
 
-from assessment import demo, discussion, priorities
+from assessment import create_app, db, demo, discussion, priorities
 from assessment.db import read_session
 from assessment.models import ActionItem, Assessment, Comment, LessonNote, Moderation, Status
-from tests.helpers import DEMO_ID, TRYOUT_ID
+from questions.loader import CONTENT_DIR
+from reports.build import report_context, report_html
+from tests.helpers import DEMO_ID, TRYOUT_ID, login
 
 
 def test_the_demo_shows_a_finished_session(app: Flask) -> None:
@@ -45,3 +52,52 @@ def test_seeding_again_adds_nothing(app: Flask) -> None:
         assert demo.seed().created is False
         assert [len(read_session().scalars(select(model)).all())
                 for model in (Comment, LessonNote, ActionItem)] == counts
+
+
+#: The eleventh lesson's title in each language.
+ELEVENTH = {"nl": "Samenhang", "en": "Coherence"}
+
+
+def _with_an_eleventh_lesson(directory: Path) -> None:
+    """The product's questionnaire in both languages, plus a lesson the demo has no level for."""
+    for language, title in ELEVENTH.items():
+        name = f"tien-lessen.{language}.yaml"
+        data: dict[str, Any] = yaml.safe_load((CONTENT_DIR / name).read_text(encoding="utf-8"))
+        lesson = copy.deepcopy(data["lessons"][0])
+        lesson.update(id="samenhang", title=title, short_title=title)
+        for number, statement in enumerate(lesson["statements"], start=1):
+            statement["id"] = f"samenhang-{number}"
+        data["lessons"].append(lesson)
+        (directory / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                      encoding="utf-8")
+
+
+@pytest.fixture
+def eleven_lessons(app_config: dict[str, object], tmp_path: Path) -> Any:
+    """The app reading a questionnaire of eleven lessons from its QUESTIONS_DIR."""
+    directory = tmp_path / "questions"
+    directory.mkdir()
+    _with_an_eleventh_lesson(directory)
+    application = create_app({**app_config, "QUESTIONS_DIR": str(directory)})
+    yield application
+    application.extensions["regiospiegel.reports"].close()
+    db.dispose(application)
+
+
+def test_the_demo_seeds_a_questionnaire_with_an_eleventh_lesson(eleven_lessons: Flask) -> None:
+    with eleven_lessons.app_context():
+        assert demo.seed().respondents == 28
+        scan = read_session().get(Assessment, DEMO_ID)
+        assert scan is not None
+        report = report_context(scan)
+        added = report.summary.lesson("samenhang")
+        # Scored like any lesson, at the level of a typical one.
+        assert added.shown and added.mean is not None and 2.5 < added.mean < 4.0
+        html = report_html(report, "/static/")
+    assert len(report.lessons) == 11
+    assert "Profiel van de 11 lessen" in html and "Samenhang" in html
+    client = eleven_lessons.test_client()
+    login(client, demo.DEMO_EMAIL, demo.DEMO_PASSWORD)
+    page = client.get(f"/begeleider/scans/{DEMO_ID}")
+    assert page.status_code == 200
+    assert "Samenhang" in page.get_data(as_text=True)

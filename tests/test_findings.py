@@ -523,7 +523,7 @@ def test_the_pdf_opens_its_summary_with_the_key_messages_the_rules_pick(app, ope
         assert unscored not in block
 
     # No actions yet: the step to agree them, not the one to record them.
-    steps_text = _between(text, "Voorgestelde vervolgstappen", "Profiel van de tien lessen")
+    steps_text = _between(text, "Voorgestelde vervolgstappen", "Profiel van de 10 lessen")
     assert "Spreek acties af" in steps_text
     assert "acties vast" not in steps_text
     assert "Lage score en een verdeelde groep bij Regionaal leiderschap:" in steps_text
@@ -535,7 +535,7 @@ def test_the_pdf_opens_its_summary_with_the_key_messages_the_rules_pick(app, ope
                                term="Q3"))
     pdf, _assessment = _pdf_for(app, assessment_id)
     steps_text = _between(_words(pdf), "Voorgestelde vervolgstappen",
-                          "Profiel van de tien lessen")
+                          "Profiel van de 10 lessen")
     assert "Leg de afgesproken acties vast" in steps_text
     assert "Spreek acties af" not in steps_text
 
@@ -587,7 +587,7 @@ def test_an_old_snapshot_still_builds_its_report(app, open_assessment):
     pdf, _assessment = _pdf_for(app, assessment_id)
     text = _words(pdf)
     assert "Kernboodschappen" not in text
-    steps_text = _between(text, "Voorgestelde vervolgstappen", "Profiel van de tien lessen")
+    steps_text = _between(text, "Voorgestelde vervolgstappen", "Profiel van de 10 lessen")
     # Its own five steps, as that report had them.
     assert "Leg de afgesproken acties vast" in steps_text
     assert "Herhaal de scan na 12 tot 18 maanden" in steps_text

@@ -21,7 +21,7 @@ import reports
 from assessment import management, participation, projector, session
 from assessment.aggregation import CellStatus, HiddenReason
 from assessment.db import read_session, write_transaction
-from assessment.group_tables import group_table, group_tables, short_label
+from assessment.group_tables import breakdowns, group_table, group_tables, short_label
 from assessment.models import Assessment, Status
 from assessment.results import assessment_summary
 from assessment.snapshots import summary_from_json, summary_to_json
@@ -108,6 +108,14 @@ def test_the_gap_is_the_difference_of_the_shown_scores():
     roles = group_table(QUESTIONNAIRE, summarise(QUESTIONNAIRE, responses), "rol")
     assert roles is not None and [c.group for c in roles.columns] == ["ambtenaar"]
     assert roles.rows[0].gap is None and not roles.rows[0].differs
+
+
+def test_the_tables_follow_the_question_the_file_marks_as_grouping():
+    assert breakdowns(QUESTIONNAIRE) == ("organisatietype", "rol")
+    by_role = QUESTIONNAIRE.model_copy(update={"profile": tuple(
+        q.model_copy(update={"groups_respondents": q.id == "rol"})
+        for q in QUESTIONNAIRE.profile)})
+    assert breakdowns(by_role) == ("rol",)
 
 
 def test_a_short_label_drops_the_explanation_in_brackets():

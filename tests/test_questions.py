@@ -270,6 +270,17 @@ VISIE_STATEMENTS = """\
         text: "We delen een beeld van de regio."
 """
 
+SECOND_GROUPING_QUESTION = """\
+  - id: sector
+    label: "Uw sector?"
+    groups_respondents: True
+    options:
+      - id: publiek
+        label: "Publiek"
+      - id: privaat
+        label: "Privaat"
+"""
+
 # (case id, edits, words the message must contain, expected item id, text on the expected line)
 BROKEN = [
     ("duplicate-statement-id",
@@ -331,6 +342,14 @@ BROKEN = [
     ("scale-points-out-of-order",
      [("- value: 2", "- value: 4")],
      ["scale 'eens3'", "1, 2, 3"], "eens3", "- id: eens3"),
+    ("two-questions-group-respondents",
+     [('    label: "Uw rol?"\n', '    label: "Uw rol?"\n    groups_respondents: true\n'),
+      ("lessons:\n", SECOND_GROUPING_QUESTION + "lessons:\n")],
+     ["profile question 'sector'", "only one question groups respondents", "'rol'"], "sector",
+     "groups_respondents: True"),
+    ("groups-respondents-not-a-boolean",
+     [('    label: "Uw rol?"\n', '    label: "Uw rol?"\n    groups_respondents: ja\n')],
+     ["profile.0.groups_respondents", "true or false"], "rol", "groups_respondents: ja"),
     ("invalid-yaml-indentation",
      [('    title: "Visie"\n', '     title: "Visie"\n')],
      ["not valid YAML", "indentation"], None, 'title: "Visie"'),
@@ -713,6 +732,35 @@ def test_an_old_snapshot_keeps_each_agreed_text_for_the_state_it_was_written_for
         for band in ("sterk", "aandacht", "zorg"):
             assert getattr(advice, band).divided == texts[band]["divided"]
     assert questionnaire.advice_problems()  # as a file it would be incomplete
+
+
+def test_an_old_snapshot_groups_respondents_by_the_organisation_type_as_before():
+    """Frozen before the file marked it, the code grouped by "organisatietype"."""
+    old = (Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json").read_text(
+        encoding="utf-8")
+    assert "groups_respondents" not in old
+    questionnaire = from_snapshot(old)
+    assert questionnaire.grouping_question is not None
+    assert questionnaire.grouping_question.id == "organisatietype"
+    assert [q.id for q in questionnaire.profile if q.groups_respondents] == ["organisatietype"]
+
+
+def test_a_new_snapshot_that_groups_nobody_stays_so(product):
+    ungrouped = product.model_copy(update={"profile": tuple(
+        q.model_copy(update={"groups_respondents": False}) for q in product.profile)})
+    assert from_snapshot(snapshot_json(ungrouped)).grouping_question is None
+    assert from_snapshot(snapshot_json(product)).grouping_question == product.grouping_question
+
+
+def test_the_product_groups_respondents_by_organisation_type(product):
+    assert product.grouping_question is not None
+    assert product.grouping_question.id == "organisatietype"
+    assert product.group_labels()["gemeente"] == "Gemeente"
+
+
+def test_a_questionnaire_may_group_nobody():
+    questionnaire = parse_questionnaire(mini_yaml())
+    assert questionnaire.grouping_question is None and questionnaire.group_labels() == {}
 
 
 def test_a_snapshot_that_is_not_json_is_still_a_schema_error():

@@ -213,7 +213,7 @@ def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):
     text = re.sub(r"\s+", " ", _text(pdf))
     assert "Nog geen uitkomsten" in text
     assert "Er hebben 2 deelnemers" in text
-    assert "Profiel van de tien lessen" not in text
+    assert "Profiel van de 10 lessen" not in text
 
 
 def test_waiting_results_say_why_not_that_too_few_took_part(app, open_assessment):

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import event, select, text
 
-from assessment import content, db, management, participation
+from assessment import content, db, management, participation, session
 from assessment.aggregation import Response, summarise
 from assessment.db import read_session
 from assessment.models import Assessment, Facilitator, Status
@@ -117,7 +117,7 @@ def test_submitted_responses_reads_back_what_was_stored(app, open_assessment):
         answer_directly(assessment_id, "waterschap", {"urgentie-1": "4", "visie-2": "nvt"})
         answer_directly(assessment_id, "partner", {"urgentie-1": "1"}, submit=False)
         answer_directly(assessment_id, "provincie", {})
-        responses = submitted_responses(assessment_id)
+        responses = submitted_responses(assessment_id, QUESTIONNAIRE)
     assert [(r.group, dict(r.answers)) for r in responses] == [
         ("waterschap", {"urgentie-1": "4", "visie-2": "nvt"}),
         ("provincie", {}),
@@ -142,6 +142,20 @@ def counted_statements():
         event.remove(engine, "before_cursor_execute", record)
 
 
+def test_a_questionnaire_that_groups_nobody_counts_everyone_as_without_a_group(
+        app, open_assessment):
+    assessment_id = int(open_assessment["id"])
+    ungrouped = QUESTIONNAIRE.model_copy(update={"profile": tuple(
+        q.model_copy(update={"groups_respondents": False}) for q in QUESTIONNAIRE.profile)})
+    with app.app_context():
+        answer_directly(assessment_id, "waterschap", {"urgentie-1": "4"})
+        answer_directly(assessment_id, "gemeente", {"urgentie-1": "2"}, submit=False)
+        assert [r.group for r in submitted_responses(assessment_id, ungrouped)] == [None]
+        assert session.started_by_type(assessment_id, ungrouped) == {None: 2}
+        assert session.started_by_type(assessment_id, QUESTIONNAIRE) == {
+            "waterschap": 1, "gemeente": 1}
+
+
 @pytest.mark.parametrize("respondents", [1, 3, 12])
 def test_answers_load_with_one_query(app, open_assessment, respondents):
     assessment_id = int(open_assessment["id"])
@@ -153,7 +167,7 @@ def test_answers_load_with_one_query(app, open_assessment, respondents):
         # transaction first so only the loading itself is counted.
         read_session().execute(text("SELECT 1"))
         with counted_statements() as statements:
-            responses = submitted_responses(assessment_id)
+            responses = submitted_responses(assessment_id, QUESTIONNAIRE)
     assert len(responses) == respondents
     assert len(statements) == 1, statements
     assert statements[0].lstrip().upper().startswith("SELECT")

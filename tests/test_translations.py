@@ -28,7 +28,8 @@ from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
 from assessment import templating
-from reports.context import Numbers, chart_labels
+from assessment.models import STATUS_LABELS, Status
+from reports.context import Numbers, chart_labels, lessons_profile_title
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -347,3 +348,25 @@ def test_report_chart_labels_follow_the_report_language(
     labels = chart_labels(language)
     assert labels["bars_title"] == title
     assert labels["no_score"] == no_score
+
+
+@pytest.mark.parametrize(("language", "lessons", "title"), [
+    ("nl", 10, "Profiel van de 10 lessen"), ("nl", 11, "Profiel van de 11 lessen"),
+    ("nl", 1, "Profiel van de les"), ("en", 11, "Profile of the 11 lessons"),
+])
+def test_the_profile_title_counts_the_lessons_of_the_questionnaire(
+    language: str, lessons: int, title: str
+) -> None:
+    """Never "tien": the report's profile chapter names as many lessons as there are."""
+    assert lessons_profile_title(language, lessons) == title
+
+
+def test_every_status_has_one_name_in_each_language(app: Flask) -> None:
+    """``models.STATUS_LABELS`` names each status once; a page shows it in its language."""
+    assert set(STATUS_LABELS) == set(Status)
+    with app.test_request_context():
+        assert [templating.status_label(s) for s in Status] == [
+            "Voorbereiding", "Open", "Gepauzeerd", "Gesloten"]
+        with force_locale("en"):
+            assert [templating.status_label(s) for s in Status] == [
+                "Preparation", "Open", "Paused", "Closed"]

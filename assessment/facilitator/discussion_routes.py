@@ -68,7 +68,7 @@ def discussion_page(assessment: Assessment) -> Response | tuple[str, int]:
     return render_template(
         "facilitator/discussion.html", assessment=assessment, questionnaire=questionnaire,
         summary=summary, counting=counting, form=form, forms=lessons,
-        unsaved=posted, bands={band.id: band.label for band in questionnaire.bands},
+        unsaved=posted, bands=questionnaire.band_labels(),
         comments=results.included_comments(assessment.id), rules=aggregation,
     ), 400 if posted else 200
 

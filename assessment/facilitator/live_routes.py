@@ -20,13 +20,7 @@ from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment, Status
-from assessment.templating import counting_note, percent, score
-
-#: How the dashboard names each status.
-STATUS_LABELS = {
-    Status.DRAFT: _l("Voorbereiding"), Status.OPEN: _l("Open"),
-    Status.PAUSED: _l("Gepauzeerd"), Status.CLOSED: _l("Gesloten"),
-}
+from assessment.templating import counting_note, percent, score, status_label
 
 #: The status in a sentence: "de scan is ...".
 STATUS_PHRASES = {
@@ -191,13 +185,13 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
     questionnaire = content.for_assessment(assessment)
     summary, counting = results.counted_summary(assessment)
     status = session.live_status(
-        questionnaire, summary, session.started_by_type(assessment.id),
+        questionnaire, summary, session.started_by_type(assessment.id, questionnaire),
         Status(assessment.status), assessment.invited_count, assessment.reveal_step,
         counting.submitted)
-    bands = session.band_labels(questionnaire)
+    bands = questionnaire.band_labels()
     return {
         "status": status.status.value,
-        "status_label": str(STATUS_LABELS[status.status]),
+        "status_label": status_label(status.status),
         "started": status.started,
         "empty_starts": session.empty_starts(assessment.id),
         "submitted": status.submitted,

@@ -107,7 +107,8 @@ def _room(assessment: Assessment) -> Room:
     deck = projector.slide_deck(questionnaire, texts,
                                 [len(projector.shorten(a.action)[0]) + 40 for a in actions],
                                 vote_held=vote.status is not priorities.VoteStatus.NONE)
-    started = session.live_status(questionnaire, summary, session.started_by_type(assessment.id),
+    started_by_type = session.started_by_type(assessment.id, questionnaire)
+    started = session.live_status(questionnaire, summary, started_by_type,
                                   Status(assessment.status), submitted=counting.submitted).started
     return Room(assessment, questionnaire, summary, texts, actions, vote, deck,
                 projector.position(deck, assessment.reveal_step), started, counting.submitted,
@@ -283,7 +284,7 @@ def _join(room: Room, spec: SlideSpec) -> dict[str, Any]:
 
 
 def _overview(room: Room, spec: SlideSpec) -> dict[str, Any]:
-    bands = session.band_labels(room.questionnaire)
+    bands = room.questionnaire.band_labels()
     rows = projector.overview(room.questionnaire, room.summary)[spec.start:spec.stop]
     return {"rows": [
         {"row": row, "band_label": bands.get(row.summary.band or ""),
@@ -301,7 +302,7 @@ def _lesson(room: Room, spec: SlideSpec) -> dict[str, Any]:
     reach = max((bar.reach for bar in bars if bar.shown), default=1.0)
     return {
         "lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
-        "band_label": session.band_labels(room.questionnaire).get(summary.band or ""),
+        "band_label": room.questionnaire.band_labels().get(summary.band or ""),
         "bars": [{"bar": bar, "chart": Markup(charts.diverging(  # noqa: S704 - our own SVG
             bar.disagree, bar.neutral, bar.agree, percent, title=bar.statement.text, reach=reach,
             desc=_statement_desc(bar, labels))) if bar.shown else ""} for bar in bars],
@@ -322,7 +323,7 @@ def _statement_desc(bar: projector.StatementBar, labels: list[str]) -> str:
 def _groups(room: Room, spec: SlideSpec) -> dict[str, Any]:
     lesson = room.questionnaire.lesson(spec.subject)
     summary = room.summary.lesson(lesson.id)
-    rows = projector.group_rows(session.group_labels(room.questionnaire), summary)
+    rows = projector.group_rows(room.questionnaire.group_labels(), summary)
     return {"lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
             "rows": [{"row": row, "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG
                 row.mean, aggregation.band_of(room.questionnaire, row.mean)
