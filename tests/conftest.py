@@ -23,7 +23,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, create_engine, make_url, pool
 
 from assessment import create_app, db
+from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
+from reports.build import LocalReportJobs
+from reports.render import Renderer
 from tests.helpers import Participant, login
 
 SECRET = "test-secret-key-not-for-production"
@@ -207,15 +210,48 @@ def app_config(db_url: str, tmp_path: Path) -> dict[str, object]:
             "REPORT_CACHE_DIR": str(tmp_path / "reports")}
 
 
+@pytest.fixture(scope="session")
+def warm_renderer() -> Iterator[Renderer]:
+    """One report process for the run's apps, kept warm from one test to the next.
+
+    Each app starts its own report process on its first render (as a server does once);
+    a test process makes hundreds of apps, and starting the process and loading WeasyPrint
+    and its fonts anew costs a few seconds a report test. The ``app`` fixture lends its
+    app this one instead, when the app asks for the same memory cap and priority.
+    """
+    renderer = Renderer(PROJECT_ROOT / "assessment" / "static")
+    yield renderer
+    renderer.close()
+
+
 @pytest.fixture
-def app(app_config: dict[str, object]) -> Iterator[Flask]:
-    """The app, with rate-limit counters reset."""
+def app(app_config: dict[str, object], warm_renderer: Renderer) -> Iterator[Flask]:
+    """The app, with rate-limit counters reset, rendering reports in the warm process."""
     application = create_app(app_config)
     with application.app_context():
         limiter.reset()
+    local = _local_jobs(application)
+    own = local.renderer
+    shareable = (own.static_dir.resolve() == warm_renderer.static_dir.resolve()
+                 and (own.limits.memory_mb, own.limits.niceness)
+                 == (warm_renderer.limits.memory_mb, warm_renderer.limits.niceness))
+    if shareable:
+        # The time limit is read per render: the test's own (or changed) limit applies.
+        warm_renderer.limits = own.limits
+        local.renderer = warm_renderer
     yield application
+    if shareable:
+        local.renderer = own
+        warm_renderer.limits = own.limits
     application.extensions["regiospiegel.reports"].close()
     db.dispose(application)
+
+
+def _local_jobs(application: Flask) -> LocalReportJobs:
+    """The app's report jobs in this process (behind the queue, when there is one)."""
+    jobs = application.extensions["regiospiegel.reports"]
+    local: LocalReportJobs = getattr(jobs, "local", jobs)
+    return local
 
 
 @pytest.fixture
