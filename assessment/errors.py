@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assessment import content, participation
 from assessment.db import read_session
+from assessment.exceptions import UnknownAssessment
 from assessment.management import normalise_join_code
 from assessment.models import Assessment
 
@@ -101,6 +102,11 @@ def init_app(app: Flask) -> None:
         page, status = render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
         kept = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
         return page, status, kept
+
+    @app.errorhandler(UnknownAssessment)
+    def _gone(error: UnknownAssessment) -> tuple[str, int]:
+        # Deleted by a colleague between loading the page and writing to it: not there now.
+        return render_error(404)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:

@@ -51,7 +51,7 @@ from assessment import content, priorities, report_texts, results
 from assessment.aggregation import PROFILE_GROUP_QUESTION, CellStatus, Summary
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import UnknownAssessment
 from assessment.management import audit
 from assessment.models import Assessment, Facilitator, utcnow
 from assessment.safe_text import xml_safe
@@ -437,7 +437,7 @@ def record_export(assessment_id: int, export_format: str, actor: Facilitator | N
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         audit(session, "exported", actor, assessment, export_format)
 
 

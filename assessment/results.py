@@ -22,8 +22,9 @@ from assessment.aggregation import (
     summarise,
 )
 from assessment.db import read_session
+from assessment.exceptions import NotComparable
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
-from assessment.rounds import NotComparable, RoundComparison, compare_rounds
+from assessment.rounds import RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 
 #: Separators inside the aggregated answers; ids and answer codes contain neither.

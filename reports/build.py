@@ -28,11 +28,12 @@ from flask import render_template
 from flask_babel import force_locale
 
 from assessment import content, discussion, management, priorities, report_texts
+from assessment.exceptions import RenderError
 from assessment.models import Assessment, Status
 from assessment.results import assessment_summary, included_comments, round_comparison
 from assessment.safe_text import xml_safe
 from reports.context import Action, ReportContext, ReportMeta, build_context
-from reports.render import Renderer, RenderError
+from reports.render import Renderer
 
 #: Bump when the report's templates or pipeline change in a way the HTML hash would miss.
 REPORT_FORMAT = "2"

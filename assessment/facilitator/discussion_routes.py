@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from assessment import aggregation, content, discussion, priorities, results
+from assessment.exceptions import DiscussionError, VoteError
 from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
@@ -230,7 +231,7 @@ def adopt_priorities(assessment_id: int) -> Response:
     try:
         added = priorities.adopt_as_actions(assessment, results.assessment_summary(assessment),
                                             current_user)
-    except priorities.VoteError:
+    except VoteError:
         flash(_("Er is nog geen uitslag: sluit eerst de stemming, met minstens %(minimum)d "
                 "stemmen.", minimum=priorities.MIN_VOTERS))
     else:
@@ -335,7 +336,7 @@ def moderate(assessment_id: int, reference: str) -> Response:
     try:
         discussion.set_moderation(assessment, text.comment_id, Moderation(decision),
                                   current_user)
-    except discussion.DiscussionError:
+    except DiscussionError:
         abort(404)
     flash(str(MODERATION_MESSAGES[Moderation(decision)]))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
@@ -366,7 +367,7 @@ def moderate_chosen(assessment_id: int) -> Response:
         changed = discussion.set_moderation_of(
             assessment, [text.comment_id for text in texts if text], Moderation(decision),
             current_user)
-    except discussion.DiscussionError:
+    except DiscussionError:
         abort(404)
     flash(_chosen_message(Moderation(decision), changed))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id))
@@ -396,7 +397,7 @@ def redact(assessment_id: int, reference: str) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             discussion.redact(assessment, shown.comment_id, form.text.data or "", current_user)
-        except discussion.DiscussionError:
+        except DiscussionError:
             abort(404)
         flash(_("De aangepaste tekst is opgeslagen. Alleen deze versie verschijnt nog."))
         return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,

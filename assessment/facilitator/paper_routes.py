@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Regexp
 import reports
 from assessment import content, paper, participation
 from assessment.errors import render_error
-from assessment.exceptions import AssessmentClosed, InvalidAnswers
+from assessment.exceptions import AssessmentClosed, InvalidAnswers, RenderError
 from assessment.facilitator import bp
 from assessment.facilitator.routes import load_assessment
 from assessment.links import external_url
@@ -39,7 +39,6 @@ from assessment.question_types import (
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire, Scale
 from reports.build import report_key
-from reports.render import RenderError
 
 
 class PaperEntryForm(FlaskForm):

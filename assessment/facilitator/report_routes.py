@@ -13,6 +13,7 @@ from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, Optional
 
 from assessment import report_texts
+from assessment.exceptions import ChangedMeanwhile, NotClosed
 from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.discussion_routes import PagePart, _all_valid
@@ -103,10 +104,10 @@ def mark_report_final(assessment_id: int) -> Response:
         abort(400)
     try:
         status = report_texts.mark_final(assessment, form.texts.data or "", current_user)
-    except report_texts.NotClosed:
+    except NotClosed:
         flash(_("Sluit eerst de scan. Zolang er nog antwoorden bij kunnen komen, blijft het "
                 "rapport voorlopig."))
-    except report_texts.ChangedMeanwhile:
+    except ChangedMeanwhile:
         flash(_("Een collega heeft de rapportteksten intussen gewijzigd. Lees ze hieronder na "
                 "en maak het rapport dan definitief."))
     else:

@@ -26,7 +26,7 @@ from wtforms import SelectChoice
 import reports
 from assessment import aggregation, content, management, results
 from assessment.db import read_session
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import InvalidPreviousRound, NoFreeJoinCode
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
@@ -133,9 +133,13 @@ def create() -> Response | str | tuple[str, int]:
                 chosen, actor=current_user, preparation=preparation(form),
                 translations=content.translations_of(chosen),
             )
-        except RegiospiegelError:
+        except InvalidPreviousRound:
             form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]
             return render_template("facilitator/create.html", form=form), 400
+        except NoFreeJoinCode:
+            # Nothing the facilitator chose is wrong: the form stays as it was, to send again.
+            return render_template("facilitator/create.html", form=form, notice=_(
+                "Er kon geen deelnamecode worden gemaakt. Probeer het nog een keer.")), 503
         flash(_("De scan is aangemaakt. Open hem als u klaar bent om te beginnen."))
         return redirect(url_for("facilitator.detail", assessment_id=assessment_id))
     return render_template("facilitator/create.html", form=form), 400 if form.errors else 200
