@@ -29,7 +29,7 @@ from rq.job import Job
 
 from assessment.exceptions import RenderError, ReportQueueUnavailable
 from reports import store
-from reports.build import JobState, JobStatus, LocalReportJobs
+from reports.jobs import JobState, JobStatus, LocalReportJobs
 from reports.render import Renderer
 
 #: Why a job shows as failed when Redis does not answer.

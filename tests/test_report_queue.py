@@ -32,7 +32,7 @@ from assessment import config, create_app, db, management
 from assessment.config import PROJECT_ROOT
 from assessment.exceptions import RenderError
 from assessment.models import ReportPdf
-from reports.build import JobState, LocalReportJobs
+from reports.jobs import JobState, LocalReportJobs
 from reports.queue import QueuedReportJobs, report_worker
 from reports.render import Renderer, RenderLimits
 from tests.helpers import login

@@ -34,7 +34,8 @@ from assessment.links import external_url, local_path
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
-from reports.build import JobState, report_context, report_html, report_key
+from reports.build import report_context, report_html, report_key
+from reports.jobs import JobState
 
 
 def _login_limit() -> str:
