@@ -1,4 +1,4 @@
-"""Exports of an assessment for the facilitator: its aggregates as CSV, XLSX and JSON.
+"""The aggregates export of an assessment for the facilitator: as CSV, XLSX and JSON.
 
 Aggregates (CSV, XLSX and JSON)
     Built only from :func:`assessment.results.assessment_summary`, the summary the dashboard
@@ -16,7 +16,9 @@ Aggregates (CSV, XLSX and JSON)
     the details say the report's status (voorlopig, concept, definitief with its version).
     The same tables make all three files: one CSV with a section per table (semicolons and
     decimal commas, as Dutch spreadsheet programs expect), one XLSX sheet per table, and one
-    JSON document (format ``regiospiegel.aggregates``) with the tables in order. No file holds
+    JSON document (format ``regiospiegel.aggregates``) with the tables in order. Each file
+    format is a row of :data:`EXPORT_FORMATS` (media type, extension, writer); the download
+    route serves every row, so a new format is a writer and a row. No file holds
     a respondent, an individual answer or a free text that was not included: a facilitator
     never gets more than the summary. The raw answers leave an installation only in a
     backup, which only an administrator can make (:mod:`assessment.backup`).
@@ -39,7 +41,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -467,3 +469,27 @@ def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) ->
 def _utc(value: datetime) -> datetime:
     """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# -- aggregates: the formats ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One file format of the aggregates export: how it is sent, named and written."""
+
+    #: Without parameters: a text type gets "; charset=utf-8" when it is sent.
+    media_type: str
+    extension: str
+    write: Callable[[Sequence[Table]], bytes]
+
+
+#: The formats a facilitator can download, by name (the name is also the audit log's detail).
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("text/csv", "csv",
+                        lambda tables: tables_csv(tables).encode("utf-8")),
+    "xlsx": ExportFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "xlsx", tables_xlsx),
+    "json": ExportFormat("application/json", "json",
+                         lambda tables: tables_json(tables).encode("utf-8")),
+}
