@@ -116,10 +116,6 @@ _GAP = Decimal(repr(DIVIDED_GROUP_GAP))
 INFORMATION_GAP_SHARE = 0.30
 #: "Most answers": more than this share of the answers on the scale (see ``agreement_of``).
 MAJORITY_SHARE = 0.5
-#: The grouping question's id in the product's questionnaire. Only for the exports that
-#: still name it (``exchange``, ``backup``): the questionnaire marks its grouping question
-#: itself (``ProfileQuestion.groups_respondents``), and everything else asks it.
-PROFILE_GROUP_QUESTION = "organisatietype"
 #: The profile question on the respondent's role: a second breakdown, where the profile asks it.
 PROFILE_ROLE_QUESTION = "rol"
 

@@ -71,10 +71,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from assessment import content, exchange, priorities, results
-from assessment.aggregation import PROFILE_GROUP_QUESTION
 from assessment.anonymity import MIN_GROUP_SIZE, suppress
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import BackupError, TamperedBackup, UnknownAssessment, VoteError
 from assessment.management import audit, new_join_code
 from assessment.models import (
     ActionItem,
@@ -104,14 +103,6 @@ FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 #: Far above any real scan (a thousand respondents make a few megabytes).
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
-
-
-class BackupError(RegiospiegelError):
-    """A backup file cannot be restored; the message says what is wrong and what to do."""
-
-
-class TamperedBackup(BackupError):
-    """The questionnaire in a backup does not match its hash: the file was changed."""
 
 
 # -- the format ----------------------------------------------------------------------------
@@ -444,7 +435,7 @@ def record_backup(assessment_id: int, actor: Facilitator | None, detail: str) ->
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         audit(session, "backed_up", actor, assessment, detail)
 
 
@@ -643,7 +634,7 @@ def _vote_problems(vote: BackupVote | None, questionnaire: Questionnaire) -> Ite
             yield f"vote {number} on priorities: a lesson chosen twice"
         try:
             priorities.checked_choice(questionnaire.lessons, ballot, vote.max_choices)
-        except priorities.VoteError as exc:
+        except VoteError as exc:
             yield f"vote {number} on priorities: {exc}"
 
 
@@ -720,8 +711,9 @@ def _kept_summary(document: Backup) -> str | None:
     details = document.assessment
     if details.summary_snapshot is not None:
         return details.summary_snapshot
+    grouping = from_snapshot(document.content.snapshot).grouping_question
     if (details.status == Status.CLOSED.value and document.summary is not None
-            and document.withheld_profile.get(PROFILE_GROUP_QUESTION)):
+            and grouping is not None and document.withheld_profile.get(grouping.id)):
         return document.summary
     return None
 

@@ -13,12 +13,17 @@ from sqlalchemy import select
 
 import reports
 from assessment import db, demo, management, retention
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import (
+    AccountError,
+    BackupError,
+    DemoUnavailable,
+    RenderError,
+    ReportQueueUnavailable,
+)
 from assessment.links import external_url
 from assessment.models import Assessment
 from questions.lint import lint
 from reports.build import report_context, report_html, report_key
-from reports.render import RenderError
 
 
 def init_app(app: Flask) -> None:
@@ -42,7 +47,7 @@ def demo_command() -> None:
     """Seed the demo facilitator, the closed Regio Zwolle scan and a try-out scan (idempotent)."""
     try:
         result = demo.seed()
-    except RegiospiegelError as exc:
+    except (DemoUnavailable, AccountError) as exc:
         raise click.ClickException(str(exc)) from exc
     with current_app.test_request_context():
         click.echo(result.describe(external_url("participant.welcome", code=result.join_code)))
@@ -75,7 +80,7 @@ def create_facilitator_command(email: str, name: str, admin: bool) -> None:
         "Password", hide_input=True, confirmation_prompt=True)
     try:
         facilitator_id = management.create_facilitator(email, password, name, admin)
-    except management.AccountError as exc:
+    except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created facilitator {facilitator_id}: {email.strip().lower()}")
 
@@ -106,7 +111,7 @@ def worker_command(burst: bool) -> None:
     """Render the PDF reports the web servers queue (needs REDIS_URL); runs until stopped."""
     from redis.exceptions import RedisError
 
-    from reports.queue import ReportQueueUnavailable, report_worker
+    from reports.queue import report_worker
 
     try:
         worker = report_worker(current_app._get_current_object())  # type: ignore[attr-defined]
@@ -169,7 +174,7 @@ def reset_password_command(email: str) -> None:
         "New password", hide_input=True, confirmation_prompt=True)
     try:
         management.reset_password(email, password)
-    except management.AccountError as exc:
+    except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"new password set for {email.strip().lower()}")
 
@@ -185,7 +190,7 @@ def import_command(file: Path, owner: str) -> None:
 
     try:
         result = backup.import_backup(file.read_bytes(), owner)
-    except backup.BackupError as exc:
+    except BackupError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(result.describe())
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from assessment import content, discussion, management, participation, priorities
 from assessment.db import read_session
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import DemoUnavailable
 from assessment.models import Assessment, Facilitator, Moderation, Respondent, Status
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
@@ -143,7 +143,7 @@ def seed(*, session_held: bool = True) -> DemoResult:
     tryout = _demo_scan(facilitator_id, TRYOUT_TITLE)
     created = demo is None or tryout is None
     if created and questionnaire is None:
-        raise RegiospiegelError(
+        raise DemoUnavailable(
             f"the demo needs the questionnaire '{DEMO_QUESTIONNAIRE[0]}' in language "
             f"'{DEMO_QUESTIONNAIRE[1]}', which QUESTIONS_DIR does not have")
     if demo is None:

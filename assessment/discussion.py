@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from assessment import content, management, results
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import DiscussionError
 from assessment.models import (
     ActionItem,
     Assessment,
@@ -40,10 +40,6 @@ MAX_NOTES_LENGTH = 5000
 MAX_ACTION_LENGTH = 1000
 MAX_OWNER_LENGTH = 200
 MAX_TERM_LENGTH = 100
-
-
-class DiscussionError(RegiospiegelError):
-    """A note, action or moderation names something this assessment does not have."""
 
 
 # -- notes and conclusions per lesson ----------------------------------------------------

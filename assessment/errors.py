@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from assessment import content, participation
+from assessment.exceptions import UnknownAssessment
 from assessment.management import assessment_by_join_code
 
 #: Per status: a title and a sentence on what to do, in plain language.
@@ -96,6 +97,11 @@ def init_app(app: Flask) -> None:
         page, status = render_error(code if code in MESSAGES else 500 if code >= 500 else 400)
         kept = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
         return page, status, kept
+
+    @app.errorhandler(UnknownAssessment)
+    def _gone(error: UnknownAssessment) -> tuple[str, int]:
+        # Deleted by a colleague between loading the page and writing to it: not there now.
+        return render_error(404)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> tuple[str, int]:

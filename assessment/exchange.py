@@ -1,4 +1,4 @@
-"""Exports of an assessment for the facilitator: its aggregates as CSV, XLSX and JSON.
+"""The aggregates export of an assessment for the facilitator: as CSV, XLSX and JSON.
 
 Aggregates (CSV, XLSX and JSON)
     Built only from :func:`assessment.results.assessment_summary`, the summary the dashboard
@@ -16,7 +16,9 @@ Aggregates (CSV, XLSX and JSON)
     the details say the report's status (voorlopig, concept, definitief with its version).
     The same tables make all three files: one CSV with a section per table (semicolons and
     decimal commas, as Dutch spreadsheet programs expect), one XLSX sheet per table, and one
-    JSON document (format ``regiospiegel.aggregates``) with the tables in order. No file holds
+    JSON document (format ``regiospiegel.aggregates``) with the tables in order. Each file
+    format is a row of :data:`EXPORT_FORMATS` (media type, extension, writer); the download
+    route serves every row, so a new format is a writer and a row. No file holds
     a respondent, an individual answer or a free text that was not included: a facilitator
     never gets more than the summary. The raw answers leave an installation only in a
     backup, which only an administrator can make (:mod:`assessment.backup`).
@@ -39,7 +41,7 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,12 +50,12 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
 from assessment import content, priorities, report_texts, results
-from assessment.aggregation import PROFILE_GROUP_QUESTION, CellStatus, Summary
+from assessment.aggregation import CellStatus, Summary
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import UnknownAssessment
 from assessment.management import audit
-from assessment.models import Assessment, Facilitator, utcnow
+from assessment.models import STATUS_LABELS, Assessment, Facilitator, utcnow
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 
@@ -65,9 +67,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HIDDEN = "verborgen"
 #: A statement's figures kept back: fewer than three valid answers.
 WITHHELD = "te weinig antwoorden"
-
-_STATUS_LABELS = {"draft": "in voorbereiding", "open": "open", "paused": "gepauzeerd",
-                  "closed": "gesloten"}
 
 
 def neutralise(text: str) -> str:
@@ -197,7 +196,7 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
         ("datum bijeenkomst",
          assessment.session_date.isoformat() if assessment.session_date else None),
         ("opdrachtgever", assessment.commissioner or None),
-        ("status", _STATUS_LABELS.get(assessment.status, assessment.status)),
+        ("status", STATUS_LABELS.get(assessment.status, assessment.status)),
         ("rapport", _report_status(assessment)),
         ("uitgenodigd", assessment.invited_count),
         ("deelnemers die hun antwoorden verzonden",
@@ -226,7 +225,7 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
 
 
 def _lessons_table(questionnaire: Questionnaire, summary: Summary) -> Table:
-    bands: dict[str, str] = {band.id: band.label for band in questionnaire.bands}
+    bands = questionnaire.band_labels()
     columns = (
         Column("les-id"), Column("les"), Column("n"), Column("gemiddelde"), Column("mediaan"),
         Column("standaardafwijking"), Column("eens", share=True),
@@ -292,14 +291,6 @@ def _context_table(questionnaire: Questionnaire, summary: Summary) -> Table:
                              Column("gemiddelde")), rows)
 
 
-def group_labels(questionnaire: Questionnaire) -> dict[str, str]:
-    """The organisation types (id → label) the summary reports on, in questionnaire order."""
-    for question in questionnaire.profile:
-        if question.id == PROFILE_GROUP_QUESTION:
-            return {option.id: option.label for option in question.options}
-    return {}
-
-
 def _group_cell(status: CellStatus, value: Cell) -> Cell:
     if status is CellStatus.HIDDEN:
         return HIDDEN
@@ -307,7 +298,7 @@ def _group_cell(status: CellStatus, value: Cell) -> Cell:
 
 
 def _group_sizes_table(questionnaire: Questionnaire, summary: Summary) -> Table:
-    labels = group_labels(questionnaire)
+    labels = questionnaire.group_labels()
     rows = tuple((cell.group, labels.get(cell.group, cell.group),
                   _group_cell(cell.status, cell.n)) for cell in summary.group_sizes)
     return Table("Deelnemers per soort", (Column("soort-id"), Column("soort organisatie"),
@@ -315,7 +306,7 @@ def _group_sizes_table(questionnaire: Questionnaire, summary: Summary) -> Table:
 
 
 def _groups_table(questionnaire: Questionnaire, summary: Summary) -> Table:
-    labels = group_labels(questionnaire)
+    labels = questionnaire.group_labels()
     columns = [Column("les-id"), Column("les")]
     for group, label in labels.items():
         columns += [Column(f"{label} ({group}): n"), Column(f"{label} ({group}): gemiddelde")]
@@ -437,7 +428,7 @@ def record_export(assessment_id: int, export_format: str, actor: Facilitator | N
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         audit(session, "exported", actor, assessment, export_format)
 
 
@@ -467,3 +458,27 @@ def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) ->
 def _utc(value: datetime) -> datetime:
     """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# -- aggregates: the formats ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One file format of the aggregates export: how it is sent, named and written."""
+
+    #: Without parameters: a text type gets "; charset=utf-8" when it is sent.
+    media_type: str
+    extension: str
+    write: Callable[[Sequence[Table]], bytes]
+
+
+#: The formats a facilitator can download, by name (the name is also the audit log's detail).
+EXPORT_FORMATS: dict[str, ExportFormat] = {
+    "csv": ExportFormat("text/csv", "csv",
+                        lambda tables: tables_csv(tables).encode("utf-8")),
+    "xlsx": ExportFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "xlsx", tables_xlsx),
+    "json": ExportFormat("application/json", "json",
+                         lambda tables: tables_json(tables).encode("utf-8")),
+}

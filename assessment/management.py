@@ -17,7 +17,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment import anonymity
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import (
+    AccountError,
+    InvalidPreviousRound,
+    NoFreeJoinCode,
+    StatusChangeRefused,
+    UnknownAssessment,
+)
 from assessment.models import (
     Assessment,
     AssessmentShare,
@@ -41,10 +47,6 @@ JOIN_CODE_LENGTH = 6
 #: longer than six); anything longer is never looked up.
 MAX_JOIN_CODE_LENGTH = 12
 MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(RegiospiegelError):
-    """A facilitator account cannot be created as asked."""
 
 
 def normalise_join_code(typed: str) -> str:
@@ -172,7 +174,7 @@ def create_assessment(
         except IntegrityError:
             if join_code:
                 raise
-    raise RegiospiegelError("no free join code found; try again")  # pragma: no cover
+    raise NoFreeJoinCode("no free join code found; try again")
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ def prepare(assessment_id: int, preparation: Preparation, actor: Facilitator | N
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         _prepare(session, assessment, preparation)
         audit(session, "prepared", actor, assessment)
 
@@ -204,8 +206,8 @@ def _prepare(session: Session, assessment: Assessment, preparation: Preparation)
         previous = session.get(Assessment, preparation.previous_id)
         if (previous is None or previous.id == assessment.id
                 or previous.questionnaire_id != assessment.questionnaire_id):
-            raise RegiospiegelError("the previous round must be another assessment on the "
-                                    "same questionnaire")
+            raise InvalidPreviousRound("the previous round must be another assessment on the "
+                                       "same questionnaire")
     cover = (assessment.region, assessment.title, assessment.commissioner,
              assessment.session_date)
     assessment.region = preparation.region.strip()
@@ -220,10 +222,6 @@ def _prepare(session: Session, assessment: Assessment, preparation: Preparation)
     assessment.invited_count = preparation.invited_count
     lines = (line.strip() for line in preparation.organisations.splitlines())
     assessment.organisations = "\n".join(line for line in lines if line)
-
-
-class StatusChangeRefused(RegiospiegelError):
-    """The assessment's status changed meanwhile, so the asked change no longer fits."""
 
 
 def set_status(
@@ -242,7 +240,7 @@ def set_status(
         # Locked, so on PostgreSQL a second click waits and then sees the first one's status.
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         current = Status(assessment.status)
         if expected is not None and current not in expected:
             raise StatusChangeRefused(f"the assessment is {current.value}")
@@ -389,7 +387,7 @@ def create_personal_links(assessment_id: int, count: int, actor: Facilitator | N
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
         if assessment is None:
-            raise RegiospiegelError(f"no assessment {assessment_id}")
+            raise UnknownAssessment(f"no assessment {assessment_id}")
         # Each link is an invitation: the first "Beginnen" exchanges it for the participant's
         # own token (participation.accept_invitation), so this file opens no answers.
         session.add_all(Respondent(assessment_id=assessment_id, token_hash=hash_token(token),

@@ -36,7 +36,7 @@ from assessment.exceptions import (
     AssessmentClosed,
     AssessmentPaused,
     InvalidAnswers,
-    RegiospiegelError,
+    LanguageNotOffered,
 )
 from assessment.models import (
     Answer,
@@ -186,7 +186,7 @@ def choose_language(respondent_id: int, language: str) -> None:
         if respondent is None:
             return
         if language not in respondent.assessment.languages:
-            raise RegiospiegelError(f"the assessment does not offer language {language!r}")
+            raise LanguageNotOffered(f"the assessment does not offer language {language!r}")
         respondent.language = None if language == respondent.assessment.language else language
 
 

@@ -42,7 +42,7 @@ from assessment.aggregation import Summary
 from assessment.anonymity import MIN_RESPONDENTS, tally_shown
 from assessment.db import read_session, write_transaction
 from assessment.discussion import MAX_ACTION_LENGTH
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import NoChoice, TooManyChoices, UnknownLesson, VoteClosed, VoteError
 from assessment.models import ActionItem, Assessment, Facilitator, PriorityVote
 from questions.schema import Lesson
 
@@ -58,26 +58,6 @@ class VoteStatus(enum.StrEnum):
     NONE = "none"
     OPEN = "open"
     CLOSED = "closed"
-
-
-class VoteError(RegiospiegelError):
-    """A vote, or opening or closing one, does not fit the assessment as it is now."""
-
-
-class VoteClosed(VoteError):
-    """The vote is not open (not opened yet, or closed meanwhile): the vote is not counted."""
-
-
-class TooManyChoices(VoteError):
-    """More lessons were chosen than the vote allows."""
-
-
-class NoChoice(VoteError):
-    """No lesson was chosen."""
-
-
-class UnknownLesson(VoteError):
-    """A chosen lesson is not one of the assessment's lessons."""
 
 
 # -- the tally (pure) --------------------------------------------------------------------

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from assessment import content, management
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import ChangedMeanwhile, NotClosed, ReportTextError
 from assessment.models import Assessment, Facilitator, ReportText, Status, utcnow
 
 #: The foreword's part name; a lesson id never starts with "_" (questions.schema.ID_PATTERN).
@@ -45,18 +45,6 @@ class AdviceMode(enum.StrEnum):
 
     REPLACE = "replace"
     EXTEND = "extend"
-
-
-class ReportTextError(RegiospiegelError):
-    """A report text or marking does not fit: unknown part, too long, or the wrong moment."""
-
-
-class NotClosed(ReportTextError):
-    """Only the report of a closed scan can be marked "definitief"."""
-
-
-class ChangedMeanwhile(ReportTextError):
-    """The texts changed since the page was shown; the facilitator should read them first."""
 
 
 class ReportState(enum.StrEnum):

@@ -23,9 +23,10 @@ from assessment.aggregation import (
     summarise,
 )
 from assessment.db import read_session
+from assessment.exceptions import NotComparable
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
 from assessment.question_types import QUESTION_TYPES, Storage
-from assessment.rounds import NotComparable, RoundComparison, compare_rounds
+from assessment.rounds import RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 from questions.schema import Questionnaire
 

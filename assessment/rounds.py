@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 
 from assessment.aggregation import Summary
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import NotComparable
 from questions.schema import Lesson, Questionnaire
 
 
@@ -32,14 +32,6 @@ class Reason(enum.StrEnum):
     NEW_LESSON = "new_lesson"
     STATEMENTS_CHANGED = "statements_changed"
     NO_SCORE = "no_score"
-
-
-class NotComparable(RegiospiegelError):
-    """The two rounds cannot be compared; ``reason`` says why."""
-
-    def __init__(self, reason: Reason, detail: str) -> None:
-        self.reason = reason
-        super().__init__(detail)
 
 
 @dataclass(frozen=True)

@@ -33,14 +33,9 @@ from assessment.aggregation import (
 )
 from assessment.anonymity import small_groups, suppress
 from assessment.db import read_session, write_transaction
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import SessionError, StatusChangeRefused
 from assessment.models import Assessment, Facilitator, Respondent, Status
 from questions.schema import Lesson, Questionnaire
-
-
-class SessionError(RegiospiegelError):
-    """A live-session action does not fit the assessment as it is now."""
-
 
 # -- the projector's position ------------------------------------------------------------
 
@@ -125,7 +120,7 @@ def change_answering(assessment: Assessment, action: AnsweringAction,
     allowed, target = ANSWERING_MOVES[action]
     try:
         management.set_status(assessment.id, target, actor=actor, expected=allowed)
-    except management.StatusChangeRefused as exc:
+    except StatusChangeRefused as exc:
         raise SessionError(f"cannot {action.name.lower()} an assessment that is "
                            f"{assessment.status}") from exc
     return target

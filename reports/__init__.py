@@ -1,8 +1,8 @@
 """The advice report: from an assessment's results to report HTML to a PDF.
 
-context (advice chosen, charts drawn) → build (HTML, cache, jobs) → render (PDF in a
-separate process); queue and store for several servers. ``init_app`` gives the app its
-report jobs.
+context (advice chosen, charts drawn) → build (HTML and its cache key) → jobs (the PDF in
+the background, cached) → render (PDF in a separate process); queue and store for several
+servers. ``init_app`` gives the app its report jobs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from reports.build import LocalReportJobs, ReportJobs
+from reports.jobs import LocalReportJobs, ReportJobs
 from reports.render import Renderer, RenderLimits
 
 _KEY = "regiospiegel.reports"

@@ -27,9 +27,10 @@ from rq import Queue, SimpleWorker, get_current_job
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
+from assessment.exceptions import RenderError, ReportQueueUnavailable
 from reports import store
-from reports.build import JobState, JobStatus, LocalReportJobs
-from reports.render import Renderer, RenderError
+from reports.jobs import JobState, JobStatus, LocalReportJobs
+from reports.render import Renderer
 
 #: Why a job shows as failed when Redis does not answer.
 UNREACHABLE = "the report queue (Redis) cannot be reached"
@@ -42,10 +43,6 @@ FAILURE_TTL = 60 * 60
 # By value: RQ 2 lacks some of RQ 3's states, and the project allows both.
 _WAITING = {"created", "queued", "deferred", "scheduled", "ready_to_enqueue", "rate_limited"}
 _ENDED = {"failed", "stopped", "canceled"}
-
-
-class ReportQueueUnavailable(RenderError):
-    """The report queue is not configured or Redis cannot be reached."""
 
 
 def redis_connection(url: str, *, blocking: bool = False) -> Redis:

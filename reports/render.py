@@ -19,18 +19,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import RenderError, RenderTimeout
 
 #: WeasyPrint's variant for tagged, accessible PDF.
 PDF_VARIANT = "pdf/ua-1"
-
-
-class RenderError(RegiospiegelError):
-    """The report could not be rendered."""
-
-
-class RenderTimeout(RenderError):
-    """Rendering took longer than its time limit; the render was stopped."""
 
 
 @dataclass(frozen=True)

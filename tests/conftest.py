@@ -25,7 +25,7 @@ from sqlalchemy import Engine, create_engine, make_url, pool
 from assessment import create_app, db
 from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
-from reports.build import LocalReportJobs
+from reports.jobs import LocalReportJobs
 from reports.render import Renderer
 from tests.helpers import Participant, login
 

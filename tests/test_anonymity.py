@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from assessment import anonymity, management, paper, participation, projector
 from assessment.aggregation import (
-    PROFILE_GROUP_QUESTION,
     CellStatus,
     Response,
     Summary,
@@ -31,8 +30,7 @@ from tests.test_exchange import csv_sections
 from tests.test_results import ResultsTable, answer_directly
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
-GROUP_IDS = next(tuple(option.id for option in question.options)
-                 for question in QUESTIONNAIRE.profile if question.id == PROFILE_GROUP_QUESTION)
+GROUP_IDS = tuple(QUESTIONNAIRE.group_labels())
 VALID = ("1", "2", "3", "4", "5")
 OWNER_EMAIL, OWNER_PASSWORD = "begeleider@example.nl", "lang-genoeg-wachtwoord"
 

@@ -14,6 +14,7 @@ from werkzeug.test import TestResponse
 
 from assessment import create_app, db, management
 from assessment.errors import MESSAGES
+from assessment.exceptions import UnknownAssessment
 from assessment.extensions import limiter
 from assessment.models import Assessment
 from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token, login
@@ -116,7 +117,11 @@ def fragile(app_config: dict[str, object]) -> Iterator[Flask]:
     def broken() -> str:
         raise RuntimeError('SELECT secret FROM facilitator; File "/work/main/assessment/x.py"')
 
+    def deleted_meanwhile() -> str:
+        raise UnknownAssessment("no assessment 1")
+
     application.add_url_rule("/kapot", "broken", broken)
+    application.add_url_rule("/verdwenen", "deleted_meanwhile", deleted_meanwhile)
     yield application
     application.extensions["regiospiegel.reports"].close()
     db.dispose(application)
@@ -126,6 +131,11 @@ def test_500_is_friendly_and_logged(fragile, caplog):
     response = fragile.test_client().get("/kapot")
     assert_friendly(response, 500)
     assert "SELECT secret" in caplog.text  # the details go to the log, not to the browser
+
+
+def test_a_scan_deleted_meanwhile_is_not_found_rather_than_an_error(fragile, caplog):
+    assert_friendly(fragile.test_client().get("/verdwenen"), 404)
+    assert "unexpected error" not in caplog.text
 
 
 def test_an_error_page_speaks_the_participant_s_language(app, open_assessment):

@@ -1,4 +1,4 @@
-"""Exports (CSV, XLSX, JSON) and `regiospiegel import`: numbers, anonymity, safety, round trip."""
+"""The aggregates export (CSV, XLSX, JSON): each format of the table, numbers, anonymity, safety."""
 
 from __future__ import annotations
 
@@ -184,7 +184,7 @@ def test_xlsx_numbers_equal_the_summary(app, facilitator_client):
 def test_hidden_groups_stay_hidden_in_csv_and_xlsx(app, facilitator_client):
     with app.app_context():
         summary = assessment_summary(read_session().get(Assessment, 1))
-        labels = exchange.group_labels(content.for_assessment(read_session().get(Assessment, 1)))
+        labels = content.for_assessment(read_session().get(Assessment, 1)).group_labels()
     hidden = {(lesson.lesson_id, cell.group) for lesson in summary.lessons
               for cell in lesson.groups if cell.status is CellStatus.HIDDEN}
     shown = {(lesson.lesson_id, cell.group): cell for lesson in summary.lessons
@@ -316,6 +316,23 @@ def test_no_figures_and_no_texts_under_three_respondents(app, client, open_asses
     sheets = xlsx_sheets(client.get(f"{base}/export.xlsx").data)
     assert list(sheets) == ["Scan"]
     assert "Geheime toelichting" not in repr(sheets)
+
+
+@pytest.mark.parametrize("name", sorted(exchange.EXPORT_FORMATS))
+def test_every_format_of_the_table_is_a_logged_download_at_its_own_address(
+        app, facilitator_client, name):
+    file_format = exchange.EXPORT_FORMATS[name]
+    response = facilitator_client.get(f"{DEMO}/export.{name}")
+    assert response.status_code == 200
+    assert response.mimetype == file_format.media_type
+    assert response.content_type.count("charset") <= 1  # CSV said its charset twice
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="regiospiegel-uitkomsten-regio-zwolle-casus-dalfsen.'
+        f'{file_format.extension}"')
+    assert response.headers["Cache-Control"] == "no-store"
+    with app.app_context():
+        assert [(event.action, event.detail) for event in management.audit_events(1)
+                if event.action == "exported"] == [("exported", name)]
 
 
 def test_another_facilitator_gets_404_and_nothing_is_logged(app, client, demo):

@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from assessment import content, db, management
+from assessment.exceptions import TamperedBackup
 from assessment.models import Answer, Assessment, Respondent, Status
 from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token
 
@@ -263,7 +264,7 @@ def test_a_backup_whose_translation_was_changed_is_refused(app, bilingual):
             db.read_session().get(Assessment, bilingual["id"])).model_dump(mode="json")
         translation = raw["content"]["translations"][0]
         translation["snapshot"] = translation["snapshot"].replace("Urgency", "Hurry", 1)
-        with pytest.raises(backup.TamperedBackup):
+        with pytest.raises(TamperedBackup):
             backup.import_backup(json.dumps(raw).encode(), "nieuw@example.nl")
 
 

@@ -57,6 +57,21 @@ def test_prepare_page_changes_details_and_is_audited(app, facilitator_client):
     assert "voorbereiding gewijzigd" in log
 
 
+def test_running_out_of_join_codes_does_not_blame_the_previous_round(app, facilitator_client,
+                                                                     monkeypatch):
+    # Every join code drawn is the demo's, so none of the attempts finds a free one.
+    monkeypatch.setattr(management, "new_join_code", lambda: DEMO_JOIN_CODE)
+    response = _create(facilitator_client, previous="1")
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert "Kies een eerdere ronde met dezelfde vragenlijst." not in html
+    assert "Er kon geen deelnamecode worden gemaakt. Probeer het nog een keer." in html
+    assert 'value="Ronde 2"' in html  # the facilitator's input is kept
+    with app.app_context():
+        assert read_session().scalar(
+            select(Assessment).where(Assessment.title == "Ronde 2")) is None
+
+
 def test_a_round_cannot_be_its_own_previous_round(facilitator_client):
     page = facilitator_client.get("/begeleider/scans/1/voorbereiden")
     response = facilitator_client.post("/begeleider/scans/1/voorbereiden", data={

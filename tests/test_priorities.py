@@ -10,6 +10,7 @@ from sqlalchemy import func, inspect, select
 
 from assessment import db, management, participation, priorities
 from assessment.db import read_session
+from assessment.exceptions import NoChoice, TooManyChoices, UnknownLesson, VoteError
 from assessment.models import (
     ActionItem,
     Assessment,
@@ -72,9 +73,9 @@ def test_a_vote_is_final_only_when_closed_with_three_voters():
 
 
 @pytest.mark.parametrize(("chosen", "error"), [
-    pytest.param([], priorities.NoChoice, id="nothing"),
-    pytest.param(IDS[:4], priorities.TooManyChoices, id="four of three"),
-    pytest.param(["geen-les"], priorities.UnknownLesson, id="unknown lesson"),
+    pytest.param([], NoChoice, id="nothing"),
+    pytest.param(IDS[:4], TooManyChoices, id="four of three"),
+    pytest.param(["geen-les"], UnknownLesson, id="unknown lesson"),
 ])
 def test_a_choice_that_does_not_fit_is_refused(chosen, error):
     with pytest.raises(error):
@@ -370,7 +371,7 @@ def test_reopening_keeps_the_votes_and_allows_no_fewer_choices(app, open_assessm
         priorities.open_vote(assessment_id, 3, None)
         priorities.cast_vote(assessment_id, "a" * 64, IDS[:3])
         priorities.close_vote(assessment_id, None)
-        with pytest.raises(priorities.VoteError):
+        with pytest.raises(VoteError):
             priorities.open_vote(assessment_id, 2, None)
         priorities.open_vote(assessment_id, 3, None)
         assert priorities.ballots(assessment_id) == [IDS[:3]]
@@ -482,7 +483,7 @@ def test_purge_forgets_the_voters_and_keeps_the_tally(app, open_assessment):
         assert list(session.scalars(select(PriorityVote.voter_hash))) == [None] * 4
         after = priorities.result(assessment)
         assert after.lessons == before.lessons and after.voters == 4
-        with pytest.raises(priorities.VoteError):
+        with pytest.raises(VoteError):
             priorities.open_vote(assessment_id, 3, None)
 
 

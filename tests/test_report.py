@@ -14,6 +14,7 @@ from sqlalchemy import select
 import reports
 from assessment import management
 from assessment.db import read_session
+from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
 from reports.build import report_context, report_html, report_key
@@ -21,7 +22,6 @@ from reports.context import Numbers
 from reports.render import (
     Renderer,
     RenderLimits,
-    RenderTimeout,
     html_to_pdf,
     make_fetcher,
 )

@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 
 from assessment import exchange, management, report_texts
 from assessment.db import read_session, write_transaction
+from assessment.exceptions import NotClosed, ReportTextError
 from assessment.models import Assessment, AuditEvent, ReportText, Status
 from assessment.report_texts import FOREWORD, ReportState, ReportTextInput
 from reports.build import report_context, report_html
@@ -94,7 +95,7 @@ def test_each_marking_gives_the_next_version_and_a_change_makes_a_concept(app, d
 def test_an_open_scan_s_report_cannot_be_marked_final(app, open_assessment):
     assessment_id = int(open_assessment["id"])
     assert _status(app, assessment_id).state is ReportState.PROVISIONAL
-    with pytest.raises(report_texts.NotClosed):
+    with pytest.raises(NotClosed):
         _mark(app, assessment_id)
     assert _assessment(app, assessment_id).report_version == 0
     assert _events(app, "report_final") == []
@@ -157,7 +158,7 @@ def test_only_changed_parts_are_written_and_an_old_copy_never_overwrites(app, de
     {"urgentie": ReportTextInput("Tekst", "weg")},
 ])
 def test_a_text_that_does_not_fit_writes_nothing(app, demo, texts):
-    with pytest.raises(report_texts.ReportTextError):
+    with pytest.raises(ReportTextError):
         _save(app, {FOREWORD: ReportTextInput("Ook dit niet."), **texts})
     assert _texts(app) == report_texts.ReportTexts()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assessment.aggregation import Response, summarise
-from assessment.rounds import NotComparable, Reason, compare_rounds
+from assessment.exceptions import NotComparable
+from assessment.rounds import Reason, compare_rounds
 from tests.test_aggregation import build
 
 

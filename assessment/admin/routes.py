@@ -17,6 +17,7 @@ from assessment.admin import bp
 from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
+from assessment.exceptions import AccountError
 from assessment.models import Assessment, Facilitator
 
 
@@ -42,7 +43,7 @@ def facilitators() -> Response | tuple[str, int]:
         try:
             management.create_facilitator(form.email.data or "", form.password.data or "",
                                           form.name.data or "", bool(form.is_admin.data))
-        except management.AccountError as exc:
+        except AccountError as exc:
             form.email.errors = [_("Dit account kan niet worden aangemaakt: %(reason)s",
                                    reason=str(exc))]
         else:
@@ -64,7 +65,7 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             management.reset_password(facilitator.email, form.password.data or "", current_user)
-        except management.AccountError:
+        except AccountError:
             flash(_("Het wachtwoord moet minstens 10 tekens hebben."))
         else:
             if facilitator.id == current_user.id:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from assessment import aggregation, content, discussion, priorities, results
+from assessment.exceptions import DiscussionError, VoteError
 from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
@@ -132,7 +133,7 @@ def adopt_priorities(assessment: Assessment) -> Response:
     try:
         added = priorities.adopt_as_actions(assessment, results.assessment_summary(assessment),
                                             current_user)
-    except priorities.VoteError:
+    except VoteError:
         flash(_("Er is nog geen uitslag: sluit eerst de stemming, met minstens %(minimum)d "
                 "stemmen.", minimum=priorities.MIN_VOTERS))
     else:
@@ -219,7 +220,7 @@ def moderate(assessment: Assessment, reference: str) -> Response:
     try:
         discussion.set_moderation(assessment, text.comment_id, Moderation(decision),
                                   current_user)
-    except discussion.DiscussionError:
+    except DiscussionError:
         abort(404)
     flash(str(MODERATION_MESSAGES[Moderation(decision)]))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,
@@ -249,7 +250,7 @@ def moderate_chosen(assessment: Assessment) -> Response:
         changed = discussion.set_moderation_of(
             assessment, [text.comment_id for text in texts if text], Moderation(decision),
             current_user)
-    except discussion.DiscussionError:
+    except DiscussionError:
         abort(404)
     flash(_chosen_message(Moderation(decision), changed))
     return redirect(url_for("facilitator.moderation", assessment_id=assessment.id))
@@ -278,7 +279,7 @@ def redact(assessment: Assessment, reference: str) -> Response | tuple[str, int]
     if form.validate_on_submit():
         try:
             discussion.redact(assessment, shown.comment_id, form.text.data or "", current_user)
-        except discussion.DiscussionError:
+        except DiscussionError:
             abort(404)
         flash(_("De aangepaste tekst is opgeslagen. Alleen deze versie verschijnt nog."))
         return redirect(url_for("facilitator.moderation", assessment_id=assessment.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -10,8 +12,6 @@ from assessment import aggregation, exchange, results
 from assessment.facilitator import bp
 from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.route("/scans/<int:assessment_id>/exporteren")
@@ -23,34 +23,26 @@ def export_page(assessment: Assessment) -> str:
                            rules=aggregation, counting=counting)
 
 
-@bp.route("/scans/<int:assessment_id>/export.csv")
-@assessment_view
-def export_csv(assessment: Assessment) -> Response:
-    """The aggregates as CSV (anonymity rules applied)."""
-    text = exchange.tables_csv(exchange.assessment_tables(assessment))
-    exchange.record_export(assessment.id, "csv", current_user)
-    return _download(text.encode("utf-8"), "text/csv; charset=utf-8",
-                     exchange.file_name(assessment, "uitkomsten", "csv"))
+def _export_view(format_name: str) -> Callable[..., Response]:
+    """The download view of one row of :data:`exchange.EXPORT_FORMATS`."""
+    file_format = exchange.EXPORT_FORMATS[format_name]
+
+    def export(assessment: Assessment) -> Response:
+        """The aggregates as a file of this format (anonymity rules applied)."""
+        body = file_format.write(exchange.assessment_tables(assessment))
+        exchange.record_export(assessment.id, format_name, current_user)
+        return _download(body, file_format.media_type,
+                         exchange.file_name(assessment, "uitkomsten", file_format.extension))
+
+    export.__name__ = f"export_{format_name}"
+    return assessment_view(export)
 
 
-@bp.route("/scans/<int:assessment_id>/export.xlsx")
-@assessment_view
-def export_xlsx(assessment: Assessment) -> Response:
-    """The aggregates as an Excel workbook (anonymity rules applied)."""
-    workbook = exchange.tables_xlsx(exchange.assessment_tables(assessment))
-    exchange.record_export(assessment.id, "xlsx", current_user)
-    return _download(workbook, XLSX_MIMETYPE,
-                     exchange.file_name(assessment, "uitkomsten", "xlsx"))
-
-
-@bp.route("/scans/<int:assessment_id>/export.json")
-@assessment_view
-def export_json(assessment: Assessment) -> Response:
-    """The aggregates as JSON: the same tables as CSV and XLSX (anonymity rules applied)."""
-    text = exchange.tables_json(exchange.assessment_tables(assessment))
-    exchange.record_export(assessment.id, "json", current_user)
-    return _download(text.encode("utf-8"), "application/json",
-                     exchange.file_name(assessment, "uitkomsten", "json"))
+# Every format of the table at its own address (export.csv, endpoint export_csv), all served
+# by the one view above: a new row in the table is a new download, nothing more here.
+for _name in exchange.EXPORT_FORMATS:
+    bp.add_url_rule(f"/scans/<int:assessment_id>/export.{_name}", f"export_{_name}",
+                    _export_view(_name))
 
 
 def _download(body: bytes, mimetype: str, name: str) -> Response:

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 
 from assessment import aggregation, content, priorities, results, session
 from assessment.aggregation import CellStatus, GroupCell, LessonSummary
+from assessment.exceptions import SessionError, VoteError
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import assessment_view
@@ -78,7 +79,7 @@ def answering(assessment: Assessment) -> Response:
         abort(400)
     try:
         session.change_answering(assessment, action, current_user)
-    except session.SessionError:
+    except SessionError:
         flash(_("Dat kan nu niet: de scan is %(status)s.",
                 status=STATUS_PHRASES[Status(assessment.status)]))
     else:
@@ -108,7 +109,7 @@ def priority_vote(assessment: Assessment) -> Response:
         try:
             priorities.open_vote(assessment.id, _max_choices(request.form.get("keuzes", "")),
                                  current_user)
-        except priorities.VoteError:
+        except VoteError:
             flash(_("De stemming is niet geopend. Kies een aantal lessen van 1 tot en met "
                     "%(lessons)d (niet minder dan eerdere stemmen kozen). Een stemming die al "
                     "open is, kunt u alleen sluiten.",
@@ -119,7 +120,7 @@ def priority_vote(assessment: Assessment) -> Response:
     elif action == "stemming-sluiten":
         try:
             priorities.close_vote(assessment.id, current_user)
-        except priorities.VoteError:
+        except VoteError:
             flash(_("Er is geen open stemming om te sluiten."))
         else:
             flash(_("De stemming is gesloten. Stemmen die nu nog binnenkomen, tellen niet mee."))

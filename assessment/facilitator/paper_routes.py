@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 import reports
 from assessment import content, paper, participation
 from assessment.errors import render_error
-from assessment.exceptions import AssessmentClosed, InvalidAnswers
+from assessment.exceptions import AssessmentClosed, InvalidAnswers, RenderError
 from assessment.facilitator import bp
 from assessment.facilitator.forms import PaperEntryForm
 from assessment.facilitator.routes import assessment_view
@@ -27,7 +27,6 @@ from assessment.question_types import form_fields, unknown_items
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 from reports.build import report_key
-from reports.render import RenderError
 
 
 @bp.route("/scans/<int:assessment_id>/papier.pdf")

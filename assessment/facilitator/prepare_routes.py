@@ -13,7 +13,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import content, management
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import AccountError, InvalidPreviousRound
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
     ActionForm,
@@ -73,7 +73,7 @@ def prepare(assessment: Assessment) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             management.prepare(assessment.id, preparation(form), current_user)
-        except RegiospiegelError:
+        except InvalidPreviousRound:
             form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]
             return _render_prepare(assessment, form, 400)
         flash(_("De voorbereiding is opgeslagen."))
@@ -98,7 +98,7 @@ def share(assessment: Assessment) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             colleague = management.share(assessment.id, form.email.data or "", current_user)
-        except management.AccountError:
+        except AccountError:
             form.email.errors = [_("Er is geen procesbegeleider met dit e-mailadres.")]
         else:
             flash(_("%(email)s kan deze scan nu ook begeleiden.", email=colleague.email))

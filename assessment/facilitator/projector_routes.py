@@ -38,6 +38,7 @@ from assessment import (
     session,
 )
 from assessment.aggregation import Summary
+from assessment.exceptions import DiscussionError
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import assessment_view, load_assessment
@@ -185,7 +186,7 @@ def presenter_notes(assessment: Assessment) -> Response | tuple[str, int]:
     conclusion = discussion.lesson_notes(assessment.id).get(lesson_id, ("", ""))[1]
     try:
         discussion.save_lesson_note(assessment, lesson_id, notes, conclusion, current_user)
-    except discussion.DiscussionError:
+    except DiscussionError:
         flash(_("De aantekeningen zijn niet opgeslagen: ze mogen hooguit %(max)d tekens hebben. "
                 "Maak ze korter en sla ze opnieuw op.", max=discussion.MAX_NOTES_LENGTH))
         # Shown again as typed, so nothing is lost.

@@ -10,6 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import report_texts
+from assessment.exceptions import ChangedMeanwhile, NotClosed
 from assessment.extensions import csrf
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
@@ -54,10 +55,10 @@ def mark_report_final(assessment: Assessment) -> Response:
         abort(400)
     try:
         status = report_texts.mark_final(assessment, form.texts.data or "", current_user)
-    except report_texts.NotClosed:
+    except NotClosed:
         flash(_("Sluit eerst de scan. Zolang er nog antwoorden bij kunnen komen, blijft het "
                 "rapport voorlopig."))
-    except report_texts.ChangedMeanwhile:
+    except ChangedMeanwhile:
         flash(_("Een collega heeft de rapportteksten intussen gewijzigd. Lees ze hieronder na "
                 "en maak het rapport dan definitief."))
     else:

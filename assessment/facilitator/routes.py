@@ -29,7 +29,7 @@ from wtforms import SelectChoice
 import reports
 from assessment import aggregation, content, management, results
 from assessment.db import read_session
-from assessment.exceptions import RegiospiegelError
+from assessment.exceptions import InvalidPreviousRound, NoFreeJoinCode
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
@@ -37,7 +37,8 @@ from assessment.links import external_url, redirect_back
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
-from reports.build import JobState, report_context, report_html, report_key
+from reports.build import report_context, report_html, report_key
+from reports.jobs import JobState
 
 #: What a view returns (the access decorators keep it).
 R = TypeVar("R")
@@ -171,9 +172,13 @@ def create() -> Response | str | tuple[str, int]:
                 chosen, actor=current_user, preparation=preparation(form),
                 translations=content.translations_of(chosen),
             )
-        except RegiospiegelError:
+        except InvalidPreviousRound:
             form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]
             return render_template("facilitator/create.html", form=form), 400
+        except NoFreeJoinCode:
+            # Nothing the facilitator chose is wrong: the form stays as it was, to send again.
+            return render_template("facilitator/create.html", form=form, notice=_(
+                "Er kon geen deelnamecode worden gemaakt. Probeer het nog een keer.")), 503
         flash(_("De scan is aangemaakt. Open hem als u klaar bent om te beginnen."))
         return redirect(url_for("facilitator.detail", assessment_id=assessment_id))
     return render_template("facilitator/create.html", form=form), 400 if form.errors else 200

@@ -36,7 +36,11 @@ from assessment.exceptions import (
     AssessmentClosed,
     AssessmentPaused,
     InvalidAnswers,
-    RegiospiegelError,
+    LanguageNotOffered,
+    NoChoice,
+    TooManyChoices,
+    VoteClosed,
+    VoteError,
 )
 from assessment.extensions import csrf, limiter
 from assessment.links import external_url, local_path, redirect_back
@@ -251,7 +255,7 @@ def choose_language() -> Response:
     session["language"] = language
     respondent = _respondent_at(local_path(form.next.data or ""))
     if respondent is not None and language in respondent.assessment.languages:
-        with contextlib.suppress(RegiospiegelError):
+        with contextlib.suppress(LanguageNotOffered):
             participation.choose_language(respondent.id, language)
     return redirect_back(form.next.data or "", "participant.start_page")
 
@@ -571,19 +575,19 @@ def _vote(assessment: Assessment, questionnaire: Questionnaire, voter: str, here
             raise CSRFError()
         try:
             priorities.cast_vote(assessment.id, voter_hash, form.lessons.data or [])
-        except priorities.VoteClosed:
+        except VoteClosed:
             notice, status = _("De stemming is al gesloten. Uw stem telt daarom niet meer "
                                "mee. Dank u wel voor het meedoen!"), 409
-        except priorities.TooManyChoices:
+        except TooManyChoices:
             form.lessons.errors = [_("U koos %(chosen)d lessen. Kies er hooguit "
                                      "%(most)d. Haal een of meer vinkjes weg.",
                                      chosen=len(set(form.lessons.data or [])),
                                      most=assessment.vote_max_choices)]
             status = 400
-        except priorities.NoChoice:
+        except NoChoice:
             form.lessons.errors = [_("Kies minstens één les.")]
             status = 400
-        except priorities.VoteError:
+        except VoteError:
             form.lessons.errors = [_("Deze keuze hoort niet bij deze scan. Kies opnieuw.")]
             form.lessons.data = []
             status = 400
