@@ -11,11 +11,11 @@ from flask import Flask
 import reports
 from assessment import (
     config,
-    content,
     db,
     errors,
     extensions,
     participation,
+    questionnaire_files,
     security,
     templating,
 )
@@ -36,7 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     participation.init_app(app)
-    content.init_app(app)
+    questionnaire_files.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
