@@ -1,28 +1,40 @@
-"""Regiospiegel: a self-scan for regional cooperation. The application factory."""
+"""Regiospiegel: a self-scan for regional cooperation. The application factory.
+
+The factory imports the web stack when it runs, not when the package loads: the domain
+modules (``assessment.scoring``, ``assessment.aggregation`` …) import without Flask,
+SQLAlchemy or the report builder, so scripts and tests that only compute stay quick.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-import reports
-from assessment import (
-    config,
-    content,
-    db,
-    errors,
-    extensions,
-    participation,
-    security,
-    templating,
-)
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: configuration, each resource's init_app, the blueprints."""
+    from flask import Flask
+
+    import reports
+    from assessment import (
+        cli,
+        config,
+        db,
+        errors,
+        extensions,
+        participation,
+        questionnaire_files,
+        security,
+        templating,
+    )
+    from assessment.admin import bp as admin_bp
+    from assessment.facilitator import bp as facilitator_bp
+    from assessment.participant import bp as participant_bp
+
     app = Flask(
         __name__,
         instance_path=str(config.PROJECT_ROOT / "instance"),
@@ -36,17 +48,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     participation.init_app(app)
-    content.init_app(app)
+    questionnaire_files.init_app(app)
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     reports.init_app(app)
-
-    from assessment import cli
-    from assessment.admin import bp as admin_bp
-    from assessment.facilitator import bp as facilitator_bp
-    from assessment.participant import bp as participant_bp
 
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitator_bp, url_prefix="/begeleider")

@@ -20,7 +20,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment import content, discussion, management, participation, priorities
+from assessment import discussion, management, participation, priorities, questionnaire_files
 from assessment.db import read_session
 from assessment.exceptions import DemoUnavailable
 from assessment.models import Assessment, Facilitator, Moderation, Respondent, Status
@@ -138,7 +138,7 @@ def seed(*, session_held: bool = True) -> DemoResult:
     facilitator = session.scalar(select(Facilitator).where(Facilitator.email == DEMO_EMAIL))
     facilitator_id = facilitator.id if facilitator else management.create_facilitator(
         DEMO_EMAIL, password, name="Demo procesbegeleider")
-    questionnaire = content.available().get(DEMO_QUESTIONNAIRE)
+    questionnaire = questionnaire_files.available().get(DEMO_QUESTIONNAIRE)
     demo = _demo_scan(facilitator_id, DEMO_TITLE)
     tryout = _demo_scan(facilitator_id, TRYOUT_TITLE)
     created = demo is None or tryout is None
@@ -195,7 +195,7 @@ def _create(facilitator_id: int, title: str, join_code: str,
     return management.create_assessment(
         facilitator_id, DEMO_REGION, title, questionnaire,
         join_code=None if taken else join_code, preparation=preparation,
-        translations=content.translations_of(questionnaire))
+        translations=questionnaire_files.translations_of(questionnaire))
 
 
 def _answer_as_demo_respondents(assessment_id: int, questionnaire: Questionnaire) -> int:

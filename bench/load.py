@@ -608,14 +608,14 @@ def open_assessment(database_url: str, label: str) -> tuple[int, str]:
     One per scenario, so the per-code start limit (300 per 10 minutes) is never reached and
     the answers of each scenario are counted apart.
     """
-    from assessment import content, create_app, db, management
+    from assessment import create_app, db, management, questionnaire_files
     from assessment.models import Assessment, Status
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET})
     with app.app_context():
         email = f"bench-{label}-{os.getpid()}@example.nl".lower()
         owner = management.create_facilitator(email, "bench-wachtwoord-lang")
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(owner, "Regio Bench", label,
                                                      questionnaire)
         management.set_status(assessment_id, Status.OPEN)

@@ -2,17 +2,20 @@
 
 context (advice chosen, charts drawn) → build (HTML and its cache key) → jobs (the PDF in
 the background, cached) → render (PDF in a separate process); queue and store for several
-servers. ``init_app`` gives the app its report jobs.
+servers. ``init_app`` gives the app its report jobs. The package itself imports neither
+Flask nor the builder, so the pure steps (``reports.charts``, ``reports.findings``) load
+without the web stack.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, current_app
+if TYPE_CHECKING:
+    from flask import Flask
 
-from reports.jobs import LocalReportJobs, ReportJobs
-from reports.render import Renderer, RenderLimits
+    from reports.jobs import ReportJobs
 
 _KEY = "regiospiegel.reports"
 
@@ -23,6 +26,9 @@ def init_app(app: Flask) -> None:
     Nothing starts here: the renderer process starts on the first render, so a server that
     forks workers after building the app (gunicorn's preload) forks no renderer.
     """
+    from reports.jobs import LocalReportJobs
+    from reports.render import Renderer, RenderLimits
+
     limits = RenderLimits(
         seconds=float(app.config["REPORT_TIME_LIMIT"]),
         memory_mb=int(app.config["REPORT_MEMORY_MB"]),
@@ -42,5 +48,7 @@ def init_app(app: Flask) -> None:
 
 def jobs() -> ReportJobs:
     """The current app's report jobs."""
+    from flask import current_app
+
     result: ReportJobs = current_app.extensions[_KEY]
     return result

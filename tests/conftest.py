@@ -292,12 +292,12 @@ def facilitator_client(app: Flask, demo: None) -> FlaskClient:
 @pytest.fixture
 def open_assessment(app: Flask) -> dict[str, object]:
     """A facilitator and an open assessment on the product's questionnaire; no answers."""
-    from assessment import content, management
+    from assessment import management, questionnaire_files
     from assessment.models import Assessment, Status
 
     with app.app_context():
         owner = management.create_facilitator("begeleider@example.nl", "lang-genoeg-wachtwoord")
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(owner, "Regio Test", "Testscan",
                                                      questionnaire)
         management.set_status(assessment_id, Status.OPEN)

@@ -143,12 +143,12 @@ def test_demo_twice_changes_nothing(app, runner):
 def test_demo_seeded_before_the_try_out_scan_is_closed_and_gets_one(app, runner):
     """An older database had the filled-in scan open under DMZW26: it is closed, kept."""
     with app.app_context():
-        from assessment import content
+        from assessment import questionnaire_files
 
         owner = management.create_facilitator("demo@regiospiegel.nl", "demo-regiospiegel")
         old = management.create_assessment(
             owner, "Regio Zwolle", "Regio Zwolle – casus Dalfsen",
-            content.available()[("tien-lessen", "nl")], join_code="DMZW26")
+            questionnaire_files.available()[("tien-lessen", "nl")], join_code="DMZW26")
         management.set_status(old, Status.OPEN)
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
@@ -182,11 +182,12 @@ def test_list_without_assessments(runner):
 def test_list_shows_each_assessment_with_counts(app, runner):
     assert runner.invoke(args=["demo"]).exit_code == 0
     with app.app_context():
-        from assessment import content
+        from assessment import questionnaire_files
 
         owner = management.create_facilitator("begeleider@example.nl", "lang-genoeg-wachtwoord")
         draft_id = management.create_assessment(
-            owner, "Regio Test", "Testscan concept", content.available()[("tien-lessen", "nl")],
+            owner, "Regio Test", "Testscan concept",
+            questionnaire_files.available()[("tien-lessen", "nl")],
             join_code="TST234")
         demo_id = read_session().scalar(
             select(Assessment.id).where(Assessment.join_code == "ZWDF26"))
@@ -349,9 +350,9 @@ def test_create_app_offers_the_questionnaires_of_its_questions_dir(app_config, t
     (directory / "eigen.nl.yaml").write_text(text, encoding="utf-8")
     application = create_app({**app_config, "QUESTIONS_DIR": str(directory)})
     with application.app_context():
-        from assessment import content
+        from assessment import questionnaire_files
 
-        assert sorted(content.available()) == [("eigen-scan", "nl")]
+        assert sorted(questionnaire_files.available()) == [("eigen-scan", "nl")]
 
 
 # -- db upgrade and the whole script ------------------------------------------------------------

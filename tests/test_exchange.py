@@ -12,7 +12,7 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
 
-from assessment import content, exchange, management, participation
+from assessment import content, exchange, management, participation, questionnaire_files
 from assessment.aggregation import CellStatus, Response, summarise
 from assessment.db import read_session, write_transaction
 from assessment.models import (
@@ -219,7 +219,7 @@ def test_hidden_groups_stay_hidden_in_csv_and_xlsx(app, facilitator_client):
 
 def test_types_without_respondents_are_empty_and_small_ones_hidden(app):
     with app.app_context():
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
     answers = {s.id: "4" for s in questionnaire.statements()}
     people = [("gemeente", 6), ("partner", 6), ("provincie", 2)]
     responses = [Response(i, group, answers) for i, group in enumerate(
@@ -284,7 +284,7 @@ def test_neutralise(text, expected):
 
 def _two_submitted(app: Flask, assessment_id: int) -> None:
     with app.app_context():
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         for index in range(2):
             respondent = participation.find_respondent(participation.start(assessment_id))
             participation.save_page(respondent.id, "profiel", participation.PageAnswers(

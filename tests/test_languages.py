@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from assessment import content, db, management
+from assessment import content, db, management, questionnaire_files
 from assessment.exceptions import TamperedBackup
 from assessment.models import Answer, Assessment, Respondent, Status
 from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token
@@ -21,10 +21,10 @@ def bilingual(app: Flask) -> dict[str, object]:
     """An open Dutch assessment that also offers its questionnaire in English."""
     with app.app_context():
         owner = management.create_facilitator("twee@example.nl", "lang-genoeg-wachtwoord")
-        dutch = content.available()[("tien-lessen", "nl")]
+        dutch = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(
             owner, "Regio Twee", "Tweetalige scan", dutch,
-            translations=content.translations_of(dutch))
+            translations=questionnaire_files.translations_of(dutch))
         management.set_status(assessment_id, Status.OPEN)
         code = db.read_session().get(Assessment, assessment_id).join_code
     return {"id": assessment_id, "code": code}
@@ -33,8 +33,8 @@ def bilingual(app: Flask) -> dict[str, object]:
 def _first_lesson(app: Flask) -> tuple[str, str, str]:
     """The first lesson's id, and its first statement's Dutch and English text."""
     with app.app_context():
-        dutch = content.available()[("tien-lessen", "nl")].lessons[0]
-        english = content.available()[("tien-lessen", "en")].lessons[0]
+        dutch = questionnaire_files.available()[("tien-lessen", "nl")].lessons[0]
+        english = questionnaire_files.available()[("tien-lessen", "en")].lessons[0]
     return dutch.id, dutch.statements[0].text, english.statements[0].text
 
 
@@ -100,7 +100,8 @@ def test_switching_language_on_a_question_page_keeps_the_answers_given(app, clie
     participant = Participant(client)
     participant.join(str(bilingual["code"]))
     with app.app_context():
-        statement_id = content.available()[("tien-lessen", "nl")].lessons[0].statements[0].id
+        dutch = questionnaire_files.available()[("tien-lessen", "nl")]
+        statement_id = dutch.lessons[0].statements[0].id
     field = f"a_{statement_id}"
     page = client.get(participant.url(lesson_id)).get_data(as_text=True)
     assert 'value="taal:en"' in page
@@ -199,10 +200,10 @@ def test_an_english_assessment_reports_in_english(app):
 
     with app.test_request_context("/"):
         owner = management.create_facilitator("en@example.nl", "lang-genoeg-wachtwoord")
-        english = content.available()[("tien-lessen", "en")]
+        english = questionnaire_files.available()[("tien-lessen", "en")]
         assessment_id = management.create_assessment(
             owner, "Region North", "English scan", english,
-            translations=content.translations_of(english))
+            translations=questionnaire_files.translations_of(english))
         assessment = db.read_session().get(Assessment, assessment_id)
         assert assessment.languages == ("en", "nl")
         html = report_html(report_context(assessment), "/static/")

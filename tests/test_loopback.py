@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, pool
 
-from assessment import content, create_app, db, management
+from assessment import create_app, db, management, questionnaire_files
 from assessment.models import Assessment, Status
 from assessment.participation import hash_token
 from questions.loader import CONTENT_DIR, load_questionnaire
@@ -216,7 +216,8 @@ def _seed(db_url: str, tmp_path: Path) -> str:
         with app.app_context():
             owner = management.create_facilitator("lus@example.nl", "lang-genoeg-wachtwoord")
             assessment_id = management.create_assessment(
-                owner, "Regio Lus", "Lastproef", content.available()[("tien-lessen", "nl")])
+                owner, "Regio Lus", "Lastproef",
+                questionnaire_files.available()[("tien-lessen", "nl")])
             management.set_status(assessment_id, Status.OPEN)
             assessment = db.read_session().get(Assessment, assessment_id)
             assert assessment is not None

@@ -40,7 +40,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, pool, text
 from sqlalchemy.exc import OperationalError
 
-from assessment import content, create_app, db, management
+from assessment import create_app, db, management, questionnaire_files
 from assessment.config import PROJECT_ROOT
 from assessment.models import Assessment, Status
 from assessment.participation import hash_token
@@ -180,7 +180,8 @@ def _seed(database_url: str, tmp_path: Path) -> tuple[str, str]:
         with app.app_context():
             owner = management.create_facilitator("meerdere@example.nl", PASSWORD)
             assessment_id = management.create_assessment(
-                owner, "Regio Twee", "Twee servers", content.available()[("tien-lessen", "nl")])
+                owner, "Regio Twee", "Twee servers",
+                questionnaire_files.available()[("tien-lessen", "nl")])
             management.set_status(assessment_id, Status.OPEN)
             assessment = db.read_session().get(Assessment, assessment_id)
             assert assessment is not None

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from assessment import content, management, paper
+from assessment import content, management, paper, questionnaire_files
 from assessment.db import read_session
 from assessment.models import (
     Answer,
@@ -323,7 +323,7 @@ def test_the_entry_form_asks_everything_in_fieldsets(
 
 def test_layout_numbers_statements_once_in_questionnaire_order(app: Flask) -> None:
     with app.app_context():
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
     layout = paper.paper_layout(questionnaire)
     numbered = [(item.number, item.statement.id)
                 for section in layout.sections for item in section.items]

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-from assessment import config, content, management, participation
+from assessment import config, management, participation, questionnaire_files
 from assessment.db import read_session
 from assessment.models import Answer, Comment, Respondent, Status
 from tests.helpers import Participant, csrf_token
@@ -103,7 +103,7 @@ def make_assessment(app, owner_id, status: Status | None) -> str:
     from assessment.models import Assessment
 
     with app.app_context():
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(owner_id, "Regio Elders", "Andere scan",
                                                      questionnaire)
         if status is not None:

@@ -155,7 +155,7 @@ def test_delete_needs_the_join_code_and_removes_everything(app, facilitator_clie
 
 
 def test_the_assessment_page_shows_the_change_since_the_previous_round(app, facilitator_client):
-    from assessment import content
+    from assessment import questionnaire_files
     from assessment.models import Status
     from assessment.results import assessment_summary, round_comparison
     from tests.helpers import Participant
@@ -163,7 +163,8 @@ def test_the_assessment_page_shows_the_change_since_the_previous_round(app, faci
     with app.app_context():
         owner = read_session().get(Assessment, 1).owner_id
         second = management.create_assessment(
-            owner, "Regio Zwolle", "Ronde 2", content.available()[("tien-lessen", "nl")],
+            owner, "Regio Zwolle", "Ronde 2",
+            questionnaire_files.available()[("tien-lessen", "nl")],
             preparation=management.Preparation("Regio Zwolle", "Ronde 2", previous_id=1))
         management.set_status(second, Status.OPEN)
         code = read_session().get(Assessment, second).join_code
@@ -184,7 +185,7 @@ def test_the_assessment_page_shows_the_change_since_the_previous_round(app, faci
 
 
 def test_the_report_shows_the_previous_round(app, facilitator_client):
-    from assessment import content
+    from assessment import questionnaire_files
     from assessment.models import Status
     from reports.build import report_context, report_html
     from tests.helpers import Participant
@@ -192,7 +193,8 @@ def test_the_report_shows_the_previous_round(app, facilitator_client):
     with app.app_context():
         owner = read_session().get(Assessment, 1).owner_id
         second = management.create_assessment(
-            owner, "Regio Zwolle", "Ronde 2", content.available()[("tien-lessen", "nl")],
+            owner, "Regio Zwolle", "Ronde 2",
+            questionnaire_files.available()[("tien-lessen", "nl")],
             preparation=management.Preparation("Regio Zwolle", "Ronde 2", previous_id=1,
                                                invited_count=40))
         management.set_status(second, Status.OPEN)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment import content, management
+from assessment import content, management, questionnaire_files
 from assessment import demo as demo_module
 from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, Status
@@ -140,10 +140,10 @@ def english_report(app):
     """An English scan answered as the demo is, closed: its report's PDF text and HTML."""
     with app.test_request_context("/"):
         owner = management.create_facilitator("en@example.nl", "lang-genoeg-wachtwoord")
-        english = content.available()[("tien-lessen", "en")]
+        english = questionnaire_files.available()[("tien-lessen", "en")]
         assessment_id = management.create_assessment(
             owner, "Region North", "English scan", english,
-            translations=content.translations_of(english))
+            translations=questionnaire_files.translations_of(english))
         management.set_status(assessment_id, Status.OPEN)
         demo_module._answer_as_demo_respondents(assessment_id, english)
         management.set_status(assessment_id, Status.CLOSED)

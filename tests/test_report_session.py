@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from assessment import content, demo, discussion, management, participation, priorities
+from assessment import demo, discussion, management, participation, priorities, questionnaire_files
 from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, Status
 from assessment.templating import report_date
@@ -46,7 +46,7 @@ def _scan(app: Flask, respondents: int, *, language: str = "nl", invited: int | 
     with app.app_context():
         owner = management.create_facilitator(f"begeleider-{language}-{respondents}@example.nl",
                                               "lang-genoeg-wachtwoord")
-        questionnaire = content.available()[("tien-lessen", language)]
+        questionnaire = questionnaire_files.available()[("tien-lessen", language)]
         assessment_id = management.create_assessment(
             owner, "Regio Test", "Testscan", questionnaire,
             preparation=management.Preparation("Regio Test", "Testscan",

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import event, select, text
 
-from assessment import content, db, management, participation, session
+from assessment import content, db, management, participation, questionnaire_files, session
 from assessment.aggregation import Response, summarise
 from assessment.db import read_session
 from assessment.models import Assessment, Facilitator, Status
@@ -255,7 +255,7 @@ def _demo_owner_assessment(app, submitted: int, started: int, close: bool = True
     with app.app_context():
         owner = read_session().scalar(
             select(Facilitator.id).where(Facilitator.email == "demo@regiospiegel.nl"))
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(owner, "Regio Klein", "Kleine scan",
                                                      questionnaire)
         management.set_status(assessment_id, Status.OPEN)

@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 import reports
-from assessment import aggregation, content, management, results
+from assessment import aggregation, management, questionnaire_files, results
 from assessment.db import read_session
 from assessment.exceptions import InvalidPreviousRound, NoFreeJoinCode
 from assessment.extensions import limiter
@@ -153,8 +153,8 @@ def index() -> str:
 @login_required
 def create() -> Response | str | tuple[str, int]:
     """Create an assessment with the questionnaire of the chosen language."""
-    options = content.available()
-    offered = content.offered_in_order(page_language())
+    options = questionnaire_files.available()
+    offered = questionnaire_files.offered_in_order(page_language())
     form = AssessmentForm(questionnaire=":".join(offered[0][0]))
     form.questionnaire.choices = [
         SelectChoice(f"{qid}:{language}", _("%(language)s — %(title)s (versie %(version)s)",
@@ -170,7 +170,7 @@ def create() -> Response | str | tuple[str, int]:
             assessment_id = management.create_assessment(
                 current_user.id, form.region.data or "", form.title.data or "",
                 chosen, actor=current_user, preparation=preparation(form),
-                translations=content.translations_of(chosen),
+                translations=questionnaire_files.translations_of(chosen),
             )
         except InvalidPreviousRound:
             form.previous.errors = [_("Kies een eerdere ronde met dezelfde vragenlijst.")]

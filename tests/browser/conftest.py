@@ -272,12 +272,12 @@ def demo_ids(live_server: LiveServer) -> Demo:
 def new_assessment(live_server: LiveServer, owner_id: int, title: str,
                    language: str = "nl") -> tuple[int, str]:
     """A new assessment in preparation (not open) on the product's questionnaire."""
-    from assessment import content, management
+    from assessment import management, questionnaire_files
     from assessment.db import read_session
     from assessment.models import Assessment
 
     with live_server.app.app_context():
-        questionnaire = content.available()[("tien-lessen", language)]
+        questionnaire = questionnaire_files.available()[("tien-lessen", language)]
         assessment_id = management.create_assessment(owner_id, "Regio Test", title,
                                                      questionnaire)
         assessment = read_session().get(Assessment, assessment_id)

@@ -30,15 +30,15 @@ def open_scan(live_server: LiveServer, demo_ids: Demo, title: str,
               others: int = 0) -> tuple[int, str]:
     """A new open assessment in Dutch and English on which ``others`` people agreed ("4")
     with everything."""
-    from assessment import content
+    from assessment import questionnaire_files
     from assessment.db import read_session
     from assessment.models import Assessment
 
     with live_server.app.app_context():
-        questionnaire = content.available()[("tien-lessen", "nl")]
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
         assessment_id = management.create_assessment(
             demo_ids.facilitator_id, "Regio Test", title, questionnaire,
-            translations=content.translations_of(questionnaire))
+            translations=questionnaire_files.translations_of(questionnaire))
         management.set_status(assessment_id, Status.OPEN)
         for _ in range(others):
             token = participation.start(assessment_id)
