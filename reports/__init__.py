@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from flask import Flask
 
-    from reports.jobs import ReportJobs
+    from reports.report_jobs import ReportJobs
 
 _KEY = "regiospiegel.reports"
 
@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
     Nothing starts here: the renderer process starts on the first render, so a server that
     forks workers after building the app (gunicorn's preload) forks no renderer.
     """
-    from reports.jobs import LocalReportJobs
     from reports.render import Renderer, RenderLimits
+    from reports.report_jobs import LocalReportJobs
 
     limits = RenderLimits(
         seconds=float(app.config["REPORT_TIME_LIMIT"]),

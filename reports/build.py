@@ -4,7 +4,7 @@
 dashboard uses, so the two always agree); :func:`report_html` renders the template in the
 assessment's language; :func:`report_key` names the PDF that HTML makes, so a second
 download renders nothing. Turning the HTML into a PDF is the report jobs' work
-(:mod:`reports.jobs`).
+(:mod:`reports.report_jobs`).
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from rq.job import Job
 
 from assessment.exceptions import RenderError, ReportQueueUnavailable
 from reports import store
-from reports.jobs import JobState, JobStatus, LocalReportJobs
 from reports.render import Renderer
+from reports.report_jobs import JobState, JobStatus, LocalReportJobs
 
 #: Why a job shows as failed when Redis does not answer.
 UNREACHABLE = "the report queue (Redis) cannot be reached"

@@ -25,8 +25,8 @@ from sqlalchemy import Engine, create_engine, make_url, pool
 from assessment import create_app, db
 from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
-from reports.jobs import LocalReportJobs
 from reports.render import Renderer
+from reports.report_jobs import LocalReportJobs
 from tests.helpers import Participant, login
 
 SECRET = "test-secret-key-not-for-production"

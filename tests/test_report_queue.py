@@ -32,9 +32,9 @@ from assessment import config, create_app, db, management
 from assessment.config import PROJECT_ROOT
 from assessment.exceptions import RenderError
 from assessment.models import ReportPdf
-from reports.jobs import JobState, LocalReportJobs
 from reports.queue import QueuedReportJobs, report_worker
 from reports.render import Renderer, RenderLimits
+from reports.report_jobs import JobState, LocalReportJobs
 from tests.helpers import login
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

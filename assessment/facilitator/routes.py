@@ -38,7 +38,7 @@ from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
 from reports.build import report_context, report_html, report_key
-from reports.jobs import JobState
+from reports.report_jobs import JobState
 
 #: What a view returns (the access decorators keep it).
 R = TypeVar("R")
