@@ -53,11 +53,11 @@ NO_DATABASE := tests/test_aggregation.py tests/test_questionnaire_translations.p
 	tests/test_questions.py tests/test_rounds.py tests/test_scoring.py
 TEST_WORKERS ?= auto
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) -m "not browser and not servers"
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=10 -m "browser or servers"
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m "not browser and not servers"
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -m "browser or servers"
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest --durations=10 -n $(TEST_WORKERS) \
+	  $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) \
 	    -m "not browser and not servers and not report_pdf" \
 	    $(addprefix --ignore=,$(NO_DATABASE)); \
 	fi

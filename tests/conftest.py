@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -165,21 +166,34 @@ def db_dialect(postgres_databases: PostgresDatabases | None) -> str:
 @pytest.fixture(scope="session")
 def new_db_url(
     postgres_databases: PostgresDatabases | None, migrated_db: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Callable[[], str]:
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest,
+) -> Callable[..., str]:
     """Make another fresh, migrated database on the tests' database; returns its URL.
 
     For tests that need a second database (an import into another installation) or one
-    shared by a module. Databases made here are dropped at the end of the run.
+    shared by a module; ``with_demo=True`` starts it with the demo seeded. Databases made
+    here are dropped at the end of the run.
     """
-    def new() -> str:
+    def new(*, with_demo: bool = False) -> str:
         if postgres_databases is not None:
-            return postgres_databases.new()
+            return postgres_databases.new(with_demo=with_demo)
         target = tmp_path_factory.mktemp("db") / "regiospiegel.sqlite3"
-        shutil.copy(migrated_db, target)
+        shutil.copy(request.getfixturevalue("demo_db") if with_demo else migrated_db, target)
         return f"sqlite:///{target}"
 
     return new
+
+
+@contextmanager
+def app_of_its_own(url: str, cache_dir: Path) -> Iterator[Flask]:
+    """A test app on the database at ``url``, for a fixture shared by a module."""
+    application = create_app({**TEST_SETTINGS, "DATABASE_URL": url,
+                              "REPORT_CACHE_DIR": str(cache_dir)})
+    try:
+        yield application
+    finally:
+        application.extensions["regiospiegel.reports"].close()
+        db.dispose(application)
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ def owner(app: Flask, open_assessment: dict[str, object]) -> FlaskClient:
 # -- the blank questionnaire -------------------------------------------------------------
 
 
+@pytest.mark.report_pdf
 def test_blank_questionnaire_is_a_pdf_with_every_statement(
         app: Flask, facilitator_client: FlaskClient) -> None:
     response = facilitator_client.get(_url(1, "papier.pdf"))
@@ -112,6 +113,7 @@ def test_blank_questionnaire_is_a_pdf_with_every_statement(
     assert fonts and all(name.startswith("Open-Sans") for name in fonts), fonts
 
 
+@pytest.mark.report_pdf
 def test_blank_questionnaire_is_rendered_once_then_cached(
         app: Flask, facilitator_client: FlaskClient) -> None:
     first = facilitator_client.get(_url(1, "papier.pdf"))

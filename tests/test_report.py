@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 import reports
 from assessment import management
-from assessment.db import read_session
+from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
@@ -25,7 +26,11 @@ from reports.render import (
     html_to_pdf,
     make_fetcher,
 )
+from tests.conftest import app_of_its_own
 from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate
+
+#: Rendering is the same on either database: the SQLite pass covers these tests.
+pytestmark = pytest.mark.report_pdf
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -48,21 +53,24 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-@pytest.fixture
-def demo_pdf(app, demo) -> tuple[bytes, object]:
-    """The demo's report, with one included comment carrying an HTML/CSS payload."""
-    with app.app_context():
-        comment = read_session().scalar(select(Comment).where(Comment.topic_id == "leiderschap"))
-        assert comment is not None
-        moderate(1, comment.id, Moderation.INCLUDED)
-        from assessment.db import write_transaction
+@pytest.fixture(scope="module")
+def demo_pdf(new_db_url, tmp_path_factory) -> Iterator[tuple[bytes, object]]:
+    """The demo's report, with one included comment carrying an HTML/CSS payload.
 
-        with write_transaction() as session:
-            session.get(Comment, comment.id).text = PAYLOAD
-    pdf, _assessment = _pdf_for(app)
-    with app.app_context():
-        summary = assessment_summary(read_session().get(Assessment, 1))
-    return pdf, summary
+    Rendered once for the module's tests, which only read it.
+    """
+    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports")) as app:
+        with app.app_context():
+            comment = read_session().scalar(
+                select(Comment).where(Comment.topic_id == "leiderschap"))
+            assert comment is not None
+            moderate(1, comment.id, Moderation.INCLUDED)
+            with write_transaction() as session:
+                session.get(Comment, comment.id).text = PAYLOAD
+        pdf, _assessment = _pdf_for(app)
+        with app.app_context():
+            summary = assessment_summary(read_session().get(Assessment, 1))
+        yield pdf, summary
 
 
 def test_every_lesson_score_and_band_in_the_pdf_equals_the_summary(app, demo_pdf):
@@ -162,7 +170,7 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
     assert 'href="/static/report.css"' in preview
 
 
-def test_a_closed_scan_s_report_is_not_provisional(app, demo_pdf):
+def test_a_closed_scan_s_report_is_not_provisional(app, demo, demo_pdf):
     pdf, _assessment = demo_pdf
     text = _text(pdf)
     assert "Voorlopig" not in text
@@ -263,13 +271,10 @@ def test_a_lesson_without_valid_answers_shows_insufficient_data(app, open_assess
 
 
 def test_very_long_region_and_title_render(app, open_assessment):
-    with app.app_context():
-        from assessment.db import write_transaction
-
-        with write_transaction() as session:
-            assessment = session.get(Assessment, int(open_assessment["id"]))
-            assessment.region = "Samenwerkingsverband" * 10
-            assessment.title = "Ondergrondsebodemdalingsbestrijdingsprogramma " * 4
+    with app.app_context(), write_transaction() as session:
+        assessment = session.get(Assessment, int(open_assessment["id"]))
+        assessment.region = "Samenwerkingsverband" * 10
+        assessment.title = "Ondergrondsebodemdalingsbestrijdingsprogramma " * 4
     pdf, _assessment = _pdf_for(app, int(open_assessment["id"]))
     assert "Samenwerkingsverband" in _text(pdf)
 

@@ -22,6 +22,7 @@ from assessment.results import assessment_summary
 from assessment.snapshots import summary_from_json
 from reports.build import report_context, report_html
 from reports.context import Numbers
+from tests.conftest import app_of_its_own
 from tests.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -42,16 +43,17 @@ def _between(text: str, start: str, end: str) -> str:
     return text[begin:text.index(end, begin)]
 
 
-@pytest.fixture
-def dutch_report(app, demo):
-    """The demo report's text on one line, and the summary it shows."""
-    pdf, _assessment = _pdf_for(app)
-    with app.app_context():
-        summary = assessment_summary(read_session().get(Assessment, 1))
+@pytest.fixture(scope="module")
+def dutch_report(new_db_url, tmp_path_factory):
+    """The demo report's text on one line, and the summary it shows (rendered once)."""
+    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports")) as app:
+        pdf, _assessment = _pdf_for(app)
+        with app.app_context():
+            summary = assessment_summary(read_session().get(Assessment, 1))
     return _one_line(_text(pdf)), summary
 
 
-def test_the_context_statements_are_in_the_appendix_with_their_counts(app, dutch_report):
+def test_the_context_statements_are_in_the_appendix_with_their_counts(app, demo, dutch_report):
     text, summary = dutch_report
     appendix = _between(text, "Stellingen achter het kwadrant", "Colofon")
     numbers = Numbers("nl")
@@ -135,21 +137,22 @@ def test_a_summary_kept_before_context_statements_still_builds_the_report(app, d
     assert appendix.count("alleen de gemiddelden van de blokken bewaard") == 2
 
 
-@pytest.fixture
-def english_report(app):
+@pytest.fixture(scope="module")
+def english_report(new_db_url, tmp_path_factory):
     """An English scan answered as the demo is, closed: its report's PDF text and HTML."""
-    with app.test_request_context("/"):
-        owner = management.create_facilitator("en@example.nl", "lang-genoeg-wachtwoord")
-        english = questionnaire_files.available()[("tien-lessen", "en")]
-        assessment_id = management.create_assessment(
-            owner, "Region North", "English scan", english,
-            translations=questionnaire_files.translations_of(english))
-        management.set_status(assessment_id, Status.OPEN)
-        demo_module._answer_as_demo_respondents(assessment_id, english)
-        management.set_status(assessment_id, Status.CLOSED)
-        page = report_html(report_context(read_session().get(Assessment, assessment_id)),
-                           "/static/")
-    pdf, _assessment = _pdf_for(app, assessment_id)
+    with app_of_its_own(new_db_url(), tmp_path_factory.mktemp("reports")) as app:
+        with app.test_request_context("/"):
+            owner = management.create_facilitator("en@example.nl", "lang-genoeg-wachtwoord")
+            english = questionnaire_files.available()[("tien-lessen", "en")]
+            assessment_id = management.create_assessment(
+                owner, "Region North", "English scan", english,
+                translations=questionnaire_files.translations_of(english))
+            management.set_status(assessment_id, Status.OPEN)
+            demo_module._answer_as_demo_respondents(assessment_id, english)
+            management.set_status(assessment_id, Status.CLOSED)
+            page = report_html(report_context(read_session().get(Assessment, assessment_id)),
+                               "/static/")
+        pdf, _assessment = _pdf_for(app, assessment_id)
     return _text(pdf), page
 
 
