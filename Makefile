@@ -49,8 +49,8 @@ typecheck: install-test
 # Tests that need no server of their own run in TEST_WORKERS processes (pytest-xdist; each has
 # its own databases); the browser and several-server tests run one at a time after them, since
 # they time real servers and a browser against each other.
-NO_DATABASE := tests/test_aggregation.py tests/test_questionnaire_translations.py \
-	tests/test_questions.py tests/test_rounds.py tests/test_scoring.py
+NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
+	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
 TEST_WORKERS ?= auto
 pytest: install-test
 	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m "not browser and not servers"
@@ -70,7 +70,7 @@ bench: install-test
 
 # Re-extract the interface strings, merge them into the English catalogue, compile it.
 # New msgids arrive untranslated (no fuzzy guesses, which babel refuses to compile when their
-# placeholders differ); tests/test_translations.py lists them, extracting with the same -k.
+# placeholders differ); tests/assessment/test_translations.py lists them, extracting with the same -k.
 TRANSLATIONS := assessment/translations
 translations: install
 	$(VENV)/bin/pybabel extract --mapping-file babel.cfg --no-wrap --sort-by-file \

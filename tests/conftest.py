@@ -285,7 +285,7 @@ def demo(app: Flask) -> None:
     """The demo facilitator, its filled-in scan as before the session, and the try-out scan.
 
     Without the session's notes, actions and moderated texts, so the tests of those start
-    from a clean slate; tests/test_demo.py checks the demo as `make run` seeds it.
+    from a clean slate; tests/assessment/test_demo.py checks the demo as `make run` seeds it.
     """
     from assessment import demo as demo_module
 

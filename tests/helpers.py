@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -20,6 +21,9 @@ DEMO_ID, TRYOUT_ID = 1, 2
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*?value="([^"]+)"')
 _START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
+
+#: Files the tests read: frozen questionnaires and summaries from earlier versions.
+TEST_DATA = Path(__file__).parent / "data"
 
 
 def edited(text: str, *edits: tuple[str, str]) -> str:

@@ -46,7 +46,12 @@ from assessment.models import Assessment, Status
 from assessment.participation import hash_token
 from questions.loader import CONTENT_DIR, load_questionnaire
 from tests.loopback import CONNECTION_ERRORS, Browser, Reply, free_port, hidden_value
-from tests.test_report_queue import REDIS_URL, REQUIRE_SERVICES, delete_keys, reachable_redis
+from tests.reports.test_report_queue import (
+    REDIS_URL,
+    REQUIRE_SERVICES,
+    delete_keys,
+    reachable_redis,
+)
 
 #: Its own servers and databases: the same test whichever database the suite runs on.
 pytestmark = pytest.mark.servers

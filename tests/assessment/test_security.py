@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessment import create_app
+from assessment.config import PROJECT_ROOT
 from assessment.security import UnsafeConfiguration
 from tests.helpers import csrf_token
 
@@ -165,7 +166,7 @@ def test_behind_a_proxy_wrong_codes_count_per_client_only_when_the_proxy_is_trus
 
 
 def test_the_nginx_example_tells_browsers_to_use_https_only():
-    deploy = (Path(__file__).resolve().parent.parent / "docs" / "deploy.md").read_text()
+    deploy = (PROJECT_ROOT / "docs" / "deploy.md").read_text()
     nginx = deploy.split("```nginx", 1)[1].split("```", 1)[0]
     tls_server = nginx.split("listen 443", 1)[1].split("\nserver {", 1)[0]
     header = re.search(r'add_header Strict-Transport-Security "max-age=(\d+)[^"]*" always;',

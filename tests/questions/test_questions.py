@@ -20,7 +20,7 @@ from questions.loader import (
     parse_questionnaire,
     snapshot_json,
 )
-from tests.helpers import edited, line_of
+from tests.helpers import TEST_DATA, edited, line_of
 
 PRODUCT_FILE = CONTENT_DIR / "tien-lessen.nl.yaml"
 
@@ -719,7 +719,7 @@ def test_a_directory_without_questionnaires_is_refused(tmp_path):
 
 def test_an_old_snapshot_keeps_each_agreed_text_for_the_state_it_was_written_for():
     """Frozen at f4ee4e9, "agreed" meant "not divided" in every band."""
-    old = json.loads((Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json")
+    old = json.loads((TEST_DATA / "content-snapshot-f4ee4e9.nl.json")
                      .read_text(encoding="utf-8"))
     questionnaire = from_snapshot(json.dumps(old, ensure_ascii=False))
     for lesson, before in zip(questionnaire.lessons, old["lessons"], strict=True):
@@ -736,7 +736,7 @@ def test_an_old_snapshot_keeps_each_agreed_text_for_the_state_it_was_written_for
 
 def test_an_old_snapshot_groups_respondents_by_the_organisation_type_as_before():
     """Frozen before the file marked it, the code grouped by "organisatietype"."""
-    old = (Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json").read_text(
+    old = (TEST_DATA / "content-snapshot-f4ee4e9.nl.json").read_text(
         encoding="utf-8")
     assert "groups_respondents" not in old
     questionnaire = from_snapshot(old)

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from assessment.config import PROJECT_ROOT
+
+ROOT = PROJECT_ROOT
 TERMS = ROOT / "docs/terms.md"
 PO_FILE = ROOT / "assessment/translations/en/LC_MESSAGES/messages.po"
 

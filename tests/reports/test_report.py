@@ -341,7 +341,7 @@ def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
 
 
 def test_identical_comments_are_shown_once_with_their_count(app, demo):
-    from tests.test_discussion import _add_text
+    from tests.assessment.test_discussion import _add_text
 
     said = "Wij weten elkaar te vinden als het erop aankomt."
     ids = [_add_text(app, "urgentie", said), _add_text(app, "urgentie", said + "  "),

@@ -18,7 +18,7 @@ from assessment.models import Assessment, AuditEvent, ReportText, Status
 from assessment.report_texts import FOREWORD, ReportState, ReportTextInput
 from reports.build import report_context, report_html
 from tests.helpers import csrf_token, login
-from tests.test_report import _pdf_for
+from tests.reports.test_report import _pdf_for
 
 BASE = "/begeleider/scans/1"
 PAGE = f"{BASE}/rapportteksten"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,8 +18,8 @@ from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, Status
 from assessment.results import assessment_summary
 from reports.context import Numbers
-from tests.helpers import Participant
-from tests.test_report import _pdf_for, _text
+from tests.helpers import TEST_DATA, Participant
+from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
 pytestmark = pytest.mark.report_pdf
@@ -40,7 +39,7 @@ LEGITIMITEIT_LIKE = [
 ]
 
 #: The questionnaire file as it was frozen before the agreement states (commit f4ee4e9).
-OLD_FILE = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
+OLD_FILE = TEST_DATA / "content-snapshot-f4ee4e9.nl.json"
 
 OLD_CLAIM = "De deelnemers zijn het erover eens dat de democratische inbedding tekortschiet"
 

@@ -19,9 +19,9 @@ from assessment.models import (
     Status,
     utcnow,
 )
+from tests.assessment.test_discussion import BASE, _add_text, _report, _rows
+from tests.assessment.test_exchange import xlsx_sheets
 from tests.helpers import csrf_token, moderate, text_ref
-from tests.test_discussion import BASE, _add_text, _report, _rows
-from tests.test_exchange import xlsx_sheets
 
 ORIGINAL = "Jan de Vries van gemeente Dalfsen zegt dat de regio te traag is."
 REDACTED = "Iemand van een gemeente zegt dat de regio te traag is."

@@ -27,12 +27,12 @@ from assessment.results import assessment_summary
 from assessment.snapshots import summary_from_json, summary_to_json
 from questions.loader import CONTENT_DIR, load_questionnaire
 from reports.build import report_context, report_html, report_key
-from tests.helpers import login
-from tests.test_live import OWNER_EMAIL, OWNER_PASSWORD, scores
+from tests.assessment.facilitator.test_live import OWNER_EMAIL, OWNER_PASSWORD, scores
+from tests.helpers import TEST_DATA, login
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 #: A summary frozen by the code before hidden cells carried a reason and roles had cells.
-OLD_SNAPSHOT = Path(__file__).parent / "data" / "summary-before-hidden-reasons.json"
+OLD_SNAPSHOT = TEST_DATA / "summary-before-hidden-reasons.json"
 #: (organisation type, role, lesson score) per respondent.
 SCAN = ([("gemeente", "bestuurder", 4)] * 6
         + [("waterschap", "ambtenaar", s) for s in (2, 3, 3, 3, 2)]

@@ -28,10 +28,11 @@ from flask_babel import force_locale
 from werkzeug.wrappers import Response
 
 from assessment import templating
+from assessment.config import PROJECT_ROOT
 from assessment.models import STATUS_LABELS, Status
 from reports.context import Numbers, chart_labels, lessons_profile_title
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = PROJECT_ROOT
 TEMPLATES = ROOT / "templates"
 PO_FILE = ROOT / "assessment/translations/en/LC_MESSAGES/messages.po"
 MO_FILE = PO_FILE.with_suffix(".mo")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 
@@ -23,13 +22,14 @@ from assessment.snapshots import summary_from_json
 from reports.build import report_context, report_html
 from reports.context import Numbers
 from tests.conftest import app_of_its_own
-from tests.test_report import _pdf_for, _text
+from tests.helpers import TEST_DATA
+from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
 pytestmark = pytest.mark.report_pdf
 
 #: A summary kept as JSON before context blocks had their statements' figures.
-OLD_SNAPSHOT = Path(__file__).parent / "data" / "summary_snapshot_before_context_statements.json"
+OLD_SNAPSHOT = TEST_DATA / "summary_snapshot_before_context_statements.json"
 
 
 def _one_line(text: str) -> str:

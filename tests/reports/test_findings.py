@@ -33,9 +33,9 @@ from questions.schema import LESSON_FINDINGS, MESSAGE_PLACEHOLDERS, OrderKey, Qu
 from reports import findings
 from reports.build import report_context, report_html
 from reports.context import Numbers
-from tests.helpers import Participant, edited, line_of
-from tests.test_aggregation import build, scoring
-from tests.test_report import _pdf_for, _text
+from tests.assessment.test_aggregation import build, scoring
+from tests.helpers import TEST_DATA, Participant, edited, line_of
+from tests.reports.test_report import _pdf_for, _text
 
 NL = Numbers("nl")
 
@@ -562,7 +562,7 @@ def test_the_english_report_has_the_english_key_messages(app, open_assessment):
 
 #: The Dutch questionnaire as an assessment froze it before key messages and rule-driven
 #: next steps existed (snapshot_json of tien-lessen.nl.yaml at commit f4ee4e9).
-OLD_SNAPSHOT = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
+OLD_SNAPSHOT = TEST_DATA / "content-snapshot-f4ee4e9.nl.json"
 OLD_HASH = "69c0fe756bee3b8bce8d39ee7d29f3299620a463371e0ee445c1a33470df40db"
 
 

@@ -7,7 +7,7 @@ import pytest
 from assessment.aggregation import Response, summarise
 from assessment.exceptions import NotComparable
 from assessment.rounds import Reason, compare_rounds
-from tests.test_aggregation import build
+from tests.assessment.test_aggregation import build
 
 
 def _responses(values: dict[str, str], count: int = 3) -> list[Response]:

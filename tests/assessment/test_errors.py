@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from babel.support import Translations
@@ -13,6 +12,7 @@ from sqlalchemy import update
 from werkzeug.test import TestResponse
 
 from assessment import create_app, db, management
+from assessment.config import PROJECT_ROOT
 from assessment.errors import MESSAGES
 from assessment.exceptions import UnknownAssessment
 from assessment.extensions import limiter
@@ -20,7 +20,7 @@ from assessment.models import Assessment
 from tests.helpers import DEMO_JOIN_CODE, Participant, csrf_token, login
 
 #: The interface's catalogues, to read what a title says in another language.
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "assessment" / "translations"
+TRANSLATIONS = PROJECT_ROOT / "assessment" / "translations"
 
 #: What an error page must never show: traces, exception names, source paths, SQL.
 INTERNALS = re.compile(

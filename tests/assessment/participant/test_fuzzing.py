@@ -30,8 +30,8 @@ from werkzeug.test import encode_multipart
 from assessment import content
 from assessment.db import read_session
 from assessment.models import Answer, Assessment, Comment, Respondent
+from tests.assessment.test_errors import assert_friendly
 from tests.helpers import Participant, csrf_token, login
-from tests.test_errors import assert_friendly
 
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -22,9 +22,9 @@ from assessment.models import (
 from assessment.priorities import VoteStatus, tally
 from assessment.results import assessment_summary
 from questions.loader import CONTENT_DIR, load_questionnaire
+from tests.assessment.facilitator.test_live import add_respondent
 from tests.conftest import SECRET
 from tests.helpers import Participant, csrf_token, login
-from tests.test_live import add_respondent
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 LESSONS = QUESTIONNAIRE.lessons
@@ -507,7 +507,7 @@ def test_result_gives_the_coordinator_a_frozen_tally(app, open_assessment):
 
 
 def test_the_aggregates_export_holds_the_priorities_of_a_closed_vote(app, facilitator_client):
-    from tests.test_exchange import csv_sections
+    from tests.assessment.test_exchange import csv_sections
 
     sections = csv_sections(facilitator_client.get("/begeleider/scans/1/export.csv").data)
     header, rows = sections["Prioriteiten"]
@@ -565,7 +565,7 @@ def test_a_vote_cast_while_the_facilitator_closes_waits_and_is_refused(app, db_d
     """The close holds the assessment's lock; the vote waits for it, then finds it closed."""
     from sqlalchemy.orm import Session
 
-    from tests.test_db import _contend
+    from tests.assessment.test_db import _contend
 
     assessment_id = int(open_assessment["id"])
     with app.app_context():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -18,15 +17,15 @@ from questions.lint import lint
 from questions.loader import CONTENT_DIR, from_snapshot
 from reports.build import report_context, report_html
 from reports.context import Numbers, describe_response, invited_share, session_held
-from tests.helpers import DEMO_ID, edited, line_of
-from tests.test_report import _pdf_for, _text
+from tests.helpers import DEMO_ID, TEST_DATA, edited, line_of
+from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
 pytestmark = pytest.mark.report_pdf
 
 #: The Dutch questionnaire frozen as the code of commit f4ee4e9 froze it, before the
 #: introduction was split: a snapshot as old scans keep it.
-OLD_SNAPSHOT = Path(__file__).parent / "data" / "content-snapshot-f4ee4e9.nl.json"
+OLD_SNAPSHOT = TEST_DATA / "content-snapshot-f4ee4e9.nl.json"
 
 
 def _flat(pdf: bytes) -> str:

@@ -14,8 +14,8 @@ from assessment.models import Assessment, Comment, Moderation
 from reports import charts
 from reports.build import report_context
 from reports.context import Numbers
+from tests.assessment.facilitator.test_projector import BASE, _move
 from tests.helpers import moderate
-from tests.test_projector import BASE, _move
 
 SVG = "{http://www.w3.org/2000/svg}"
 DUTCH = Numbers("nl")

@@ -25,9 +25,9 @@ from assessment.exchange import Table, aggregate_tables
 from assessment.models import Assessment, Status
 from questions.loader import CONTENT_DIR, load_questionnaire
 from reports.context import ReportMeta, build_context
+from tests.assessment.test_exchange import csv_sections
+from tests.assessment.test_results import ResultsTable, answer_directly
 from tests.helpers import csrf_token, login
-from tests.test_exchange import csv_sections
-from tests.test_results import ResultsTable, answer_directly
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 GROUP_IDS = tuple(QUESTIONNAIRE.group_labels())

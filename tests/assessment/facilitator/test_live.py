@@ -240,7 +240,7 @@ def test_close_from_the_dashboard_and_refused_moves(app, owner, open_assessment)
     assert response.status_code == 400
 
 
-# -- the projector: tests/test_projector.py -----------------------------------------------
+# -- the projector: tests/assessment/facilitator/test_projector.py ----------------------
 
 
 # -- the agenda --------------------------------------------------------------------------

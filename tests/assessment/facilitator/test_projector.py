@@ -12,8 +12,8 @@ from assessment.db import read_session
 from assessment.models import Assessment, Comment, LessonNote, Moderation, Status
 from assessment.projector import GroupedAnswer, SlideKind, SlideSpec
 from questions.loader import CONTENT_DIR, load_questionnaire
+from tests.assessment.facilitator.test_live import OWNER_EMAIL, OWNER_PASSWORD, add_respondent
 from tests.helpers import DEMO_JOIN_CODE, TRYOUT_ID, TRYOUT_JOIN_CODE, csrf_token, login, moderate
-from tests.test_live import OWNER_EMAIL, OWNER_PASSWORD, add_respondent
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 BASE = "/begeleider/scans/1"
@@ -97,7 +97,7 @@ def test_a_statement_splits_around_the_middle_as_worded():
 
 def test_the_overview_ranks_by_score_ties_in_questionnaire_order_unscored_last():
     from assessment.aggregation import Response, summarise
-    from tests.test_live import scores
+    from tests.assessment.facilitator.test_live import scores
 
     responses = [Response(i, "gemeente", {
         **scores(3), **{s.id: "weet_niet" for s in QUESTIONNAIRE.lesson("visie").statements},
