@@ -87,6 +87,7 @@ from assessment.models import (
     ReportText,
     Respondent,
     Status,
+    as_utc,
     utcnow,
 )
 from assessment.participation import hash_token, new_token
@@ -296,17 +297,13 @@ class _V1Backup(_Model):
 # -- writing -------------------------------------------------------------------------------
 
 
-def _utc(value: datetime) -> datetime:
-    """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
-    return None if value is None else _utc(value)
+    return None if value is None else as_utc(value)
 
 
 def _day(value: datetime) -> date:
-    return _utc(value).date()
+    return as_utc(value).date()
 
 
 def withheld_options(values: Sequence[str | None]) -> frozenset[str]:
@@ -358,7 +355,7 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
     return Backup(
         format=FORMAT_ID,
         format_version=FORMAT_VERSION,
-        exported_at=_utc(exported_at or utcnow()),
+        exported_at=as_utc(exported_at or utcnow()),
         content=BackupContent(
             questionnaire_id=assessment.questionnaire_id,
             questionnaire_version=assessment.questionnaire_version,
@@ -370,7 +367,7 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
         assessment=BackupDetails(
             region=assessment.region, title=assessment.title,
             language=assessment.language, status=assessment.status,
-            join_code=assessment.join_code, created_at=_utc(assessment.created_at),
+            join_code=assessment.join_code, created_at=as_utc(assessment.created_at),
             opened_at=_utc_or_none(assessment.opened_at),
             closed_at=_utc_or_none(assessment.closed_at),
             session_date=assessment.session_date, invited_count=assessment.invited_count,
@@ -397,19 +394,19 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
             for number, respondent in enumerate(respondents, start=1)),
         lesson_notes=tuple(
             BackupNote(lesson=note.lesson_id, notes=note.notes,
-                       conclusion=note.conclusion, updated_at=_utc(note.updated_at))
+                       conclusion=note.conclusion, updated_at=as_utc(note.updated_at))
             for note in notes),
         actions=tuple(
             BackupAction(lesson=action.lesson_id, action=action.action,
                          owner=action.owner, term=action.term,
-                         created_at=_utc(action.created_at))
+                         created_at=as_utc(action.created_at))
             for action in actions),
         priority_vote=BackupVote(
             status=assessment.vote_status, max_choices=assessment.vote_max_choices,
             ballots=tuple(sorted(tuple(ballot) for ballot in priorities.ballots(assessment.id)))),
         report_texts=tuple(
             BackupReportText(part=text.part, text=text.text, mode=text.mode,
-                             updated_at=_utc(text.updated_at))
+                             updated_at=as_utc(text.updated_at))
             for text in session.scalars(select(ReportText).where(
                 ReportText.assessment_id == assessment.id).order_by(ReportText.part))),
     )

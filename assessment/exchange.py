@@ -43,7 +43,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -55,7 +55,7 @@ from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
 from assessment.exceptions import UnknownAssessment
 from assessment.management import audit
-from assessment.models import STATUS_LABELS, Assessment, Facilitator, utcnow
+from assessment.models import STATUS_LABELS, Assessment, Facilitator, as_utc, utcnow
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 
@@ -220,7 +220,7 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
         rows.append(("let op", f"Minder dan {MIN_RESPONDENTS} deelnemers hebben hun antwoorden "
                                "verzonden. Zodat niemand herkenbaar is, staan er nog geen "
                                "uitkomsten en toelichtingen in deze export."))
-    rows.append(("geëxporteerd op", _utc(exported_at).strftime("%Y-%m-%d %H:%M UTC")))
+    rows.append(("geëxporteerd op", as_utc(exported_at).strftime("%Y-%m-%d %H:%M UTC")))
     return Table("Scan", (Column("onderdeel"), Column("waarde")), tuple(rows))
 
 
@@ -442,7 +442,7 @@ def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) ->
     document = {
         "format": AGGREGATES_FORMAT_ID,
         "format_version": AGGREGATES_FORMAT_VERSION,
-        "exported_at": _utc(exported_at or utcnow()).isoformat(),
+        "exported_at": as_utc(exported_at or utcnow()).isoformat(),
         "tables": [
             {"title": xml_safe(table.title),
              "columns": [{"header": xml_safe(column.header), "share": column.share}
@@ -454,10 +454,6 @@ def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) ->
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
-
-def _utc(value: datetime) -> datetime:
-    """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 # -- aggregates: the formats ---------------------------------------------------------------

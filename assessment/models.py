@@ -39,6 +39,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC time: SQLite gives back the stored UTC times without a
+    zone, PostgreSQL with one."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     """Declarative base with named constraints, so migrations can refer to them."""
 

@@ -20,7 +20,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, get_args
 
 from flask import Flask, g, has_request_context
@@ -46,6 +46,7 @@ from assessment.models import (
     Respondent,
     Source,
     Status,
+    as_utc,
     utcnow,
 )
 from questions.schema import Questionnaire
@@ -245,13 +246,9 @@ def _stamp_arrival() -> None:
 def request_arrival() -> datetime:
     """When the current request reached the app; now, outside a request."""
     if has_request_context() and "arrived_at" in g:
-        return datetime_in_utc(g.arrived_at)
+        return as_utc(g.arrived_at)
     return utcnow()
 
-
-def datetime_in_utc(moment: datetime) -> datetime:
-    """``moment`` with its time zone: SQLite gives back the stored UTC times without one."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def save_page(
@@ -269,7 +266,7 @@ def save_page(
         respondent = _answerable(session, respondent_id)
         store_answers(session, respondent, content.for_assessment(respondent.assessment),
                       posted, arrived)
-        if datetime_in_utc(respondent.updated_at) > arrived:
+        if as_utc(respondent.updated_at) > arrived:
             respondent.profile = {**posted.profile, **respondent.profile}
             return
         if posted.profile:

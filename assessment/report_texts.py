@@ -23,7 +23,7 @@ import enum
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from assessment import content, management
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import ChangedMeanwhile, NotClosed, ReportTextError
-from assessment.models import Assessment, Facilitator, ReportText, Status, utcnow
+from assessment.models import Assessment, Facilitator, ReportText, Status, as_utc, utcnow
 
 #: The foreword's part name; a lesson id never starts with "_" (questions.schema.ID_PATTERN).
 FOREWORD = "_voorwoord"
@@ -79,9 +79,9 @@ def report_status(assessment: Assessment) -> ReportStatus:
         return ReportStatus(ReportState.PROVISIONAL, assessment.report_version)
     final_at = assessment.report_final_at
     if final_at is None or (assessment.closed_at is not None
-                            and _utc(final_at) < _utc(assessment.closed_at)):
+                            and as_utc(final_at) < as_utc(assessment.closed_at)):
         return ReportStatus(ReportState.CONCEPT, assessment.report_version)
-    return ReportStatus(ReportState.FINAL, assessment.report_version, _utc(final_at).date())
+    return ReportStatus(ReportState.FINAL, assessment.report_version, as_utc(final_at).date())
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,3 @@ def _normalised(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _utc(value: datetime) -> datetime:
-    """An aware UTC time; SQLite gives back the stored UTC times without a zone."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from sqlalchemy import Engine, create_engine, make_url, pool
 from assessment import create_app, db
 from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
-from reports.render import Renderer
+from reports.render import Renderer, RenderLimits
 from reports.report_jobs import LocalReportJobs
 from tests.helpers import Participant, login
 
@@ -185,12 +186,14 @@ def new_db_url(
 
 
 @contextmanager
-def app_of_its_own(url: str, cache_dir: Path) -> Iterator[Flask]:
+def app_of_its_own(url: str, cache_dir: Path,
+                   warm: Renderer | None = None) -> Iterator[Flask]:
     """A test app on the database at ``url``, for a fixture shared by a module."""
     application = create_app({**TEST_SETTINGS, "DATABASE_URL": url,
                               "REPORT_CACHE_DIR": str(cache_dir)})
     try:
-        yield application
+        with lent_renderer(application, warm):
+            yield application
     finally:
         application.extensions["regiospiegel.reports"].close()
         db.dispose(application)
@@ -224,18 +227,52 @@ def app_config(db_url: str, tmp_path: Path) -> dict[str, object]:
             "REPORT_CACHE_DIR": str(tmp_path / "reports")}
 
 
+#: The warm report process's limits: a server's, but at normal priority. A server lowers the
+#: report's priority so that participants' requests go first; in the tests the only other
+#: work is the test waiting for the report, and a lowered report starves behind the tests
+#: running beside it.
+WARM_LIMITS = RenderLimits(niceness=0)
+
+
 @pytest.fixture(scope="session")
 def warm_renderer() -> Iterator[Renderer]:
     """One report process for the run's apps, kept warm from one test to the next.
 
     Each app starts its own report process on its first render (as a server does once);
     a test process makes hundreds of apps, and starting the process and loading WeasyPrint
-    and its fonts anew costs a few seconds a report test. The ``app`` fixture lends its
-    app this one instead, when the app asks for the same memory cap and priority.
+    and its fonts anew costs seconds a report test. The test apps borrow this one instead
+    (see :func:`lent_renderer`).
     """
-    renderer = Renderer(PROJECT_ROOT / "assessment" / "static")
+    renderer = Renderer(PROJECT_ROOT / "assessment" / "static", WARM_LIMITS)
     yield renderer
     renderer.close()
+
+
+@contextmanager
+def lent_renderer(application: Flask, warm: Renderer | None) -> Iterator[None]:
+    """Let ``application`` render in the warm process while the block runs.
+
+    Only an app with the server's memory cap borrows it (a test of the cap keeps its own).
+    The app's time limit applies. A test may set other limits; then the process, which may
+    have started again with them (after a render over its time limit), is stopped at the
+    end, so the next test starts one with the warm limits.
+    """
+    local = _local_jobs(application)
+    own = local.renderer
+    if warm is None or (own.static_dir.resolve(), own.limits.memory_mb) != (
+            warm.static_dir.resolve(), warm.limits.memory_mb):
+        yield
+        return
+    warm.limits = replace(WARM_LIMITS, seconds=own.limits.seconds)
+    local.renderer = warm
+    try:
+        yield
+    finally:
+        local.renderer = own
+        changed = warm.limits
+        if (changed.niceness, changed.memory_mb) != (WARM_LIMITS.niceness, WARM_LIMITS.memory_mb):
+            warm.close()  # it may have started again with the test's limits
+        warm.limits = WARM_LIMITS
 
 
 @pytest.fixture
@@ -244,19 +281,8 @@ def app(app_config: dict[str, object], warm_renderer: Renderer) -> Iterator[Flas
     application = create_app(app_config)
     with application.app_context():
         limiter.reset()
-    local = _local_jobs(application)
-    own = local.renderer
-    shareable = (own.static_dir.resolve() == warm_renderer.static_dir.resolve()
-                 and (own.limits.memory_mb, own.limits.niceness)
-                 == (warm_renderer.limits.memory_mb, warm_renderer.limits.niceness))
-    if shareable:
-        # The time limit is read per render: the test's own (or changed) limit applies.
-        warm_renderer.limits = own.limits
-        local.renderer = warm_renderer
-    yield application
-    if shareable:
-        local.renderer = own
-        warm_renderer.limits = own.limits
+    with lent_renderer(application, warm_renderer):
+        yield application
     application.extensions["regiospiegel.reports"].close()
     db.dispose(application)
 

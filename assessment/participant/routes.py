@@ -25,12 +25,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from assessment import content, participation, priorities, take_home
-from assessment.db import read_session
 from assessment.exceptions import (
     AlreadySubmitted,
     AssessmentClosed,
@@ -45,7 +43,7 @@ from assessment.exceptions import (
 from assessment.extensions import csrf, limiter
 from assessment.links import external_url, local_path, redirect_back
 from assessment.management import assessment_by_join_code, normalise_join_code
-from assessment.models import Answer, Assessment, Comment, Respondent, Status
+from assessment.models import Assessment, Respondent, Status
 from assessment.pages import Page, Review, neighbours, participant_pages, progress, review_summary
 from assessment.participant import bp
 from assessment.participant.forms import (
@@ -345,7 +343,8 @@ def page(token: str, page_id: str) -> Response | str | tuple[str, int]:
         return _render(ctx, current, None)
     if current.kind == "review":
         return _render(ctx, current, SubmitForm(), review=review_summary(
-            ctx.pages, ctx.questionnaire, _answer_map(ctx.respondent), ctx.respondent.profile))
+            ctx.pages, ctx.questionnaire, participation.stored_answers(ctx.respondent).answers,
+            ctx.respondent.profile))
     form_class = page_form_class(ctx.questionnaire, current,
                                  current_app.config["COMMENT_MAX_LENGTH"])
     if request.method == "GET":
@@ -464,14 +463,15 @@ def summary(token: str) -> Response | str:
     ctx = _load(token)
     if ctx.answerable:
         return redirect(url_for("participant.page", token=token, page_id="overzicht"))
-    answers = _answer_map(ctx.respondent)
+    stored = participation.stored_answers(ctx.respondent)
+    answers = stored.answers
     final = ctx.respondent.submitted or ctx.assessment.status == Status.CLOSED
     shown = final and take_home.results_shown(ctx.assessment.status, ctx.assessment.reveal_step)
     comparisons = (take_home.compare_with_group(ctx.questionnaire, answers,
                                                 assessment_summary(ctx.assessment))
                    if shown else ())
     response = current_app.make_response(render_template(
-        "participant/summary.html", ctx=ctx, answers=answers, texts=_text_map(ctx.respondent),
+        "participant/summary.html", ctx=ctx, answers=answers, texts=stored.texts,
         final=final, results_shown=shown, comparisons=comparisons,
     ))
     response.headers["Cache-Control"] = "no-store"
@@ -628,19 +628,5 @@ def _render(
         resume_url=external_url("participant.resume", token=ctx.token),
         from_review=_from_review(), review=review,
     ), status
-
-
-def _answer_map(respondent: Respondent) -> dict[str, str]:
-    rows = read_session().execute(
-        select(Answer.statement_id, Answer.value).where(Answer.respondent_id == respondent.id)
-    )
-    return {statement_id: value for statement_id, value in rows}
-
-
-def _text_map(respondent: Respondent) -> dict[str, str]:
-    rows = read_session().execute(
-        select(Comment.topic_id, Comment.text).where(Comment.respondent_id == respondent.id)
-    )
-    return {topic: text for topic, text in rows}
 
 

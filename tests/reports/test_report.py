@@ -54,12 +54,13 @@ def _text(pdf: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def demo_pdf(new_db_url, tmp_path_factory) -> Iterator[tuple[bytes, object]]:
+def demo_pdf(new_db_url, tmp_path_factory, warm_renderer) -> Iterator[tuple[bytes, object]]:
     """The demo's report, with one included comment carrying an HTML/CSS payload.
 
     Rendered once for the module's tests, which only read it.
     """
-    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports")) as app:
+    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports"),
+                        warm_renderer) as app:
         with app.app_context():
             comment = read_session().scalar(
                 select(Comment).where(Comment.topic_id == "leiderschap"))

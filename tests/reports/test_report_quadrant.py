@@ -44,9 +44,10 @@ def _between(text: str, start: str, end: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def dutch_report(new_db_url, tmp_path_factory):
+def dutch_report(new_db_url, tmp_path_factory, warm_renderer):
     """The demo report's text on one line, and the summary it shows (rendered once)."""
-    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports")) as app:
+    with app_of_its_own(new_db_url(with_demo=True), tmp_path_factory.mktemp("reports"),
+                        warm_renderer) as app:
         pdf, _assessment = _pdf_for(app)
         with app.app_context():
             summary = assessment_summary(read_session().get(Assessment, 1))
@@ -138,9 +139,10 @@ def test_a_summary_kept_before_context_statements_still_builds_the_report(app, d
 
 
 @pytest.fixture(scope="module")
-def english_report(new_db_url, tmp_path_factory):
+def english_report(new_db_url, tmp_path_factory, warm_renderer):
     """An English scan answered as the demo is, closed: its report's PDF text and HTML."""
-    with app_of_its_own(new_db_url(), tmp_path_factory.mktemp("reports")) as app:
+    with app_of_its_own(new_db_url(), tmp_path_factory.mktemp("reports"),
+                        warm_renderer) as app:
         with app.test_request_context("/"):
             owner = management.create_facilitator("en@example.nl", "lang-genoeg-wachtwoord")
             english = questionnaire_files.available()[("tien-lessen", "en")]
