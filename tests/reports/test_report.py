@@ -29,9 +29,6 @@ from reports.render import (
 from tests.conftest import app_of_its_own
 from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate
 
-#: Rendering is the same on either database: the SQLite pass covers these tests.
-pytestmark = pytest.mark.report_pdf
-
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
 
@@ -74,6 +71,7 @@ def demo_pdf(new_db_url, tmp_path_factory, warm_renderer) -> Iterator[tuple[byte
         yield pdf, summary
 
 
+@pytest.mark.report_pdf
 def test_every_lesson_score_and_band_in_the_pdf_equals_the_summary(app, demo_pdf):
     pdf, summary = demo_pdf
     text = re.sub(r"\s+", " ", _text(pdf))
@@ -87,6 +85,7 @@ def test_every_lesson_score_and_band_in_the_pdf_equals_the_summary(app, demo_pdf
                      text)
 
 
+@pytest.mark.report_pdf
 def test_the_pdf_is_a_proper_document(demo_pdf):
     pdf, _summary = demo_pdf
     reader = PdfReader(io.BytesIO(pdf))
@@ -122,6 +121,7 @@ def _flatten(outline):
             yield item
 
 
+@pytest.mark.report_pdf
 def test_a_payload_in_a_comment_arrives_as_plain_text(demo_pdf):
     pdf, _summary = demo_pdf
     text = re.sub(r"\s+", " ", _text(pdf))
@@ -138,6 +138,7 @@ def test_only_included_comments_appear(app, demo):
     assert not any(text in html for text in texts)
 
 
+@pytest.mark.report_pdf
 def test_second_download_is_served_from_the_cache(app, facilitator_client):
     first = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
     assert first.status_code == 202
@@ -171,6 +172,7 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
     assert 'href="/static/report.css"' in preview
 
 
+@pytest.mark.report_pdf
 def test_a_closed_scan_s_report_is_not_provisional(app, demo, demo_pdf):
     pdf, _assessment = demo_pdf
     text = _text(pdf)
@@ -190,6 +192,7 @@ def test_a_closed_scan_s_report_is_not_provisional(app, demo, demo_pdf):
     assert "Inhoudshash" not in pages[-1]
 
 
+@pytest.mark.report_pdf
 def test_a_small_group_is_cautioned_on_the_summary(app, open_assessment):
     for _ in range(3):
         person = Participant(app.test_client())
@@ -212,6 +215,7 @@ def test_report_pages_are_only_for_the_owner(app, client, demo):
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.report_pdf
 def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):
     for _ in range(2):
         person = Participant(app.test_client())
@@ -225,6 +229,7 @@ def test_too_few_respondents_says_so_instead_of_numbers(app, open_assessment):
     assert "Profiel van de 10 lessen" not in text
 
 
+@pytest.mark.report_pdf
 def test_waiting_results_say_why_not_that_too_few_took_part(app, open_assessment):
     """Four sent in while answering is open: the results wait for the step, and say so."""
     for _ in range(4):
@@ -271,6 +276,7 @@ def test_a_lesson_without_valid_answers_shows_insufficient_data(app, open_assess
     assert "%" not in section
 
 
+@pytest.mark.report_pdf
 def test_very_long_region_and_title_render(app, open_assessment):
     with app.app_context(), write_transaction() as session:
         assessment = session.get(Assessment, int(open_assessment["id"]))
@@ -304,6 +310,7 @@ def test_a_report_referring_to_files_and_urls_fetches_nothing(app):
     assert b"root:" not in pdf
 
 
+@pytest.mark.report_pdf
 def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_works(app):
     renderer = Renderer(_static(app), RenderLimits(seconds=0.05))
     slow = "<html><body>" + "<table>" + "<tr><td>x</td></tr>" * 20000 + "</table></body></html>"
@@ -316,6 +323,7 @@ def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_works(app):
         renderer.close()
 
 
+@pytest.mark.report_pdf
 def test_a_failed_render_shows_a_clear_message_and_the_app_keeps_serving(app, facilitator_client):
     jobs = app.extensions["regiospiegel.reports"]
     jobs.renderer.limits = RenderLimits(seconds=0.01)
@@ -333,6 +341,7 @@ def test_a_failed_render_shows_a_clear_message_and_the_app_keeps_serving(app, fa
     assert facilitator_client.get("/begeleider/scans/1").status_code == 200
 
 
+@pytest.mark.report_pdf
 def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
     target = tmp_path / "rapport.pdf"
     result = runner.invoke(args=["report", DEMO_JOIN_CODE, "-o", str(target)])
@@ -341,6 +350,7 @@ def test_cli_writes_the_report_by_join_code(app, runner, demo, tmp_path):
     assert runner.invoke(args=["report", "NOPE99"]).exit_code == 1
 
 
+@pytest.mark.report_pdf
 def test_identical_comments_are_shown_once_with_their_count(app, demo):
     from tests.assessment.test_discussion import _add_text
 
