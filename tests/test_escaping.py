@@ -22,7 +22,6 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 
 import reports
@@ -34,7 +33,7 @@ from questions.loader import CONTENT_DIR
 from reports.build import report_context, report_html, report_key
 from reports.render import html_to_pdf, make_fetcher
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import Participant, csrf_token, login, moderate
+from tests.helpers import Participant, csrf_token, login, moderate, pdf_text
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -356,7 +355,7 @@ def _strings(data: object) -> list[str]:
 
 
 def _pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return pdf_text(pdf)
 
 
 def test_the_pdf_report_prints_payloads_as_text_and_fetches_nothing(poisoned):

@@ -9,13 +9,11 @@ organisation type, though only the gemeente is shown, and "2,6" must show nowher
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 import reports
 from assessment import management, participation, projector, session
@@ -28,7 +26,7 @@ from assessment.snapshots import summary_from_json, summary_to_json
 from questions.loader import CONTENT_DIR, load_questionnaire
 from reports.build import report_context, report_html, report_key
 from tests.assessment.facilitator.test_live import OWNER_EMAIL, OWNER_PASSWORD, scores
-from tests.helpers import TEST_DATA, login
+from tests.helpers import TEST_DATA, login, pdf_pages
 
 QUESTIONNAIRE = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
 #: A summary frozen by the code before hidden cells carried a reason and roles had cells.
@@ -133,7 +131,7 @@ def test_the_report_shows_the_table_with_true_reasons_and_never_the_hidden_mean(
         html = report_html(report_context(assessment),
                            Path(app.static_folder).resolve().as_uri() + "/")
         pdf = reports.jobs().render_now(report_key(html), html).read_bytes()
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    pages = pdf_pages(pdf)
     text = _one_line("\n".join(pages)).replace("- ", "")
     # The cover: the waterschap has five, hidden to protect the provincie.
     assert "Waterschap: verborgen ter bescherming van een kleine groep" in text

@@ -12,7 +12,6 @@ from xml.etree import ElementTree
 
 import pytest
 from openpyxl import load_workbook
-from pypdf import PdfReader
 from sqlalchemy import select
 
 import reports
@@ -22,7 +21,7 @@ from assessment.exchange import Column, Table, tables_csv, tables_json, tables_x
 from assessment.models import Assessment, Comment
 from assessment.safe_text import xml_safe
 from reports.build import report_context, report_html, report_key
-from tests.helpers import csrf_token, text_ref
+from tests.helpers import csrf_token, pdf_text, text_ref
 
 #: Every character XML 1.0 forbids that a database can store (not NUL, not a lone surrogate).
 STORABLE = [chr(c) for c in (*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))] + [
@@ -101,7 +100,7 @@ def test_the_report_of_a_crafted_comment_renders(app, included_comment):
         html = report_html(report_context(assessment), static)
         assert not FORBIDDEN_RE.search(html)
         pdf = reports.jobs().render_now(report_key(html), html).read_bytes()
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = pdf_text(pdf)
     assert "Voorna: een gewone toelichting" in text
 
 
@@ -129,5 +128,5 @@ def test_a_crafted_title_leaves_the_report_and_the_paper_form_renderable(app,
     assert "Casus Dalfsen" in html and not FORBIDDEN_RE.search(html)
     response = facilitator_client.get("/begeleider/scans/1/papier.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    text = pdf_text(response.data)
     assert "Casus Dalfsen" in text

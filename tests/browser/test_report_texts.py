@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.browser.audit import Findings
 from tests.browser.conftest import DESKTOP, ContextFactory, Demo, LiveServer, new_assessment
+from tests.helpers import pdf_text
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +66,7 @@ def test_foreword_and_own_advice_are_saved_marked_final_and_in_the_pdf(
     page.goto(f"/begeleider/scans/{assessment_id}")
     with page.expect_download(timeout=120_000) as download_info:
         page.get_by_role("link", name="Download rapport (PDF)").first.click()
-    report = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
-    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in report.pages))
+    text = re.sub(r"\s+", " ", pdf_text(download_info.value.path().read_bytes()))
     assert "Definitief, versie 1" in text
     assert "Dit rapport is voor de stuurgroep." in text
     assert "Begin met de urgentie." in text

@@ -27,7 +27,7 @@ from reports.render import (
     make_fetcher,
 )
 from tests.conftest import app_of_its_own
-from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate
+from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate, pdf_pages, pdf_text
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -46,8 +46,7 @@ def _pdf_for(app, assessment_id: int = 1) -> tuple[bytes, Assessment]:
 
 
 def _text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return pdf_text(pdf)
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +178,7 @@ def test_a_closed_scan_s_report_is_not_provisional(app, demo, demo_pdf):
     assert "Voorlopig" not in text
     assert "Let op: een kleine groep." not in text  # 28 took part
     # Closed but not marked final: a concept, on the cover and in every page header.
-    pages = [re.sub(r"\s+", " ", page.extract_text())
-             for page in PdfReader(io.BytesIO(pdf)).pages]
+    pages = [re.sub(r"\s+", " ", page) for page in pdf_pages(pdf)]
     assert "Concept" in pages[0] and "Definitief" not in text
     assert all("Concept · Regiospiegel" in page for page in pages[2:])
     # The technical identifiers are in the appendix, not on the cover nor in the colophon.
@@ -246,7 +244,7 @@ def test_waiting_results_say_why_not_that_too_few_took_part(app, open_assessment
     assert "Uitkomsten verschijnen pas vanaf 3 deelnemers, zodat" not in text
     assert "lopen de uitkomsten in stappen van 3 deelnemers mee" in text
     # Still open: "Voorlopig" on the cover and in every page's header.
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    pages = pdf_pages(pdf)
     assert len(pages) > 2 and all("Voorlopig" in page for page in pages)
     # The notes page, where the session's scores stand beside each lesson, says the same.
     client = app.test_client()

@@ -8,7 +8,6 @@ WeasyPrint's laid-out pages (see tests/report_pages.py).
 from __future__ import annotations
 
 import html as html_module
-import io
 import itertools
 import re
 from collections.abc import Iterator
@@ -17,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from assessment import create_app, db, discussion, management
 from assessment import demo as demo_module
@@ -30,7 +28,7 @@ from reports import charts
 from reports.build import report_context, report_html
 from reports.context import Numbers
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import Participant
+from tests.helpers import Participant, pdf_pages
 from tests.report_pages import overflowing_cells, page_fills, render
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -73,7 +71,7 @@ def demo_report(new_db_url, tmp_path_factory) -> Iterator[Rendered]:
             html = report_html(report_context(assessment), static.resolve().as_uri() + "/")
             summary = assessment_summary(assessment)
         document, pdf = render(html, static)
-        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+        pages = list(pdf_pages(pdf))
         yield Rendered(html, pages, document, summary)
     finally:
         app.extensions["regiospiegel.reports"].close()
@@ -206,7 +204,7 @@ def test_a_statement_with_too_few_answers_has_no_bar_and_no_numbers(app, open_as
     segments = sum(1 for s in others for count in s.distribution.counts if count)
     assert svg.count("<rect") == segments + 5
     _document, pdf = render(html, Path(app.static_folder or ""))
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+    pages = pdf_pages(pdf)
     lessons = " ".join(_flat(page) for page in pages
                        if _running_head(page).endswith("De lessen één voor één"))
     assert "te weinig antwoorden –" in lessons

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select, update
 
 from assessment import exchange, management, report_texts
@@ -17,7 +15,7 @@ from assessment.exceptions import NotClosed, ReportTextError
 from assessment.models import Assessment, AuditEvent, ReportText, Status
 from assessment.report_texts import FOREWORD, ReportState, ReportTextInput
 from reports.build import report_context, report_html
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, pdf_pages
 from tests.reports.test_report import _pdf_for
 
 BASE = "/begeleider/scans/1"
@@ -321,8 +319,7 @@ def test_the_json_export_holds_the_texts_and_the_status(app, demo):
 
 
 def _pages(pdf: bytes) -> list[str]:
-    return [re.sub(r"\s+", " ", page.extract_text()).replace("- ", "")
-            for page in PdfReader(io.BytesIO(pdf)).pages]
+    return [re.sub(r"\s+", " ", page).replace("- ", "") for page in pdf_pages(pdf)]
 
 
 @pytest.mark.report_pdf
