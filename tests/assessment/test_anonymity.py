@@ -503,3 +503,36 @@ def test_purging_keeps_what_the_closed_scan_shows(app, open_assessment):
         purge(assessment_id)
         after = assessment_summary(read_session().get(Assessment, assessment_id))
     assert after == before
+
+
+def test_the_report_html_says_too_few_answers_in_a_row_across_its_figure_columns(app):
+    # Lesson 1 scored by five, its first statement known by two (too few to show); lesson 2
+    # scored by two (no score): each table's row says so in one cell across its figures.
+    from reports.build import report_html
+
+    first, second = QUESTIONNAIRE.lessons[0], QUESTIONNAIRE.lessons[1]
+    unknown = {first.statements[0].id: "weet_niet"}
+    scan = _scan([("gemeente", {**_lesson_answers(0, "4"), **unknown, **_lesson_answers(1, "2")}),
+                  ("gemeente", {**_lesson_answers(0, "4"), **unknown, **_lesson_answers(1, "5")}),
+                  ("gemeente", {**_lesson_answers(0, "3"), **unknown}),
+                  ("waterschap", _lesson_answers(0, "5")),
+                  ("waterschap", _lesson_answers(0, "2"))])
+    summary = summarise(QUESTIONNAIRE, scan)
+    assert summary.lesson(first.id).shown and not summary.lesson(second.id).shown
+    meta = ReportMeta("Regio", "Scan", "nl", date(2026, 11, 29), 5, None, "0" * 64, "test")
+    with app.test_request_context():
+        html = report_html(build_context(meta, QUESTIONNAIRE, summary, {}), "/static/")
+    figures = len(QUESTIONNAIRE.scale().points) + 3
+    appendix = html.split('id="bijlage"')[1]
+    assert re.search(rf"<tr>\s*<td>{re.escape(first.statements[0].text)}</td>\s*"
+                     rf'<td colspan="{figures}" class="muted">te weinig antwoorden</td>\s*</tr>',
+                     appendix)
+    assert re.search(rf"<tr>\s*<td>{re.escape(first.statements[1].text)}</td>\s*"
+                     r'<td class="num">', appendix)
+    table = re.search(r'<table class="group-table[^"]*" data-question="[^"]*">.*?</table>', html,
+                      re.S)
+    assert table, "the report has a table by organisation type"
+    columns = len(re.findall(r'<th scope="col" class="num">', table.group(0))) - 2
+    assert re.search(rf'<tr>\s*<th scope="row">2\. {re.escape(second.title)}</th>\s*'
+                     rf'<td colspan="{columns + 2}" class="withheld">te weinig antwoorden</td>',
+                     table.group(0))

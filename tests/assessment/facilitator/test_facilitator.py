@@ -199,3 +199,40 @@ def test_logout(facilitator_client):
     assert facilitator_client.post("/begeleider/uitloggen",
                                    data={"csrf_token": token}).status_code == 302
     assert facilitator_client.get("/begeleider/").status_code == 302
+
+
+#: The pages of a scan's workspace that open with a menu: (page, heading, menu, its links).
+WORKSPACE_MENUS = [
+    ("live", "Live-overzicht", "De bijeenkomst",
+     [("projector", "Projectorweergave"), ("presentator", "Presentatorweergave"),
+      ("agenda", "Gespreksagenda")]),
+    ("agenda", "Gespreksagenda", "De bijeenkomst",
+     [("live", "Live-overzicht"), ("projector", "Projectorweergave"),
+      ("presentator", "Presentatorweergave")]),
+    ("bespreking", "Notities en conclusies", "Bespreken en besluiten",
+     [("agenda", "Gespreksagenda"), ("acties", "Acties"),
+      ("toelichtingen", "Toelichtingen beoordelen")]),
+    ("acties", "Acties", "Bespreken en besluiten",
+     [("bespreking", "Notities en conclusies"), ("toelichtingen", "Toelichtingen beoordelen")]),
+    ("toelichtingen", "Toelichtingen beoordelen", "Bespreken en besluiten",
+     [("bespreking", "Notities en conclusies"), ("acties", "Acties")]),
+    ("rapportteksten", "Rapportteksten", "Het rapport",
+     [("rapport", "Rapport bekijken"), ("rapport.pdf", "Download rapport (PDF)")]),
+]
+
+
+@pytest.mark.parametrize(("page", "heading", "menu", "links"), WORKSPACE_MENUS)
+def test_a_workspace_page_opens_with_its_scan_heading_and_menu(
+        facilitator_client, page, heading, menu, links):
+    scan = f"/begeleider/scans/{TRYOUT_ID}"
+    html = facilitator_client.get(f"{scan}/{page}").get_data(as_text=True)
+    head = re.search(r'<p class="eyebrow">(.*?)</p>\s*<h1>(.*?)</h1>\s*'
+                     r'<nav class="workspace-nav" aria-label="([^"]+)">\s*<ul>(.*?)</ul>\s*</nav>',
+                     html, re.S)
+    assert head, "the page opens with the scan, its heading and its menu"
+    eyebrow, shown_heading, label, items = head.groups()
+    assert eyebrow == f'Regio Zwolle · <a href="{scan}">Proefscan – probeer het zelf</a>'
+    assert (shown_heading, label) == (heading, menu)
+    expected = [(f"{scan}/{path}", text) for path, text in links] + [(scan, "Terug naar de scan")]
+    assert re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', items) == expected
+    assert len(re.findall(r"<li>", items)) == len(expected)
