@@ -164,6 +164,10 @@ def test_the_scan_page_shows_the_tables(owner, scan):
     assert 'data-question="rol"' in section
     assert "een van die groepen is verborgen" in section
     assert not HIDDEN_MEAN.search(html)
+    # Each table scrolls in a region of its own name, so a screen reader can tell them apart.
+    regions = re.findall(r'role="region" tabindex="0" aria-label="([^"]+)"', section)
+    assert regions == ["Wie ziet het anders? naar soort organisatie",
+                       "Wie ziet het anders? naar rol"]
 
 
 def test_the_projector_has_one_slide_with_all_lessons_per_breakdown(app, owner, scan):
