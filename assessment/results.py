@@ -11,6 +11,7 @@ differ by one or two respondents. Counts of people (started, sent in) are not li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, func, null, select
@@ -25,7 +26,7 @@ from assessment.aggregation import (
 from assessment.db import read_session
 from assessment.exceptions import NotComparable
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
-from assessment.question_types import QUESTION_TYPES, Storage
+from assessment.question_types import QUESTION_TYPES, QuestionType, Storage, SummaryTable
 from assessment.rounds import RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 from questions.schema import Questionnaire
@@ -146,17 +147,62 @@ def item_summary(assessment: Assessment, type_name: str, item_id: str) -> object
     """The group's figures for one item, by its question type's ``summarise``.
 
     Over the respondents the summary counts now (:func:`counted_respondent_ids`), from
-    their stored answers (so none once the raw answers were purged). None when fewer are
-    counted than :data:`assessment.anonymity.MIN_RESPONDENTS`, or the questionnaire has no
-    such item of that type.
+    their stored answers. None when fewer are counted than
+    :data:`assessment.anonymity.MIN_RESPONDENTS`, fewer than that many of them stored an
+    answer to the item, the raw answers were purged, or the questionnaire has no such item
+    of that type.
     """
     questionnaire = content.for_assessment(assessment)
     kind = QUESTION_TYPES[type_name]
     item = kind.items(questionnaire).get(item_id)
-    counted = counted_respondent_ids(assessment)
-    if item is None or not anonymity.figure_allowed(len(counted)):
+    if item is None:
         return None
-    return kind.summarise(questionnaire, item, _stored_values(kind.storage, item_id, counted))
+    return _item_summary(assessment, questionnaire, kind, item,
+                         counted_respondent_ids(assessment))
+
+
+def _item_summary(assessment: Assessment, questionnaire: Questionnaire, kind: QuestionType,
+                  item: Any, counted: list[int]) -> object | None:
+    if assessment.purged_at is not None or not anonymity.figure_allowed(len(counted)):
+        return None
+    values = _stored_values(kind.storage, str(item.id), counted)
+    if not anonymity.figure_allowed(len(values)):
+        return None
+    return kind.summarise(questionnaire, item, values)
+
+
+@dataclass(frozen=True)
+class TypeSummaries:
+    """A question type's item summaries, for a type with a table of its own.
+
+    ``items`` holds each item with its figures (None: withheld, see :func:`item_summary`);
+    ``purged`` says the raw answers were purged, so no figure is there any more (the kept
+    summary holds only the product's own figures).
+    """
+
+    kind: QuestionType
+    table: SummaryTable
+    items: tuple[tuple[Any, object | None], ...]
+    purged: bool
+
+
+def type_summaries(assessment: Assessment) -> tuple[TypeSummaries, ...]:
+    """Every registered type with a ``summary_table``: its items' figures, in table order.
+
+    For the exports and the scan page; the product's own types have their figures in the
+    summary (:func:`assessment_summary`) instead.
+    """
+    kinds = [kind for kind in QUESTION_TYPES.values() if kind.summary_table is not None]
+    if not kinds:
+        return ()
+    questionnaire = content.for_assessment(assessment)
+    counted = counted_respondent_ids(assessment)
+    return tuple(
+        TypeSummaries(kind, kind.summary_table, tuple(
+            (item, _item_summary(assessment, questionnaire, kind, item, counted))
+            for item in kind.items(questionnaire).values()),
+            purged=assessment.purged_at is not None)
+        for kind in kinds if kind.summary_table is not None)
 
 
 def _stored_values(storage: Storage, item_id: str, respondent_ids: list[int]) -> list[str]:
