@@ -17,12 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, func, null, select
 
 from assessment import anonymity, content
-from assessment.aggregation import (
-    PROFILE_ROLE_QUESTION,
-    Response,
-    Summary,
-    summarise,
-)
+from assessment.aggregation import Response, Summary, summarise
 from assessment.db import read_session
 from assessment.exceptions import NotComparable
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
@@ -38,7 +33,8 @@ _PAIR, _ITEM = "=", ";"
 def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> list[Response]:
     """Every submitted respondent's group, role and answers, in one query.
 
-    The group is their option on the grouping question of the assessment's questionnaire.
+    The group and the role are their options on the questions the assessment's
+    questionnaire marks as grouping respondents and as asking their role.
 
     In the order they sent in (submission time, then id), so a prefix is the first to send in.
 
@@ -47,7 +43,8 @@ def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> lis
     """
     # Only the group and the role of the profile, so no JSON is decoded in Python.
     group = chosen_group(questionnaire)
-    role = Respondent.profile[PROFILE_ROLE_QUESTION].as_string()
+    role_question = questionnaire.role_question
+    role = chosen_option(role_question.id if role_question is not None else None)
     answers = func.aggregate_strings(Answer.statement_id + _PAIR + Answer.value, _ITEM)
     rows = read_session().execute(
         select(Respondent.id, group, role, answers)
@@ -59,7 +56,8 @@ def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> lis
     )
     return [
         Response(respondent_id, group_id, _parse(joined),
-                 {PROFILE_ROLE_QUESTION: role_id} if role_id is not None else {})
+                 {role_question.id: role_id}
+                 if role_question is not None and role_id is not None else {})
         for respondent_id, group_id, role_id, joined in rows
     ]
 
@@ -71,10 +69,15 @@ def chosen_group(questionnaire: Questionnaire) -> ColumnElement[Any]:
     (cast, because PostgreSQL refuses a bare NULL in GROUP BY).
     """
     question = questionnaire.grouping_question
-    if question is None:
+    return chosen_option(question.id if question is not None else None)
+
+
+def chosen_option(question_id: str | None) -> ColumnElement[Any]:
+    """A respondent's option on a profile question, as a column to select (NULL: none)."""
+    if question_id is None:
         return cast(null(), String)
-    group: ColumnElement[Any] = Respondent.profile[question.id].as_string()
-    return group
+    option: ColumnElement[Any] = Respondent.profile[question_id].as_string()
+    return option
 
 
 def _parse(joined: str | None) -> dict[str, str]:
