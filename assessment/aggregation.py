@@ -116,8 +116,6 @@ _GAP = Decimal(repr(DIVIDED_GROUP_GAP))
 INFORMATION_GAP_SHARE = 0.30
 #: "Most answers": more than this share of the answers on the scale (see ``agreement_of``).
 MAJORITY_SHARE = 0.5
-#: The profile question on the respondent's role: a second breakdown, where the profile asks it.
-PROFILE_ROLE_QUESTION = "rol"
 
 
 class Advice(enum.StrEnum):
@@ -424,12 +422,10 @@ def _group_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
     return tuple(questionnaire.group_labels())
 
 
-def _option_ids(questionnaire: Questionnaire, question_id: str) -> tuple[str, ...]:
-    """The options of a profile question, in order; empty when the profile does not ask it."""
-    for question in questionnaire.profile:
-        if question.id == question_id:
-            return tuple(option.id for option in question.options)
-    return ()
+def _role_ids(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The options of the role question, in order; empty when no question asks the role."""
+    role = questionnaire.role_question
+    return tuple(option.id for option in role.options) if role is not None else ()
 
 
 def _scale(questionnaire: Questionnaire, scale_id: str | None = None) -> ScaleRange:
@@ -492,8 +488,10 @@ def _summarise_lesson(
     mean = math.fsum(values) / n
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
     groups = breakdown(responses, scores, _group_of, group_ids)
-    roles = breakdown(responses, scores, _role_of,
-                      _option_ids(questionnaire, PROFILE_ROLE_QUESTION))
+    role = questionnaire.role_question
+    roles = breakdown(responses, scores,
+                      lambda response: response.option(role.id) if role is not None else None,
+                      _role_ids(questionnaire))
     by_sd = sd >= DIVIDED_SD
     by_polarisation = (distribution.agree >= DIVIDED_SHARE
                        and distribution.disagree >= DIVIDED_SHARE)
@@ -649,10 +647,6 @@ class Breakdown:
 
 def _group_of(response: Response) -> str | None:
     return response.group
-
-
-def _role_of(response: Response) -> str | None:
-    return response.option(PROFILE_ROLE_QUESTION)
 
 
 def breakdown(

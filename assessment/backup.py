@@ -18,8 +18,9 @@ The backup (JSON)
       nothing about who came when; answers and texts carry no time of their own;
     - a respondent's start and send-in times are only their days (``started_on``,
       ``submitted_on``), without the time of day;
-    - a profile answer is left out where its group (the respondents in the file with that
-      option of that profile question) is smaller than ``MIN_GROUP_SIZE``. When options are
+    - a profile answer (of every question type kept in the profile) is left out where its
+      group (the respondents in the file with that option of that profile question, or that
+      value of that item) is smaller than ``MIN_GROUP_SIZE``. When options are
       left out, more are (smallest first) until they are at least two and hold together at
       least ``MIN_GROUP_SIZE`` respondents (:func:`assessment.anonymity.suppress`), so the
       respondents without an answer to that question are never one small group. The options
@@ -91,6 +92,7 @@ from assessment.models import (
     utcnow,
 )
 from assessment.participation import hash_token, new_token
+from assessment.question_types import QUESTION_TYPES, owner
 from assessment.report_texts import FOREWORD
 from assessment.safe_text import xml_safe
 from assessment.snapshots import summary_from_json, summary_to_json
@@ -345,8 +347,8 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
         texts[comment.respondent_id].append(BackupText(
             topic=comment.topic_id, text=comment.shown_text,
             moderation=comment.moderation))
-    withheld = {question.id: withheld_options([r.profile.get(question.id) for r in respondents])
-                for question in questionnaire.profile}
+    withheld = {item_id: withheld_options([r.profile.get(item_id) for r in respondents])
+                for item_id in profile_items(questionnaire)}
     languages = withheld_options([r.language or assessment.language for r in respondents])
     notes = session.scalars(select(LessonNote).where(LessonNote.assessment_id == assessment.id)
                             .order_by(LessonNote.lesson_id)).all()
@@ -568,17 +570,15 @@ def _fit_problems(document: Backup, questionnaire: Questionnaire) -> Iterator[st
                   for s in questionnaire.statements()}
     lessons = {lesson.id for lesson in questionnaire.lessons}
     topics = lessons | {question.id for question in questionnaire.open_questions}
-    options = {q.id: {o.id for o in q.options} for q in questionnaire.profile}
     numbers = [respondent.number for respondent in document.respondents]
     if numbers != list(range(1, len(numbers) + 1)):
         yield "respondents must be numbered 1, 2, 3, ... in order"
     for question_id, withheld in document.withheld_profile.items():
         for option_id in withheld:
-            if option_id not in options.get(question_id, ()):
-                yield (f"withheld_profile: '{option_id}' is not an option of profile question "
-                       f"'{question_id}'")
+            yield from (f"withheld_profile: {problem}" for problem
+                        in _profile_problems(questionnaire, question_id, option_id))
     for respondent in document.respondents:
-        yield from _respondent_problems(respondent, statements, topics, options)
+        yield from _respondent_problems(respondent, statements, topics, questionnaire)
     noted = [note.lesson for note in document.lesson_notes]
     for lesson_id in noted:
         if lesson_id not in lessons:
@@ -597,12 +597,28 @@ def _fit_problems(document: Backup, questionnaire: Questionnaire) -> Iterator[st
         yield "two report texts on the same part"
 
 
+def profile_items(questionnaire: Questionnaire) -> list[str]:
+    """The ids of every item whose answers are kept in a respondent's profile, of any type."""
+    return [item_id for kind in QUESTION_TYPES.values() if kind.storage == "profile"
+            for item_id in kind.items(questionnaire)]
+
+
+def _profile_problems(questionnaire: Questionnaire, item_id: str, value: str) -> Iterator[str]:
+    """What is wrong with a profile value: checked by the type that keeps it there, as a save
+    is; a value of no item of the profile is not an option of any question."""
+    found = owner(questionnaire, "profile", item_id)
+    if found is None:
+        yield f"'{value}' is not an option of profile question '{item_id}'"
+    elif (problem := found[0].check(questionnaire, found[1], value)) is not None:
+        yield problem
+
+
 def _respondent_problems(respondent: BackupRespondent, statements: dict[str, tuple[str, ...]],
-                         topics: set[str], options: dict[str, set[str]]) -> Iterator[str]:
+                         topics: set[str], questionnaire: Questionnaire) -> Iterator[str]:
     where = f"respondent {respondent.number}"
-    for question_id, option_id in respondent.profile.items():
-        if option_id not in options.get(question_id, ()):
-            yield f"{where}: '{option_id}' is not an option of profile question '{question_id}'"
+    for item_id, value in respondent.profile.items():
+        yield from (f"{where}: {problem}"
+                    for problem in _profile_problems(questionnaire, item_id, value))
     seen: set[str] = set()
     for answer in respondent.answers:
         if answer.statement not in statements:

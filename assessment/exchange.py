@@ -11,7 +11,11 @@ Aggregates (CSV, XLSX and JSON)
     number the figures count (the most recent wait while answering is open). With fewer than
     ``MIN_RESPONDENTS`` counted respondents the file holds the scan's details and a note: no
     figures and no free texts. Of the free texts only those the facilitator included are
-    written. The group's priorities are added when the vote closed with at least 3 voters,
+    written. A question type with a table of its own (its row's ``summary_table``, see
+    :mod:`assessment.question_types`) adds that table, one row per item: an item's figures
+    need 3 counted respondents who answered it, and after the raw answers were purged the
+    row says its figures are no longer there (the summary kept then holds the product's own
+    figures only). The group's priorities are added when the vote closed with at least 3 voters,
     and the facilitator's own report texts (foreword, own advice) whenever there are any;
     the details say the report's status (voorlopig, concept, definitief with its version).
     The same tables make all three files: one CSV with a section per table (semicolons and
@@ -67,6 +71,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HIDDEN = "verborgen"
 #: A statement's figures kept back: fewer than three valid answers.
 WITHHELD = "te weinig antwoorden"
+#: An item's figures that only the raw answers held, after they were purged.
+PURGED = "niet meer beschikbaar: de ruwe antwoorden zijn opgeschoond"
 
 
 def neutralise(text: str) -> str:
@@ -109,7 +115,8 @@ def assessment_tables(assessment: Assessment, exported_at: datetime | None = Non
     return aggregate_tables(
         assessment, content.for_assessment(assessment), summary,
         results.included_comments(assessment.id), exported_at or utcnow(),
-        priorities.result(assessment), counting, report_texts.report_texts(assessment.id))
+        priorities.result(assessment), counting, report_texts.report_texts(assessment.id),
+        results.type_summaries(assessment))
 
 
 def aggregate_tables(
@@ -121,12 +128,16 @@ def aggregate_tables(
     vote: priorities.VoteResult | None = None,
     counting: Counting | None = None,
     texts: report_texts.ReportTexts | None = None,
+    own: Sequence[results.TypeSummaries] = (),
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
     Scan details always; below the anonymity threshold nothing else. Otherwise: per lesson,
     per statement, per context block, respondents per organisation type, lesson means per
-    organisation type, and the included free texts. The group's priorities follow when the
+    organisation type, the included free texts, and a table per question type with a
+    ``summary_table`` of its own (``own``, from :func:`results.type_summaries`; an item's
+    withheld figures are "te weinig antwoorden", purged ones "niet meer beschikbaar").
+    The group's priorities follow when the
     vote closed with at least 3 voters (its own threshold, so also below the other one), and
     the facilitator's report texts when there are any (their own words, no participant's).
     """
@@ -145,6 +156,7 @@ def aggregate_tables(
         _group_sizes_table(questionnaire, summary),
         _groups_table(questionnaire, summary),
         _comments_table(questionnaire, comments),
+        *(_type_table(summaries) for summaries in own),
         *extra,
     )
 
@@ -332,6 +344,16 @@ def _comments_table(questionnaire: Questionnaire, comments: Mapping[str, Sequenc
                  for topic_id, title in topics for text in comments.get(topic_id, ()))
     return Table("Toelichtingen", (Column("les-of-vraag-id"), Column("les of open vraag"),
                                    Column("toelichting")), rows)
+
+
+def _type_table(summaries: results.TypeSummaries) -> Table:
+    """A question type's own table: per item its id, the type's cells, and a note."""
+    table = summaries.table
+    note = PURGED if summaries.purged else WITHHELD
+    rows = tuple((str(item.id), *table.row(item, figures), None if figures is not None else note)
+                 for item, figures in summaries.items)
+    return Table(table.title, (Column("vraag-id"), *(Column(header) for header in table.columns),
+                               Column("let op")), rows)
 
 
 # -- aggregates: the files -----------------------------------------------------------------

@@ -7,7 +7,8 @@ slide show these same tables, so they never disagree.
 The rules
     - One table per profile question a breakdown is made by (:func:`breakdowns`: the
       question the questionnaire groups respondents by, the organisation type, then the
-      role), only when the questionnaire's profile asks it and the summary is shown.
+      question it marks as the role), only when the questionnaire has it and the summary is
+      shown.
     - Columns: the question's options in questionnaire order, except an option nobody chose
       (it would be empty on every lesson). Headers use the option's label up to its
       explanation in brackets ("Bestuurder (wethouder, …)" → "Bestuurder").
@@ -31,7 +32,6 @@ from dataclasses import dataclass
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
-    PROFILE_ROLE_QUESTION,
     CellStatus,
     GroupCell,
     HiddenReason,
@@ -45,14 +45,11 @@ from questions.schema import Questionnaire
 def breakdowns(questionnaire: Questionnaire) -> tuple[str, ...]:
     """The profile questions a table is made by, in the order they are shown.
 
-    The grouping question first, then the role; each only where the profile asks it.
+    The grouping question first, then the role question; each only where the profile has it.
     """
-    grouping = questionnaire.grouping_question
-    asked = {question.id for question in questionnaire.profile}
-    wanted = (grouping.id if grouping is not None else None, PROFILE_ROLE_QUESTION)
+    wanted = (questionnaire.grouping_question, questionnaire.role_question)
     # dict.fromkeys: a file that groups by the role has one table by it, not two.
-    return tuple(dict.fromkeys(question_id for question_id in wanted
-                               if question_id is not None and question_id in asked))
+    return tuple(dict.fromkeys(question.id for question in wanted if question is not None))
 
 
 @dataclass(frozen=True)

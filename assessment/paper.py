@@ -1,5 +1,9 @@
 """Paper questionnaires: the layout of the printed form, and typing a filled-in form in.
 
+The blank form and the entry form go through the same parts (:func:`form_parts`): each
+page of the path that saves answers, with what each question type asks on it. The blank
+form prints each type's items with the type's own ``print_macro``.
+
 A paper form becomes one anonymous respondent with source "paper", submitted at once: the
 participant handed it in, so it is final. Its answers are checked against the questionnaire
 frozen with the assessment, exactly as a participant's page is (values outside a
@@ -38,7 +42,7 @@ from assessment.db import read_session, write_transaction
 from assessment.exceptions import AssessmentClosed, InvalidAnswers
 from assessment.models import Assessment, Facilitator, Respondent, Source, Status, utcnow
 from assessment.pages import Page, participant_pages
-from assessment.question_types import Asked, asked_on, blocks, field_name
+from assessment.question_types import Asked, QuestionType, asked_on, blocks, field_name
 from questions.schema import RESERVED_PAGE_IDS, ContextBlock, Questionnaire, Scale, Statement
 
 #: Statuses in which typed-in paper forms are accepted.
@@ -112,9 +116,22 @@ def paper_layout(questionnaire: Questionnaire) -> PaperLayout:
 
 
 @dataclass(frozen=True)
-class EntryPart:
-    """A part of the form that types a paper form in: one page of the path and what it asks,
-    with the statements numbered as printed."""
+class PrintRun:
+    """Consecutive items of one type that print together on the blank form.
+
+    Items of a type with a scale print together while they share it: statements as one
+    table with one header per run. The type's ``print_macro`` is called with the run.
+    """
+
+    kind: QuestionType
+    scale: Scale | None
+    asked: tuple[Asked, ...]
+
+
+@dataclass(frozen=True)
+class FormPart:
+    """A part of the paper form, printed and typed in: one page of the path and what it
+    asks, with the statements numbered as printed."""
 
     page: Page
     asked: tuple[Asked, ...]
@@ -124,20 +141,29 @@ class EntryPart:
         """What the part asks, in runs under one context block's heading (None: none)."""
         return blocks(self.asked)
 
+    @property
+    def printed(self) -> Iterator[tuple[ContextBlock | None, tuple[PrintRun, ...]]]:
+        """What the part prints: under each block's heading, the runs of :class:`PrintRun`."""
+        for block, asked in self.blocks:
+            runs = (tuple(items) for _key, items
+                    in groupby(asked, key=lambda item: (item.kind.name, item.scale)))
+            yield block, tuple(PrintRun(run[0].kind, run[0].scale, run) for run in runs)
 
-def entry_parts(questionnaire: Questionnaire) -> tuple[EntryPart, ...]:
-    """What the entry form asks: the pages of the path that save answers, in their order.
+
+def form_parts(questionnaire: Questionnaire) -> tuple[FormPart, ...]:
+    """What the paper form asks: the pages of the path that save answers, in their order.
 
     Every question type asks on paper what it asks on those pages, so the paper form can
-    never miss an item a participant is asked.
+    never miss an item a participant is asked. The blank form prints these parts and the
+    entry form types them in, so both number the statements alike (:func:`paper_layout`).
     """
     numbers = {field_name("statement", item.statement.id): item.number
                for section in paper_layout(questionnaire).sections for item in section.items}
-    # The entry form names its parts itself; the pages' own titles are not shown.
+    # The paper forms name their parts themselves; the pages' own titles are not shown.
     pages = participant_pages(questionnaire, dict.fromkeys(RESERVED_PAGE_IDS, ""))
     return tuple(
-        EntryPart(page, tuple(replace(asked, number=numbers.get(asked.name, asked.number))
-                              for asked in asked_on(questionnaire, page)))
+        FormPart(page, tuple(replace(asked, number=numbers.get(asked.name, asked.number))
+                             for asked in asked_on(questionnaire, page)))
         for page in pages if page.saves_answers)
 
 

@@ -4,9 +4,12 @@ A row says which items of a questionnaire are of its kind and where the path ask
 the form field it builds (for a participant's page and for typing in a paper form), how a
 posted field is decoded and how a decoded value is checked against the questionnaire, in
 which part of :class:`assessment.participation.PageAnswers` (and so in which stored table)
-its answers live, and the template macro that shows it. The participant's page, the paper
-entry form, the saving of answers and their check iterate over :data:`QUESTION_TYPES`;
-adding a question type adds a row (:func:`register`), never an ``if`` in a view.
+its answers live, the template macros that show it on a page and print it on the blank
+paper form, how its answers are summarised, and (for a type without a table of its own
+elsewhere) the table its summaries show as in the exports and on the facilitator's scan
+page. The participant's page, the paper forms, the saving of answers and their check, the
+backup's check, the exports and the scan page iterate over :data:`QUESTION_TYPES`; adding a
+question type adds a row (:func:`register`), never an ``if`` in a view.
 
 Field names carry a prefix per kind, so a posted name that no field of the form has can be
 recognised as tampering (:func:`unknown_items`).
@@ -26,7 +29,7 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from assessment.aggregation import option_counts, statement_summary
 from assessment.pages import Page
-from questions.schema import ContextBlock, Lesson, OpenQuestion, Questionnaire
+from questions.schema import ContextBlock, Lesson, OpenQuestion, Questionnaire, Scale
 
 #: Where a type's answers are kept: a part of ``PageAnswers``, each with its own table
 #: (``answers``: one row per respondent and item with a code; ``texts``: a free text per
@@ -49,18 +52,41 @@ class Asked:
     """One item as a form asks it: its type, the item, its number and the block it is in.
 
     ``number`` is shown before the question (a lesson's statements on their page, every
-    statement on paper); ``block`` is the context block whose heading comes before it.
+    statement on paper); ``block`` is the context block whose heading comes before it;
+    ``scale`` the scale its answer is on, if it has one (on paper, consecutive items of a
+    type that share a scale print together: statements as one table with one header).
     """
 
     kind: QuestionType
     item: Any
     number: int | None = None
     block: ContextBlock | None = None
+    scale: Scale | None = None
 
     @property
     def name(self) -> str:
         """The posted name of the item's field."""
         return self.kind.prefix + str(self.item.id)
+
+
+#: One cell of a summary table: text, a count, a figure, a yes/no flag, or empty.
+Cell = str | int | float | bool | None
+
+
+@dataclass(frozen=True)
+class SummaryTable:
+    """How a type's item summaries show as a table: one row per item.
+
+    ``row(item, summary)`` gives the cells under ``columns``; ``summary`` is None when the
+    figures are withheld (fewer than three answers) or no longer there (the raw answers were
+    purged), and the row then holds the item's label and empty cells. The aggregates export
+    (:mod:`assessment.exchange`) puts the item's id before the cells and a note after them;
+    the facilitator's scan page shows the same cells.
+    """
+
+    title: str
+    columns: tuple[str, ...]
+    row: Callable[[Any, object | None], tuple[Cell, ...]]
 
 
 @dataclass(frozen=True)
@@ -72,8 +98,14 @@ class QuestionType:
     field into the value to store, None for "not answered" (the stored value stays).
     ``check`` returns what is wrong with a value for an item, or None. ``macro`` names
     the template macro that shows the field, as "template:macro"; it is called with the
-    bound field and the :class:`Asked`. ``summarise`` gives the group's figures for one
-    item from the values the counted respondents stored for it.
+    bound field and the :class:`Asked`. ``print_macro`` names the macro that prints the
+    type's items on the blank paper form; it is called with a
+    :class:`assessment.paper.PrintRun` (consecutive items of the type that share a scale)
+    and the questionnaire. ``summarise`` gives the group's figures for one item from the
+    values the counted respondents stored for it. ``summary_table``, when given, shows
+    those figures in the exports and on the scan page; the product's own types leave it
+    out, since their figures have tables of their own there (lessons, statements, context,
+    organisation types, free texts).
     """
 
     name: str
@@ -86,7 +118,9 @@ class QuestionType:
     decode: Callable[[Field], str | None]
     check: Callable[[Questionnaire, Any, str], str | None]
     macro: str
+    print_macro: str
     summarise: Callable[[Questionnaire, Any, Iterable[str]], object]
+    summary_table: SummaryTable | None = None
 
 
 #: The registry: type name → row, in the order a page asks the types.
@@ -180,10 +214,11 @@ def _chosen(field: Field) -> str | None:
 
 def _statements_asked(questionnaire: Questionnaire, page: Page) -> Iterator[Asked]:
     if page.lesson is not None:
-        yield from (Asked(STATEMENT, s, number=n)
+        yield from (Asked(STATEMENT, s, number=n, scale=questionnaire.statement_scale(s))
                     for n, s in enumerate(page.lesson.statements, start=1))
     for block in page.blocks:
-        yield from (Asked(STATEMENT, s, block=block) for s in block.statements)
+        yield from (Asked(STATEMENT, s, block=block, scale=questionnaire.statement_scale(s))
+                    for s in block.statements)
 
 
 def _statement_choices(spec: FieldSpec, numbered: bool) -> list[SelectChoice]:
@@ -217,7 +252,8 @@ STATEMENT = QuestionType(
     asks=_statements_asked,
     build_field=_statement_field, build_paper_field=_statement_paper_field,
     decode=_chosen, check=_check_statement,
-    macro="question_types.html:statement", summarise=statement_summary,
+    macro="question_types.html:statement", print_macro="paper/_question_types.html:statement",
+    summarise=statement_summary,
 )
 
 
@@ -247,7 +283,7 @@ def _profile_paper_field(spec: FieldSpec) -> Field:
 
 def _check_profile(questionnaire: Questionnaire, question: Any, value: str) -> str | None:
     if value not in {option.id for option in question.options}:
-        return f"'{value}' is not an option of '{question.id}'"
+        return f"'{value}' is not an option of profile question '{question.id}'"
     return None
 
 
@@ -261,7 +297,8 @@ PROFILE = QuestionType(
     asks=_profile_asked,
     build_field=_profile_field, build_paper_field=_profile_paper_field,
     decode=_chosen, check=_check_profile,
-    macro="question_types.html:profile", summarise=_count_options,
+    macro="question_types.html:profile", print_macro="paper/_question_types.html:profile",
+    summarise=_count_options,
 )
 
 
@@ -327,7 +364,8 @@ TEXT = QuestionType(
     asks=_texts_asked,
     build_field=_text_field, build_paper_field=_text_paper_field,
     decode=_decode_text, check=_check_text,
-    macro="question_types.html:text", summarise=_texts_written,
+    macro="question_types.html:text", print_macro="paper/_question_types.html:text",
+    summarise=_texts_written,
 )
 
 QUESTION_TYPES.update({kind.name: kind for kind in (STATEMENT, PROFILE, TEXT)})

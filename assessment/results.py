@@ -11,21 +11,17 @@ differ by one or two respondents. Counts of people (started, sent in) are not li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, func, null, select
 
 from assessment import anonymity, content
-from assessment.aggregation import (
-    PROFILE_ROLE_QUESTION,
-    Response,
-    Summary,
-    summarise,
-)
+from assessment.aggregation import Response, Summary, summarise
 from assessment.db import read_session
 from assessment.exceptions import NotComparable
 from assessment.models import Answer, Assessment, Comment, Moderation, Respondent, Status
-from assessment.question_types import QUESTION_TYPES, Storage
+from assessment.question_types import QUESTION_TYPES, QuestionType, Storage, SummaryTable
 from assessment.rounds import RoundComparison, compare_rounds
 from assessment.snapshots import summary_from_json
 from questions.schema import Questionnaire
@@ -37,7 +33,8 @@ _PAIR, _ITEM = "=", ";"
 def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> list[Response]:
     """Every submitted respondent's group, role and answers, in one query.
 
-    The group is their option on the grouping question of the assessment's questionnaire.
+    The group and the role are their options on the questions the assessment's
+    questionnaire marks as grouping respondents and as asking their role.
 
     In the order they sent in (submission time, then id), so a prefix is the first to send in.
 
@@ -46,7 +43,8 @@ def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> lis
     """
     # Only the group and the role of the profile, so no JSON is decoded in Python.
     group = chosen_group(questionnaire)
-    role = Respondent.profile[PROFILE_ROLE_QUESTION].as_string()
+    role_question = questionnaire.role_question
+    role = chosen_option(role_question.id if role_question is not None else None)
     answers = func.aggregate_strings(Answer.statement_id + _PAIR + Answer.value, _ITEM)
     rows = read_session().execute(
         select(Respondent.id, group, role, answers)
@@ -58,7 +56,8 @@ def submitted_responses(assessment_id: int, questionnaire: Questionnaire) -> lis
     )
     return [
         Response(respondent_id, group_id, _parse(joined),
-                 {PROFILE_ROLE_QUESTION: role_id} if role_id is not None else {})
+                 {role_question.id: role_id}
+                 if role_question is not None and role_id is not None else {})
         for respondent_id, group_id, role_id, joined in rows
     ]
 
@@ -70,10 +69,15 @@ def chosen_group(questionnaire: Questionnaire) -> ColumnElement[Any]:
     (cast, because PostgreSQL refuses a bare NULL in GROUP BY).
     """
     question = questionnaire.grouping_question
-    if question is None:
+    return chosen_option(question.id if question is not None else None)
+
+
+def chosen_option(question_id: str | None) -> ColumnElement[Any]:
+    """A respondent's option on a profile question, as a column to select (NULL: none)."""
+    if question_id is None:
         return cast(null(), String)
-    group: ColumnElement[Any] = Respondent.profile[question.id].as_string()
-    return group
+    option: ColumnElement[Any] = Respondent.profile[question_id].as_string()
+    return option
 
 
 def _parse(joined: str | None) -> dict[str, str]:
@@ -146,17 +150,62 @@ def item_summary(assessment: Assessment, type_name: str, item_id: str) -> object
     """The group's figures for one item, by its question type's ``summarise``.
 
     Over the respondents the summary counts now (:func:`counted_respondent_ids`), from
-    their stored answers (so none once the raw answers were purged). None when fewer are
-    counted than :data:`assessment.anonymity.MIN_RESPONDENTS`, or the questionnaire has no
-    such item of that type.
+    their stored answers. None when fewer are counted than
+    :data:`assessment.anonymity.MIN_RESPONDENTS`, fewer than that many of them stored an
+    answer to the item, the raw answers were purged, or the questionnaire has no such item
+    of that type.
     """
     questionnaire = content.for_assessment(assessment)
     kind = QUESTION_TYPES[type_name]
     item = kind.items(questionnaire).get(item_id)
-    counted = counted_respondent_ids(assessment)
-    if item is None or not anonymity.figure_allowed(len(counted)):
+    if item is None:
         return None
-    return kind.summarise(questionnaire, item, _stored_values(kind.storage, item_id, counted))
+    return _item_summary(assessment, questionnaire, kind, item,
+                         counted_respondent_ids(assessment))
+
+
+def _item_summary(assessment: Assessment, questionnaire: Questionnaire, kind: QuestionType,
+                  item: Any, counted: list[int]) -> object | None:
+    if assessment.purged_at is not None or not anonymity.figure_allowed(len(counted)):
+        return None
+    values = _stored_values(kind.storage, str(item.id), counted)
+    if not anonymity.figure_allowed(len(values)):
+        return None
+    return kind.summarise(questionnaire, item, values)
+
+
+@dataclass(frozen=True)
+class TypeSummaries:
+    """A question type's item summaries, for a type with a table of its own.
+
+    ``items`` holds each item with its figures (None: withheld, see :func:`item_summary`);
+    ``purged`` says the raw answers were purged, so no figure is there any more (the kept
+    summary holds only the product's own figures).
+    """
+
+    kind: QuestionType
+    table: SummaryTable
+    items: tuple[tuple[Any, object | None], ...]
+    purged: bool
+
+
+def type_summaries(assessment: Assessment) -> tuple[TypeSummaries, ...]:
+    """Every registered type with a ``summary_table``: its items' figures, in table order.
+
+    For the exports and the scan page; the product's own types have their figures in the
+    summary (:func:`assessment_summary`) instead.
+    """
+    kinds = [kind for kind in QUESTION_TYPES.values() if kind.summary_table is not None]
+    if not kinds:
+        return ()
+    questionnaire = content.for_assessment(assessment)
+    counted = counted_respondent_ids(assessment)
+    return tuple(
+        TypeSummaries(kind, kind.summary_table, tuple(
+            (item, _item_summary(assessment, questionnaire, kind, item, counted))
+            for item in kind.items(questionnaire).values()),
+            purged=assessment.purged_at is not None)
+        for kind in kinds if kind.summary_table is not None)
 
 
 def _stored_values(storage: Storage, item_id: str, respondent_ids: list[int]) -> list[str]:

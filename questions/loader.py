@@ -211,8 +211,8 @@ def from_snapshot(snapshot: str) -> Questionnaire:
 
     A snapshot frozen before the advice had agreement states is upgraded first (see
     :func:`_upgrade_advice`); the states it has no text for get the report's generic advice.
-    So is one frozen before the file marked the grouping question (see
-    :func:`_upgrade_grouping`).
+    So is one frozen before the file marked the grouping question or the role question (see
+    :func:`_upgrade_marks`).
     """
     try:
         data = json.loads(snapshot)
@@ -223,7 +223,7 @@ def from_snapshot(snapshot: str) -> Questionnaire:
         if isinstance(advice, dict):
             _upgrade_advice(advice)
     if isinstance(data, dict) and isinstance(data.get("profile"), list):
-        _upgrade_grouping(data["profile"])
+        _upgrade_marks(data["profile"])
     return Questionnaire.model_validate(data)
 
 
@@ -243,23 +243,24 @@ def _upgrade_advice(advice: dict[str, Any]) -> None:
             texts.setdefault(state, agreed)
 
 
-#: The profile question that grouped respondents before a questionnaire said so itself:
-#: the code named it, by this id.
-_OLD_GROUPING_QUESTION = "organisatietype"
+#: The profile questions the code named by id before a questionnaire marked them itself:
+#: mark → the question's id then (the grouping question, the role question).
+_OLD_MARKED_QUESTIONS = {"groups_respondents": "organisatietype", "respondent_role": "rol"}
 
 
-def _upgrade_grouping(profile: list[Any]) -> None:
-    """Mark the old grouping question in a profile frozen before ``groups_respondents``.
+def _upgrade_marks(profile: list[Any]) -> None:
+    """Mark the old grouping and role questions in a profile frozen before their marks.
 
-    A snapshot made since has the field on every profile question (false where it does
-    not group), so only a profile without it anywhere is changed.
+    A snapshot made since a mark has it on every profile question (false where it does not
+    apply), so only a profile without the mark anywhere is changed.
     """
     questions = [q for q in profile if isinstance(q, dict)]
-    if any("groups_respondents" in question for question in questions):
-        return
-    for question in questions:
-        if question.get("id") == _OLD_GROUPING_QUESTION:
-            question["groups_respondents"] = True
+    for mark, old_id in _OLD_MARKED_QUESTIONS.items():
+        if any(mark in question for question in questions):
+            continue
+        for question in questions:
+            if question.get("id") == old_id:
+                question[mark] = True
 
 
 # -- error translation -------------------------------------------------------------------

@@ -114,6 +114,8 @@ class ProfileQuestion(Model):
     ``groups_respondents`` marks the question whose options are the groups (in the product's
     questionnaire: the organisation type) that results are compared by, that the live view
     counts and that a lesson is divided by; at most one question is marked.
+    ``respondent_role`` marks the question on the respondent's role (bestuurder, ambtenaar,
+    ...): a second breakdown of the lesson scores; at most one question is marked.
     """
 
     id: Id
@@ -121,6 +123,7 @@ class ProfileQuestion(Model):
     hint: Text | None = None
     options: tuple[ChoiceOption, ...] = Field(min_length=2)
     groups_respondents: StrictBool = False
+    respondent_role: StrictBool = False
 
     def option_labels(self) -> dict[str, str]:
         """Option id → its label, in the question's order."""
@@ -496,6 +499,11 @@ class Questionnaire(Model):
         """The profile question respondents are grouped by (``groups_respondents``), if any."""
         return next((q for q in self.profile if q.groups_respondents), None)
 
+    @property
+    def role_question(self) -> ProfileQuestion | None:
+        """The profile question on the respondent's role (``respondent_role``), if any."""
+        return next((q for q in self.profile if q.respondent_role), None)
+
     def group_labels(self) -> dict[str, str]:
         """Group id → its label, in order; empty when no profile question groups respondents."""
         question = self.grouping_question
@@ -551,6 +559,14 @@ class Questionnaire(Model):
                 f"profile question '{self.profile[i].id}': only one question groups "
                 f"respondents, and '{self.profile[grouping[0]].id}' already does; remove "
                 "groups_respondents here",
+            ))
+        roles = [i for i, question in enumerate(self.profile) if question.respondent_role]
+        for i in roles[1:]:
+            problems.append(ReferenceProblem(
+                ("profile", i, "respondent_role"),
+                f"profile question '{self.profile[i].id}': only one question asks the "
+                f"respondent's role, and '{self.profile[roles[0]].id}' already does; remove "
+                "respondent_role here",
             ))
         for i, question in enumerate(self.profile):
             _check_unique(

@@ -33,7 +33,7 @@ from reports.build import report_key
 @assessment_view
 def paper_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The blank questionnaire as a PDF to print (rendered now, small, and cached)."""
-    html = _blank_html(assessment)
+    html = blank_html(assessment)
     try:
         pdf = reports.jobs().render_now(report_key(html), html)
     except RenderError:
@@ -94,7 +94,7 @@ def paper_entry(assessment: Assessment) -> Response | tuple[str, int]:
 # -- helpers ----------------------------------------------------------------------------
 
 
-def _blank_html(assessment: Assessment) -> str:
+def blank_html(assessment: Assessment) -> str:
     """The blank questionnaire as HTML for the PDF renderer, in the assessment's language."""
     questionnaire = content.for_assessment(assessment)
     join_url = external_url("participant.welcome", code=assessment.join_code)
@@ -106,7 +106,7 @@ def _blank_html(assessment: Assessment) -> str:
             scale=3, border=0, title=_("QR-code met de link om mee te doen")))
         html = render_template(
             "paper/blank.html", assessment=assessment, questionnaire=questionnaire,
-            layout=paper.paper_layout(questionnaire), join_url=join_url,
+            parts=paper.form_parts(questionnaire), join_url=join_url,
             start_url=external_url("participant.start_page"), qr_svg=qr_svg,
             scale=questionnaire.scale(), static_base=static_base)
     return xml_safe(html)  # a title with a character XML forbids must not reach the renderer
@@ -118,14 +118,14 @@ def _render_entry(
 ) -> tuple[str, int]:
     return render_template(
         "facilitator/paper_entry.html", assessment=assessment, questionnaire=questionnaire,
-        parts=paper.entry_parts(questionnaire), form=form, notice=notice,
+        parts=paper.form_parts(questionnaire), form=form, notice=notice,
         accepting=paper.accepts_paper(assessment), count=paper.paper_count(assessment.id),
     ), status
 
 
 def _entry_form_class(questionnaire: Questionnaire, text_max_length: int) -> type[PaperEntryForm]:
     """A form with every item of the questionnaire, each as its type asks it on paper."""
-    asked = tuple(item for part in paper.entry_parts(questionnaire) for item in part.asked)
+    asked = tuple(item for part in paper.form_parts(questionnaire) for item in part.asked)
     return type("PaperEntryForm_" + questionnaire.id.replace("-", "_"), (PaperEntryForm,),
                 {"asked": asked, **form_fields(questionnaire, asked, text_max_length,
                                                paper=True)})

@@ -196,6 +196,7 @@ def detail(assessment: Assessment) -> str:
         questionnaire=report.questionnaire, summary=report.summary, report=report,
         rules=aggregation, comparison=round_comparison(assessment),
         counting=results.counting(assessment),
+        type_summaries=results.type_summaries(assessment),
     )
 
 

@@ -1085,7 +1085,7 @@ ROLES = ("bestuurder", "ambtenaar", "volksvertegenwoordiger")
 QR = Questionnaire.model_validate({
     **Q.model_dump(by_alias=True, exclude_none=True),
     "profile": [*Q.model_dump(by_alias=True, exclude_none=True)["profile"],
-                {"id": "rol", "label": "Rol?",
+                {"id": "rol", "label": "Rol?", "respondent_role": True,
                  "options": [{"id": r, "label": r.title()} for r in ROLES]}],
 })
 
@@ -1117,6 +1117,22 @@ def test_the_lesson_per_role_follows_the_same_rules_as_per_type():
     assert not lesson.divided_by_groups
     # Without a role on the profile, no cells per role.
     assert summarise(Q, responses).lesson("geld").roles == ()
+
+
+
+def test_the_role_is_the_question_the_file_marks():
+    responses = _with_role(lesson_scores(Q, "geld", *[4] * 5, group="gemeente"), "bestuurder")
+    # The mark, not the id "rol", makes the role: another id is read by its own id ...
+    renamed = QR.model_copy(update={"profile": tuple(
+        q.model_copy(update={"id": "functie"}) if q.respondent_role else q for q in QR.profile)})
+    by_functie = [Response(r.respondent_id, r.group, r.answers, {"functie": "bestuurder"})
+                  for r in responses]
+    assert [(c.group, c.n) for c in summarise(renamed, by_functie).lesson("geld").roles
+            if c.status is CellStatus.SHOWN] == [("bestuurder", 5)]
+    # ... and "rol" without the mark is no role.
+    unmarked = QR.model_copy(update={"profile": tuple(
+        q.model_copy(update={"respondent_role": False}) for q in QR.profile)})
+    assert summarise(unmarked, responses).lesson("geld").roles == ()
 
 
 def test_roles_a_point_apart_only_when_both_have_five_scores():

@@ -116,6 +116,16 @@ def test_the_tables_follow_the_question_the_file_marks_as_grouping():
     assert breakdowns(by_role) == ("rol",)
 
 
+def test_the_role_table_follows_the_question_the_file_marks_as_the_role():
+    no_role = QUESTIONNAIRE.model_copy(update={"profile": tuple(
+        q.model_copy(update={"respondent_role": False}) for q in QUESTIONNAIRE.profile)})
+    assert breakdowns(no_role) == ("organisatietype",)
+    other = QUESTIONNAIRE.model_copy(update={"profile": tuple(
+        q.model_copy(update={"id": "functie"}) if q.respondent_role else q
+        for q in QUESTIONNAIRE.profile)})
+    assert breakdowns(other) == ("organisatietype", "functie")
+
+
 def test_a_short_label_drops_the_explanation_in_brackets():
     assert short_label("Bestuurder (wethouder, burgemeester)") == "Bestuurder"
     assert short_label("Gemeente") == "Gemeente"

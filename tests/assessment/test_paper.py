@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from assessment import content, management, paper, questionnaire_files
 from assessment.db import read_session
+from assessment.facilitator.paper_routes import blank_html
 from assessment.models import (
     Answer,
     Assessment,
@@ -318,6 +320,25 @@ def test_the_entry_form_asks_everything_in_fieldsets(
         assert f'name="t_{question.id}"' in html
     assert html.count("<legend") == len(questionnaire.statements()) + len(questionnaire.profile)
     assert "ook nadat u hem hebt gesloten" in html
+
+
+def test_the_printed_and_the_entry_form_number_statements_alike(
+        app: Flask, owner: FlaskClient, open_assessment: dict[str, object]) -> None:
+    entry = owner.get(_url(open_assessment["id"])).get_data(as_text=True)
+    with app.test_request_context():
+        assessment = read_session().get(Assessment, open_assessment["id"])
+        printed = blank_html(assessment)
+        questionnaire = content.for_assessment(assessment)
+    expected = [(str(number), str(escape(statement.text))) for number, statement
+                in enumerate(questionnaire.statements(), start=1)]
+    assert re.findall(r'<span class="number">(\d+)\.</span> ([^<]+)</th>', printed) == expected
+    assert re.findall(r'<span class="question-number">(\d+)\.</span> ([^<]+)</legend>',
+                      entry) == expected
+    # One tick-box table per lesson and context block (one scale), one comment box per lesson.
+    assert printed.count('<table class="statements">') == (
+        len(questionnaire.lessons) + len(questionnaire.context_blocks))
+    assert printed.count('<div class="write">') == (
+        len(questionnaire.lessons) + len(questionnaire.open_questions))
 
 
 # -- the service -------------------------------------------------------------------------

@@ -347,6 +347,12 @@ BROKEN = [
       ("lessons:\n", SECOND_GROUPING_QUESTION + "lessons:\n")],
      ["profile question 'sector'", "only one question groups respondents", "'rol'"], "sector",
      "groups_respondents: True"),
+    ("two-questions-ask-the-role",
+     [('    label: "Uw rol?"\n', '    label: "Uw rol?"\n    respondent_role: true\n'),
+      ("lessons:\n", SECOND_GROUPING_QUESTION.replace("groups_respondents", "respondent_role")
+       + "lessons:\n")],
+     ["profile question 'sector'", "only one question asks the respondent's role", "'rol'"],
+     "sector", "respondent_role: True"),
     ("groups-respondents-not-a-boolean",
      [('    label: "Uw rol?"\n', '    label: "Uw rol?"\n    groups_respondents: ja\n')],
      ["profile.0.groups_respondents", "true or false"], "rol", "groups_respondents: ja"),
@@ -743,6 +749,27 @@ def test_an_old_snapshot_groups_respondents_by_the_organisation_type_as_before()
     assert questionnaire.grouping_question is not None
     assert questionnaire.grouping_question.id == "organisatietype"
     assert [q.id for q in questionnaire.profile if q.groups_respondents] == ["organisatietype"]
+
+
+def test_an_old_snapshot_asks_the_role_by_rol_as_before(product):
+    """Frozen before the file marked it, the code took the role from "rol"."""
+    old = from_snapshot((TEST_DATA / "content-snapshot-f4ee4e9.nl.json").read_text(
+        encoding="utf-8"))
+    assert old.role_question is not None and old.role_question.id == "rol"
+    # Frozen after the grouping mark but before the role mark: the role is upgraded alone.
+    data = json.loads(snapshot_json(product))
+    for question in data["profile"]:
+        del question["respondent_role"]
+    between = from_snapshot(json.dumps(data))
+    assert [q.id for q in between.profile if q.respondent_role] == ["rol"]
+    assert between.grouping_question == product.grouping_question
+
+
+def test_a_new_snapshot_without_a_role_question_stays_so(product):
+    roleless = product.model_copy(update={"profile": tuple(
+        q.model_copy(update={"respondent_role": False}) for q in product.profile)})
+    assert from_snapshot(snapshot_json(roleless)).role_question is None
+    assert product.role_question is not None and product.role_question.id == "rol"
 
 
 def test_a_new_snapshot_that_groups_nobody_stays_so(product):
