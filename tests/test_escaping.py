@@ -358,6 +358,7 @@ def _pdf_text(pdf: bytes) -> str:
     return pdf_text(pdf)
 
 
+@pytest.mark.report_pdf
 def test_the_pdf_report_prints_payloads_as_text_and_fetches_nothing(poisoned):
     app: Flask = poisoned["app"]
     static = Path(app.static_folder or "")

@@ -93,6 +93,7 @@ def test_the_backup_of_a_crafted_comment_is_clean(app, included_comment):
                    for text in respondent["texts"])
 
 
+@pytest.mark.report_pdf
 def test_the_report_of_a_crafted_comment_renders(app, included_comment):
     with app.app_context():
         assessment = read_session().get(Assessment, 1)
@@ -118,6 +119,7 @@ def test_lone_surrogates_and_nul_never_reach_the_spreadsheets_or_json():
         FORBIDDEN)
 
 
+@pytest.mark.report_pdf
 def test_a_crafted_title_leaves_the_report_and_the_paper_form_renderable(app,
                                                                          facilitator_client):
     with app.app_context(), write_transaction() as session:
