@@ -24,9 +24,19 @@ from datetime import datetime, timedelta
 from typing import Any, get_args
 
 from flask import Flask, g, has_request_context
-from sqlalchemy import ColumnElement, delete, exists, select
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    case,
+    delete,
+    exists,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, joinedload
 from wtforms import Field
 
 from assessment import content, question_types
@@ -41,6 +51,7 @@ from assessment.exceptions import (
 from assessment.models import (
     Answer,
     Assessment,
+    AssessmentTranslation,
     Comment,
     Moderation,
     Respondent,
@@ -98,15 +109,21 @@ def posted_answers(asked: Iterable[question_types.Asked], fields: Mapping[str, F
     return PageAnswers(**parts)
 
 
+#: A respondent's answers and texts in one statement, a round trip less on every page view.
+_STORED = union_all(
+    select(literal("answers"), Answer.statement_id, Answer.value)
+    .where(Answer.respondent_id == bindparam("respondent_id")),
+    select(literal("texts"), Comment.topic_id, Comment.text)
+    .where(Comment.respondent_id == bindparam("respondent_id")))
+
+
 def stored_answers(respondent: Respondent) -> PageAnswers:
     """Everything a respondent has stored: answers, texts and profile choices, by item id."""
-    session = read_session()
-    answers = session.execute(select(Answer.statement_id, Answer.value)
-                              .where(Answer.respondent_id == respondent.id))
-    texts = session.execute(select(Comment.topic_id, Comment.text)
-                            .where(Comment.respondent_id == respondent.id))
-    return PageAnswers(answers={sid: value for sid, value in answers},
-                       texts={topic: text for topic, text in texts},
+    stored: dict[str, dict[str, str]] = {"answers": {}, "texts": {}}
+    for storage, item_id, value in read_session().execute(
+            _STORED, {"respondent_id": respondent.id}):
+        stored[storage][item_id] = value
+    return PageAnswers(**stored,
                        profile={key: str(value) for key, value in respondent.profile.items()})
 
 
@@ -191,13 +208,23 @@ def choose_language(respondent_id: int, language: str) -> None:
         respondent.language = None if language == respondent.assessment.language else language
 
 
+#: A respondent by token hash, with the assessment and its languages joined but without the
+#: frozen questionnaires (read on first use only; :func:`assessment.content.frozen`). Built
+#: once: building a statement with its loader options costs more than running it.
+_RESPONDENT_BY_TOKEN = (
+    select(Respondent).where(Respondent.token_hash == bindparam("token_hash"))
+    .options(joinedload(Respondent.assessment).options(
+        defer(Assessment.content_snapshot),
+        joinedload(Assessment.translations).defer(AssessmentTranslation.content_snapshot))))
+
+
 def find_respondent(token: str) -> Respondent | None:
-    """The respondent a resume token belongs to, or None."""
+    """The respondent a resume token belongs to, with their assessment, or None (one
+    statement)."""
     if not token or len(token) > 200:
         return None
-    return read_session().scalar(
-        select(Respondent).where(Respondent.token_hash == hash_token(token))
-    )
+    return read_session().execute(
+        _RESPONDENT_BY_TOKEN, {"token_hash": hash_token(token)}).unique().scalar_one_or_none()
 
 
 def accept_invitation(invitation: str, token: str) -> bool:
@@ -260,32 +287,134 @@ def save_page(
     arrived post of the same respondent already stored stays (see the module's rules): its
     answers and texts, its page, and the profile choices it made; this post's profile
     choices fill in only questions still unanswered.
+
+    A page of statements costs three statements: the assessment's status (share-locked),
+    the respondent's page and time (one UPDATE, which row-locks the respondent and refuses
+    one who sent in meanwhile), and the answers' upsert; a text one more. Profile choices
+    merge with the stored ones, so their page reads the respondent first (row-locked).
     """
     arrived = arrived or request_arrival()
     with write_transaction() as session:
-        respondent = _answerable(session, respondent_id)
-        store_answers(session, respondent, content.for_assessment(respondent.assessment),
-                      posted, arrived)
-        if as_utc(respondent.updated_at) > arrived:
-            respondent.profile = {**posted.profile, **respondent.profile}
-            return
+        found = _answerable_state(session, respondent_id)
+        _check(found.questionnaire(session), posted)
         if posted.profile:
-            respondent.profile = {**respondent.profile, **posted.profile}
-        respondent.last_page = page_id
-        respondent.updated_at = arrived
+            _merge_profile(session, respondent_id, page_id, posted.profile, arrived)
+        else:
+            _move_to_page(session, respondent_id, page_id, arrived)
+        _store_checked(session, respondent_id, found.assessment_id, posted, arrived)
 
 
 def submit(respondent_id: int) -> None:
     """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine."""
     with write_transaction() as session:
-        respondent = _locked_respondent(session, respondent_id)
-        if respondent is None:
+        found = _locked_state(session, respondent_id)
+        if found is None:
             raise AssessmentClosed()
-        if respondent.submitted:
+        if found.submitted:
             return
-        _answerable(session, respondent_id)
-        respondent.submitted_at = utcnow()
-        respondent.last_page = "bedankt"
+        _refuse_unless_open(found.status)
+        # Only a respondent not sent in meanwhile (the UPDATE waits for a save in progress).
+        session.execute(update(Respondent)
+                        .where(Respondent.id == respondent_id, Respondent.submitted_at.is_(None))
+                        .values(submitted_at=utcnow(), last_page="bedankt"))
+
+
+@dataclass(frozen=True)
+class _State:
+    """What a save needs to know of a respondent and their assessment, read in one go."""
+
+    assessment_id: int
+    status: str
+    content_hash: str
+    submitted: bool
+
+    def questionnaire(self, session: Session) -> Questionnaire:
+        """The assessment's frozen questionnaire (the snapshot read only on first use)."""
+        return content.frozen(self.content_hash, lambda: session.scalar(
+            select(Assessment.content_snapshot).where(Assessment.id == self.assessment_id))
+            or "")
+
+
+_STATE = (select(Assessment.id, Assessment.status, Assessment.content_hash,
+                 Respondent.submitted_at)
+          .join(Respondent, Respondent.assessment_id == Assessment.id)
+          .where(Respondent.id == bindparam("respondent_id"))
+          .with_for_update(read=True, of=Assessment))
+
+
+def _locked_state(session: Session, respondent_id: int) -> _State | None:
+    """The respondent's assessment, share-locked until the transaction ends, and whether
+    the respondent sent in; None if the respondent is gone.
+
+    On PostgreSQL closing (an UPDATE of the assessment) then waits for saves in progress,
+    and a save that begins later sees the assessment closed, as with SQLite's single
+    writer. Only the assessment is locked here: the respondent's row is locked by the write
+    that follows (always after the assessment, in the same order as closing or deleting it,
+    so the two never deadlock). Whether the respondent sent in is read unlocked, and
+    checked again by that write.
+    """
+    row = session.connection().execute(_STATE, {"respondent_id": respondent_id}).first()
+    if row is None:
+        return None
+    return _State(row.id, row.status, row.content_hash, row.submitted_at is not None)
+
+
+def _answerable_state(session: Session, respondent_id: int) -> _State:
+    """:func:`_locked_state` of a respondent who may still answer, as far as it can tell
+    (sending in may happen until the respondent's row is locked)."""
+    found = _locked_state(session, respondent_id)
+    if found is None:
+        raise AssessmentClosed()
+    _refuse_unless_open(found.status)
+    if found.submitted:
+        raise AlreadySubmitted()
+    return found
+
+
+def _refuse_unless_open(status: str) -> None:
+    if status == Status.PAUSED:
+        raise AssessmentPaused()
+    if status != Status.OPEN:
+        raise AssessmentClosed()
+
+
+_ARRIVED = bindparam("arrived", type_=Respondent.updated_at.type)
+_MOVE = (update(Respondent)
+         .where(Respondent.id == bindparam("respondent_id"), Respondent.submitted_at.is_(None))
+         .values(last_page=case((Respondent.updated_at <= _ARRIVED, bindparam("page_id")),
+                                else_=Respondent.last_page),
+                 updated_at=case((Respondent.updated_at <= _ARRIVED, _ARRIVED),
+                                 else_=Respondent.updated_at)))
+
+
+def _move_to_page(session: Session, respondent_id: int, page_id: str,
+                  arrived: datetime) -> None:
+    """Record the page and time of a save, unless a later-arrived save already did.
+
+    One UPDATE: it row-locks the respondent (serialising their posts on PostgreSQL) and
+    refuses, with nothing stored, a respondent who sent in meanwhile.
+    """
+    moved = session.connection().execute(
+        _MOVE, {"respondent_id": respondent_id, "page_id": page_id, "arrived": arrived})
+    if not moved.rowcount:
+        raise AlreadySubmitted()
+
+
+def _merge_profile(session: Session, respondent_id: int, page_id: str,
+                   profile: Mapping[str, str], arrived: datetime) -> None:
+    """Merge posted profile choices into the respondent's (row-locked), and move to the page.
+
+    Choices of a later-arrived save stay; this one's fill in only questions still open.
+    """
+    respondent = session.get(Respondent, respondent_id, with_for_update=True)
+    if respondent is None or respondent.submitted:
+        raise AlreadySubmitted()
+    if as_utc(respondent.updated_at) > arrived:
+        respondent.profile = {**profile, **respondent.profile}
+        return
+    respondent.profile = {**respondent.profile, **profile}
+    respondent.last_page = page_id
+    respondent.updated_at = arrived
 
 
 def store_answers(
@@ -301,15 +430,22 @@ def store_answers(
     is kept.
     """
     _check(questionnaire, posted)
+    _store_checked(session, respondent.id, respondent.assessment_id, posted, now)
+
+
+def _store_checked(session: Session, respondent_id: int, assessment_id: int,
+                   posted: PageAnswers, now: datetime) -> None:
+    """Upsert checked answers and texts (one statement each; emptied texts one more)."""
     if posted.answers:
         rows = [
-            {"respondent_id": respondent.id, "statement_id": statement_id, "value": value,
+            {"respondent_id": respondent_id, "statement_id": statement_id, "value": value,
              "updated_at": now}
             for statement_id, value in posted.answers.items()
         ]
-        session.execute(_upsert(session, Answer, rows, ("respondent_id", "statement_id"),
-                                ("value", "updated_at"), not_after="updated_at"))
-    _save_texts(session, respondent, posted.texts, now)
+        session.connection().execute(_upsert(
+            session, Answer, rows, ("respondent_id", "statement_id"), ("value", "updated_at"),
+            not_after="updated_at"))
+    _save_texts(session, respondent_id, assessment_id, posted.texts, now)
 
 
 def _check(questionnaire: Questionnaire, posted: PageAnswers) -> None:
@@ -335,55 +471,28 @@ def _open_assessment(session: Session, assessment_id: int) -> Assessment | None:
                           .with_for_update(read=True))
 
 
-def _locked_respondent(session: Session, respondent_id: int) -> Respondent | None:
-    """The respondent, row-locked, with its assessment share-locked; None if not found.
-
-    The lock serialises posts of one respondent (two tabs, a double click, a submit at the
-    same moment) on PostgreSQL, where write transactions do not queue by themselves: the
-    later one sees what the earlier stored, and the profile is merged, never overwritten.
-    The assessment is locked first, in the same order as closing or deleting it, so the
-    two never deadlock.
-    """
-    assessment_id = session.scalar(
-        select(Respondent.assessment_id).where(Respondent.id == respondent_id))
-    if assessment_id is None:
-        return None
-    _open_assessment(session, assessment_id)
-    return session.get(Respondent, respondent_id, with_for_update=True)
-
-
-def _answerable(session: Session, respondent_id: int) -> Respondent:
-    respondent = _locked_respondent(session, respondent_id)
-    if respondent is not None and respondent.assessment.status == Status.PAUSED:
-        raise AssessmentPaused()
-    if respondent is None or not respondent.assessment.is_open:
-        raise AssessmentClosed()
-    if respondent.submitted:
-        raise AlreadySubmitted()
-    return respondent
-
-
 def _save_texts(
-    session: Session, respondent: Respondent, texts: Mapping[str, str], now: Any
+    session: Session, respondent_id: int, assessment_id: int, texts: Mapping[str, str],
+    now: Any,
 ) -> None:
     keep = {topic: text for topic, text in texts.items() if text.strip()}
     drop = [topic for topic, text in texts.items() if not text.strip()]
     if drop:
         session.execute(
-            delete(Comment).where(Comment.respondent_id == respondent.id,
+            delete(Comment).where(Comment.respondent_id == respondent_id,
                                   Comment.topic_id.in_(drop), Comment.updated_at <= now)
         )
     if keep:
         # A changed text is moderated again before it can be shown anywhere.
         rows = [
-            {"assessment_id": respondent.assessment_id, "respondent_id": respondent.id,
+            {"assessment_id": assessment_id, "respondent_id": respondent_id,
              "topic_id": topic, "text": text, "updated_at": now,
              "moderation": Moderation.PENDING.value, "redacted_text": None}
             for topic, text in keep.items()
         ]
-        session.execute(_upsert(session, Comment, rows, ("respondent_id", "topic_id"),
-                                ("text", "updated_at", "moderation", "redacted_text"),
-                                not_after="updated_at"))
+        session.connection().execute(_upsert(
+            session, Comment, rows, ("respondent_id", "topic_id"),
+            ("text", "updated_at", "moderation", "redacted_text"), not_after="updated_at"))
 
 
 def _upsert(

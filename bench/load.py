@@ -4,7 +4,7 @@ Each simulated participant is a small browser (raw HTTP/1.1 over asyncio, its ow
 jar, the CSRF token taken from the form it got): it opens the join link, presses
 "Beginnen", follows the redirects, posts every page of the questionnaire with an answer to
 each statement, and sends its answers in from the review page. A post counts as
-acknowledged when it redirects to the next page (or, for sending in, to the summary).
+acknowledged when it redirects to the next page (or, for sending in, to the thank-you page).
 Afterwards the stored answers are compared with the acknowledged ones: an acknowledged
 answer missing or with another value is a lost answer, and an acknowledged sending-in that
 left the respondent unsubmitted is a lost submission.
@@ -327,13 +327,13 @@ async def participant(port: int, code: str, seed: int, tally: Tally, pacing: Pac
         return
     await pacing.pause(clock)
     sent = await browser.post(review.action, review.hidden)
-    if sent.status != 302 or not sent.location.endswith("/samenvatting"):
+    if sent.status != 302 or not sent.location.endswith("/bedankt"):
         tally.error(f"POST {review.action}: {sent.status} {sent.location}")
         return
     tally.submitted.add(token)
-    summary = await browser.get(sent.location)
-    if summary.status != 200:
-        tally.error(f"GET {sent.location}: {summary.status}")
+    thanks = await browser.get(sent.location)
+    if thanks.status != 200:
+        tally.error(f"GET {sent.location}: {thanks.status}")
 
 
 async def baseline_client(port: int, batch: str, first: int, posts: int, seed: int,
@@ -779,7 +779,7 @@ def baseline_scenario(port: int, database_url: str, count: int, posts: int, labe
 def requests_per_participant() -> int:
     """How many requests a participant makes: the welcome page, "Beginnen", the intro and
     the profile page; then a post and its redirect for the profile, each lesson, the context
-    page and the open questions; then sending in and the summary."""
+    page and the open questions; then sending in and the thank-you page."""
     from questions.loader import CONTENT_DIR, load_questionnaire
 
     questionnaire = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")

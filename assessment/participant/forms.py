@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from babel.support import NullTranslations, Translations
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectMultipleField, StringField
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Regexp
 
 from assessment.pages import Page
@@ -57,8 +61,23 @@ BACK_TO_REVIEW = "overzicht"
 SWITCH_LANGUAGE = "taal:"
 
 
+@lru_cache(maxsize=8)
+def wtforms_messages(locale: str) -> NullTranslations:
+    """WTForms' own messages in ``locale``, read once per process.
+
+    Flask-WTF reads the catalogue from disk on every request that shows a form; on the
+    participant's pages that was a twentieth of the request.
+    """
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class PageForm(FlaskForm):
     """Base of the per-page forms; ``action`` says which button was pressed."""
+
+    class Meta:
+        def get_translations(self, form: object) -> NullTranslations:
+            """WTForms' messages in the page's language (:func:`wtforms_messages`)."""
+            return wtforms_messages(str(get_locale()))
 
     action = HiddenField()
     #: What the page asks, in order (set per page by :func:`page_form_class`).

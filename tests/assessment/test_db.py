@@ -15,12 +15,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import create_engine, func, inspect, select, text, update
 from sqlalchemy.orm import Session
 
 from assessment import create_app, db, management, participation
 from assessment.exceptions import AlreadySubmitted
-from assessment.models import Answer, Assessment, Base, Status, utcnow
+from assessment.models import Answer, Assessment, Base, Respondent, Status, utcnow
 
 #: Seconds any thread in these tests may wait for another.
 PATIENCE = 10
@@ -214,9 +214,10 @@ def test_a_page_saved_while_the_respondent_submits_waits_and_is_refused(
             respondent.assessment).statements()[0]
 
     def submit(session: Session) -> None:
-        locked = participation._locked_respondent(session, respondent_id)
-        assert locked is not None
-        locked.submitted_at = utcnow()
+        # As sending in does: the assessment share-locked, then the respondent's row.
+        assert participation._locked_state(session, respondent_id) is not None
+        session.execute(update(Respondent).where(Respondent.id == respondent_id)
+                        .values(submitted_at=utcnow()))
 
     events = _contend(app, db_dialect, submit, lambda: participation.save_page(
         respondent_id, "urgentie",
@@ -235,8 +236,8 @@ def test_closing_waits_for_a_save_in_progress(app, db_dialect, participant, open
         statement = participation.content.for_assessment(respondent.assessment).statements()[0]
 
     def save(session: Session) -> None:
-        locked = participation._answerable(session, respondent_id)
-        session.add(Answer(respondent_id=locked.id, statement_id=statement.id, value="3"))
+        participation._answerable_state(session, respondent_id)
+        session.add(Answer(respondent_id=respondent_id, statement_id=statement.id, value="3"))
 
     events = _contend(app, db_dialect, save, lambda: management.set_status(
         int(open_assessment["id"]), Status.CLOSED))
