@@ -2,7 +2,9 @@
 
 Prints the median time of the whole path (one query + aggregation) beside a baseline
 measured in the same run: the same query's rows fetched without aggregating. Target on a
-2-core machine: the summary well under 100 ms. Run with `make bench`.
+2-core machine: the summary well under 100 ms. Run with `make bench`, or from the project
+folder with `PYTHONPATH=. .venv/bin/python bench/aggregation.py` or
+`.venv/bin/python -m bench.aggregation`.
 """
 
 from __future__ import annotations

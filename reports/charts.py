@@ -60,8 +60,19 @@ def _svg(width: float, height: float, title: str, desc: str, body: str) -> str:
 
 def _text(x: float, y: float, content: str, *, size: float = 11, anchor: str = "start",
           weight: str = "normal", fill: str = INK) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}" text-anchor="{anchor}" '
-            f'font-weight="{weight}" fill="{fill}">{escape(content)}</text>')
+    # SVG's defaults (start, normal) are left out: every attribute costs the PDF renderer
+    # parsing time, and the report has some 500 texts.
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"'
+            + (f' text-anchor="{anchor}"' if anchor != "start" else "")
+            + (f' font-weight="{weight}"' if weight != "normal" else "")
+            + f' fill="{fill}">{escape(content)}</text>')
+
+
+def _lines(segments: Sequence[tuple[float, float, float, float]], stroke: str,
+           width: float = 1) -> str:
+    """Straight lines of one colour and width as one path: one element instead of many."""
+    d = "".join(f"M{x1:.1f} {y1:.1f}L{x2:.1f} {y2:.1f}" for x1, y1, x2, y2 in segments)
+    return f'<path d="{d}" fill="none" stroke="{stroke}" stroke-width="{width:g}"/>'
 
 
 def _halo_text(x: float, y: float, content: str, *, size: float = 10,
@@ -83,12 +94,11 @@ def bars(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: str
     def x_of(value: float) -> float:
         return label_w + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot_w
 
-    parts = []
+    parts = [_lines([(x_of(tick), top - 6, x_of(tick), top + row_h * len(points))
+                     for tick in range(1, 6)], GRID)]
     for tick in range(1, 6):
-        x = x_of(tick)
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" '
-                     f'y2="{top + row_h * len(points)}" stroke="{GRID}" stroke-width="1"/>')
-        parts.append(_text(x, top - 10, fmt(tick), size=10, anchor="middle", fill=MUTED))
+        parts.append(_text(x_of(tick), top - 10, fmt(tick), size=10, anchor="middle",
+                           fill=MUTED))
     for i, point in enumerate(points):
         y = top + i * row_h
         parts.append(_text(label_w - 8, y + row_h / 2 + 4, point.label, anchor="end"))
@@ -139,10 +149,8 @@ def radar(points: Sequence[LessonPoint], fmt: Formatter, *, title: str, desc: st
         parts.append(f'<polygon points="{ring(level)}" fill="none" stroke="{GRID}"/>')
         x, y = at(0, level)
         parts.append(_text(x + 4, y + 4, fmt(level), size=9, fill=MUTED))
+    parts.append(_lines([(cx, cy, *at(i, SCALE_MAX)) for i in range(n)], GRID))
     for i, point in enumerate(points):
-        x, y = at(i, SCALE_MAX)
-        parts.append(f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" '
-                     f'stroke="{GRID}"/>')
         lx, ly = at(i, SCALE_MAX + 0.55)
         anchor = "middle" if abs(lx - cx) < 20 else ("start" if lx > cx else "end")
         parts.append(_text(lx, ly + 4, point.short, size=10.5, anchor=anchor, weight="600"))
@@ -400,6 +408,7 @@ def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: Statemen
               fill=MUTED),
     ]
     y = 20.0
+    separators: list[tuple[float, float, float, float]] = []
     for label, answers in rows:
         lines = textwrap.wrap(label, chars) or [""]
         row_h = max(len(lines) * line_h + 10, bar_h + 12)
@@ -426,10 +435,10 @@ def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: Statemen
             parts.append(_text(dont_know_x, baseline, "–", size=size, anchor="end",
                                fill=MUTED))
         y += row_h
-        parts.append(f'<line x1="0" y1="{y:.1f}" x2="{width:g}" y2="{y:.1f}" stroke="{GRID}" '
-                     f'stroke-width="0.75"/>')
+        separators.append((0.0, y, width, y))
     parts.insert(0, f'<line x1="{centre:.1f}" y1="18" x2="{centre:.1f}" y2="{y:.1f}" '
                     f'stroke="{INK}" stroke-width="1.5"/>')
+    parts.insert(1, _lines(separators, GRID, 0.75))
     legend_y = y + 18
     x = 0.0
     for (fill, _ink), point in zip(colours, labels.points, strict=True):
