@@ -52,7 +52,9 @@ def main() -> int:
             assessment_id = management.create_assessment(owner, "Regio", "Profiel",
                                                           questionnaire)
             management.set_status(assessment_id, Status.OPEN)
-            code = db.read_session().get(Assessment, assessment_id).join_code
+            assessment = db.read_session().get(Assessment, assessment_id)
+            assert assessment is not None
+            code = assessment.join_code
         lessons = questionnaire.lessons
         _answer(app, code, lessons, 2, None)  # templates compiled, questionnaire parsed
         # A round unprofiled, for the CPU time a request takes; then the profile.
