@@ -552,22 +552,16 @@ class Questionnaire(Model):
         _check_unique("profile question", ("profile",), [q.id for q in self.profile], problems)
         _check_unique("open question", ("open_questions",), [q.id for q in self.open_questions],
                       problems)
-        grouping = [i for i, question in enumerate(self.profile) if question.groups_respondents]
-        for i in grouping[1:]:
-            problems.append(ReferenceProblem(
-                ("profile", i, "groups_respondents"),
-                f"profile question '{self.profile[i].id}': only one question groups "
-                f"respondents, and '{self.profile[grouping[0]].id}' already does; remove "
-                "groups_respondents here",
-            ))
-        roles = [i for i, question in enumerate(self.profile) if question.respondent_role]
-        for i in roles[1:]:
-            problems.append(ReferenceProblem(
-                ("profile", i, "respondent_role"),
-                f"profile question '{self.profile[i].id}': only one question asks the "
-                f"respondent's role, and '{self.profile[roles[0]].id}' already does; remove "
-                "respondent_role here",
-            ))
+        # A mark that at most one profile question may carry, with what it says of it.
+        for mark, says in (("groups_respondents", "groups respondents"),
+                           ("respondent_role", "asks the respondent's role")):
+            marked = [i for i, question in enumerate(self.profile) if getattr(question, mark)]
+            for i in marked[1:]:
+                problems.append(ReferenceProblem(
+                    ("profile", i, mark),
+                    f"profile question '{self.profile[i].id}': only one question {says}, "
+                    f"and '{self.profile[marked[0]].id}' already does; remove {mark} here",
+                ))
         for i, question in enumerate(self.profile):
             _check_unique(
                 f"option of profile question '{question.id}'",
