@@ -182,7 +182,13 @@ class Keyboard:
         raise AssertionError(f"never reached the element on {self.page.url}: {self.stops}")
 
     def new_page(self) -> None:
-        """Check the focus order of the page just left, then start counting afresh."""
+        """Check the focus order of the page just left, then start counting afresh.
+
+        Waits for the new page's load event first: its URL changes as soon as the document
+        arrives, before its stylesheet applies, and a radio focused by then shows no outline
+        yet (on a busy machine the first Tab came that early).
+        """
+        self.page.wait_for_load_state("load")
         for before, after in zip(self.stops, self.stops[1:], strict=False):
             # Visual order: a later stop never sits higher up the page than the one before.
             assert after["top"] >= before["top"] - 12, (
