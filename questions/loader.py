@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from questions.schema import Questionnaire
-from questions.translations import pick_source, structural_mismatches
+from questions.translations import Mismatch, pick_source, structural_mismatches
 
 #: A questionnaire is a few dozen kilobytes; anything far larger is not one.
 MAX_FILE_BYTES = 512 * 1024
@@ -173,7 +173,7 @@ def translation_problems(loaded: Mapping[Path, Questionnaire]) -> list[Questionn
         for path, translation in versions:
             if translation.language == source.language:
                 continue  # the source itself, or a duplicate that load_directory refuses
-            mismatches = structural_mismatches(source, translation, source_path.name)
+            mismatches = _compared_once(source, translation, source_path.name)
             if mismatches:
                 node, data = _document(path)
                 errors.append(QuestionnaireError(path, [
@@ -182,6 +182,28 @@ def translation_problems(loaded: Mapping[Path, Questionnaire]) -> list[Questionn
                     for m in mismatches
                 ]))
     return sorted(errors, key=lambda error: error.path)
+
+
+#: Comparisons made in this process, each kept with the two questionnaires it compared.
+_COMPARED: dict[tuple[int, int, str], tuple[Questionnaire, Questionnaire, list[Mismatch]]] = {}
+
+
+def _compared_once(source: Questionnaire, translation: Questionnaire,
+                   source_name: str) -> list[Mismatch]:
+    """:func:`structural_mismatches`, compared once per process for the same two objects.
+
+    Questionnaires are frozen and the same text parses to the same object
+    (:func:`parse_questionnaire`), so every app made in a process (the tests make thousands)
+    shares one comparison instead of walking both questionnaires again.
+    """
+    key = (id(source), id(translation), source_name)
+    known = _COMPARED.get(key)
+    if known is None or known[0] is not source or known[1] is not translation:
+        if len(_COMPARED) >= 64:
+            _COMPARED.clear()
+        known = _COMPARED[key] = (source, translation,
+                                  structural_mismatches(source, translation, source_name))
+    return known[2]
 
 
 def _document(path: Path) -> tuple[yaml.Node | None, Any]:

@@ -29,7 +29,10 @@ from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
 from reports.render import Renderer, RenderLimits
 from reports.report_jobs import LocalReportJobs
+from tests import compiled_once
 from tests.helpers import Participant, login
+
+compiled_once.share()
 
 SECRET = "test-secret-key-not-for-production"
 #: Every test app's settings, to which a test adds its database and the like. Passwords are
