@@ -19,6 +19,8 @@ Rules
   not 3,0; 3.96 ("aandacht") as 3,9.
 - *Change.* A change between two rounds is the difference of the two shown scores
   (:func:`shown_change`), so "2,8 → 2,9" is always "+0,1", never "±0,0".
+- The report's worked-out quadrant shows its parts with two decimals, under the same rule
+  (``places=2``): a mean of 2.996 shows as 2,99 there, not 3,00.
 - Figures that are no scores (a standard deviation, a gap between groups) are rounded the
   same way, without boundaries (:func:`figure_text`).
 """
@@ -32,8 +34,6 @@ from babel.numbers import format_decimal
 
 from questions.schema import Questionnaire
 
-#: One decimal: the step of every shown score.
-STEP = Decimal("0.1")
 #: Where floating-point noise starts: digits beyond this are not part of a score.
 _EXACT = Decimal("1e-9")
 
@@ -64,17 +64,22 @@ def rounded(value: float | Decimal, places: int = 1) -> Decimal:
     return exact(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def shown_score(value: float | Decimal, boundaries: Iterable[Decimal]) -> Decimal:
-    """A score as every surface shows it: one decimal, never across a boundary (see Rules)."""
+def shown_score(value: float | Decimal, boundaries: Iterable[Decimal],
+                places: int = 1) -> Decimal:
+    """A score as every surface shows it: one decimal, never across a boundary (see Rules).
+
+    ``places=2`` is the same rule with two decimals, for the report's worked-out quadrant.
+    """
+    step = Decimal(1).scaleb(-places)
     score = exact(value)
-    shown = rounded(score)
+    shown = rounded(score, places)
     for boundary in boundaries:
         if score >= boundary > shown:  # rounded down below a boundary the score reaches
-            shown = boundary.quantize(STEP, rounding=ROUND_CEILING)
+            shown = boundary.quantize(step, rounding=ROUND_CEILING)
         elif score < boundary <= shown:  # rounded up onto a boundary the score stays under
-            shown = boundary.quantize(STEP, rounding=ROUND_FLOOR)
+            shown = boundary.quantize(step, rounding=ROUND_FLOOR)
             if shown >= boundary:
-                shown -= STEP
+                shown -= step
     return shown
 
 
@@ -84,13 +89,16 @@ def shown_change(current: float, previous: float, boundaries: Iterable[Decimal])
     return shown_score(current, steps) - shown_score(previous, steps)
 
 
-def _text(value: Decimal, locale: str) -> str:
-    return format_decimal(value, format="0.0", locale=locale, decimal_quantization=True)
+def _text(value: Decimal, locale: str, places: int = 1) -> str:
+    return format_decimal(value, format="0." + "0" * places, locale=locale)
 
 
-def score_text(value: float | Decimal | None, boundaries: Iterable[Decimal], locale: str) -> str:
+def score_text(value: float | Decimal | None, boundaries: Iterable[Decimal], locale: str,
+               places: int = 1) -> str:
     """A score as text in a language: "2,9" in Dutch, "2.9" in English; "–" for none."""
-    return "–" if value is None else _text(shown_score(value, boundaries), locale)
+    if value is None:
+        return "–"
+    return _text(shown_score(value, boundaries, places), locale, places)
 
 
 def figure_text(value: float | Decimal | None, locale: str) -> str:

@@ -36,6 +36,7 @@ from assessment.aggregation import (
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
 from assessment.figures import (
     Boundaries,
+    at_or_above,
     boundaries_of,
     change_text,
     figure_text,
@@ -156,6 +157,10 @@ class Numbers:
         """A score such as 3,4 (Dutch) or 3.4 (English), never across a band boundary."""
         return score_text(value, self.boundaries, self.language)
 
+    def score_two(self, value: float | None) -> str:
+        """A score with two decimals under the same rule, such as 2,99 (the quadrant's sums)."""
+        return score_text(value, self.boundaries, self.language, places=2)
+
     def figure(self, value: float | None) -> str:
         """A figure that is no score (a spread, a gap) with one decimal, such as 1,0."""
         return figure_text(value, self.language)
@@ -244,6 +249,11 @@ class QuadrantAxis:
     parts: tuple[AxisPart, ...]
     value: float | None
     split: float
+
+    @property
+    def high(self) -> bool:
+        """Whether the axis is high: its exact value at or above the split."""
+        return self.value is not None and at_or_above(self.value, self.split)
 
 
 @dataclass(frozen=True)

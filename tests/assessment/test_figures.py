@@ -32,7 +32,7 @@ means = st.lists(st.fractions(min_value=1, max_value=5, max_denominator=4),
 
 
 def test_the_boundaries_are_the_band_minimums_and_the_quadrant_split():
-    assert BOUNDARIES == (Decimal("3.0"), Decimal("4.0"))
+    assert boundaries_of(QUESTIONNAIRE) == (Decimal("3.0"), Decimal("4.0"))
 
 
 @pytest.mark.parametrize(("score", "shown"), [
