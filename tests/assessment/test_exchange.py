@@ -428,9 +428,12 @@ def test_the_shown_scores_in_csv_and_xlsx_are_the_page_s(app, facilitator_client
         assert f'<td class="num">{shown}</td>' in page
         cell = sheet.cell(row=number, column=column + 1)
         assert (cell.value, cell.number_format) == (float(shown.replace(",", ".")), "0.0")
-    # The exact mean of 3.25 that the page once showed as 3,2: both say 3,3 now.
-    half = by_first_column(rows)["visie"]
-    assert (half[header.index("gemiddelde")], half[column]) == ("3,25", "3,3")
+    # An exact half rounds up on the page as everywhere: urgentie's median of 4,25 in the
+    # CSV was 4,2 on the page (half to even) and is 4,3 now.
+    assert by_first_column(rows)["urgentie"][header.index("mediaan")] == "4,25"
+    urgentie = page[page.index('<th scope="row">1. Urgentie</th>'):]
+    urgentie = urgentie[:urgentie.index("</tr>")]
+    assert '<td class="num">4,3</td>' in urgentie
 
 
 def test_a_score_near_a_boundary_is_shown_on_its_band_s_side_in_every_format(app, demo):
