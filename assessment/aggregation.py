@@ -31,11 +31,12 @@ Per lesson
       complementary suppression (its mean is then not given; the surfaces say the types
       differ without naming it).
       ``divided_by_groups`` holds this last sign. The types' means are compared as shown
-      (one decimal, :func:`assessment.scoring.shown_score`), so a gap of "1,0" between two
+      (one decimal, :func:`assessment.figures.shown_score`), so a gap of "1,0" between two
       shown figures is always a gap of 1.0.
     - Means are summed exactly (``math.fsum``), so scores such as 8/3, 10/3 and 3 average to
       exactly 3.0 and land in the right band.
-    - ``band`` on the unrounded mean, from the questionnaire's bands: at or above the minimum
+    - ``band`` on the unrounded (exact, :func:`assessment.figures.exact`) mean, from the
+      questionnaire's bands: at or above the minimum
       of "sterk", "sterk"; else at or above that of "aandacht", "aandacht"; else "zorg".
     - ``advice``: level × agreement: high (band "sterk") or low, agreed or divided; high
       while most answers disagree counts as divided (see :func:`advice_for`).
@@ -98,6 +99,7 @@ from assessment.anonymity import MIN_VALID_ANSWERS as MIN_VALID_ANSWERS
 from assessment.anonymity import HiddenReason as HiddenReason
 from assessment.anonymity import figure_allowed, gap_signal_allowed, withheld
 from assessment.anonymity import suppress as suppress
+from assessment.figures import Boundaries, at_or_above, boundaries_of, shown_score
 from assessment.scoring import (
     DONT_KNOW,
     NOT_APPLICABLE,
@@ -105,7 +107,6 @@ from assessment.scoring import (
     ScoredStatement,
     group_scorer,
     score_table,
-    shown_score,
 )
 from questions.schema import ContextBlock, Lesson, ProfileQuestion, Questionnaire, Statement
 
@@ -340,8 +341,8 @@ class QuadrantPosition:
         """"high-high", "high-low", "low-high" or "low-low" (x first); None when one is missing."""
         if self.x is None or self.y is None:
             return None
-        x = "high" if self.x >= self.split else "low"
-        y = "high" if self.y >= self.split else "low"
+        x = "high" if at_or_above(self.x, self.split) else "low"
+        y = "high" if at_or_above(self.y, self.split) else "low"
         return f"{x}-{y}"
 
 
@@ -487,11 +488,12 @@ def _summarise_lesson(
     values = list(scores.values())
     mean = math.fsum(values) / n
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else 0.0
-    groups = breakdown(responses, scores, _group_of, group_ids)
+    boundaries = boundaries_of(questionnaire)
+    groups = breakdown(responses, scores, _group_of, group_ids, boundaries)
     role = questionnaire.role_question
     roles = breakdown(responses, scores,
                       lambda response: response.option(role.id) if role is not None else None,
-                      _role_ids(questionnaire))
+                      _role_ids(questionnaire), boundaries)
     by_sd = sd >= DIVIDED_SD
     by_polarisation = (distribution.agree >= DIVIDED_SHARE
                        and distribution.disagree >= DIVIDED_SHARE)
@@ -522,9 +524,12 @@ def _summarise_lesson(
 
 
 def band_of(questionnaire: Questionnaire, score: float) -> str:
-    """The band of an unrounded score, from the questionnaire's band minimums."""
+    """The band of an unrounded score, from the questionnaire's band minimums.
+
+    Judged on the exact score (:func:`assessment.figures.exact`), as the shown score is.
+    """
     for band in questionnaire.bands:
-        if band.minimum is None or score >= band.minimum:
+        if band.minimum is None or at_or_above(score, band.minimum):
             return band.id
     return questionnaire.bands[-1].id
 
@@ -652,6 +657,7 @@ def _group_of(response: Response) -> str | None:
 def breakdown(
     responses: Sequence[Response], scores: Mapping[int, float],
     option_of: Callable[[Response], str | None], option_ids: tuple[str, ...],
+    boundaries: Boundaries = (),
 ) -> Breakdown:
     """Per option of a profile question: the lesson mean, or hidden, or no data.
 
@@ -662,7 +668,8 @@ def breakdown(
     complementary suppression, respondents without an answer to the question counting as
     one part; a hidden cell carries its reason. The gap counts every group with at least
     ``MIN_GROUP_SIZE`` scores, also one hidden to protect a small group: its mean stays in
-    here and is never given.
+    here and is never given. Means are compared as shown (``boundaries``: the
+    questionnaire's, see :func:`assessment.figures.shown_score`).
     """
     size = {group: 0 for group in option_ids}
     values: dict[str, list[float]] = {group: [] for group in option_ids}
@@ -686,7 +693,8 @@ def breakdown(
         else:
             cells.append(GroupCell(group, CellStatus.SHOWN, counts[group], means[group]))
     # Compared as shown (one decimal), so a gap in a table is the difference of its figures.
-    large = [shown_score(means[group]) for group, n in counts.items() if n >= MIN_GROUP_SIZE]
+    large = [shown_score(means[group], boundaries)
+             for group, n in counts.items() if n >= MIN_GROUP_SIZE]
     wide_gap = len(large) >= 2 and max(large) - min(large) >= _GAP
     return Breakdown(tuple(cells), wide_gap)
 

@@ -18,6 +18,15 @@ Aggregates (CSV, XLSX and JSON)
     figures only). The group's priorities are added when the vote closed with at least 3 voters,
     and the facilitator's own report texts (foreword, own advice) whenever there are any;
     the details say the report's status (voorlopig, concept, definitief with its version).
+
+Exact and shown figures
+    Means, medians and shares are exact (CSV: up to four decimals; XLSX and JSON: the full
+    number, the XLSX cell showing up to four decimals). Beside the exact mean, the lessons
+    table gives each lesson's ``score`` as every page and the report show it
+    (:func:`assessment.figures.shown_score`: one decimal, halves up, never across a band
+    boundary), and, when the scan has a comparable previous round, that round's shown score
+    and the ``verandering``: the difference of the two shown scores, as the pages show it.
+    A shown figure is a :class:`~decimal.Decimal` cell, written with exactly its one decimal.
     The same tables make all three files: one CSV with a section per table (semicolons and
     decimal commas, as Dutch spreadsheet programs expect), one XLSX sheet per table, and one
     JSON document (format ``regiospiegel.aggregates``) with the tables in order. Each file
@@ -48,6 +57,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -58,8 +68,10 @@ from assessment.aggregation import CellStatus, Summary
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS, STEP, Counting
 from assessment.db import write_transaction
 from assessment.exceptions import UnknownAssessment
+from assessment.figures import boundaries_of, shown_score
 from assessment.management import audit
 from assessment.models import STATUS_LABELS, Assessment, Facilitator, as_utc, utcnow
+from assessment.rounds import RoundComparison
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 
@@ -87,8 +99,9 @@ def _spreadsheet_text(text: str) -> str:
 
 # -- aggregates: the tables ----------------------------------------------------------------
 
-#: One cell: text, a count, a figure, a yes/no flag, or empty.
-Cell = str | int | float | bool | None
+#: One cell: text, a count, an exact figure (float), a shown figure (Decimal: one decimal,
+#: as the pages show it), a yes/no flag, or empty.
+Cell = str | int | float | Decimal | bool | None
 
 
 @dataclass(frozen=True)
@@ -116,7 +129,7 @@ def assessment_tables(assessment: Assessment, exported_at: datetime | None = Non
         assessment, content.for_assessment(assessment), summary,
         results.included_comments(assessment.id), exported_at or utcnow(),
         priorities.result(assessment), counting, report_texts.report_texts(assessment.id),
-        results.type_summaries(assessment))
+        results.type_summaries(assessment), results.round_comparison(assessment))
 
 
 def aggregate_tables(
@@ -129,6 +142,7 @@ def aggregate_tables(
     counting: Counting | None = None,
     texts: report_texts.ReportTexts | None = None,
     own: Sequence[results.TypeSummaries] = (),
+    comparison: RoundComparison | None = None,
 ) -> tuple[Table, ...]:
     """The tables of the aggregates export (see the module docstring for the rules).
 
@@ -140,6 +154,8 @@ def aggregate_tables(
     The group's priorities follow when the
     vote closed with at least 3 voters (its own threshold, so also below the other one), and
     the facilitator's report texts when there are any (their own words, no participant's).
+    With a ``comparison`` (the previous round's, see :func:`results.round_comparison`) the
+    lessons table adds the previous shown score and the change.
     """
     details = _details_table(assessment, questionnaire, summary, exported_at, counting)
     extra: tuple[Table, ...] = (
@@ -150,7 +166,7 @@ def aggregate_tables(
         return (details, *extra)
     return (
         details,
-        _lessons_table(questionnaire, summary),
+        _lessons_table(questionnaire, summary, comparison),
         _statements_table(questionnaire, summary),
         _context_table(questionnaire, summary),
         _group_sizes_table(questionnaire, summary),
@@ -236,16 +252,22 @@ def _details_table(assessment: Assessment, questionnaire: Questionnaire, summary
     return Table("Scan", (Column("onderdeel"), Column("waarde")), tuple(rows))
 
 
-def _lessons_table(questionnaire: Questionnaire, summary: Summary) -> Table:
+def _lessons_table(questionnaire: Questionnaire, summary: Summary,
+                   comparison: RoundComparison | None = None) -> Table:
     bands = questionnaire.band_labels()
-    columns = (
+    boundaries = boundaries_of(questionnaire)
+    columns: tuple[Column, ...] = (
         Column("les-id"), Column("les"), Column("n"), Column("gemiddelde"), Column("mediaan"),
         Column("standaardafwijking"), Column("eens", share=True),
         Column("neutraal", share=True), Column("oneens", share=True),
         Column("weet niet", share=True), Column("consensus"), Column("band"),
         Column("verdeeld"), Column("verdeeld: spreiding"), Column("verdeeld: eens en oneens"),
         Column("verdeeld: soorten organisaties"), Column("informatietekort"),
+        Column("score (zoals getoond)"),
     )
+    if comparison is not None:
+        columns += (Column("score vorige ronde (zoals getoond)"),
+                    Column("verandering sinds vorige ronde"))
     rows = []
     for lesson in summary.lessons:
         distribution = lesson.distribution
@@ -261,8 +283,20 @@ def _lessons_table(questionnaire: Questionnaire, summary: Summary) -> Table:
             distribution.dont_know_share if valid else None,
             lesson.consensus, bands.get(lesson.band) if lesson.band else None,
             *flags, lesson.information_gap,
+            shown_score(lesson.mean, boundaries) if lesson.mean is not None else None,
+            *(_change_cells(comparison, lesson.lesson_id, boundaries)
+              if comparison is not None else ()),
         ))
     return Table("Lessen", columns, tuple(rows))
+
+
+def _change_cells(comparison: RoundComparison, lesson_id: str,
+                  boundaries: tuple[Decimal, ...]) -> tuple[Cell, Cell]:
+    """The previous round's shown score and the shown change; empty where there is none."""
+    change = comparison.lesson(lesson_id)
+    if change.shown_change is None or change.previous is None:
+        return (None, None)
+    return (shown_score(change.previous, boundaries), change.shown_change)
 
 
 def _statements_table(questionnaire: Questionnaire, summary: Summary) -> Table:
@@ -371,6 +405,9 @@ def _csv_cell(value: Cell) -> str:
         return "ja" if value else "nee"
     if isinstance(value, float):
         return neutralise(_decimal(value))
+    if isinstance(value, Decimal):
+        # A figure of ours, such as a change of -0,3: a number, so never given a quote.
+        return format(value, "f").replace(".", ",")
     return _spreadsheet_text(str(value))
 
 
@@ -405,8 +442,12 @@ def tables_xlsx(tables: Iterable[Table]) -> bytes:
             for col, (column, value) in enumerate(zip(table.columns, row, strict=True),
                                                   start=1):
                 cell = _xlsx_write(sheet.cell(row=row_number, column=col), value)
-                if isinstance(value, float):
-                    cell.number_format = "0.0%" if column.share else "0.00"
+                if isinstance(value, Decimal):
+                    cell.number_format = "0.0"  # a shown figure: its one decimal
+                elif isinstance(value, float):
+                    # Exact figures to four decimals, as in the CSV: two would show a mean
+                    # of 2.9986 ("zorg") as 3.00, on the other side of the band's boundary.
+                    cell.number_format = "0.0%" if column.share else "0.0###"
                 if isinstance(value, str) and len(value) > 60:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
                 widths[col - 1] = max(widths[col - 1], len(str(value or "")))
@@ -429,6 +470,8 @@ def _xlsx_write(cell: Any, value: Cell) -> Any:
         # Characters XML cannot hold would make the whole file unreadable.
         cell.value = _spreadsheet_text(value)
         cell.data_type = "s"
+    elif isinstance(value, Decimal):
+        cell.value = float(value)
     else:
         cell.value = value
     return cell
@@ -469,12 +512,17 @@ def tables_json(tables: Iterable[Table], exported_at: datetime | None = None) ->
             {"title": xml_safe(table.title),
              "columns": [{"header": xml_safe(column.header), "share": column.share}
                          for column in table.columns],
-             "rows": [[xml_safe(value) if isinstance(value, str) else value for value in row]
-                      for row in table.rows]}
+             "rows": [[_json_cell(value) for value in row] for row in table.rows]}
             for table in tables
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        return xml_safe(value)
+    return float(value) if isinstance(value, Decimal) else value
 
 
 

@@ -38,7 +38,7 @@ from assessment.aggregation import (
     LessonSummary,
     Summary,
 )
-from assessment.scoring import shown_score
+from assessment.figures import Boundaries, boundaries_of, shown_score
 from questions.schema import Questionnaire
 
 
@@ -117,8 +117,8 @@ def _differs(summary: LessonSummary, by_groups: bool) -> bool:
     return summary.divided_by_groups if by_groups else summary.roles_differ
 
 
-def _gap(cells: tuple[GroupCell, ...]) -> float | None:
-    shown = [shown_score(cell.mean) for cell in cells
+def _gap(cells: tuple[GroupCell, ...], boundaries: Boundaries) -> float | None:
+    shown = [shown_score(cell.mean, boundaries) for cell in cells
              if cell.status is CellStatus.SHOWN and cell.mean is not None]
     if len(shown) < 2:
         return None
@@ -138,13 +138,14 @@ def group_table(questionnaire: Questionnaire, summary: Summary,
                     for option in question.options if option.id in chosen)
     if not columns:
         return None
+    boundaries = boundaries_of(questionnaire)
     rows = []
     for number, lesson in enumerate(questionnaire.lessons, start=1):
         lesson_summary = summary.lesson(lesson.id)
         by_group = {cell.group: cell for cell in _cells(lesson_summary, by_groups)}
         cells = (tuple(by_group.get(c.group, GroupCell(c.group, CellStatus.NO_DATA))
                        for c in columns) if by_group else ())
-        rows.append(Row(number, lesson_summary, cells, _gap(cells),
+        rows.append(Row(number, lesson_summary, cells, _gap(cells, boundaries),
                         _differs(lesson_summary, by_groups)))
     return GroupTable(question_id, columns, tuple(rows), by_groups)
 

@@ -7,7 +7,10 @@ Rules
 - Two rounds are comparable only when both used the same questionnaire id; otherwise
   :class:`NotComparable` is raised with the reason ``different_questionnaire``.
 - A lesson is compared when it exists in both rounds with the same statement ids and the same
-  reverse wording; then ``change`` is the current mean minus the previous mean (unrounded).
+  reverse wording; then ``change`` is the current mean minus the previous mean (unrounded),
+  and ``shown_change`` the difference of the two scores as shown (one decimal, on the
+  current questionnaire's boundaries, :func:`assessment.figures.shown_change`): the figure
+  every surface shows, so "2,8 → 2,9" is always "+0,1".
   A lesson that is new, changed, or without a score in either round has no change, and its
   ``reason`` says why (``new_lesson``, ``statements_changed``, ``no_score``).
 - When not a single lesson can be compared, :class:`NotComparable` is raised with the reason
@@ -18,9 +21,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from decimal import Decimal
 
 from assessment.aggregation import Summary
 from assessment.exceptions import NotComparable
+from assessment.figures import boundaries_of, shown_change
 from questions.schema import Lesson, Questionnaire
 
 
@@ -43,6 +48,8 @@ class LessonChange:
     current: float | None
     change: float | None
     reason: Reason | None = None
+    #: The change as shown: the shown current score minus the shown previous one.
+    shown_change: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,7 @@ def compare_rounds(
             f"'{current_questionnaire.id}'; choose a previous round on the same questionnaire",
         )
     earlier = {lesson.id: lesson for lesson in previous_questionnaire.lessons}
+    boundaries = boundaries_of(current_questionnaire)
     changes = []
     for lesson in current_questionnaire.lessons:
         now = current.lesson(lesson.id).mean
@@ -86,7 +94,8 @@ def compare_rounds(
         elif before is None or now is None:
             changes.append(LessonChange(lesson.id, before, now, None, Reason.NO_SCORE))
         else:
-            changes.append(LessonChange(lesson.id, before, now, now - before))
+            changes.append(LessonChange(lesson.id, before, now, now - before,
+                                        shown_change=shown_change(now, before, boundaries)))
     if not any(change.change is not None for change in changes):
         raise NotComparable(
             Reason.NO_COMMON_LESSONS,

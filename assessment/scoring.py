@@ -18,22 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from types import MappingProxyType
 
 DONT_KNOW = "weet_niet"
 NOT_APPLICABLE = "nvt"
 NON_VALID_CODES = frozenset({DONT_KNOW, NOT_APPLICABLE})
-
-
-def shown_score(value: float) -> Decimal:
-    """A score as every page and the report show it: one decimal, half to even.
-
-    Differences between shown scores (a reading, a gap between groups) are taken on these,
-    so a shown difference is always the difference of the shown figures.
-    """
-    return Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
 
 
 @dataclass(frozen=True)

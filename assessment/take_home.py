@@ -10,8 +10,9 @@ Rules
   went past the join screen (``reveal_step`` > 0), or the scan is closed.
 - The group's figure is the lesson mean of :func:`assessment.results.assessment_summary`,
   only where that summary shows the lesson (3 or more respondents, see aggregation).
-- Both scores are compared as they are shown: rounded to one decimal, half to even (like
-  the pages' ``score`` filter), so the reading never contradicts the figures beside it.
+- Both scores are compared as they are shown (:func:`assessment.figures.shown_score`, as
+  the pages' ``score`` filter shows them), so the reading never contradicts the figures
+  beside it.
 - The reading: own − group at least ``READING_THRESHOLD`` (0.5 on the 1–5 scale) is "more
   positive", at most −0.5 "less positive", otherwise "about the same". Without an own score:
   "no answer that counts"; without a group figure: no comparison.
@@ -30,7 +31,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from assessment.aggregation import Summary, lesson_scorer
-from assessment.scoring import shown_score as shown_score
+from assessment.figures import Boundaries, boundaries_of, shown_score
 from questions.schema import Questionnaire
 
 #: How far (on the shown, one-decimal scores) one's own view must lie from the group's.
@@ -63,13 +64,13 @@ def results_shown(status: str, reveal_step: int) -> bool:
     return reveal_step > 0 or status == "closed"
 
 
-def reading(own: float | None, group: float | None) -> Reading:
+def reading(own: float | None, group: float | None, boundaries: Boundaries = ()) -> Reading:
     """The reading of one's own score beside the group's (see the module's rules)."""
     if own is None:
         return Reading.NO_OWN_SCORE
     if group is None:
         return Reading.NO_GROUP_SCORE
-    difference = shown_score(own) - shown_score(group)
+    difference = shown_score(own, boundaries) - shown_score(group, boundaries)
     if difference >= READING_THRESHOLD:
         return Reading.MORE_POSITIVE
     if difference <= -READING_THRESHOLD:
@@ -99,9 +100,11 @@ def compare_with_group(
     """Per lesson, in questionnaire order: own score, the group's where shown, the reading."""
     shown = {lesson.lesson_id: lesson.mean for lesson in summary.lessons
              if summary.shown and lesson.shown}
+    boundaries = boundaries_of(questionnaire)
     result = []
     for lesson in questionnaire.lessons:
         own = lesson_scorer(questionnaire, lesson)(answers)
         group = shown.get(lesson.id)
-        result.append(LessonComparison(lesson.id, lesson.title, own, group, reading(own, group)))
+        result.append(LessonComparison(lesson.id, lesson.title, own, group,
+                                       reading(own, group, boundaries)))
     return tuple(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date
@@ -11,9 +12,11 @@ from flask import Flask, current_app, g
 from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_babel import gettext as _
 
+from assessment import figures
 from assessment.anonymity import STEP, Counting
 from assessment.models import STATUS_LABELS
 from assessment.question_types import field_name
+from questions.schema import Questionnaire
 
 
 def paragraphs(text: str) -> list[str]:
@@ -21,9 +24,25 @@ def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\n\s*\n", text or "") if p.strip()]
 
 
-def score(value: float | None) -> str:
-    """A score with one decimal in the page's locale (a decimal comma in Dutch)."""
-    return "–" if value is None else format_decimal(value, format="0.0")
+def _locale() -> str:
+    locale = get_locale()
+    return str(locale) if locale else "nl"
+
+
+def score(value: float | None, questionnaire: Questionnaire) -> str:
+    """A score as every surface shows it (:func:`assessment.figures.score_text`), in the
+    page's locale; ``questionnaire`` gives the band boundaries it may not cross."""
+    return figures.score_text(value, figures.boundaries_of(questionnaire), _locale())
+
+
+def figure(value: float | None) -> str:
+    """A figure that is no score (a spread, a gap) with one decimal, in the page's locale."""
+    return figures.figure_text(value, _locale())
+
+
+def change(value: Decimal | None) -> str:
+    """A shown change between rounds with its sign, such as +0,1, in the page's locale."""
+    return figures.change_text(value, _locale())
 
 
 def two_decimals(value: float | None) -> str:
@@ -112,6 +131,8 @@ def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["score"] = score
+    app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["change"] = change
     app.jinja_env.filters["two_decimals"] = two_decimals
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["report_date"] = report_date

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,14 @@ from assessment.aggregation import (
     Summary,
 )
 from assessment.anonymity import MIN_GROUP_SIZE, MIN_RESPONDENTS
+from assessment.figures import (
+    Boundaries,
+    at_or_above,
+    boundaries_of,
+    change_text,
+    figure_text,
+    score_text,
+)
 from assessment.group_tables import GroupTable, group_tables
 from assessment.priorities import LessonVotes, VoteResult, VoteStatus
 from assessment.projector import GroupedAnswer, StatementBar, group_answers, statement_bar
@@ -130,13 +139,31 @@ def chart_labels(language: str) -> Mapping[str, str]:
 
 @dataclass(frozen=True)
 class Numbers:
-    """Number formatting in one language: one decimal, two decimals, whole percentages."""
+    """Number formatting in one language: scores, changes, two decimals, whole percentages.
+
+    Scores go through :func:`assessment.figures.score_text` with the questionnaire's
+    ``boundaries`` (:func:`assessment.figures.boundaries_of`), as every page shows them.
+    """
 
     language: str
+    boundaries: Boundaries
+
+    @classmethod
+    def of(cls, questionnaire: Questionnaire, language: str) -> Numbers:
+        """The formatting of a questionnaire's scores in a language."""
+        return cls(language, boundaries_of(questionnaire))
 
     def score(self, value: float | None) -> str:
-        """A score such as 3,4 (Dutch) or 3.4 (English)."""
-        return "–" if value is None else format_decimal(value, "0.0", locale=self.language)
+        """A score such as 3,4 (Dutch) or 3.4 (English), never across a band boundary."""
+        return score_text(value, self.boundaries, self.language)
+
+    def score_two(self, value: float | None) -> str:
+        """A score with two decimals under the same rule, such as 2,99 (the quadrant's sums)."""
+        return score_text(value, self.boundaries, self.language, places=2)
+
+    def figure(self, value: float | None) -> str:
+        """A figure that is no score (a spread, a gap) with one decimal, such as 1,0."""
+        return figure_text(value, self.language)
 
     def two(self, value: float | None) -> str:
         """A figure with two decimals, such as a consensus of 0,74."""
@@ -146,12 +173,9 @@ class Numbers:
         """A share as a whole percentage."""
         return "–" if value is None else format_percent(value, "0%", locale=self.language)
 
-    def signed(self, value: float | None) -> str:
-        """A change with its sign, such as +0,3 or −0,2."""
-        if value is None:
-            return "–"
-        text = format_decimal(abs(value), "0.0", locale=self.language)
-        return ("+" if value >= 0.05 else "−" if value <= -0.05 else "±") + text
+    def signed(self, change: Decimal | None) -> str:
+        """A shown change (the difference of shown scores) with its sign: +0,3, −0,2, ±0,0."""
+        return change_text(change, self.language)
 
     def long_date(self, value: date) -> str:
         """A date written out, such as 27 november 2026 (as the rest of the report does)."""
@@ -186,7 +210,8 @@ class LessonSection:
     #: The lesson's statements in one chart (SVG); empty when the lesson has no figures.
     chart: str = ""
     previous: float | None = None
-    change: float | None = None
+    #: The change in shown scores since the previous round (``LessonChange.shown_change``).
+    change: Decimal | None = None
     notes: str = ""
     conclusion: str = ""
     #: The facilitator's own text on the advice, and whether it replaces or extends it.
@@ -224,6 +249,11 @@ class QuadrantAxis:
     parts: tuple[AxisPart, ...]
     value: float | None
     split: float
+
+    @property
+    def high(self) -> bool:
+        """Whether the axis is high: its exact value at or above the split."""
+        return self.value is not None and at_or_above(self.value, self.split)
 
 
 @dataclass(frozen=True)
@@ -465,7 +495,7 @@ def build_context(
     "extend"s the generated advice; it and the foreword are made XML-safe here.
     ``today`` (default: the date today) decides whether a session date lies in the past.
     """
-    numbers = Numbers(meta.language)
+    numbers = Numbers.of(questionnaire, meta.language)
     labels = chart_labels(meta.language)
     profile_title = lessons_profile_title(meta.language, len(questionnaire.lessons))
     bands = questionnaire.band_labels()
@@ -493,7 +523,7 @@ def build_context(
             statements=statements,
             chart=statements_chart(questionnaire, lesson, statements, numbers, labels),
             previous=change.previous if change else None,
-            change=change.change if change else None,
+            change=change.shown_change if change else None,
             notes=xml_safe(note),
             conclusion=xml_safe(conclusion),
             own_advice=xml_safe(own_text),
@@ -508,7 +538,7 @@ def build_context(
         for s in sections
     ]
     ranked = sorted(points, key=lambda p: (p.value is None, -(p.value or 0.0)))
-    facts = findings.lesson_facts(questionnaire, summary, comparison, numbers)
+    facts = findings.lesson_facts(questionnaire, summary, comparison)
     quadrant = summary.quadrant
     quadrant_text = (questionnaire.report.quadrants.cell(quadrant.cell)
                      if quadrant is not None and quadrant.cell else None)
@@ -543,9 +573,9 @@ def build_context(
         rules={
             "min_respondents": MIN_RESPONDENTS, "min_group_size": MIN_GROUP_SIZE,
             "few_respondents": FEW_RESPONDENTS, "summary_actions": SUMMARY_ACTIONS,
-            "divided_sd": numbers.score(DIVIDED_SD),
+            "divided_sd": numbers.figure(DIVIDED_SD),
             "divided_share": numbers.percent(DIVIDED_SHARE),
-            "divided_gap": numbers.score(DIVIDED_GROUP_GAP),
+            "divided_gap": numbers.figure(DIVIDED_GROUP_GAP),
             "gap_share": numbers.percent(INFORMATION_GAP_SHARE),
             "majority_share": numbers.percent(MAJORITY_SHARE),
         },

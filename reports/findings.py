@@ -45,7 +45,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from babel.lists import format_list
-from babel.numbers import parse_decimal
 
 from assessment.aggregation import (
     DIVIDED_GROUP_GAP,
@@ -142,25 +141,17 @@ DEFAULT_CLEAR_CHANGE = 0.5
 
 def lesson_facts(
     questionnaire: Questionnaire, summary: Summary, comparison: RoundComparison | None,
-    numbers: Numbers,
 ) -> tuple[LessonFacts, ...]:
-    """Every lesson in questionnaire order with its summary and its shown change."""
+    """Every lesson in questionnaire order with its summary and its shown change
+    (:attr:`assessment.rounds.LessonChange.shown_change`)."""
     facts = []
     for number, lesson in enumerate(questionnaire.lessons, start=1):
         lesson_summary = summary.lesson(lesson.id)
         change = comparison.lesson(lesson.id) if comparison else None
         previous = change.previous if change and change.change is not None else None
-        shown_change = None
-        if previous is not None and lesson_summary.mean is not None:
-            shown_change = (_shown(numbers, lesson_summary.mean)
-                            - _shown(numbers, previous))
+        shown_change = change.shown_change if change else None
         facts.append(LessonFacts(number, lesson, lesson_summary, previous, shown_change))
     return tuple(facts)
-
-
-def _shown(numbers: Numbers, score: float) -> Decimal:
-    """A score as the report shows it, so a shown change equals the shown scores' difference."""
-    return parse_decimal(numbers.score(score), locale=numbers.language)
 
 
 def key_messages(
@@ -227,7 +218,7 @@ def _message(rule: KeyMessageRule, fact: LessonFacts, numbers: Numbers,
         "n": str(summary.n),
         "share": numbers.percent(summary.dont_know_share),
         "previous": numbers.score(fact.previous),
-        "change": numbers.signed(float(fact.change)) if fact.change is not None else "–",
+        "change": numbers.signed(fact.change),
     }
     split = _shown_split(summary)
     if rule.text_groups is not None and split:

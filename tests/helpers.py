@@ -16,6 +16,8 @@ from assessment.db import read_session
 from assessment.demo import DEMO_JOIN_CODE as DEMO_JOIN_CODE
 from assessment.demo import TRYOUT_JOIN_CODE as TRYOUT_JOIN_CODE
 from assessment.models import Assessment, Moderation
+from questions.loader import CONTENT_DIR, load_questionnaire
+from reports.context import Numbers
 
 #: The seeded demo (the ``demo`` fixture): the closed scan with 28 respondents comes first,
 #: the open, empty try-out scan that participants join second.
@@ -29,6 +31,12 @@ TEST_DATA = Path(__file__).parent / "data"
 
 
 @lru_cache(maxsize=16)
+@lru_cache(maxsize=2)
+def report_numbers(language: str = "nl") -> Numbers:
+    """The report's number formats for the shipped questionnaire (bands from 3,0 and 4,0)."""
+    return Numbers.of(load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml"), language)
+
+
 def pdf_pages(pdf: bytes) -> tuple[str, ...]:
     """The text of each page of a PDF, as a reader's copy-and-paste would give it.
 

@@ -22,6 +22,7 @@ from assessment.facilitator.forms import ActionForm
 from assessment.facilitator.routes import assessment_view
 from assessment.models import Assessment, Status
 from assessment.templating import counting_note, percent, score, status_label
+from questions.schema import Questionnaire
 
 #: The status in a sentence: "de scan is ...".
 STATUS_PHRASES = {
@@ -144,7 +145,8 @@ def agenda(assessment: Assessment) -> str:
     questionnaire = content.for_assessment(assessment)
     summary = results.assessment_summary(assessment)
     return render_template(
-        "facilitator/agenda.html", assessment=assessment, summary=summary,
+        "facilitator/agenda.html", assessment=assessment, questionnaire=questionnaire,
+        summary=summary,
         items=session.discussion_agenda(questionnaire, summary), rules=aggregation,
         vote=_vote(priorities.result(assessment)), poll_seconds=POLL_SECONDS)
 
@@ -161,11 +163,12 @@ def _cell(cell: GroupCell | None) -> dict[str, Any]:
     return {"status": cell.status.value, "n": cell.n, "text": text}
 
 
-def _lesson(number: int, lesson: LessonSummary, bands: dict[str, str]) -> dict[str, Any]:
+def _lesson(number: int, lesson: LessonSummary, bands: dict[str, str],
+            questionnaire: Questionnaire) -> dict[str, Any]:
     """One lesson's figures as the dashboard prints them."""
     return {
         "id": lesson.lesson_id, "number": number, "title": lesson.title,
-        "shown": lesson.shown, "n": lesson.n, "score": score(lesson.mean),
+        "shown": lesson.shown, "n": lesson.n, "score": score(lesson.mean, questionnaire),
         "band": lesson.band or "",
         "band_label": (bands.get(lesson.band, lesson.band) if lesson.band
                        else _("te weinig antwoorden")),
@@ -210,7 +213,7 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
         "type_not_chosen": status.type_not_chosen,
         "results_shown": status.results_shown,
         "counting_text": counting_note(counting),
-        "lessons": [_lesson(number, lesson, bands)
+        "lessons": [_lesson(number, lesson, bands, questionnaire)
                     for number, lesson in enumerate(status.lessons, start=1)],
         "reveal_step": status.reveal_step,
         "vote": _vote(priorities.result(assessment)),

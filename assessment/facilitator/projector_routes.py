@@ -284,13 +284,18 @@ def _join(room: Room, spec: SlideSpec) -> dict[str, Any]:
     return {"join_url": _join_url(room.assessment)}
 
 
+def _score_text(room: Room) -> Callable[[float | None], str]:
+    """The page's score format for the room's questionnaire, for a chart's labels."""
+    return lambda value: score(value, room.questionnaire)
+
+
 def _overview(room: Room, spec: SlideSpec) -> dict[str, Any]:
     bands = room.questionnaire.band_labels()
     rows = projector.overview(room.questionnaire, room.summary)[spec.start:spec.stop]
     return {"rows": [
         {"row": row, "band_label": bands.get(row.summary.band or ""),
          "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG, its texts escaped
-             row.summary.mean, row.summary.band, title=row.lesson.title, fmt=score))}
+             row.summary.mean, row.summary.band, title=row.lesson.title, fmt=_score_text(room)))}
         for row in rows]}
 
 
@@ -328,10 +333,10 @@ def _groups(room: Room, spec: SlideSpec) -> dict[str, Any]:
     return {"lesson": lesson, "summary": summary, "lesson_number": _number(room, lesson.id),
             "rows": [{"row": row, "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG
                 row.mean, aggregation.band_of(room.questionnaire, row.mean)
-                if row.mean is not None else None, title=row.label, fmt=score))}
+                if row.mean is not None else None, title=row.label, fmt=_score_text(room)))}
                 for row in rows],
             "bar": Markup(charts.score_bar(  # noqa: S704 - our own SVG
-                summary.mean, summary.band, title=lesson.title, fmt=score))}
+                summary.mean, summary.band, title=lesson.title, fmt=_score_text(room)))}
 
 
 def _group_table(room: Room, spec: SlideSpec) -> dict[str, Any]:
@@ -344,7 +349,8 @@ def _quadrant(room: Room, spec: SlideSpec) -> dict[str, Any]:
     position = room.summary.quadrant
     cell = position.cell if position is not None else None
     return {"chart": Markup(quadrant_chart(  # noqa: S704 - our own SVG, its texts escaped
-        room.questionnaire, room.summary, Numbers(language), chart_labels(language))),
+        room.questionnaire, room.summary, Numbers.of(room.questionnaire, language),
+        chart_labels(language))),
             "cell": room.questionnaire.report.quadrants.cell(cell) if cell else None}
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from flask import Flask
@@ -21,9 +23,10 @@ from assessment.models import (
     Comment,
     Moderation,
     Respondent,
+    Status,
 )
 from assessment.results import assessment_summary, included_comments
-from tests.helpers import login, moderate
+from tests.helpers import login, moderate, report_numbers
 
 DEMO = "/begeleider/scans/1"
 FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
@@ -400,3 +403,104 @@ def test_json_export_is_the_aggregates_and_nothing_more(app, facilitator_client,
     with app.app_context():
         assert read_session().scalar(select(AuditEvent.detail).where(
             AuditEvent.action == "exported")) == "json"
+
+
+# -- shown figures and the change since the previous round ----------------------------------
+
+
+SHOWN = "score (zoals getoond)"
+PREVIOUS = "score vorige ronde (zoals getoond)"
+CHANGE = "verandering sinds vorige ronde"
+
+
+def test_the_shown_scores_in_csv_and_xlsx_are_the_page_s(app, facilitator_client):
+    header, rows = csv_sections(facilitator_client.get(f"{DEMO}/export.csv").data)["Lessen"]
+    sheet = load_workbook(io.BytesIO(facilitator_client.get(f"{DEMO}/export.xlsx").data))[
+        "Lessen"]
+    page = facilitator_client.get(DEMO).get_data(as_text=True)
+    with app.app_context():
+        summary = assessment_summary(read_session().get(Assessment, 1))
+    column = header.index(SHOWN)
+    assert PREVIOUS not in header and CHANGE not in header  # the demo has no previous round
+    for number, (row, lesson) in enumerate(zip(rows, summary.lessons, strict=True), start=2):
+        shown = report_numbers("nl").score(lesson.mean)
+        assert row[column] == shown
+        assert f'<td class="num">{shown}</td>' in page
+        cell = sheet.cell(row=number, column=column + 1)
+        assert (cell.value, cell.number_format) == (float(shown.replace(",", ".")), "0.0")
+    # An exact half rounds up on the page as everywhere: urgentie's median of 4,25 in the
+    # CSV was 4,2 on the page (half to even) and is 4,3 now.
+    assert by_first_column(rows)["urgentie"][header.index("mediaan")] == "4,25"
+    urgentie = page[page.index('<th scope="row">1. Urgentie</th>'):]
+    urgentie = urgentie[:urgentie.index("</tr>")]
+    assert '<td class="num">4,3</td>' in urgentie
+
+
+def test_a_score_near_a_boundary_is_shown_on_its_band_s_side_in_every_format(app, demo):
+    with app.app_context():
+        assessment = read_session().get(Assessment, 1)
+        questionnaire = content.for_assessment(assessment)
+        summary = assessment_summary(assessment)
+        near = replace(summary.lesson("urgentie"), mean=2.9986, band="zorg")
+        summary = replace(summary, lessons=(near, *summary.lessons[1:]))
+        tables = exchange.aggregate_tables(assessment, questionnaire, summary, {},
+                                           datetime(2026, 11, 27, tzinfo=UTC))
+    header, rows = csv_sections(exchange.tables_csv(tables).encode())["Lessen"]
+    assert [rows[0][header.index(name)] for name in ("gemiddelde", "band", SHOWN)] == [
+        "2,9986", "Zorg", "2,9"]
+    sheet = load_workbook(io.BytesIO(exchange.tables_xlsx(tables)))["Lessen"]
+    mean = sheet.cell(row=2, column=header.index("gemiddelde") + 1)
+    # Four decimals, as the CSV: "0.00" would show 3.00 beside "Zorg".
+    assert (mean.value, mean.number_format) == (2.9986, "0.0###")
+    assert sheet.cell(row=2, column=header.index(SHOWN) + 1).value == 2.9
+    lessons = json.loads(exchange.tables_json(tables))["tables"][1]
+    assert lessons["rows"][0][header.index(SHOWN)] == 2.9
+
+
+def _second_round(app: Flask, answers: dict[str, str]) -> int:
+    """A closed second round of the demo scan (previous round: the demo), three answering."""
+    from tests.helpers import Participant
+
+    with app.app_context():
+        owner = read_session().get(Assessment, 1).owner_id
+        second = management.create_assessment(
+            owner, "Regio Zwolle", "Ronde 2",
+            questionnaire_files.available()[("tien-lessen", "nl")],
+            preparation=management.Preparation("Regio Zwolle", "Ronde 2", previous_id=1))
+        management.set_status(second, Status.OPEN)
+        code = read_session().get(Assessment, second).join_code
+    for _ in range(3):
+        person = Participant(app.test_client())
+        person.join(code)
+        person.post_page("urgentie", answers)
+        person.submit()
+    with app.app_context():
+        management.set_status(second, Status.CLOSED)  # all three count
+    return second
+
+
+def test_csv_and_xlsx_give_the_change_since_the_previous_round(app, facilitator_client):
+    # urgentie: 4, 4, 3 and 2 reversed… each person scores (5+5+5+1)/4 = 4.0 on it.
+    second = _second_round(app, {f"a_urgentie-{i}": "5" for i in (1, 2, 4)}
+                           | {"a_urgentie-3": "1"})
+    with app.app_context():
+        first = assessment_summary(read_session().get(Assessment, 1)).lesson("urgentie").mean
+        now = assessment_summary(read_session().get(Assessment, second)).lesson("urgentie")
+    numbers = report_numbers("nl")
+    header, rows = csv_sections(
+        facilitator_client.get(f"/begeleider/scans/{second}/export.csv").data)["Lessen"]
+    row = by_first_column(rows)["urgentie"]
+    before, after = numbers.score(first), numbers.score(now.mean)
+    assert (row[header.index(PREVIOUS)], row[header.index(SHOWN)]) == (before, after)
+    change = Decimal(after.replace(",", ".")) - Decimal(before.replace(",", "."))
+    assert row[header.index(CHANGE)] == f"{change}".replace(".", ",")
+    # A lesson nobody answered in this round has no score, so no change: empty cells.
+    assert by_first_column(rows)["visie"][header.index(CHANGE)] == ""
+    sheet = xlsx_sheets(
+        facilitator_client.get(f"/begeleider/scans/{second}/export.xlsx").data)["Lessen"]
+    xlsx_row = by_first_column(sheet[1:])["urgentie"]
+    assert xlsx_row[sheet[0].index(CHANGE)] == pytest.approx(float(change))
+    assert by_first_column(sheet[1:])["visie"][sheet[0].index(CHANGE)] is None
+    # The scan page shows the same change.
+    page = facilitator_client.get(f"/begeleider/scans/{second}").get_data(as_text=True)
+    assert numbers.signed(change) in page

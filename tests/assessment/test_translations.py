@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -30,7 +31,9 @@ from werkzeug.wrappers import Response
 from assessment import templating
 from assessment.config import PROJECT_ROOT
 from assessment.models import STATUS_LABELS, Status
-from reports.context import Numbers, chart_labels, lessons_profile_title
+from questions.loader import CONTENT_DIR, load_questionnaire
+from reports.context import chart_labels, lessons_profile_title
+from tests.helpers import report_numbers
 
 ROOT = PROJECT_ROOT
 TEMPLATES = ROOT / "templates"
@@ -311,7 +314,8 @@ def test_page_numbers_follow_the_page_language(
 ) -> None:
     """The template filters write a decimal comma in Dutch and a point in English."""
     with app.test_request_context("/"), force_locale(locale):
-        assert templating.score(3.5) == score
+        assert templating.score(3.5, load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml")
+                                ) == score
         assert templating.two_decimals(0.74) == two
         assert templating.percent(0.42).replace("\xa0", "") == percent
 
@@ -324,9 +328,9 @@ def test_report_numbers_follow_the_report_language(
     language: str, score: str, signed: str
 ) -> None:
     """The report formats in its own language, without a request."""
-    numbers = Numbers(language)
+    numbers = report_numbers(language)
     assert numbers.score(3.5) == score
-    assert numbers.signed(-0.3) == signed
+    assert numbers.signed(Decimal("-0.3")) == signed
 
 
 @pytest.mark.parametrize(("language", "expected"), [

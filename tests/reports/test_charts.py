@@ -13,12 +13,11 @@ from assessment.db import read_session
 from assessment.models import Assessment, Comment, Moderation
 from reports import charts
 from reports.build import report_context
-from reports.context import Numbers
 from tests.assessment.facilitator.test_projector import BASE, _move
-from tests.helpers import moderate
+from tests.helpers import moderate, report_numbers
 
 SVG = "{http://www.w3.org/2000/svg}"
-DUTCH = Numbers("nl")
+DUTCH = report_numbers("nl")
 LABELS = ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
 #: Axis and ring ticks: the scale itself, not a value.
 TICKS = {DUTCH.score(tick) for tick in range(1, 6)} | {str(tick) for tick in range(1, 6)}

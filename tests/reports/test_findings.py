@@ -18,6 +18,7 @@ import pytest
 from assessment import management
 from assessment.aggregation import Response, Summary, summarise
 from assessment.db import read_session, write_transaction
+from assessment.figures import boundaries_of, shown_change
 from assessment.models import ActionItem, Assessment, Status
 from assessment.rounds import LessonChange, RoundComparison
 from questions.lint import lint
@@ -32,12 +33,11 @@ from questions.loader import (
 from questions.schema import LESSON_FINDINGS, MESSAGE_PLACEHOLDERS, OrderKey, Questionnaire
 from reports import findings
 from reports.build import report_context, report_html
-from reports.context import Numbers
 from tests.assessment.test_aggregation import build, scoring
-from tests.helpers import TEST_DATA, Participant, edited, line_of
+from tests.helpers import TEST_DATA, Participant, edited, line_of, report_numbers
 from tests.reports.test_report import _pdf_for, _text
 
-NL = Numbers("nl")
+NL = report_numbers("nl")
 
 #: Lessons in questionnaire order, two statements each (the second reversed), and the
 #: lesson scores of respondents 1 to 6:
@@ -112,13 +112,13 @@ def responses(q: Questionnaire, scores: dict[str, tuple[Any, ...]] = SCORES,
 def messages(q: Questionnaire, summary: Summary | None = None,
              comparison: RoundComparison | None = None) -> list[str]:
     summary = summary or summarise(q, responses(q))
-    facts = findings.lesson_facts(q, summary, comparison, NL)
+    facts = findings.lesson_facts(q, summary, comparison)
     return [m.text for m in findings.key_messages(q, facts, NL)]
 
 
 def steps(q: Questionnaire, has_actions: bool, summary: Summary | None = None) -> list[str]:
     summary = summary or summarise(q, responses(q))
-    facts = findings.lesson_facts(q, summary, None, NL)
+    facts = findings.lesson_facts(q, summary, None)
     return [s.text for s in findings.next_steps(q, facts, has_actions, NL)]
 
 
@@ -133,7 +133,7 @@ def test_the_engine_knows_every_finding_and_rank_the_schema_allows():
 def test_the_dataset_has_the_findings_it_was_built_for():
     q = questionnaire(rule("low"))
     summary = summarise(q, responses(q))
-    facts = {f.lesson.id: f for f in findings.lesson_facts(q, summary, None, NL)}
+    facts = {f.lesson.id: f for f in findings.lesson_facts(q, summary, None)}
     found = {name: [lesson for lesson, f in facts.items() if test(f, 0)]
              for name, test in findings.FINDINGS.items() if name not in ("rise", "fall")}
     assert found == {
@@ -217,7 +217,7 @@ def test_no_key_messages_before_three_respondents():
 def test_a_questionnaire_without_rules_has_no_key_messages():
     q = build(LESSONS)
     summary = summarise(q, responses(q))
-    assert findings.key_messages(q, findings.lesson_facts(q, summary, None, NL), NL) == ()
+    assert findings.key_messages(q, findings.lesson_facts(q, summary, None), NL) == ()
 
 
 # -- anonymity: no figure on a lesson without a score, no hidden group -------------------
@@ -295,11 +295,14 @@ def test_a_rule_without_a_groups_text_uses_its_text():
 
 def _comparison(q: Questionnaire, summary: Summary, previous: dict[str, float]
                 ) -> RoundComparison:
-    return RoundComparison(tuple(
-        LessonChange(lesson.id, previous.get(lesson.id), summary.lesson(lesson.id).mean,
-                     (summary.lesson(lesson.id).mean or 0) - previous[lesson.id]
-                     if lesson.id in previous else None)
-        for lesson in q.lessons))
+    def change(lesson_id: str) -> LessonChange:
+        now, before = summary.lesson(lesson_id).mean, previous.get(lesson_id)
+        if now is None or before is None:
+            return LessonChange(lesson_id, before, now, None)
+        return LessonChange(lesson_id, before, now, now - before,
+                            shown_change=shown_change(now, before, boundaries_of(q)))
+
+    return RoundComparison(tuple(change(lesson.id) for lesson in q.lessons))
 
 
 def test_a_clear_change_is_one_in_the_shown_scores():

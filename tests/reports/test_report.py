@@ -19,7 +19,6 @@ from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
 from reports.build import report_context, report_html, report_key
-from reports.context import Numbers
 from reports.render import (
     Renderer,
     RenderLimits,
@@ -27,7 +26,15 @@ from reports.render import (
     make_fetcher,
 )
 from tests.conftest import app_of_its_own
-from tests.helpers import DEMO_JOIN_CODE, Participant, login, moderate, pdf_pages, pdf_text
+from tests.helpers import (
+    DEMO_JOIN_CODE,
+    Participant,
+    login,
+    moderate,
+    pdf_pages,
+    pdf_text,
+    report_numbers,
+)
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)> url(file:///etc/passwd)'
 
@@ -74,7 +81,7 @@ def demo_pdf(new_db_url, tmp_path_factory, warm_renderer) -> Iterator[tuple[byte
 def test_every_lesson_score_and_band_in_the_pdf_equals_the_summary(app, demo_pdf):
     pdf, summary = demo_pdf
     text = re.sub(r"\s+", " ", _text(pdf))
-    numbers = Numbers("nl")
+    numbers = report_numbers("nl")
     bands = {"sterk": "Sterk", "aandacht": "Aandacht", "zorg": "Zorg"}
     for number, lesson in enumerate(summary.lessons, start=1):
         expected = (rf"{number}\. {re.escape(lesson.title)} "
@@ -166,7 +173,7 @@ def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_c
     with app.app_context():
         summary = assessment_summary(read_session().get(Assessment, 1))
     for lesson in summary.lessons:
-        shown = Numbers("nl").score(lesson.mean)
+        shown = report_numbers("nl").score(lesson.mean)
         assert shown in preview and shown in dashboard
     assert 'href="/static/report.css"' in preview
 

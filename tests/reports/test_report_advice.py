@@ -17,8 +17,7 @@ from assessment.aggregation import Agreement
 from assessment.db import read_session, write_transaction
 from assessment.models import Assessment, Status
 from assessment.results import assessment_summary
-from reports.context import Numbers
-from tests.helpers import TEST_DATA, Participant
+from tests.helpers import TEST_DATA, Participant, report_numbers
 from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -70,7 +69,7 @@ def test_legitimiteit_like_figures_get_no_falls_short_claim_and_the_gap_first(
     with app.app_context():
         lesson = assessment_summary(read_session().get(Assessment, assessment_id)).lesson(
             "legitimiteit")
-    numbers = Numbers("nl")
+    numbers = report_numbers("nl")
     assert (lesson.band, lesson.divided, lesson.information_gap) == ("zorg", False, True)
     assert [numbers.percent(share) for share in (
         lesson.distribution.agree, lesson.distribution.disagree, lesson.dont_know_share)
@@ -98,7 +97,7 @@ def test_the_summary_says_what_the_dont_know_share_is_a_share_of(app, open_asses
     _answer_legitimiteit(app, assessment_id, str(open_assessment["code"]))
     pdf, _assessment = _pdf_for(app, assessment_id)
     text = re.sub(r"\s+", " ", _text(pdf)).replace("- ", "")
-    share = Numbers("nl").percent(19 / 52)
+    share = report_numbers("nl").percent(19 / 52)
     assert (f"Informatietekort Legitimiteit en organisatie ({share} van de antwoorden is "
             "‘weet ik niet’)") in text
 

@@ -26,9 +26,8 @@ from assessment.results import assessment_summary
 from questions.loader import CONTENT_DIR, load_questionnaire
 from reports import charts
 from reports.build import report_context, report_html
-from reports.context import Numbers
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import Participant, pdf_pages
+from tests.helpers import Participant, pdf_pages, report_numbers
 from tests.report_pages import overflowing_cells, page_fills, render
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -96,7 +95,7 @@ def _row_pattern(disagree: str, counts: list[int], agree: str, dont_know: int) -
 
 
 def test_each_lesson_has_one_chart_with_its_statements_values(demo_report):
-    numbers = Numbers("nl")
+    numbers = report_numbers("nl")
     pages = [_flat(page) for page in demo_report.pages]
     first = next(i for i, page in enumerate(pages) if page.startswith("De lessen één voor één"))
     points = ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
@@ -231,7 +230,7 @@ def test_a_statement_chart_on_an_even_scale_draws_every_answer():
                        agree=(4, 5), dont_know=1, not_applicable=0)  # type: ignore[arg-type]
     labels = charts.StatementChartLabels(("--", "-", "+", "++"), "oneens", "eens",
                                          "weet niet", "te weinig antwoorden")
-    svg = charts.statement_answers([("Stelling", bar)], labels, Numbers("nl").percent,
+    svg = charts.statement_answers([("Stelling", bar)], labels, report_numbers("nl").percent,
                                    title="t", desc="d")
     printed = re.findall(r'font-weight="700" fill="[^"]+">(\d+%?)</text>', svg)
     assert printed == ["36%", "2", "3", "4", "5", "64%"]

@@ -20,9 +20,8 @@ from assessment.models import Assessment, Status
 from assessment.results import assessment_summary
 from assessment.snapshots import summary_from_json
 from reports.build import report_context, report_html
-from reports.context import Numbers
 from tests.conftest import app_of_its_own
-from tests.helpers import TEST_DATA
+from tests.helpers import TEST_DATA, report_numbers
 from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -57,7 +56,7 @@ def dutch_report(new_db_url, tmp_path_factory, warm_renderer):
 def test_the_context_statements_are_in_the_appendix_with_their_counts(app, demo, dutch_report):
     text, summary = dutch_report
     appendix = _between(text, "Stellingen achter het kwadrant", "Colofon")
-    numbers = Numbers("nl")
+    numbers = report_numbers("nl")
     with app.app_context():
         questionnaire = content.for_assessment(read_session().get(Assessment, 1))
     blocks = {block.block_id: block for block in summary.context}
@@ -86,7 +85,7 @@ def test_the_method_section_gives_each_axis_as_a_formula_with_its_scores(dutch_r
     text, summary = dutch_report
     method = _between(text, "Methode en anonimiteit Deelnemers gaven",
                       "Bijlage: alle stellingen")
-    two = Numbers("nl").two
+    two = report_numbers("nl").two
     blocks = {block.block_id: block.mean for block in summary.context}
     investing = summary.lesson("investeren").mean
     assert "Een as is hoog vanaf 3,0 en laag daaronder." in method

@@ -16,8 +16,8 @@ from assessment.templating import report_date
 from questions.lint import lint
 from questions.loader import CONTENT_DIR, from_snapshot
 from reports.build import report_context, report_html
-from reports.context import Numbers, describe_response, invited_share, session_held
-from tests.helpers import DEMO_ID, TEST_DATA, edited, line_of
+from reports.context import describe_response, invited_share, session_held
+from tests.helpers import DEMO_ID, TEST_DATA, edited, line_of, report_numbers
 from tests.reports.test_report import _pdf_for, _text
 
 #: What these tests read is the report's content: the SQLite pass covers it.
@@ -97,7 +97,7 @@ def test_the_response_line_says_when_the_results_count_fewer_than_sent_in(app):
 
 
 def test_the_response_words_are_one_function_with_its_guards():
-    dutch = Numbers("nl")
+    dutch = report_numbers("nl")
     assert describe_response(28, 28, 35, dutch).text == "28 van de 35 genodigden deden mee (80%)."
     assert describe_response(1, 1, None, dutch).text == "1 deelnemer deed mee."
     assert describe_response(1, 1, 35, dutch).text == "1 van de 35 genodigden deed mee (3%)."
@@ -105,7 +105,7 @@ def test_the_response_words_are_one_function_with_its_guards():
     assert describe_response(349, 349, 350, dutch).took_part.endswith("(99%).")
     assert describe_response(350, 350, 350, dutch).took_part.endswith("(100%).")
     assert invited_share(36, 35) is None and invited_share(3, 0) is None
-    assert describe_response(28, 27, 35, Numbers("en")).text == (
+    assert describe_response(28, 27, 35, report_numbers("en")).text == (
         "28 of the 35 people invited took part (80%). The results count 27 of them: the most "
         "recent wait until enough more have come in, so that nobody can be recognised.")
 
