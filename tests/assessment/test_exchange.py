@@ -504,3 +504,29 @@ def test_csv_and_xlsx_give_the_change_since_the_previous_round(app, facilitator_
     # The scan page shows the same change.
     page = facilitator_client.get(f"/begeleider/scans/{second}").get_data(as_text=True)
     assert numbers.signed(change) in page
+
+
+@pytest.mark.report_pdf
+def test_the_report_gives_the_change_as_the_difference_of_its_shown_scores(app, demo):
+    from pathlib import Path
+
+    from reports import jobs
+    from reports.build import report_context, report_html, report_key
+    from tests.helpers import pdf_text
+
+    second = _second_round(app, {f"a_urgentie-{i}": "5" for i in (1, 2, 4)}
+                           | {"a_urgentie-3": "1"})
+    numbers = report_numbers("nl")
+    with app.app_context():
+        first = assessment_summary(read_session().get(Assessment, 1)).lesson("urgentie").mean
+        assessment = read_session().get(Assessment, second)
+        now = assessment_summary(assessment).lesson("urgentie").mean
+        static = Path(app.static_folder or "").resolve().as_uri() + "/"
+        html = report_html(report_context(assessment), static)
+        text = pdf_text(jobs().render_now(report_key(html), html).read_bytes())
+    before, after = numbers.score(first), numbers.score(now)
+    change = Decimal(after.replace(",", ".")) - Decimal(before.replace(",", "."))
+    # The urgentie lesson's key figures: its score, and its change since the demo's round.
+    lesson = text[text.index("1. Urgentie\n" + after):]
+    figures = lesson[:lesson.index("Wat deze les betekent")]
+    assert f"Verandering {numbers.signed(change)}\n" in figures
