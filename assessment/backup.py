@@ -6,13 +6,14 @@ administrator on the admin pages (confirmed, audited) or by the operator with
 ``regiospiegel backup``; ``regiospiegel import`` restores it.
 
 The backup (JSON)
-    Format ``regiospiegel.assessment``, version 2 (:class:`Backup`): the frozen questionnaire
+    Format ``regiospiegel.assessment``, version 3 (:class:`Backup`): the frozen questionnaire
     with its hash, the assessment's details, the summary at the time of the backup, every
     respondent with source, profile, progress, answers and free texts (with their
     moderation), the lesson notes, the actions, the vote on priorities (each vote's
     lessons, without voters), and the facilitator's report texts with the report's
-    "definitief" version (both optional, so files from before them still read). So that
-    the file itself tells as little as possible about any one person:
+    "definitief" version (both optional, so files from before them still read), and a
+    checksum over all of it (:func:`document_checksum`). So that the file itself tells as
+    little as possible about any one person:
 
     - respondents are in a random order, numbered 1..n in that order: the order says
       nothing about who came when; answers and texts carry no time of their own;
@@ -34,8 +35,12 @@ The backup (JSON)
 
 Restoring
     :func:`import_backup` restores such a file as a new assessment of a given facilitator.
-    The snapshot must match its hash (a changed file is refused) and pass the questionnaire
-    schema, and every answer, text, note and action must fit that questionnaire. The join
+    The file may be at most :data:`MAX_IMPORT_BYTES`; it must match its checksum, the
+    snapshot its hash, and pass the questionnaire schema; every answer, text, note and
+    action must fit that questionnaire and keep to the limit of the form it comes from; and
+    every summary in the file must agree with its answers, computed again
+    (:func:`checked_summaries`). The checksum catches a damaged or hand-edited file; anyone
+    can compute it again, so what stops forged figures is the summary computed again. The join
     code is kept unless this installation already uses it. Respondents get fresh random token
     hashes: their old personal links do not work in the new installation. Times of a
     respondent become the start (00:00 UTC) of their day. When organisation types were left
@@ -44,8 +49,14 @@ Restoring
     answers when the scan is opened again or a paper form is typed in; the types left out
     then count as unknown).
 
-    Version 1 files (the facilitator's full export before version 2) are still read: their
-    times are cut to the day on import, their profiles kept as they are.
+    A purged scan's file holds no answers: its summary is restored as it is, and the
+    restored scan is marked (``figures_imported_at``) so its report says its figures were
+    imported, not computed here.
+
+    Version 2 files (without a checksum) and version 1 files (the facilitator's full export
+    before version 2) are still read, with a remark that they have no checksum (their
+    summaries are checked all the same); version 1 times are cut to the day on import, their
+    profiles kept as they are.
 """
 
 from __future__ import annotations
@@ -55,11 +66,13 @@ import hmac
 import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Annotated, Literal
 
+from flask import current_app
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -72,10 +85,26 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from assessment import content, exchange, priorities, results
+from assessment.aggregation import Response, Summary, summarise
 from assessment.anonymity import MIN_GROUP_SIZE, suppress
 from assessment.db import read_session, write_transaction
+from assessment.discussion import (
+    MAX_ACTION_LENGTH,
+    MAX_NOTES_LENGTH,
+    MAX_OWNER_LENGTH,
+    MAX_REDACTED_LENGTH,
+    MAX_TERM_LENGTH,
+)
 from assessment.exceptions import BackupError, TamperedBackup, UnknownAssessment, VoteError
-from assessment.management import audit, new_join_code
+from assessment.management import (
+    MAX_COMMISSIONER_LENGTH,
+    MAX_INVITED,
+    MAX_ORGANISATIONS_LENGTH,
+    MAX_REGION_LENGTH,
+    MAX_TITLE_LENGTH,
+    audit,
+    new_join_code,
+)
 from assessment.models import (
     ActionItem,
     Answer,
@@ -94,6 +123,7 @@ from assessment.models import (
 from assessment.participation import hash_token, new_token
 from assessment.question_types import QUESTION_TYPES, owner
 from assessment.report_texts import FOREWORD
+from assessment.report_texts import MAX_TEXT_LENGTH as MAX_REPORT_TEXT_LENGTH
 from assessment.safe_text import xml_safe
 from assessment.snapshots import summary_from_json, summary_to_json
 from questions.loader import from_snapshot
@@ -101,18 +131,41 @@ from questions.schema import Questionnaire
 from questions.translations import structural_mismatches
 
 FORMAT_ID = "regiospiegel.assessment"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Versions this installation can restore.
-READABLE_VERSIONS = (1, 2)
-#: Far above any real scan (a thousand respondents make a few megabytes).
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
+READABLE_VERSIONS = (1, 2, 3)
+#: The first version with a checksum over the whole document.
+CHECKSUM_VERSION = 3
+#: The largest backup ``regiospiegel import`` reads (README: "Moving a scan"). Measured: the
+#: demo's 28 respondents make 0.27 MB; 1,000 respondents who each wrote 2,000 characters
+#: (the form's limit) on every lesson and open question make 31.7 MB.
+MAX_IMPORT_BYTES = 32 * 1024 * 1024
 
 
 # -- the format ----------------------------------------------------------------------------
 
-#: Text as a person wrote it; characters XML forbids are taken out on reading too.
+#: A respondent's text: its length is checked with the fit (a setting gives the limit).
 _Text = Annotated[str, AfterValidator(xml_safe)]
-_ShortText = Annotated[str, StringConstraints(max_length=200), AfterValidator(xml_safe)]
+
+#: Characters XML forbids are taken out of every text on reading too.
+_XmlSafe = AfterValidator(xml_safe)
+
+
+def _at_most(limit: int) -> AfterValidator:
+    """A text's length check: at most ``limit`` characters, the limit of the form it is from.
+
+    In Python after :func:`xml_safe` rather than as a string constraint, which cannot
+    measure a text that still holds a lone surrogate (an escape a hand-edited file may hold).
+    """
+    def check(text: str) -> str:
+        if len(text) > limit:
+            raise ValueError(f"has {len(text)} characters, more than the {limit} its form "
+                             "allows")
+        return text
+    return AfterValidator(check)
+
+
+_NoteText = Annotated[str, _XmlSafe, _at_most(MAX_NOTES_LENGTH)]
 _ItemId = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 _Language = Literal["nl", "en"]
@@ -144,8 +197,8 @@ class BackupContent(_Model):
 class BackupDetails(_Model):
     """The assessment's own fields (its owner, co-facilitators and previous round stay home)."""
 
-    region: _ShortText
-    title: _ShortText
+    region: Annotated[str, _XmlSafe, _at_most(MAX_REGION_LENGTH)]
+    title: Annotated[str, _XmlSafe, _at_most(MAX_TITLE_LENGTH)]
     language: _Language
     status: Literal["draft", "open", "paused", "closed"]
     join_code: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{4,12}$")]
@@ -153,13 +206,13 @@ class BackupDetails(_Model):
     opened_at: datetime | None
     closed_at: datetime | None
     session_date: date | None
-    invited_count: int | None = Field(ge=1)
-    organisations: _Text
+    invited_count: int | None = Field(ge=1, le=MAX_INVITED)
+    organisations: Annotated[str, _XmlSafe, _at_most(MAX_ORGANISATIONS_LENGTH)]
     reveal_step: int = Field(ge=0)
     purged_at: datetime | None
     summary_snapshot: str | None
     #: Added within version 2; older files have none of these (report_texts.py).
-    commissioner: _ShortText = ""
+    commissioner: Annotated[str, _XmlSafe, _at_most(MAX_COMMISSIONER_LENGTH)] = ""
     report_version: int = Field(default=0, ge=0)
     report_final_at: datetime | None = None
 
@@ -197,8 +250,8 @@ class BackupNote(_Model):
     """What the group said about a lesson, and concluded."""
 
     lesson: _ItemId
-    notes: _Text
-    conclusion: _Text
+    notes: _NoteText
+    conclusion: _NoteText
     updated_at: datetime
 
 
@@ -206,7 +259,7 @@ class BackupReportText(_Model):
     """The facilitator's own report text: the foreword (``_voorwoord``) or a lesson's advice."""
 
     part: _ItemId
-    text: _Text
+    text: Annotated[str, _XmlSafe, _at_most(MAX_REPORT_TEXT_LENGTH)]
     mode: Literal["replace", "extend"]
     updated_at: datetime
 
@@ -215,9 +268,9 @@ class BackupAction(_Model):
     """An agreed action."""
 
     lesson: _ItemId | None
-    action: _Text
-    owner: _ShortText
-    term: Annotated[str, StringConstraints(max_length=100), AfterValidator(xml_safe)]
+    action: Annotated[str, _XmlSafe, _at_most(MAX_ACTION_LENGTH)]
+    owner: Annotated[str, _XmlSafe, _at_most(MAX_OWNER_LENGTH)]
+    term: Annotated[str, _XmlSafe, _at_most(MAX_TERM_LENGTH)]
     created_at: datetime
 
 
@@ -234,10 +287,13 @@ class BackupVote(_Model):
 
 
 class Backup(_Model):
-    """A whole assessment with its raw answers (format ``regiospiegel.assessment``, version 2)."""
+    """A whole assessment with its raw answers (format ``regiospiegel.assessment``, version 3).
+
+    Version 2 is the same without ``checksum``.
+    """
 
     format: Literal["regiospiegel.assessment"]
-    format_version: Literal[2]
+    format_version: Literal[2, 3]
     exported_at: datetime
     content: BackupContent
     assessment: BackupDetails
@@ -253,6 +309,8 @@ class Backup(_Model):
     priority_vote: BackupVote | None = None
     #: Added within version 2; older files have none.
     report_texts: tuple[BackupReportText, ...] = ()
+    #: SHA-256 of the rest of the document (:func:`document_checksum`); from version 3.
+    checksum: _Hash | None = None
 
 
 class _V1Answer(_Model):
@@ -354,7 +412,7 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
                             .order_by(LessonNote.lesson_id)).all()
     actions = session.scalars(select(ActionItem).where(ActionItem.assessment_id == assessment.id)
                               .order_by(ActionItem.id)).all()
-    return Backup(
+    return sealed(Backup(
         format=FORMAT_ID,
         format_version=FORMAT_VERSION,
         exported_at=as_utc(exported_at or utcnow()),
@@ -411,7 +469,24 @@ def backup_document(assessment: Assessment, exported_at: datetime | None = None,
                              updated_at=as_utc(text.updated_at))
             for text in session.scalars(select(ReportText).where(
                 ReportText.assessment_id == assessment.id).order_by(ReportText.part))),
-    )
+    ))
+
+
+def document_checksum(raw: Mapping[str, object]) -> str:
+    """The SHA-256 of a backup document as JSON data, leaving out its ``checksum``.
+
+    Over a canonical form (keys sorted, no spaces, ASCII escapes), so it does not depend on
+    how the file is indented or in which order its keys stand, only on what it says.
+    """
+    canonical = json.dumps({key: value for key, value in raw.items() if key != "checksum"},
+                           sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def sealed(document: Backup) -> Backup:
+    """The document with its checksum (:func:`document_checksum`) filled in."""
+    return document.model_copy(update={
+        "checksum": document_checksum(document.model_dump(mode="json"))})
 
 
 def backup_json(document: Backup) -> str:
@@ -446,11 +521,27 @@ def file_name(assessment: Assessment) -> str:
 # -- reading and checking ------------------------------------------------------------------
 
 
-def parse_backup(data: bytes) -> Backup:
-    """Read a backup file (version 1 or 2); :class:`BackupError` says what is wrong with it."""
+def _too_large() -> BackupError:
+    return BackupError(f"the file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MiB, the "
+                       "most a backup may be; this is not a backup Regiospiegel wrote")
+
+
+def read_backup_file(path: Path) -> bytes:
+    """The bytes of a backup file, read no further than :data:`MAX_IMPORT_BYTES` allows."""
+    with path.open("rb") as file:
+        data = file.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        raise BackupError(f"the file is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MiB; "
-                          "this is not a Regiospiegel backup")
+        raise _too_large()
+    return data
+
+
+def parse_backup(data: bytes) -> Backup:
+    """Read a backup file (version 1, 2 or 3); :class:`BackupError` says what is wrong.
+
+    From version 3 the file's checksum must match the document (:func:`document_checksum`).
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        raise _too_large()
     try:
         raw = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -468,6 +559,8 @@ def parse_backup(data: bytes) -> Backup:
         raise BackupError(f"the file has format version {version!r}; this installation reads "
                           f"versions {', '.join(map(str, READABLE_VERSIONS))}; "
                           "update Regiospiegel")
+    if version >= CHECKSUM_VERSION:
+        _verify_checksum(raw)
     try:
         if version == 1:
             return _from_version_1(_V1Backup.model_validate(raw))
@@ -477,6 +570,18 @@ def parse_backup(data: bytes) -> Backup:
                           + _first_errors(exc)) from exc
 
 
+def _verify_checksum(raw: dict[str, object]) -> None:
+    """The checksum of a version 3 file matches what the file says (see :class:`Backup`)."""
+    stated = raw.get("checksum")
+    if not isinstance(stated, str):
+        raise TamperedBackup(f"the file has format version {raw.get('format_version')} but "
+                             "no checksum; import the file exactly as Regiospiegel wrote it")
+    if not hmac.compare_digest(document_checksum(raw), stated):
+        raise TamperedBackup("the file does not match its checksum, so it was changed or "
+                             "damaged after the backup; import the file exactly as "
+                             "Regiospiegel wrote it")
+
+
 def _from_version_1(old: _V1Backup) -> Backup:
     """A version 1 file as version 2: times cut to the day, profiles as they are."""
     for respondent in old.respondents:
@@ -484,7 +589,7 @@ def _from_version_1(old: _V1Backup) -> Backup:
             raise BackupError(f"respondent {respondent.number}: 'submitted' and "
                               "'submitted_at' disagree")
     return Backup(
-        format=FORMAT_ID, format_version=FORMAT_VERSION, exported_at=old.exported_at,
+        format=FORMAT_ID, format_version=2, exported_at=old.exported_at,
         content=old.content, assessment=old.assessment, summary=None, withheld_profile={},
         withheld_languages=(),
         respondents=tuple(
@@ -560,12 +665,24 @@ def _verify_translations(document: Backup, questionnaire: Questionnaire) -> None
                               f"a translation of the assessment's questionnaire: {reasons}")
 
 
-def fit_problems(document: Backup, questionnaire: Questionnaire) -> list[str]:
-    """Everything in the backup that its questionnaire does not have (empty when it fits)."""
-    return list(_fit_problems(document, questionnaire))
+def fit_problems(document: Backup, questionnaire: Questionnaire,
+                 text_limit: int = MAX_REDACTED_LENGTH) -> list[str]:
+    """Everything in the backup that its questionnaire does not have, or that is longer than
+    its form allows (empty when it fits).
+
+    ``text_limit`` is the longest free text of a respondent (:func:`longest_text`).
+    """
+    return list(_fit_problems(document, questionnaire, text_limit))
 
 
-def _fit_problems(document: Backup, questionnaire: Questionnaire) -> Iterator[str]:
+def longest_text(comment_max_length: int) -> int:
+    """The longest free text a backup may hold: as a participant may write it
+    (``COMMENT_MAX_LENGTH``), or as a facilitator may redact it."""
+    return max(comment_max_length, MAX_REDACTED_LENGTH)
+
+
+def _fit_problems(document: Backup, questionnaire: Questionnaire,
+                  text_limit: int) -> Iterator[str]:
     statements = {s.id: questionnaire.statement_scale(s).answer_codes()
                   for s in questionnaire.statements()}
     lessons = {lesson.id for lesson in questionnaire.lessons}
@@ -578,7 +695,8 @@ def _fit_problems(document: Backup, questionnaire: Questionnaire) -> Iterator[st
             yield from (f"withheld_profile: {problem}" for problem
                         in _profile_problems(questionnaire, question_id, option_id))
     for respondent in document.respondents:
-        yield from _respondent_problems(respondent, statements, topics, questionnaire)
+        yield from _respondent_problems(respondent, statements, topics, questionnaire,
+                                        text_limit)
     noted = [note.lesson for note in document.lesson_notes]
     for lesson_id in noted:
         if lesson_id not in lessons:
@@ -614,7 +732,8 @@ def _profile_problems(questionnaire: Questionnaire, item_id: str, value: str) ->
 
 
 def _respondent_problems(respondent: BackupRespondent, statements: dict[str, tuple[str, ...]],
-                         topics: set[str], questionnaire: Questionnaire) -> Iterator[str]:
+                         topics: set[str], questionnaire: Questionnaire,
+                         text_limit: int) -> Iterator[str]:
     where = f"respondent {respondent.number}"
     for item_id, value in respondent.profile.items():
         yield from (f"{where}: {problem}"
@@ -635,6 +754,9 @@ def _respondent_problems(respondent: BackupRespondent, statements: dict[str, tup
         if text.topic in seen_topics:
             yield f"{where}: two texts on '{text.topic}'"
         seen_topics.add(text.topic)
+        if len(text.text) > text_limit:
+            yield (f"{where}: the text on '{text.topic}' has {len(text.text)} characters, "
+                   f"more than the {text_limit} a form allows")
     if respondent.submitted_on is not None and respondent.submitted_on < respondent.started_on:
         yield f"{where}: sent in before it started"
 
@@ -649,6 +771,110 @@ def _vote_problems(vote: BackupVote | None, questionnaire: Questionnaire) -> Ite
             priorities.checked_choice(questionnaire.lessons, ballot, vote.max_choices)
         except VoteError as exc:
             yield f"vote {number} on priorities: {exc}"
+
+
+# -- the summaries in the file ----------------------------------------------------------
+
+
+def recomputed_summary(document: Backup, questionnaire: Questionnaire) -> Summary:
+    """The summary of everyone the file holds as sent in, computed from the file's answers.
+
+    Their group and role are their profile answers as the file holds them (a value the
+    backup left out counts as none).
+    """
+    grouping, role = questionnaire.grouping_question, questionnaire.role_question
+    return summarise(questionnaire, [
+        Response(respondent.number,
+                 respondent.profile.get(grouping.id) if grouping is not None else None,
+                 {answer.statement: answer.value for answer in respondent.answers},
+                 {role.id: respondent.profile[role.id]}
+                 if role is not None and role.id in respondent.profile else {})
+        for respondent in document.respondents if respondent.submitted_on is not None])
+
+
+def _answer_figures(summary: Summary) -> Summary:
+    """The summary without what rests on profiles: the breakdowns by organisation type and
+    role, the sizes of the types, and what a gap between types adds (divided, the advice,
+    the largest disagreements)."""
+    return replace(summary, group_sizes=(), largest_disagreements=(), lessons=tuple(
+        replace(lesson, groups=(), roles=(), divided_by_groups=False, roles_differ=False,
+                advice=None)
+        for lesson in summary.lessons))
+
+
+def _difference(stored: Summary, computed: Summary) -> str:
+    """Where two summaries first differ, for a message."""
+    for kept, fresh in zip(stored.lessons, computed.lessons, strict=False):
+        if kept != fresh:
+            if kept.mean != fresh.mean:
+                return (f"lesson '{kept.lesson_id}' has score {_score(kept.mean)} in the file "
+                        f"and {_score(fresh.mean)} from its answers")
+            return f"the figures of lesson '{kept.lesson_id}' differ"
+    return "its figures differ"
+
+
+def _score(value: float | None) -> str:
+    return "none" if value is None else f"{value:.1f}"
+
+
+def checked_summaries(document: Backup, questionnaire: Questionnaire) -> frozenset[str]:
+    """Check every summary the file holds; return those that agree with its answers.
+
+    A file that holds its answers (not purged) must hold only summaries that agree with
+    them: computed again from the file (:func:`recomputed_summary`), the same figures. When
+    the backup left out profile answers (small groups) or the scan kept the summary of an
+    earlier restore, only the figures that rest on answers alone are compared
+    (:func:`_answer_figures`); the breakdowns by type and role cannot be computed again
+    from the file. A summary that counts fewer respondents than sent in (the latest wait
+    for two more while answering is open, :mod:`assessment.anonymity`) cannot be checked
+    and is not returned. A purged file holds no answers and its summaries must agree with
+    each other; they are returned unchecked (the restore marks its figures as imported).
+    :class:`TamperedBackup` says which summary disagrees, and where.
+    """
+    details = document.assessment
+    if details.purged_at is not None:
+        return _purged_summaries(document)
+    computed = recomputed_summary(document, questionnaire)
+    whole = not document.withheld_profile and details.summary_snapshot is None
+    checked = set()
+    for name, stored in (("summary kept with the scan", details.summary_snapshot),
+                         ("summary", document.summary)):
+        if stored is None:
+            continue
+        summary = summary_from_json(stored)
+        if summary.respondents > computed.respondents:
+            raise TamperedBackup(
+                f"the {name} in the file counts {summary.respondents} respondents but the "
+                f"file holds {computed.respondents} who sent in, so it was changed after "
+                "the backup; import the file exactly as Regiospiegel wrote it")
+        if summary.respondents < computed.respondents:
+            continue
+        if not (summary == computed if whole
+                else _answer_figures(summary) == _answer_figures(computed)):
+            raise TamperedBackup(
+                f"the {name} in the file does not agree with the answers in it "
+                f"({_difference(summary, computed)}), so the file was changed after the "
+                "backup; import the file exactly as Regiospiegel wrote it")
+        checked.add(stored)
+    return frozenset(checked)
+
+
+def _purged_summaries(document: Backup) -> frozenset[str]:
+    """A purged file's summaries: no answers, a kept summary, and no second one that differs."""
+    kept = document.assessment.summary_snapshot
+    if any(respondent.answers for respondent in document.respondents):
+        raise TamperedBackup("the file says the scan's answers were purged but it holds "
+                             "answers, so it was changed after the backup; import the file "
+                             "exactly as Regiospiegel wrote it")
+    if kept is None:
+        raise BackupError("the file says the scan's answers were purged but holds no summary "
+                          "kept at that moment, so it has no figures to restore")
+    if document.summary is not None and (summary_from_json(document.summary)
+                                         != summary_from_json(kept)):
+        raise TamperedBackup("the two summaries in the file of a purged scan differ, so the "
+                             "file was changed after the backup; import the file exactly as "
+                             "Regiospiegel wrote it")
+    return frozenset({kept})
 
 
 # -- restoring -----------------------------------------------------------------------------
@@ -666,6 +892,9 @@ class ImportResult:
     respondents: int
     notes: int
     actions: int
+    #: What the user should know about the file: no checksum (an older version), figures
+    #: imported from a purged scan.
+    remarks: tuple[str, ...] = ()
 
     @property
     def join_code_changed(self) -> bool:
@@ -681,7 +910,8 @@ class ImportResult:
                 f"{self.owner_email}: {self.respondents} respondents, {self.notes} lesson "
                 f"notes, {self.actions} actions\n{code}\n"
                 "  personal links of the old installation do not work here: every respondent "
-                "got a new random token")
+                "got a new random token"
+                + "".join(f"\n  {remark}" for remark in self.remarks))
 
 
 def import_backup(data: bytes, owner_email: str, actor: Facilitator | None = None
@@ -689,49 +919,70 @@ def import_backup(data: bytes, owner_email: str, actor: Facilitator | None = Non
     """Restore a backup as a new assessment owned by ``owner_email``, in one transaction."""
     document = parse_backup(data)
     questionnaire = verified_questionnaire(document)
-    problems = fit_problems(document, questionnaire)
+    problems = fit_problems(document, questionnaire,
+                            longest_text(current_app.config["COMMENT_MAX_LENGTH"]))
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise BackupError("the answers in the file do not fit its questionnaire: "
                           + "; ".join(problems[:5]) + more)
+    checked = checked_summaries(document, questionnaire)
     email = owner_email.strip().lower()
     with write_transaction() as session:
         owner = session.scalar(select(Facilitator).where(Facilitator.email == email))
         if owner is None:
             raise BackupError(f"no facilitator with e-mail {email}; create one first with "
                               "`regiospiegel create-facilitator`")
-        assessment = _restore(session, document, owner.id)
+        assessment = _restore(session, document, owner.id, checked)
+        remarks = _remarks(document)
         audit(session, "imported", actor, assessment,
-              f"from a backup of {document.exported_at.isoformat()}, owner {owner.email}")
+              f"from a backup of {document.exported_at.isoformat()}, owner {owner.email}"
+              + "".join(f"; {remark}" for remark in remarks))
         return ImportResult(
             assessment_id=assessment.id, title=assessment.title, owner_email=owner.email,
             join_code=assessment.join_code, original_join_code=document.assessment.join_code,
             respondents=len(document.respondents), notes=len(document.lesson_notes),
-            actions=len(document.actions))
+            actions=len(document.actions), remarks=remarks)
+
+
+def _remarks(document: Backup) -> tuple[str, ...]:
+    """What the user should know about a restored file (see :class:`ImportResult`)."""
+    remarks = []
+    if document.checksum is None:
+        remarks.append(
+            f"the file is of format version {document.format_version}, from before backups "
+            "had a checksum: its answers were checked against its summary, but a change to "
+            "its texts, notes or actions cannot be seen")
+    if document.assessment.purged_at is not None:
+        remarks.append(
+            "the answers were purged before the backup: the figures are the file's summary, "
+            "imported as they are and not computed here (the report says so)")
+    return tuple(remarks)
 
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
 
 
-def _kept_summary(document: Backup) -> str | None:
+def _kept_summary(document: Backup, checked: frozenset[str]) -> str | None:
     """The summary to keep with the restored assessment, or None to compute it from answers.
 
     A purged scan keeps its stored summary. A closed scan whose organisation types were
     partly left out keeps the summary from the file, so its figures stay exactly as they
     were (computed again, the left-out types would read "no data" instead of "hidden").
+    Only a summary in ``checked`` (:func:`checked_summaries`) is kept.
     """
     details = document.assessment
-    if details.summary_snapshot is not None:
+    if details.summary_snapshot is not None and details.summary_snapshot in checked:
         return details.summary_snapshot
     grouping = from_snapshot(document.content.snapshot).grouping_question
-    if (details.status == Status.CLOSED.value and document.summary is not None
+    if (details.status == Status.CLOSED.value and document.summary in checked
             and grouping is not None and document.withheld_profile.get(grouping.id)):
         return document.summary
     return None
 
 
-def _restore(session: Session, document: Backup, owner_id: int) -> Assessment:
+def _restore(session: Session, document: Backup, owner_id: int,
+             checked: frozenset[str]) -> Assessment:
     details = document.assessment
     assessment = Assessment(
         owner_id=owner_id, region=details.region, title=details.title,
@@ -743,7 +994,9 @@ def _restore(session: Session, document: Backup, owner_id: int) -> Assessment:
         closed_at=details.closed_at, session_date=details.session_date,
         invited_count=details.invited_count, organisations=details.organisations,
         reveal_step=details.reveal_step, purged_at=details.purged_at,
-        summary_snapshot=_kept_summary(document), commissioner=details.commissioner,
+        summary_snapshot=_kept_summary(document, checked),
+        figures_imported_at=None if details.purged_at is None else utcnow(),
+        commissioner=details.commissioner,
         report_version=details.report_version, report_final_at=details.report_final_at,
         translations=[AssessmentTranslation(language=t.language, content_hash=t.content_hash,
                                             content_snapshot=t.snapshot)

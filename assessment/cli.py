@@ -189,7 +189,7 @@ def import_command(file: Path, owner: str) -> None:
     from assessment import backup
 
     try:
-        result = backup.import_backup(file.read_bytes(), owner)
+        result = backup.import_backup(backup.read_backup_file(file), owner)
     except BackupError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(result.describe())

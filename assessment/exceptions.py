@@ -29,7 +29,7 @@ RegiospiegelError
 │   ├── NotClosed            only a closed scan's report can be "definitief"
 │   └── ChangedMeanwhile     the texts changed since the page was shown
 ├── BackupError              (backup) a backup file cannot be restored
-│   └── TamperedBackup       the questionnaire in the file does not match its hash
+│   └── TamperedBackup       the file does not match its checksum, hashes or answers
 ├── DemoUnavailable          (demo) the demo cannot be seeded from this installation's content
 └── RenderError              (reports.render) the PDF could not be rendered
     ├── RenderTimeout        it took longer than the time limit
@@ -149,7 +149,8 @@ class BackupError(RegiospiegelError):
 
 
 class TamperedBackup(BackupError):
-    """The questionnaire in a backup does not match its hash: the file was changed."""
+    """A backup does not match its checksum, its questionnaire's hash, or its summary does not
+    agree with its answers: the file was changed after the backup."""
 
 
 class DemoUnavailable(RegiospiegelError):

@@ -177,6 +177,16 @@ def create_assessment(
     raise NoFreeJoinCode("no free join code found; try again")
 
 
+#: The longest region, title and commissioner (as their columns allow), list of
+#: organisations, and the most invited participants: the preparation form and a restored
+#: backup both keep to these.
+MAX_REGION_LENGTH = 200
+MAX_TITLE_LENGTH = 200
+MAX_COMMISSIONER_LENGTH = 200
+MAX_ORGANISATIONS_LENGTH = 5000
+MAX_INVITED = 10_000
+
+
 @dataclass(frozen=True)
 class Preparation:
     """What a facilitator prepares for a session (everything but the questionnaire)."""

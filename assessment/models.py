@@ -158,6 +158,9 @@ class Assessment(Base):
     #: Set when the raw answers were purged; the summary then lives in ``summary_snapshot``.
     purged_at: Mapped[datetime | None]
     summary_snapshot: Mapped[str | None] = mapped_column(Text)
+    #: Set when the scan was restored from a backup without its answers (purged before the
+    #: backup): its figures are the file's summary, not computed in this installation.
+    figures_imported_at: Mapped[datetime | None]
     #: The group's vote on priorities: none held yet, open, or closed (see priorities.py).
     vote_status: Mapped[str] = mapped_column(String(10), default="none", server_default="none")
     #: How many lessons each participant may choose in the vote.

@@ -16,7 +16,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from assessment import content, discussion, management, priorities, report_texts
-from assessment.models import Assessment, Status
+from assessment.models import Assessment, Status, as_utc
 from assessment.results import assessment_summary, included_comments, round_comparison
 from assessment.safe_text import xml_safe
 from reports.context import Action, ReportContext, ReportMeta, build_context
@@ -51,6 +51,8 @@ def report_context(assessment: Assessment) -> ReportContext:
         status=status.state.value, version=status.version, final_on=status.final_on,
         commissioner=xml_safe(assessment.commissioner),
         facilitator=xml_safe(assessment.owner.name),
+        figures_imported_on=(None if assessment.figures_imported_at is None
+                             else as_utc(assessment.figures_imported_at).date()),
     )
     lesson_titles = {lesson.id: lesson.title for lesson in questionnaire.lessons}
     actions = tuple(

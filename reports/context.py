@@ -422,6 +422,8 @@ class ReportMeta:
     #: Who asked for the scan, and the facilitator (the scan owner's name); either may be "".
     commissioner: str = ""
     facilitator: str = ""
+    #: The day the figures were taken from a backup without answers (None: computed here).
+    figures_imported_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,13 @@ from wtforms.validators import (
 )
 
 from assessment import discussion, report_texts
+from assessment.management import (
+    MAX_COMMISSIONER_LENGTH,
+    MAX_INVITED,
+    MAX_ORGANISATIONS_LENGTH,
+    MAX_REGION_LENGTH,
+    MAX_TITLE_LENGTH,
+)
 from assessment.question_types import Asked
 from assessment.report_texts import AdviceMode
 
@@ -50,10 +57,10 @@ class PrepareForm(FlaskForm):
     """What a facilitator prepares: region, title, session, comparison, invitations."""
 
     region = StringField(_l("Regio"), validators=[
-        InputRequired(message=_l("Vul de regio in.")), Length(max=200)],
+        InputRequired(message=_l("Vul de regio in.")), Length(max=MAX_REGION_LENGTH)],
         description=_l("Bijvoorbeeld: Regio Zwolle"))
     title = StringField(_l("Titel"), validators=[
-        InputRequired(message=_l("Geef de scan een titel.")), Length(max=200)],
+        InputRequired(message=_l("Geef de scan een titel.")), Length(max=MAX_TITLE_LENGTH)],
         description=_l("Bijvoorbeeld: Bestuurlijke scan voorjaar 2027"))
     session_date = DateField(_l("Datum van de bijeenkomst"), validators=[Optional()],
                              description=_l("Niet verplicht."))
@@ -62,15 +69,16 @@ class PrepareForm(FlaskForm):
                                           "Het rapport toont dan per les de verandering."))
     invited_count = IntegerField(
         _l("Aantal uitgenodigde deelnemers"),
-        validators=[Optional(), NumberRange(min=1, max=10000,
+        validators=[Optional(), NumberRange(min=1, max=MAX_INVITED,
                                             message=_l("Vul een aantal van 1 tot 10.000 in."))],
         description=_l("Niet verplicht. Dan ziet u het responspercentage."))
     commissioner = StringField(
-        _l("Opdrachtgever"), validators=[Optional(), Length(max=200)],
+        _l("Opdrachtgever"), validators=[Optional(), Length(max=MAX_COMMISSIONER_LENGTH)],
         description=_l("Wie om de scan vroeg, bijvoorbeeld: Stuurgroep Regio Zwolle. Niet "
                        "verplicht; staat op het voorblad van het rapport."))
     organisations = TextAreaField(
-        _l("Deelnemende organisaties"), validators=[Optional(), Length(max=5000)],
+        _l("Deelnemende organisaties"),
+        validators=[Optional(), Length(max=MAX_ORGANISATIONS_LENGTH)],
         description=_l("Eén organisatie per regel. Niet verplicht; helpt bij het herkennen "
                        "van toelichtingen die iemand herkenbaar maken."))
 

@@ -6,17 +6,30 @@ import hashlib
 import io
 import json
 import random
+import re
 import stat
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask, url_for
 from sqlalchemy import func, select
 
-from assessment import backup, content, create_app, db, discussion, management, paper, retention
+import reports
+from assessment import (
+    backup,
+    content,
+    create_app,
+    db,
+    discussion,
+    management,
+    paper,
+    report_texts,
+    retention,
+)
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
 from assessment.models import (
@@ -32,7 +45,15 @@ from assessment.models import (
 from assessment.participation import PageAnswers
 from assessment.results import assessment_summary, included_comments, submitted_responses
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import DEMO_ID, DEMO_JOIN_CODE, TRYOUT_ID, csrf_token, login, moderate
+from tests.helpers import (
+    DEMO_ID,
+    DEMO_JOIN_CODE,
+    TRYOUT_ID,
+    csrf_token,
+    login,
+    moderate,
+    pdf_text,
+)
 
 DEMO = "/begeleider/scans/1"
 BACKUP = f"/beheer/scans/{DEMO_ID}/back-up"
@@ -87,6 +108,11 @@ def _write(tmp_path: Path, document: dict[str, object] | str) -> Path:
     path.write_text(document if isinstance(document, str) else json.dumps(document),
                     encoding="utf-8")
     return path
+
+
+def _sealed(document: dict[str, object]) -> dict[str, object]:
+    """The document with its checksum made to fit again, as a deliberate forger can."""
+    return {**document, "checksum": backup.document_checksum(document)}
 
 
 def _assessment_count(app: Flask) -> int:
@@ -205,7 +231,8 @@ def test_a_confirmed_backup_downloads_and_is_audited(app, admin):
         'attachment; filename="regiospiegel-backup-regio-zwolle-casus-dalfsen.json"')
     assert response.headers["Cache-Control"] == "no-store"
     document = json.loads(response.get_data(as_text=True))
-    assert (document["format"], document["format_version"]) == ("regiospiegel.assessment", 2)
+    assert (document["format"], document["format_version"]) == ("regiospiegel.assessment", 3)
+    assert document["checksum"] == backup.document_checksum(document)
     assert len(document["respondents"]) == 28
     [event] = _events(app, "backed_up")
     assert (event.facilitator_email, event.assessment_id) == ("beheer@example.nl", DEMO_ID)
@@ -352,7 +379,7 @@ def _version_1(document: dict) -> dict:
     """A version 2 backup written as version 1 (exact times, submitted flags) would have."""
     old = {key: value for key, value in document.items()
            if key not in ("summary", "withheld_profile", "withheld_languages",
-                          "report_texts")}
+                          "report_texts", "checksum")}
     old["format_version"] = 1
     old["respondents"] = [
         {"number": r["number"], "source": r["source"], "language": r["language"],
@@ -389,7 +416,8 @@ def test_characters_xml_forbids_in_a_file_are_taken_out_on_import(app, demo, oth
     document["lesson_notes"] = [{"lesson": "urgentie", "notes": "a\udfffb", "conclusion": "",
                                  "updated_at": "2027-01-01T00:00:00Z"}]
     # json.dumps writes the lone surrogate as the escape a hand-edited file could hold.
-    assert _import(other_app, _write(tmp_path, document)).exit_code == 0
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 0, result.output
     with other_app.app_context():
         texts = set(read_session().scalars(select(Comment.text)))
         assert "eerst dan" in texts
@@ -402,7 +430,7 @@ def test_a_tampered_file_is_refused(app, demo, other_app, tmp_path):
     assert "Regionaal leiderschap" in snapshot
     document["content"]["snapshot"] = snapshot.replace("Regionaal leiderschap",
                                                        "Regionaal leiderschap!")
-    result = _import(other_app, _write(tmp_path, document))
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
     assert result.exit_code == 1
     assert "does not match its content_hash" in result.output
     assert "changed after the backup" in result.output
@@ -457,7 +485,7 @@ def _unknown_withheld(document):
 def test_files_that_do_not_fit_are_refused(app, demo, other_app, tmp_path, change, message):
     document = _backup(app)
     change(document)
-    result = _import(other_app, _write(tmp_path, document))
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
     assert result.exit_code == 1
     assert message in result.output
     assert _assessment_count(other_app) == 0
@@ -468,7 +496,8 @@ def test_files_that_do_not_fit_are_refused(app, demo, other_app, tmp_path, chang
     ('{"format": "iets anders"}', "this is not a Regiospiegel backup"),
     ('{"format": "regiospiegel.aggregates", "format_version": 1, "tables": []}',
      "holds no answers and cannot be restored"),
-    ('{"format": "regiospiegel.assessment", "format_version": 3}', "update Regiospiegel"),
+    ('{"format": "regiospiegel.assessment", "format_version": 4}', "update Regiospiegel"),
+    ('{"format": "regiospiegel.assessment", "format_version": 3}', "version 3 but no checksum"),
     ('{"format": "regiospiegel.assessment", "format_version": 2}',
      "the file does not match the backup format: exported_at: Field required"),
 ])
@@ -502,8 +531,6 @@ def test_withheld_options(values, left_out):
 
 
 def test_report_texts_and_the_final_version_round_trip(app, demo, other_app, tmp_path):
-    from assessment import report_texts
-
     with app.app_context():
         assessment = read_session().get(Assessment, DEMO_ID)
         report_texts.save_report_texts(assessment, {
@@ -521,8 +548,257 @@ def test_report_texts_and_the_final_version_round_trip(app, demo, other_app, tmp
         assert texts.advice["urgentie"].mode is report_texts.AdviceMode.REPLACE
         status = report_texts.report_status(read_session().get(Assessment, 1))
         assert (status.state, status.version) == (report_texts.ReportState.FINAL, 1)
-    # A file from before report texts still reads.
-    del document["report_texts"]
+    # A file from before report texts (version 2, without a checksum) still reads.
+    del document["report_texts"], document["checksum"]
+    document["format_version"] = 2
     for key in ("commissioner", "report_version", "report_final_at"):
         del document["assessment"][key]
     assert _import(other_app, _write(tmp_path, document)).exit_code == 0
+
+
+# -- nothing forged slips in ---------------------------------------------------------------
+
+
+def _submitted_answers(document) -> list[dict[str, str]]:
+    """The answers of the first respondent who sent in (they count in the summary)."""
+    return next(r for r in document["respondents"] if r["submitted_on"])["answers"]
+
+
+def _change_answer(document):
+    answer = next(a for a in _submitted_answers(document) if a["value"] in "12345")
+    answer["value"] = "1" if answer["value"] != "1" else "5"
+
+
+def _drop_answer(document):
+    del _submitted_answers(document)[0]
+
+
+def _forge_summary(document, key="summary", owner=None):
+    """Urgentie scored 1.5 in the summary (its answers give far more)."""
+    place = owner if owner is not None else document
+    summary = json.loads(place[key])
+    lesson = next(x for x in summary["summary"]["lessons"] if x["lesson_id"] == "urgentie")
+    assert lesson["mean"] > 3
+    lesson["mean"] = 1.5
+    place[key] = json.dumps(summary)
+
+
+def _forge_kept_summary(document):
+    """The summary kept with a scan whose answers stay (as an earlier restore keeps it)."""
+    document["assessment"]["summary_snapshot"] = document["summary"]
+    _forge_summary(document, "summary_snapshot", document["assessment"])
+
+
+FORGERIES = [
+    pytest.param(_change_answer, "the summary in the file does not agree with the answers",
+                 id="changed-answer"),
+    pytest.param(_drop_answer, "the summary in the file does not agree with the answers",
+                 id="dropped-answer"),
+    pytest.param(_forge_summary, "lesson 'urgentie' has score 1.5 in the file and ",
+                 id="forged-summary"),
+    pytest.param(_forge_kept_summary, "the summary kept with the scan in the file does not "
+                 "agree with the answers in it (lesson 'urgentie' has score 1.5", id="forged-kept"),
+]
+
+
+@pytest.mark.parametrize(("forge", "message"), FORGERIES)
+def test_a_changed_file_fails_its_checksum(app, demo, other_app, tmp_path, forge, message):
+    document = _backup(app)
+    forge(document)
+    result = _import(other_app, _write(tmp_path, document))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "does not match its checksum, so it was changed or damaged" in result.output
+    assert _assessment_count(other_app) == 0
+
+
+@pytest.mark.parametrize(("forge", "message"), FORGERIES)
+def test_a_forged_file_with_a_fitting_checksum_fails_its_summary(app, demo, other_app,
+                                                                  tmp_path, forge, message):
+    document = _backup(app)
+    forge(document)
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1  # one line
+    assert message in result.output
+    assert "changed after the backup" in result.output
+    assert _assessment_count(other_app) == 0
+
+
+def test_a_summary_counting_more_than_the_file_holds_is_refused(app, demo, other_app,
+                                                                tmp_path):
+    document = _backup(app)
+    document["respondents"].pop()  # a whole respondent dropped
+    for number, respondent in enumerate(document["respondents"], start=1):
+        respondent["number"] = number
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 1
+    assert "counts 28 respondents but the file holds 27 who sent in" in result.output
+
+
+def test_an_old_file_without_a_checksum_imports_with_a_remark(app, demo, other_app, tmp_path):
+    document = _backup(app)
+    del document["checksum"]
+    document["format_version"] = 2
+    result = _import(other_app, _write(tmp_path, document))
+    assert result.exit_code == 0, result.output
+    assert "the file is of format version 2, from before backups had a checksum" in (
+        result.output)
+    [event] = _events(other_app, "imported")
+    assert "from before backups had a checksum" in event.detail
+    # Its summary is still checked against its answers.
+    _forge_summary(document)
+    refused = _import(other_app, _write(tmp_path, document))
+    assert refused.exit_code == 1 and "has score 1.5 in the file" in refused.output
+
+
+def _purged_backup(app) -> dict[str, object]:
+    with app.app_context():
+        management.set_status(DEMO_ID, Status.CLOSED)
+        retention.purge(DEMO_ID, reason="test")
+    return _backup(app)
+
+
+def test_a_purged_file_imports_marked_as_imported_figures(app, demo, other_app, tmp_path):
+    document = _purged_backup(app)
+    result = _import(other_app, _write(tmp_path, document))
+    assert result.exit_code == 0, result.output
+    assert "the answers were purged before the backup: the figures are the file's summary, " \
+           "imported as they are and not computed here" in result.output
+    with other_app.app_context():
+        assert read_session().get(Assessment, 1).figures_imported_at is not None
+    [event] = _events(other_app, "imported")
+    assert "not computed here" in event.detail
+    # A scan restored with its answers computes its own figures.
+    with app.app_context():
+        assert read_session().get(Assessment, DEMO_ID).figures_imported_at is None
+
+
+def _add_answer(document):
+    document["respondents"][0]["answers"] = [{"statement": "urgentie-1", "value": "5"}]
+
+
+def _differing_summaries(document):
+    _forge_summary(document)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (_add_answer, "says the scan's answers were purged but it holds answers"),
+    (_differing_summaries, "the two summaries in the file of a purged scan differ"),
+])
+def test_a_purged_file_that_was_changed_is_refused(app, demo, other_app, tmp_path, change,
+                                                   message):
+    document = _purged_backup(app)
+    change(document)
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert _assessment_count(other_app) == 0
+
+
+@pytest.mark.report_pdf
+def test_the_report_of_imported_figures_says_so_in_its_colophon(app, demo, tmp_path):
+    from reports.build import report_context, report_html, report_key
+
+    document = _purged_backup(app)
+    result = app.test_cli_runner().invoke(args=["import", str(_write(tmp_path, document)),
+                                                "--owner", "demo@regiospiegel.nl"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        copy = read_session().scalar(select(Assessment).where(
+            Assessment.id.not_in([DEMO_ID, TRYOUT_ID])))
+        static = Path(app.static_folder).resolve().as_uri() + "/"
+        texts = []
+        for assessment in (copy, read_session().get(Assessment, DEMO_ID)):
+            html = report_html(report_context(assessment), static)
+            pdf = reports.jobs().render_now(report_key(html), html).read_bytes()
+            texts.append(" ".join(pdf_text(pdf).split()))
+    # Words the PDF hyphenated at a line end, joined again.
+    imported, original = (text.replace("- ", "") for text in texts)
+    day = date.today().day
+    assert re.search(rf"De cijfers in dit rapport zijn op {day} \w+ \d{{4}} uit een back-up "
+                     "overgenomen. De antwoorden waren toen al verwijderd. De cijfers zijn "
+                     "dus niet hier berekend", imported)
+    assert "uit een back-up overgenomen" not in original
+
+
+# -- the same limits as the forms -----------------------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(other_app, tmp_path):
+    path = tmp_path / "groot.json"
+    # Valid JSON, just too large (a 50 MB file used to import).
+    path.write_text('{"format": "regiospiegel.assessment", "opvulling": "'
+                    + "x" * backup.MAX_IMPORT_BYTES + '"}', encoding="utf-8")
+    result = _import(other_app, path)
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "the file is larger than 32 MiB, the most a backup may be" in result.output
+
+
+def _organisations(document, length):
+    document["assessment"]["organisations"] = "x" * length
+
+
+def _note(document, length):
+    document["lesson_notes"] = [{"lesson": "urgentie", "notes": "x" * length,
+                                 "conclusion": "", "updated_at": "2027-01-01T00:00:00Z"}]
+
+
+def _action(document, length):
+    document["actions"][0]["action"] = "x" * length
+
+
+def _report_text(document, length):
+    document["report_texts"] = [{"part": "_voorwoord", "text": "x" * length,
+                                 "mode": "replace", "updated_at": "2027-01-01T00:00:00Z"}]
+
+
+def _respondent_text(document, length):
+    with_text = next(r for r in document["respondents"] if r["texts"])
+    with_text["texts"][0]["text"] = "x" * length
+
+
+def _region(document, length):
+    document["assessment"]["region"] = "x" * length
+
+
+@pytest.mark.parametrize(("change", "limit", "message"), [
+    (_organisations, management.MAX_ORGANISATIONS_LENGTH,
+     "assessment.organisations: Value error, has 5001 characters, more than the 5000 its "
+     "form allows"),
+    (_note, discussion.MAX_NOTES_LENGTH, "lesson_notes.0.notes: Value error, has 5001"),
+    (_action, discussion.MAX_ACTION_LENGTH, "actions.0.action: Value error, has 1001"),
+    (_report_text, report_texts.MAX_TEXT_LENGTH, "report_texts.0.text: Value error, has 5001"),
+    (_region, management.MAX_REGION_LENGTH, "assessment.region: Value error, has 201"),
+    (_respondent_text, discussion.MAX_REDACTED_LENGTH,
+     "has 5001 characters, more than the 5000 a form allows"),
+])
+def test_every_field_keeps_to_the_limit_of_its_form(app, discussed_demo, other_app, tmp_path,
+                                                   change, limit, message):
+    document = _backup(app)
+    change(document, limit + 1)
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert message in result.output
+    assert _assessment_count(other_app) == 0
+    change(document, limit)
+    result = _import(other_app, _write(tmp_path, _sealed(document)))
+    assert result.exit_code == 0, result.output
+
+
+def test_the_preparation_form_uses_the_limits_the_import_checks(app):
+    from assessment.facilitator.forms import PrepareForm
+
+    with app.test_request_context():
+        form = PrepareForm(meta={"csrf": False})
+        limits = {name: next(v.max for v in getattr(form, name).validators
+                             if hasattr(v, "max"))
+                  for name in ("region", "title", "commissioner", "organisations",
+                               "invited_count")}
+    assert limits == {"region": management.MAX_REGION_LENGTH,
+                      "title": management.MAX_TITLE_LENGTH,
+                      "commissioner": management.MAX_COMMISSIONER_LENGTH,
+                      "organisations": management.MAX_ORGANISATIONS_LENGTH,
+                      "invited_count": management.MAX_INVITED}
