@@ -30,6 +30,8 @@ RegiospiegelError
 │   └── ChangedMeanwhile     the texts changed since the page was shown
 ├── BackupError              (backup) a backup file cannot be restored
 │   └── TamperedBackup       the questionnaire in the file does not match its hash
+├── ProgrammeError           (programmes) a programme, its owner or a scan's taking part
+│                            cannot be set as asked
 ├── DemoUnavailable          (demo) the demo cannot be seeded from this installation's content
 └── RenderError              (reports.render) the PDF could not be rendered
     ├── RenderTimeout        it took longer than the time limit
@@ -150,6 +152,10 @@ class BackupError(RegiospiegelError):
 
 class TamperedBackup(BackupError):
     """The questionnaire in a backup does not match its hash: the file was changed."""
+
+
+class ProgrammeError(RegiospiegelError):
+    """A programme, its owner or a scan's taking part cannot be set as asked."""
 
 
 class DemoUnavailable(RegiospiegelError):
