@@ -36,13 +36,13 @@ Peers (vergelijkbare regio's, :func:`peer_comparison`)
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from assessment.aggregation import Summary
+from assessment.scoring import shown_score
 
 #: Settings (``app.config``) and their defaults.
 MIN_RESPONDENTS = 10
@@ -218,10 +218,12 @@ class LessonBeside:
 
     @property
     def difference(self) -> float | None:
-        """The region's score minus the peers' median (None when either is missing)."""
+        """The region's shown score minus the peers' shown median (None when either is
+        missing): taken on the figures as shown (one decimal), so the difference shown is
+        always the difference of the two scores beside it."""
         if self.own is None or self.peers.median is None:
             return None
-        return math.fsum((self.own, -self.peers.median))
+        return float(shown_score(self.own) - shown_score(self.peers.median))
 
 
 @dataclass(frozen=True)

@@ -125,6 +125,14 @@ def test_five_peers_show_the_median_and_iqr_beside_the_own_score():
     assert samen.difference == 1.0
 
 
+def test_the_difference_is_that_of_the_shown_figures():
+    from assessment.landscape import LessonBeside, LessonSpread
+
+    # 4.24 shows as 4,2 and 4.26 as 4,3: the difference shown is -0,1, not -0,02 (±0,0).
+    beside = LessonBeside("samen", 4.24, "sterk", LessonSpread("samen", 5, 4.26, 4.0, 4.5))
+    assert beside.difference == pytest.approx(-0.1)
+
+
 def test_the_own_region_and_a_small_scan_are_not_peers():
     rounds = [*peers(4), region_round(50, "regio zwolle", 2, days=-400),
               region_round(51, "Kleine regio", 3, respondents=9)]

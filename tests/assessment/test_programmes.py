@@ -3,6 +3,8 @@ and the Dalfsen scan beside its peers. Runs on PostgreSQL too (TEST_DATABASE_URL
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
@@ -13,7 +15,7 @@ from assessment.db import read_session
 from assessment.exceptions import ProgrammeError
 from assessment.models import Assessment, AuditEvent, Programme
 from assessment.programmes import Thresholds
-from tests.helpers import DEMO_ID, TRYOUT_ID
+from tests.helpers import DEMO_ID, TRYOUT_ID, csrf_token, login
 
 THRESHOLDS = Thresholds()
 
@@ -116,3 +118,71 @@ def test_dalfsen_beside_its_peers_and_nothing_when_fewer_than_five(app, programm
         assert scan is not None
         comparison = programmes.peers_of(scan, THRESHOLDS)
         assert comparison is not None and not comparison.shown and not comparison.lessons
+
+
+# -- the pages ----------------------------------------------------------------------------
+
+
+def test_the_facilitator_chooses_on_the_scan_page_and_may_withdraw(app, facilitator_client):
+    with app.app_context():
+        questionnaire = questionnaire_files.available()[demo_module.DEMO_QUESTIONNAIRE]
+        programme_id = programmes.create_programme("Programma Overijssel", questionnaire)
+    page = facilitator_client.get(f"/begeleider/scans/{DEMO_ID}")
+    html = page.get_data(as_text=True)
+    assert "Deze scan doet niet mee aan een programma" in html
+    token = csrf_token(page)
+    response = facilitator_client.post(f"/begeleider/scans/{DEMO_ID}/programma", data={
+        "csrf_token": token, "actie": "meedoen", "programme": str(programme_id),
+        "named": "y"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "doet mee aan het programma ‘Programma Overijssel’, met de naam" in html
+    # Fewer than five other regions: the section says so and shows no figure.
+    assert "Er zijn nog geen 5 andere regio" in html and "Mediaan andere regio" not in html
+    facilitator_client.post(f"/begeleider/scans/{DEMO_ID}/programma",
+                            data={"csrf_token": token, "actie": "stoppen"})
+    with app.app_context():
+        scan = read_session().get(Assessment, DEMO_ID)
+        assert scan is not None and scan.programme_id is None
+        actions = [e.action for e in read_session().scalars(
+            select(AuditEvent).where(AuditEvent.assessment_id == DEMO_ID))]
+        assert actions[-2:] == ["programme_joined", "programme_withdrawn"]
+
+
+def test_the_landscape_page_and_csv_show_aggregates_only(app, programme_demo):
+    owner = app.test_client()
+    login(owner, "demo@regiospiegel.nl", "demo-regiospiegel")
+    html = owner.get(f"/programma/{programme_demo}").get_data(as_text=True)
+    assert "Cleantech Regio / Stedendriehoek" in html and "Regio A" in html
+    assert "Regio Twente" not in html   # anonymous: a letter only
+    assert demo_module.DEMO_SMALL_PEER[0] not in html
+    assert "<svg" in html and "Mediaan" in html
+    text = owner.get(f"/programma/{programme_demo}/landschap.csv").get_data(as_text=True)
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Regio;Deelnemers;1. Urgentie")
+    assert len(lines) == 1 + len(demo_module.DEMO_PEERS) + 1 + 3
+    # No organisation types, no comments: none of the demo's free texts appear.
+    assert "gemeente" not in text.lower() and "wethouders" not in text
+
+
+@pytest.mark.report_pdf
+def test_the_report_and_the_landscape_pdf_read_back(app, programme_demo):
+    import reports
+    from reports.build import report_context, report_html, report_key
+    from tests.helpers import pdf_text
+
+    static = Path(app.static_folder or "").resolve().as_uri() + "/"
+    with app.app_context():
+        scan = read_session().get(Assessment, DEMO_ID)
+        assert scan is not None
+        html = report_html(report_context(scan), static)
+        text = pdf_text(reports.jobs().render_now(report_key(html), html).read_bytes())
+    assert "Vergelijkbare regio's" in text
+    assert f"naast {len(demo_module.DEMO_PEERS)} vergelijkbare regio's" in text
+    assert "Mediaan andere" in text and "1. Urgentie 4,2 (Sterk)" in text
+    owner = app.test_client()
+    login(owner, "demo@regiospiegel.nl", "demo-regiospiegel")
+    response = owner.get(f"/programma/{programme_demo}/landschap.pdf")
+    assert response.mimetype == "application/pdf"
+    landscape_text = pdf_text(response.get_data())
+    assert f"Landschap: {demo_module.DEMO_PROGRAMME}" in landscape_text
+    assert "Cleantech Regio / Stedendriehoek" in landscape_text and "Regio A" in landscape_text
