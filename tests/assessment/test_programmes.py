@@ -186,3 +186,17 @@ def test_the_report_and_the_landscape_pdf_read_back(app, programme_demo):
     landscape_text = pdf_text(response.get_data())
     assert f"Landschap: {demo_module.DEMO_PROGRAMME}" in landscape_text
     assert "Cleantech Regio / Stedendriehoek" in landscape_text and "Regio A" in landscape_text
+
+
+def test_the_command_line_creates_a_programme_and_its_owner(app, runner, demo):
+    created = runner.invoke(args=["programme", "create", "Regio Deals Oost"])
+    assert created.exit_code == 0, created.output
+    added = runner.invoke(args=["programme", "add-owner", "Regio Deals Oost",
+                                "demo@regiospiegel.nl"])
+    assert added.exit_code == 0, added.output
+    unknown = runner.invoke(args=["programme", "add-owner", "Onbekend", "demo@regiospiegel.nl"])
+    assert unknown.exit_code != 0 and "no programme named" in unknown.output
+    with app.app_context():
+        found = programmes.programme_by_name("Regio Deals Oost")
+        assert found is not None and found.lesson_ids[0] == "urgentie"
+        assert [o.email for o in programmes.owners(found.id)] == ["demo@regiospiegel.nl"]
