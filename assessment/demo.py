@@ -131,6 +131,7 @@ class DemoResult:
             lines.append(f"  participant link (try-out scan): {join_link}")
         lines.append(f"  Answering in the try-out scan does not change the results of "
                      f"'{DEMO_TITLE}'.")
+        lines.append(f"  Programme '{DEMO_PROGRAMME}': the other regions' answers are made up.")
         return "\n".join(lines)
 
 
