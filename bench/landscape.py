@@ -41,8 +41,8 @@ def main() -> None:
     """Measure and print."""
     source = Path(__file__).resolve().parent.parent / "questions" / "tien-lessen.nl.yaml"
     questionnaire = parse_questionnaire(source.read_text(encoding="utf-8"))
-    statements = [s for group in (*questionnaire.lessons, *questionnaire.context_blocks)
-                  for s in group.statements]
+    statements = [*(s for lesson in questionnaire.lessons for s in lesson.statements),
+                  *(s for block in questionnaire.context_blocks for s in block.statements)]
     rng = random.Random(17)  # noqa: S311 - synthetic data
     responses = [[Response(i, "gemeente", {s.id: str(rng.randint(1, 5)) for s in statements})
                   for i in range(RESPONDENTS)] for _ in range(REGIONS * ROUNDS)]
