@@ -68,6 +68,7 @@ bench: install-test
 	PYTHONPATH=. $(PY) bench/aggregation.py
 	PYTHONPATH=. $(PY) bench/report.py
 	PYTHONPATH=. $(PY) bench/moderation.py
+	PYTHONPATH=. $(PY) bench/landscape.py
 	PYTHONPATH=. $(PY) bench/load.py
 
 # Re-extract the interface strings, merge them into the English catalogue, compile it.

@@ -34,6 +34,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from assessment.admin import bp as admin_bp
     from assessment.facilitator import bp as facilitator_bp
     from assessment.participant import bp as participant_bp
+    from assessment.programme import bp as programme_bp
 
     app = Flask(
         __name__,
@@ -58,5 +59,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitator_bp, url_prefix="/begeleider")
     app.register_blueprint(admin_bp, url_prefix="/beheer")
+    app.register_blueprint(programme_bp, url_prefix="/programma")
     cli.init_app(app)
     return app

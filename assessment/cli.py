@@ -12,11 +12,12 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import reports
-from assessment import db, demo, management, retention
+from assessment import db, demo, management, programmes, questionnaire_files, retention
 from assessment.exceptions import (
     AccountError,
     BackupError,
     DemoUnavailable,
+    ProgrammeError,
     RenderError,
     ReportQueueUnavailable,
 )
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(db_group)
     app.cli.add_command(worker_command)
+    app.cli.add_command(programme_group)
 
 
 @click.command("demo")
@@ -238,6 +240,45 @@ def lint_command(paths: tuple[Path, ...]) -> None:
         click.echo(line, err=True)
     if problems:
         sys.exit(1)
+
+
+@click.group("programme")
+def programme_group() -> None:
+    """Programmes: regions side by side (a landscape), and their owners."""
+
+
+@programme_group.command("create")
+@click.argument("name")
+@click.option("--questionnaire", "questionnaire_id", default="tien-lessen", show_default=True,
+              help="The questionnaire id its scans use (any version with the same lessons).")
+@with_appcontext
+def programme_create_command(name: str, questionnaire_id: str) -> None:
+    """Create a programme NAME for scans on a questionnaire of this installation."""
+    found = [q for (qid, _language), q in questionnaire_files.available().items()
+             if qid == questionnaire_id]
+    if not found:
+        raise click.ClickException(f"no questionnaire '{questionnaire_id}' in QUESTIONS_DIR")
+    try:
+        programme_id = programmes.create_programme(name, found[0])
+    except ProgrammeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created programme {programme_id}: {name}")
+
+
+@programme_group.command("add-owner")
+@click.argument("name")
+@click.argument("email")
+@with_appcontext
+def programme_add_owner_command(name: str, email: str) -> None:
+    """Make the account EMAIL an owner of programme NAME (create the account first)."""
+    programme = programmes.programme_by_name(name)
+    if programme is None:
+        raise click.ClickException(f"no programme named '{name}'")
+    try:
+        programmes.add_owner(programme.id, email)
+    except ProgrammeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"{email.strip().lower()} now owns programme '{programme.name}'")
 
 
 @click.group("db")

@@ -101,6 +101,10 @@ DEFAULTS: dict[str, Any] = {
     # environment; production refuses anything but scrypt. The tests set a cheap one, as the
     # hash costs a tenth of a second by design and the tests make hundreds of accounts.
     "PASSWORD_HASH_METHOD": "scrypt",
+    # Regions side by side (assessment/landscape.py): a closed scan counts in a programme's
+    # landscape from this many respondents; a region sees its peers from this many others.
+    "LANDSCAPE_MIN_RESPONDENTS": 10,
+    "PEERS_MIN_REGIONS": 5,
     # The report renders in its own process: at most this long, with at most this memory.
     "REPORT_TIME_LIMIT": 60,
     "REPORT_MEMORY_MB": 1536,

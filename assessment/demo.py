@@ -20,10 +20,25 @@ from datetime import date
 
 from sqlalchemy import select
 
-from assessment import discussion, management, participation, priorities, questionnaire_files
-from assessment.db import read_session
+from assessment import (
+    discussion,
+    management,
+    participation,
+    priorities,
+    programmes,
+    questionnaire_files,
+)
+from assessment.db import read_session, write_transaction
 from assessment.exceptions import DemoUnavailable
-from assessment.models import Assessment, Facilitator, Moderation, Respondent, Status
+from assessment.models import (
+    Answer,
+    Assessment,
+    Facilitator,
+    Moderation,
+    Respondent,
+    Status,
+    utcnow,
+)
 from questions.schema import ContextBlock, Lesson, Questionnaire, Statement
 
 DEMO_EMAIL = "demo@regiospiegel.nl"
@@ -116,6 +131,7 @@ class DemoResult:
             lines.append(f"  participant link (try-out scan): {join_link}")
         lines.append(f"  Answering in the try-out scan does not change the results of "
                      f"'{DEMO_TITLE}'.")
+        lines.append(f"  Programme '{DEMO_PROGRAMME}': the other regions' answers are made up.")
         return "\n".join(lines)
 
 
@@ -124,14 +140,15 @@ def demo_password() -> str:
     return os.environ.get("REGIOSPIEGEL_DEMO_PASSWORD") or DEMO_PASSWORD
 
 
-def seed(*, session_held: bool = True) -> DemoResult:
+def seed(*, session_held: bool = True, programme: bool = True) -> DemoResult:
     """Create what is missing of the demo: its facilitator, the closed scan, the try-out scan.
 
     Idempotent: what exists is left as it is, except that the filled-in scan is closed if
     someone opened it (a database seeded before the try-out scan existed had it open).
     With ``session_held`` (the default) a new filled-in scan also gets what its session left:
     moderated texts, notes and conclusions, and actions (a test seam: tests of those pages
-    start from the scan as it was before the session).
+    start from the scan as it was before the session). With ``programme`` (the default) the
+    demo's programme is seeded too (:func:`seed_programme`).
     """
     session = read_session()
     password = demo_password()
@@ -172,6 +189,8 @@ def seed(*, session_held: bool = True) -> DemoResult:
         management.set_status(tryout_id, Status.OPEN)
     else:
         tryout_id = tryout.id
+    if programme and questionnaire is not None:
+        seed_programme(demo_id, facilitator_id, questionnaire)
     count = len(read_session().scalars(select(Respondent.id).where(
         Respondent.assessment_id == demo_id)).all())
     tryout_code = read_session().scalar(
@@ -301,7 +320,8 @@ def _groups(questionnaire: Questionnaire) -> list[tuple[str, tuple[Statement, ..
     return [(group.id, group.statements) for group in groups]
 
 
-def _demo_answer(rng: random.Random, group_id: str, reverse: bool, role: str) -> str:
+def _demo_answer(rng: random.Random, group_id: str, reverse: bool, role: str,
+                 shift: float = 0.0) -> str:
     if group_id == GAP_LESSON and rng.random() < 0.4:
         return "weet_niet"
     if group_id == "rijk" and rng.random() < 0.12:
@@ -310,6 +330,88 @@ def _demo_answer(rng: random.Random, group_id: str, reverse: bool, role: str) ->
     if group_id == DIVIDED_LESSON:
         # Bestuurders are positive about their own leadership; others much less so.
         level = 4.4 if role == "bestuurder" else 2.0
-    value = round(rng.gauss(level, 0.7))
+    value = round(rng.gauss(level + shift, 0.7))
     value = min(5, max(1, value))
     return str(6 - value if reverse else value)
+
+
+# -- the demo programme: regions side by side ----------------------------------------------
+
+DEMO_PROGRAMME = "Regio's samen (demo)"
+#: The account that owns the other regions' made-up scans (nobody logs in with it).
+DEMO_REGIONS_EMAIL = "demo-regios@regiospiegel.nl"
+#: The other regions of the demo programme: name, whether it chose to be named, how many
+#: answered, how much better or worse than Dalfsen's group it answers, and, for some, a
+#: previous round's shift (the arrows in the landscape). Made up, as the landscape says.
+DEMO_PEERS = (
+    ("Cleantech Regio / Stedendriehoek", True, 14, 0.4, -0.3),
+    ("Regio Twente", False, 12, 0.2, None),
+    ("Regio Achterhoek", False, 11, -0.2, -0.5),
+    ("Regio Noord-Veluwe", True, 13, -0.4, None),
+    ("Regio Drenthe", False, 10, 0.1, None),
+    ("Regio Foodvalley", False, 12, 0.5, 0.2),
+    ("Regio Groningen-Assen", False, 15, -0.1, None),
+)
+#: A region below the landscape's 10 respondents: it takes part, but is left out.
+DEMO_SMALL_PEER = ("Regio Hart van Brabant", False, 6, 0.0, None)
+
+
+def seed_programme(demo_id: int, facilitator_id: int, questionnaire: Questionnaire) -> None:
+    """The demo programme: the Dalfsen scan (anonymous) beside seven made-up regions.
+
+    The demo facilitator owns the programme, so `make run` shows its landscape after one
+    login. The other regions' answers are drawn like Dalfsen's, shifted per region; some
+    have a previous round a year earlier. Does nothing when the programme exists.
+    """
+    if programmes.programme_by_name(DEMO_PROGRAMME) is not None:
+        return
+    programme_id = programmes.create_programme(DEMO_PROGRAMME, questionnaire)
+    facilitator = read_session().get(Facilitator, facilitator_id)
+    assert facilitator is not None
+    programmes.add_owner(programme_id, facilitator.email)
+    owner = read_session().scalar(select(Facilitator.id).where(
+        Facilitator.email == DEMO_REGIONS_EMAIL)) or management.create_facilitator(
+        DEMO_REGIONS_EMAIL, secrets.token_urlsafe(24), name="Demo: andere regio's")
+    for number, (region, named, size, shift, earlier) in enumerate(
+            (*DEMO_PEERS, DEMO_SMALL_PEER)):
+        previous_id = None
+        if earlier is not None:
+            previous_id = peer_scan(owner, region, questionnaire, size, earlier,
+                                    seed=100 + number, title=f"{region} – ronde 1")
+            programmes.take_part(previous_id, programme_id, named, None)
+        scan_id = peer_scan(owner, region, questionnaire, size, shift, seed=200 + number,
+                            title=f"{region} – ronde 2" if earlier is not None else region,
+                            previous_id=previous_id)
+        programmes.take_part(scan_id, programme_id, named, None)
+    programmes.take_part(demo_id, programme_id, False, None)
+
+
+def peer_scan(owner_id: int, region: str, questionnaire: Questionnaire, respondents: int,
+              shift: float, *, seed: int, title: str = "", close: bool = True,
+              previous_id: int | None = None) -> int:
+    """A made-up scan of another region: ``respondents`` answers drawn as Dalfsen's, each
+    lesson's level moved by ``shift``; closed unless ``close`` is False. Its id."""
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    scan_id = management.create_assessment(
+        owner_id, region, title or region, questionnaire,
+        preparation=management.Preparation(region, title or region, previous_id=previous_id))
+    management.set_status(scan_id, Status.OPEN)
+    # In one transaction, not through the participant's pages: the demo seeds some 150
+    # made-up respondents, and a commit each would make `make run` (and the tests) wait.
+    now = utcnow()
+    with write_transaction() as session:
+        for index in range(respondents):
+            org_type, role, _size = DEMO_GROUPS[index % len(DEMO_GROUPS)]
+            respondent = Respondent(
+                assessment_id=scan_id, token_hash=participation.hash_token(
+                    secrets.token_urlsafe(32)),
+                profile={"organisatietype": org_type, "rol": role}, last_page="bedankt",
+                created_at=now, updated_at=now, submitted_at=now)
+            respondent.answers = [
+                Answer(statement_id=s.id, value=_demo_answer(rng, group_id, s.reverse, role,
+                                                             shift), updated_at=now)
+                for group_id, statements in _groups(questionnaire) for s in statements]
+            session.add(respondent)
+    if close:
+        management.set_status(scan_id, Status.CLOSED)
+    return scan_id

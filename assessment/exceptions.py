@@ -30,6 +30,8 @@ RegiospiegelError
 │   └── ChangedMeanwhile     the texts changed since the page was shown
 ├── BackupError              (backup) a backup file cannot be restored
 │   └── TamperedBackup       the file does not match its checksum, hashes or answers
+├── ProgrammeError           (programmes) a programme, its owner or a scan's taking part
+│                            cannot be set as asked
 ├── DemoUnavailable          (demo) the demo cannot be seeded from this installation's content
 └── RenderError              (reports.render) the PDF could not be rendered
     ├── RenderTimeout        it took longer than the time limit
@@ -151,6 +153,10 @@ class BackupError(RegiospiegelError):
 class TamperedBackup(BackupError):
     """A backup does not match its checksum, its questionnaire's hash, or its summary does not
     agree with its answers: the file was changed after the backup."""
+
+
+class ProgrammeError(RegiospiegelError):
+    """A programme, its owner or a scan's taking part cannot be set as asked."""
 
 
 class DemoUnavailable(RegiospiegelError):

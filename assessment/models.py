@@ -179,6 +179,15 @@ class Assessment(Base):
     #: (see :mod:`assessment.report_texts`).
     report_final_at: Mapped[datetime | None]
 
+    #: The programme this scan takes part in (None: it takes part in none; the default).
+    #: Its facilitator chooses; withdrawing sets it back, and the scan leaves every
+    #: landscape and every peer comparison at once (:mod:`assessment.programmes`).
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme.id", ondelete="SET NULL"), index=True)
+    #: Whether the programme's landscape and other regions' peer quadrants may name the
+    #: region; anonymous (False) unless its facilitator chose otherwise.
+    named_in_programme: Mapped[bool] = mapped_column(default=False, server_default=false())
+
     owner: Mapped[Facilitator] = relationship(back_populates="assessments")
     respondents: Mapped[list[Respondent]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", passive_deletes=True
@@ -198,6 +207,35 @@ class Assessment(Base):
     def is_open(self) -> bool:
         """Whether participants may answer now."""
         return self.status == Status.OPEN
+
+
+class Programme(Base):
+    """A programme (programma) that runs the same questionnaire in many regions.
+
+    Scans whose facilitators chose to take part form its landscape (landschap); its
+    owners (programma-eigenaren) see that landscape and nothing of any scan's own pages.
+    ``lesson_ids`` are the lessons a scan's questionnaire must have, in this order, for
+    the scan to take part (any version of ``questionnaire_id`` with these lessons).
+    """
+
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    lesson_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProgrammeOwner(Base):
+    """A programme owner (programma-eigenaar): an account that sees a programme's landscape."""
+
+    __tablename__ = "programme_owner"
+
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), primary_key=True)
 
 
 class AssessmentTranslation(Base):

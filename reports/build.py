@@ -10,16 +10,19 @@ download renders nothing. Turning the HTML into a PDF is the report jobs' work
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 
-from assessment import content, discussion, management, priorities, report_texts
+from assessment import content, discussion, management, priorities, programmes, report_texts
 from assessment.models import Assessment, Status, as_utc
+from assessment.programmes import Thresholds
 from assessment.results import assessment_summary, included_comments, round_comparison
 from assessment.safe_text import xml_safe
 from reports.context import Action, ReportContext, ReportMeta, build_context
+from reports.landscape_view import peers_view
 
 #: Bump when the report's templates or pipeline change in a way the HTML hash would miss.
 REPORT_FORMAT = "2"
@@ -58,13 +61,17 @@ def report_context(assessment: Assessment) -> ReportContext:
     actions = tuple(
         Action(item.action, item.owner, item.term, lesson_titles.get(item.lesson_id or "", ""))
         for item in discussion.actions(assessment.id))
-    return build_context(meta, questionnaire, assessment_summary(assessment),
+    context = build_context(meta, questionnaire, assessment_summary(assessment),
                          included_comments(assessment.id),
                          comparison=round_comparison(assessment), actions=actions,
                          notes=discussion.lesson_notes(assessment.id),
                          vote=priorities.result(assessment), foreword=texts.foreword,
                          own_advice={lesson_id: (own.text, own.mode.value)
                                      for lesson_id, own in texts.advice.items()})
+    comparison = programmes.peers_of(assessment, Thresholds.from_config(current_app.config))
+    if comparison is None:
+        return context
+    return replace(context, peers=peers_view(comparison, questionnaire, context.numbers))
 
 
 def report_html(context: ReportContext, static_base: str) -> str:

@@ -512,3 +512,55 @@ def share_bar(share: float, *, title: str, pct: Formatter, width: float = 400,
     parts.append(f'<rect x="0" y="{height * 0.15:.1f}" width="{w:.1f}" '
                  f'height="{height * 0.7:.1f}" fill="{INK}"/>')
     return _svg(width, height, title, f"{title} ({pct(share)})", "".join(parts))
+
+
+@dataclass(frozen=True)
+class RegionDot:
+    """A region in the landscape's quadrant: its label ("" for an anonymous dot), where it
+    stands, where it stood in its previous round (None: no arrow), and whether it is the
+    reader's own region."""
+
+    label: str
+    x: float
+    y: float
+    previous: tuple[float, float] | None = None
+    own: bool = False
+
+
+def regions_quadrant(dots: Sequence[RegionDot], split: float, labels: QuadrantLabels,
+                     fmt: Formatter, *, title: str, desc: str, size: float = 520) -> str:
+    """The quadrant with many regions: a dot each, its label beside it, and an arrow from
+    its previous round's position where it has one. The own region is drawn larger."""
+    margin = 56.0
+    plot = size - 2 * margin
+
+    def px(value: float) -> float:
+        return margin + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    def py(value: float) -> float:
+        return margin + plot - (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    frame = quadrant(None, None, split, labels, fmt, title=title, desc=desc, size=size)
+    parts = []
+    for dot in dots:
+        x, y = px(dot.x), py(dot.y)
+        if dot.previous is not None:
+            x0, y0 = px(dot.previous[0]), py(dot.previous[1])
+            length = math.hypot(x - x0, y - y0)
+            if length > 8:
+                ux, uy = (x - x0) / length, (y - y0) / length
+                tip_x, tip_y = x - ux * 6, y - uy * 6
+                parts.append(f'<line x1="{x0:.1f}" y1="{y0:.1f}" x2="{tip_x:.1f}" '
+                             f'y2="{tip_y:.1f}" stroke="{MUTED}" stroke-width="1.5"/>')
+                left = (tip_x - ux * 7 - uy * 4, tip_y - uy * 7 + ux * 4)
+                right = (tip_x - ux * 7 + uy * 4, tip_y - uy * 7 - ux * 4)
+                parts.append(f'<polygon points="{tip_x:.1f},{tip_y:.1f} {left[0]:.1f},'
+                             f'{left[1]:.1f} {right[0]:.1f},{right[1]:.1f}" fill="{MUTED}"/>')
+        radius, fill = (7, "#154273") if dot.own else (4.5, "#6b7f99")
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" '
+                     f'stroke="#ffffff" stroke-width="1.5"/>')
+        if dot.label:
+            anchor = "end" if x > margin + plot * 0.7 else "start"
+            offset = -9 if anchor == "end" else 9
+            parts.append(_halo_text(x + offset, y + 4, dot.label, size=9.5, anchor=anchor))
+    return frame.replace("</svg>", "".join(parts) + "</svg>")

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
@@ -51,6 +51,9 @@ from assessment.session import invited_share
 from assessment.templating import report_date
 from questions.schema import ContextBlock, Lesson, QuadrantText, Questionnaire, Statement
 from reports import charts, findings
+
+if TYPE_CHECKING:
+    from reports.landscape_view import PeersView
 
 #: Where the interface catalogues live (``assessment/translations/<language>``).
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "assessment" / "translations"
@@ -476,6 +479,9 @@ class ReportContext:
     next_steps: tuple[findings.NextStepText, ...] = ()
     #: Who sees it differently: lessons × organisation types, then × roles (if asked).
     group_tables: tuple[GroupTable, ...] = ()
+    #: The region beside its peers in its programme (reports.landscape_view.PeersView);
+    #: None when the scan takes part in no programme.
+    peers: PeersView | None = None
 
 
 def build_context(

@@ -131,7 +131,7 @@ def seed_demo(url: str) -> None:
     application = create_app({**TEST_SETTINGS, "DATABASE_URL": url})
     try:
         with application.app_context():
-            demo_module.seed(session_held=False)
+            demo_module.seed(session_held=False, programme=False)
     finally:
         application.extensions["regiospiegel.reports"].close()
         db.dispose(application)
@@ -324,7 +324,7 @@ def demo(app: Flask) -> None:
     with app.app_context():
         # Usually the database came seeded (see ``db_url``) and this finds the demo; a test
         # that asks for this fixture only while it runs gets the demo seeded here.
-        demo_module.seed(session_held=False)
+        demo_module.seed(session_held=False, programme=False)
 
 
 @pytest.fixture

@@ -112,3 +112,56 @@ def test_a_co_facilitator_may_not_share_or_delete(app, demo):
             assert response.status_code == 403, (endpoint, method, response.status_code)
             checked.add(endpoint)
     assert checked == OWNER_ONLY
+
+
+def programme_routes(app: Flask) -> list[tuple[str, str, str]]:
+    """(endpoint, method, URL) of every programme route with a programme id (programme 1)."""
+    from flask import url_for
+
+    with app.test_request_context():
+        return [(rule.endpoint, method, url_for(rule.endpoint, programme_id=1))
+                for rule in app.url_map.iter_rules()
+                if rule.endpoint.startswith("programme.") and "programme_id" in rule.arguments
+                for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})]
+
+
+@pytest.fixture
+def programme_owner(app, demo):
+    """A logged-in programme owner of a programme (id 1) in which the demo scan takes part."""
+    from assessment import programmes, questionnaire_files
+
+    with app.app_context():
+        questionnaire = questionnaire_files.available()[("tien-lessen", "nl")]
+        programme_id = programmes.create_programme("Programma", questionnaire)
+        management.create_facilitator("eigenaar@example.nl", "eigenaar-wachtwoord")
+        programmes.add_owner(programme_id, "eigenaar@example.nl")
+        programmes.take_part(1, programme_id, True, None)
+    client = app.test_client()
+    login(client, "eigenaar@example.nl", "eigenaar-wachtwoord")
+    return client
+
+
+def test_a_programme_owner_sees_the_landscape_but_no_scan_of_it(app, programme_owner):
+    assert {endpoint for endpoint, _m, _u in programme_routes(app)} >= {
+        "programme.landscape", "programme.landscape_download", "programme.landscape_pdf"}
+    assert programme_owner.get("/programma/1").status_code == 200
+    assert programme_owner.get("/programma/1/landschap.csv").status_code == 200
+    token = csrf_token(programme_owner.get("/begeleider/"))
+    for endpoint, method, url in _urls(app, 1):
+        response = programme_owner.open(url, method=method, data={"csrf_token": token})
+        assert response.status_code == 404, (endpoint, method, response.status_code)
+
+
+def test_only_its_owners_see_a_programme(app, programme_owner, stranger, facilitator_client):
+    token = csrf_token(stranger.get("/begeleider/"))
+    for browser in (stranger, facilitator_client):
+        for endpoint, method, url in programme_routes(app):
+            response = browser.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 404, (endpoint, method, response.status_code)
+    anonymous = app.test_client()
+    for endpoint, _method, url in programme_routes(app):
+        response = anonymous.get(url)
+        assert response.status_code == 302, endpoint
+        assert response.location.startswith("/begeleider/inloggen?next="), endpoint
+    # A programme that does not exist looks the same as one of someone else.
+    assert programme_owner.get("/programma/999").status_code == 404

@@ -289,3 +289,10 @@ class FinalForm(ActionForm):
     """Mark the report final: the texts' fingerprint as the page showed them."""
 
     texts = HiddenField()
+
+
+class ProgrammeChoiceForm(FlaskForm):
+    """Whether the scan takes part in a programme's landscape, and whether it is named."""
+
+    programme = SelectField(_l("Programma"), validators=[InputRequired()])
+    named = BooleanField(_l("Noem de naam van onze regio (anders staat ze er anoniem in)"))

@@ -188,6 +188,8 @@ def create() -> Response | str | tuple[str, int]:
 @assessment_view
 def detail(assessment: Assessment) -> str:
     """One assessment: status, how to join, and how many have answered."""
+    from assessment.facilitator.programme_routes import programme_section
+
     started, submitted = management.respondent_counts([assessment.id])[assessment.id]
     report = report_context(assessment)
     return render_template(
@@ -197,6 +199,7 @@ def detail(assessment: Assessment) -> str:
         rules=aggregation, comparison=round_comparison(assessment),
         counting=results.counting(assessment),
         type_summaries=results.type_summaries(assessment),
+        programme=programme_section(assessment),
     )
 
 
