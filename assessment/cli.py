@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import reports
-from assessment import db, demo, management, retention
+from assessment import config, db, demo, management, retention
 from assessment.exceptions import (
     AccountError,
     BackupError,
@@ -137,8 +137,19 @@ def _find_assessment(reference: str) -> Assessment:
     return found
 
 
+def _retention_days(_context: click.Context, _parameter: click.Parameter,
+                    text: str | None) -> int | None:
+    """``--days`` by the rule of REGIOSPIEGEL_RETENTION_DAYS (None: not given)."""
+    if text is None:
+        return None
+    days = config.RETENTION_DAYS.parse(text)
+    if days is None:
+        raise click.BadParameter(f"expects {config.RETENTION_DAYS.expects()}, not {text!r}")
+    return int(days)
+
+
 @click.command("purge")
-@click.option("--days", type=int, default=None,
+@click.option("--days", default=None, callback=_retention_days, metavar="DAYS",
               help="Retention in days (default: REGIOSPIEGEL_RETENTION_DAYS, 365).")
 @click.option("--dry-run", is_flag=True, help="Only list what would be purged.")
 @with_appcontext
@@ -261,6 +272,7 @@ def _create_app() -> Flask:
 
 def main() -> None:
     """Entry point of the `regiospiegel` console script."""
+    from assessment.config import InvalidSetting
     from assessment.security import UnsafeConfiguration
     from questions.loader import QuestionnaireError
 
@@ -273,6 +285,6 @@ def main() -> None:
     except QuestionnaireError as exc:
         click.echo(f"Error: cannot start: {exc.one_line()}", err=True)
         sys.exit(1)
-    except UnsafeConfiguration as exc:
+    except (UnsafeConfiguration, InvalidSetting) as exc:
         click.echo(f"Error: cannot start: {exc}", err=True)
         sys.exit(1)
