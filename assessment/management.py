@@ -19,9 +19,13 @@ from assessment import anonymity
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import (
     AccountError,
+    AccountExists,
     InvalidPreviousRound,
     NoFreeJoinCode,
+    NotAnEmailAddress,
+    PasswordTooShort,
     StatusChangeRefused,
+    UnknownAccount,
     UnknownAssessment,
 )
 from assessment.models import (
@@ -74,9 +78,8 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
     """Create a facilitator account; return its id."""
     email = email.strip().lower()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise AccountError(f"'{email}' is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise NotAnEmailAddress(f"'{email}' is not an e-mail address")
+    _check_password(password)
     try:
         with write_transaction() as session:
             facilitator = Facilitator(
@@ -87,7 +90,7 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
             session.flush()
             return facilitator.id
     except IntegrityError as exc:
-        raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
+        raise AccountExists(f"a facilitator with e-mail {email} already exists") from exc
 
 
 def facilitator_accounts() -> list[tuple[Facilitator, int]]:
@@ -98,6 +101,11 @@ def facilitator_accounts() -> list[tuple[Facilitator, int]]:
         select(Facilitator, func.coalesce(owned.c.n, 0))
         .outerjoin(owned, owned.c.owner_id == Facilitator.id).order_by(Facilitator.email))
     return [(facilitator, count) for facilitator, count in rows]
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooShort(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def normalise_email(email: str) -> str:
@@ -337,7 +345,7 @@ def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilita
         colleague = session.scalar(
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if assessment is None or colleague is None:
-            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+            raise UnknownAccount(f"no facilitator with e-mail {email.strip().lower()}")
         if colleague.id == assessment.owner_id:
             raise AccountError("the owner already has access")
         if session.get(AssessmentShare, (assessment_id, colleague.id)) is None:
@@ -399,13 +407,12 @@ def create_personal_links(assessment_id: int, count: int, actor: Facilitator | N
 
 def reset_password(email: str, password: str, actor: Facilitator | None = None) -> None:
     """Give a facilitator a new password (by an admin, or on the command line)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     with write_transaction() as session:
         facilitator = session.scalar(
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if facilitator is None:
-            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+            raise UnknownAccount(f"no facilitator with e-mail {email.strip().lower()}")
         facilitator.password_hash = hash_password(password)
         # Whoever knew the old password may be logged in somewhere: end every session.
         facilitator.session_version += 1

@@ -17,7 +17,7 @@ from assessment.admin import bp
 from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
-from assessment.exceptions import AccountError
+from assessment.exceptions import AccountExists, NotAnEmailAddress, PasswordTooShort
 from assessment.models import Assessment, Facilitator
 
 
@@ -43,9 +43,12 @@ def facilitators() -> Response | tuple[str, int]:
         try:
             management.create_facilitator(form.email.data or "", form.password.data or "",
                                           form.name.data or "", bool(form.is_admin.data))
-        except AccountError as exc:
-            form.email.errors = [_("Dit account kan niet worden aangemaakt: %(reason)s",
-                                   reason=str(exc))]
+        except NotAnEmailAddress:
+            form.email.errors = [_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")]
+        except AccountExists:
+            form.email.errors = [_("Er is al een account met dit e-mailadres.")]
+        except PasswordTooShort:
+            form.password.errors = [_("Het wachtwoord moet minstens 10 tekens hebben.")]
         else:
             flash(_("Het account is aangemaakt."))
             return redirect(url_for("admin.facilitators"))
@@ -65,7 +68,7 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             management.reset_password(facilitator.email, form.password.data or "", current_user)
-        except AccountError:
+        except PasswordTooShort:
             flash(_("Het wachtwoord moet minstens 10 tekens hebben."))
         else:
             if facilitator.id == current_user.id:
