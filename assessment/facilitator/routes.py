@@ -38,6 +38,7 @@ from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
 from reports.build import report_context, report_html, report_key
+from reports.context import bars_chart_in
 from reports.report_jobs import JobState
 
 #: What a view returns (the access decorators keep it).
@@ -194,6 +195,8 @@ def detail(assessment: Assessment) -> str:
         "facilitator/detail.html", assessment=assessment, started=started,
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
         questionnaire=report.questionnaire, summary=report.summary, report=report,
+        # In the page's language, as the table beside it (the report keeps the scan's).
+        bars_chart=bars_chart_in(report, page_language()),
         rules=aggregation, comparison=round_comparison(assessment),
         counting=results.counting(assessment),
         type_summaries=results.type_summaries(assessment),
