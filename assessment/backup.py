@@ -75,7 +75,7 @@ from assessment import content, exchange, priorities, results
 from assessment.anonymity import MIN_GROUP_SIZE, suppress
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import BackupError, TamperedBackup, UnknownAssessment, VoteError
-from assessment.management import audit, new_join_code
+from assessment.management import Actor, audit, new_join_code
 from assessment.models import (
     ActionItem,
     Answer,
@@ -429,7 +429,7 @@ def describe_backup(document: Backup) -> str:
             + (f"; left out {'; '.join(left_out)}" if left_out else ""))
 
 
-def record_backup(assessment_id: int, actor: Facilitator | None, detail: str) -> None:
+def record_backup(assessment_id: int, actor: Actor, detail: str) -> None:
     """Note in the audit log that a backup with raw answers was made, and by whom."""
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
@@ -684,8 +684,7 @@ class ImportResult:
                 "got a new random token")
 
 
-def import_backup(data: bytes, owner_email: str, actor: Facilitator | None = None
-                  ) -> ImportResult:
+def import_backup(data: bytes, owner_email: str, actor: Actor = None) -> ImportResult:
     """Restore a backup as a new assessment owned by ``owner_email``, in one transaction."""
     document = parse_backup(data)
     questionnaire = verified_questionnaire(document)

@@ -132,6 +132,10 @@ def redis_settings(url: str | None, prefix: str = "regiospiegel:") -> dict[str, 
     }
 
 
+#: The time zone of every time the pages show (audit log included): the users' own.
+TIME_ZONE = "Europe/Amsterdam"
+
+
 DEFAULTS: dict[str, Any] = {
     # A participant may take a long session: forms stay valid for hours, not one hour.
     "WTF_CSRF_TIME_LIMIT": int(timedelta(hours=12).total_seconds()),
@@ -140,7 +144,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "BABEL_DEFAULT_TIMEZONE": TIME_ZONE,
     "LANGUAGES": ("nl", "en"),
     "RATELIMIT_HEADERS_ENABLED": True,
     # When Redis is unreachable, count in this process instead of failing the request.

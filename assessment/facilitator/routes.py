@@ -235,6 +235,7 @@ def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     key, html = _report(assessment)
     cached = reports.jobs().cached_pdf(key)
     if cached is not None:
+        management.record_event("report_downloaded", current_user, assessment.id)
         return send_file(io.BytesIO(cached), mimetype="application/pdf",
                          as_attachment=True, download_name=_report_filename(assessment),
                          max_age=0)
@@ -259,7 +260,9 @@ def report_status(assessment: Assessment) -> Response:
 @assessment_view
 def report_preview(assessment: Assessment) -> str:
     """The same report as HTML, for reading on screen."""
-    return report_html(report_context(assessment), url_for("static", filename=""))
+    html = report_html(report_context(assessment), url_for("static", filename=""))
+    management.record_event("report_previewed", current_user, assessment.id)
+    return html
 
 
 def _report(assessment: Assessment) -> tuple[str, str]:
