@@ -350,9 +350,9 @@ class Operator:
     def recorded(self) -> str:
         """As the audit log keeps it: "beheer@regio.nl (root)", or the user alone."""
         name = self.name.strip()
-        text = f"{name} ({self.system_user})" if name and name != self.system_user \
-            else self.system_user
-        return text[:200]
+        if not name or name == self.system_user:
+            return self.system_user[:200]
+        return f"{name} ({self.system_user})"[:200]
 
 
 #: Who does something the audit log records: a logged-in facilitator, the operator on the
@@ -377,7 +377,7 @@ def audit(
 
 
 def record_event(action: str, actor: Actor, assessment_id: int | None = None,
-           detail: str = "") -> None:
+                 detail: str = "") -> None:
     """Write one audit event in a transaction of its own: for an action that changes
     nothing else, such as logging in or reading a report."""
     with write_transaction() as session:
