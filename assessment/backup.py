@@ -102,6 +102,7 @@ from assessment.management import (
     MAX_ORGANISATIONS_LENGTH,
     MAX_REGION_LENGTH,
     MAX_TITLE_LENGTH,
+    Actor,
     audit,
     new_join_code,
 )
@@ -504,7 +505,7 @@ def describe_backup(document: Backup) -> str:
             + (f"; left out {'; '.join(left_out)}" if left_out else ""))
 
 
-def record_backup(assessment_id: int, actor: Facilitator | None, detail: str) -> None:
+def record_backup(assessment_id: int, actor: Actor, detail: str) -> None:
     """Note in the audit log that a backup with raw answers was made, and by whom."""
     with write_transaction() as session:
         assessment = session.get(Assessment, assessment_id)
@@ -914,8 +915,7 @@ class ImportResult:
                 + "".join(f"\n  {remark}" for remark in self.remarks))
 
 
-def import_backup(data: bytes, owner_email: str, actor: Facilitator | None = None
-                  ) -> ImportResult:
+def import_backup(data: bytes, owner_email: str, actor: Actor = None) -> ImportResult:
     """Restore a backup as a new assessment owned by ``owner_email``, in one transaction."""
     document = parse_backup(data)
     questionnaire = verified_questionnaire(document)

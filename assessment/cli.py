@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import reports
-from assessment import db, demo, management, programmes, questionnaire_files, retention
+from assessment import config, db, demo, management, programmes, questionnaire_files, retention
 from assessment.exceptions import (
     AccountError,
     BackupError,
@@ -25,6 +26,21 @@ from assessment.links import external_url
 from assessment.models import Assessment
 from questions.lint import lint
 from reports.build import report_context, report_html, report_key
+
+#: ``--actor`` on every command the audit log records; see :func:`operator`.
+actor_option = click.option(
+    "--actor", default="", metavar="NAME",
+    help="Who runs this, for the audit log (default: the operating-system user alone).")
+
+
+def operator(actor: str) -> management.Operator:
+    """Who runs this command, as the audit log records it: the operating-system user, and
+    the name given with ``--actor`` if any."""
+    try:
+        user = getpass.getuser()
+    except OSError:  # no user name in the environment or the password database
+        user = f"uid {os.getuid()}"
+    return management.Operator(system_user=user, name=actor)
 
 
 def init_app(app: Flask) -> None:
@@ -75,13 +91,15 @@ def list_command() -> None:
 @click.argument("email")
 @click.option("--name", default="", help="Display name.")
 @click.option("--admin", is_flag=True, help="May manage facilitators.")
+@actor_option
 @with_appcontext
-def create_facilitator_command(email: str, name: str, admin: bool) -> None:
+def create_facilitator_command(email: str, name: str, admin: bool, actor: str) -> None:
     """Create a facilitator; the password comes from REGIOSPIEGEL_PASSWORD or a prompt."""
     password = os.environ.get("REGIOSPIEGEL_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
     try:
-        facilitator_id = management.create_facilitator(email, password, name, admin)
+        facilitator_id = management.create_facilitator(email, password, name, admin,
+                                                        actor=operator(actor))
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"created facilitator {facilitator_id}: {email.strip().lower()}")
@@ -91,8 +109,9 @@ def create_facilitator_command(email: str, name: str, admin: bool) -> None:
 @click.argument("assessment")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: regiospiegel-<id>.pdf).")
+@actor_option
 @with_appcontext
-def report_command(assessment: str, output: Path | None) -> None:
+def report_command(assessment: str, output: Path | None, actor: str) -> None:
     """Write the PDF advice report of ASSESSMENT (its id or join code, as `list` shows)."""
     found = _find_assessment(assessment)
     static = Path(current_app.static_folder or "").resolve().as_uri() + "/"
@@ -103,6 +122,7 @@ def report_command(assessment: str, output: Path | None) -> None:
         raise click.ClickException(f"the report could not be rendered: {exc}") from exc
     target = output or Path(f"regiospiegel-{found.id}.pdf")
     target.write_bytes(pdf.read_bytes())
+    management.record_event("report_written", operator(actor), found.id, str(target))
     click.echo(f"wrote {target} ({target.stat().st_size // 1024} KiB)")
 
 
@@ -139,12 +159,24 @@ def _find_assessment(reference: str) -> Assessment:
     return found
 
 
+def _retention_days(_context: click.Context, _parameter: click.Parameter,
+                    text: str | None) -> int | None:
+    """``--days`` by the rule of REGIOSPIEGEL_RETENTION_DAYS (None: not given)."""
+    if text is None:
+        return None
+    days = config.RETENTION_DAYS.parse(text)
+    if days is None:
+        raise click.BadParameter(f"expects {config.RETENTION_DAYS.expects()}, not {text!r}")
+    return int(days)
+
+
 @click.command("purge")
-@click.option("--days", type=int, default=None,
+@click.option("--days", default=None, callback=_retention_days, metavar="DAYS",
               help="Retention in days (default: REGIOSPIEGEL_RETENTION_DAYS, 365).")
 @click.option("--dry-run", is_flag=True, help="Only list what would be purged.")
+@actor_option
 @with_appcontext
-def purge_command(days: int | None, dry_run: bool) -> None:
+def purge_command(days: int | None, dry_run: bool, actor: str) -> None:
     """Remove raw answers of assessments closed longer ago than the retention period.
 
     Also removes starts that never saved a page, 12 hours after they were made.
@@ -162,20 +194,21 @@ def purge_command(days: int | None, dry_run: bool) -> None:
         if dry_run:
             click.echo(f"would purge {assessment.id} {assessment.join_code} {assessment.title}")
         else:
-            retention.purge(assessment.id, reason=f"retention {days} days")
+            retention.purge(assessment.id, operator(actor), reason=f"retention {days} days")
     if not dry_run:
         click.echo(f"purged {len(due)} assessment(s): raw answers removed, summaries kept")
 
 
 @click.command("reset-password")
 @click.argument("email")
+@actor_option
 @with_appcontext
-def reset_password_command(email: str) -> None:
+def reset_password_command(email: str, actor: str) -> None:
     """Give a facilitator a new password (prompted, or from REGIOSPIEGEL_PASSWORD)."""
     password = os.environ.get("REGIOSPIEGEL_PASSWORD") or click.prompt(
         "New password", hide_input=True, confirmation_prompt=True)
     try:
-        management.reset_password(email, password)
+        management.reset_password(email, password, operator(actor))
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"new password set for {email.strip().lower()}")
@@ -185,13 +218,14 @@ def reset_password_command(email: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--owner", required=True,
               help="E-mail of the facilitator who will own the imported assessment.")
+@actor_option
 @with_appcontext
-def import_command(file: Path, owner: str) -> None:
+def import_command(file: Path, owner: str, actor: str) -> None:
     """Restore an assessment from a backup (`regiospiegel backup`, admin pages) as a new one."""
     from assessment import backup
 
     try:
-        result = backup.import_backup(backup.read_backup_file(file), owner)
+        result = backup.import_backup(backup.read_backup_file(file), owner, operator(actor))
     except BackupError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     click.echo(result.describe())
@@ -202,8 +236,9 @@ def import_command(file: Path, owner: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the backup (default: regiospiegel-backup-<id>.json).")
 @click.option("--reason", default="", help="Why, for the audit log.")
+@actor_option
 @with_appcontext
-def backup_command(assessment: str, output: Path | None, reason: str) -> None:
+def backup_command(assessment: str, output: Path | None, reason: str, actor: str) -> None:
     """Write a backup with the raw answers of ASSESSMENT (id or join code), to move it.
 
     The file is readable by its owner only; the backup is written to the audit log.
@@ -219,7 +254,8 @@ def backup_command(assessment: str, output: Path | None, reason: str) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(backup.backup_json(document))
     detail = backup.describe_backup(document) + "; from the command line"
-    backup.record_backup(found.id, None, detail + (f"; reason: {reason}" if reason else ""))
+    backup.record_backup(found.id, operator(actor),
+                         detail + (f"; reason: {reason}" if reason else ""))
     click.echo(f"wrote {target}: {detail}")
     click.echo("  it holds each respondent's answers: keep it safe, delete it after the move")
 
@@ -302,6 +338,7 @@ def _create_app() -> Flask:
 
 def main() -> None:
     """Entry point of the `regiospiegel` console script."""
+    from assessment.config import InvalidSetting
     from assessment.security import UnsafeConfiguration
     from questions.loader import QuestionnaireError
 
@@ -314,6 +351,6 @@ def main() -> None:
     except QuestionnaireError as exc:
         click.echo(f"Error: cannot start: {exc.one_line()}", err=True)
         sys.exit(1)
-    except UnsafeConfiguration as exc:
+    except (UnsafeConfiguration, InvalidSetting) as exc:
         click.echo(f"Error: cannot start: {exc}", err=True)
         sys.exit(1)

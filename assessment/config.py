@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import os
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -28,24 +30,87 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         **redis_settings(os.environ.get("REDIS_URL"),
                          os.environ.get("REDIS_PREFIX", "regiospiegel:")),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),
-        "RETENTION_DAYS": int(os.environ.get("REGIOSPIEGEL_RETENTION_DAYS", "365")),
-        # How many reverse proxies in front of the app add X-Forwarded-For (0: none).
-        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         # Where people report accessibility problems (the statement names it).
         "ACCESSIBILITY_CONTACT": os.environ.get("REGIOSPIEGEL_ACCESSIBILITY_CONTACT"),
-        # PostgreSQL's connection pool; unset ones keep assessment.db.PoolSettings' defaults.
-        **{name: os.environ[name] for name in POOL_SETTINGS if os.environ.get(name)},
-        # Limits and report limits keep DEFAULTS unless set (tests and operators tune them).
-        **{name: kind(os.environ[name]) for name, kind in TUNABLE_SETTINGS.items()
-           if os.environ.get(name)},
+        # Numbers and rate limits keep their defaults unless set (the pool's are in
+        # assessment.db.PoolSettings); each is checked by its rule in NUMBERS or RATE_LIMITS.
+        **{key: rule.read(variable, os.environ[variable])
+           for variable, (key, rule) in NUMBERS.items() if os.environ.get(variable)},
+        **{name: rate_limit(name, os.environ[name])
+           for name in RATE_LIMITS if os.environ.get(name)},
     }
 
 
-#: Settings in DEFAULTS that the environment may override, with their types.
-TUNABLE_SETTINGS: dict[str, type] = {
-    "JOIN_RATE_LIMIT": str, "LOGIN_RATE_LIMIT": str, "START_RATE_LIMIT": str,
-    "REPORT_TIME_LIMIT": float, "REPORT_MEMORY_MB": int,
+class InvalidSetting(ValueError):
+    """A setting in the environment that does not fit its rule; the message names the
+    setting, what it expects and what it got, in one line."""
+
+
+@dataclass(frozen=True)
+class Number:
+    """The rule for a number read from the environment: whole or not, its least value, and
+    what it counts (for the message when a value does not fit)."""
+
+    whole: bool
+    minimum: float
+    unit: str
+
+    def expects(self) -> str:
+        """What the rule accepts, such as "a whole number of days, 1 or more"."""
+        kind = "a whole number" if self.whole else "a number"
+        return f"{kind} of {self.unit}, {self.minimum:g} or more"
+
+    def parse(self, text: str) -> int | float | None:
+        """``text`` as this number, or None when it is not one or is below the minimum."""
+        try:
+            value: float = int(text) if self.whole else float(text)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or value < self.minimum:
+            return None
+        return value
+
+    def read(self, name: str, text: str) -> int | float:
+        """``text`` as this number; :class:`InvalidSetting` naming ``name`` if it is not one."""
+        value = self.parse(text)
+        if value is None:
+            raise InvalidSetting(f"{name} must be {self.expects()}, not {text!r}")
+        return value
+
+
+#: How long the raw answers of a closed scan are kept: the setting and `purge --days`.
+RETENTION_DAYS = Number(whole=True, minimum=1, unit="days")
+
+#: Every number the environment may set: the variable, the setting it sets, and its rule.
+NUMBERS: dict[str, tuple[str, Number]] = {
+    "REGIOSPIEGEL_RETENTION_DAYS": ("RETENTION_DAYS", RETENTION_DAYS),
+    "PROXY_HOPS": ("PROXY_HOPS", Number(whole=True, minimum=0, unit="proxies")),
+    "DATABASE_POOL_SIZE": ("DATABASE_POOL_SIZE",
+                           Number(whole=True, minimum=1, unit="connections")),
+    "DATABASE_MAX_OVERFLOW": ("DATABASE_MAX_OVERFLOW",
+                              Number(whole=True, minimum=0, unit="connections")),
+    "DATABASE_POOL_TIMEOUT": ("DATABASE_POOL_TIMEOUT",
+                              Number(whole=False, minimum=0, unit="seconds")),
+    "DATABASE_POOL_RECYCLE": ("DATABASE_POOL_RECYCLE",
+                              Number(whole=True, minimum=-1, unit="seconds (-1: never)")),
+    "REPORT_TIME_LIMIT": ("REPORT_TIME_LIMIT", Number(whole=False, minimum=1, unit="seconds")),
+    "REPORT_MEMORY_MB": ("REPORT_MEMORY_MB", Number(whole=True, minimum=1, unit="megabytes")),
 }
+
+#: The rate limits the environment may set (in DEFAULTS: what they are without it).
+RATE_LIMITS = ("JOIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", "START_RATE_LIMIT")
+
+
+def rate_limit(name: str, text: str) -> str:
+    """``text`` if it is a rate limit (such as "20 per 10 minutes"), else InvalidSetting."""
+    from limits import parse_many
+
+    try:
+        parse_many(text)
+    except ValueError:
+        raise InvalidSetting(f"{name} must be a rate limit such as '20 per 10 minutes', "
+                             f"not {text!r}") from None
+    return text
 
 
 #: Rate limits counted in the app's database (:mod:`assessment.rate_limits`): shared by every
@@ -67,9 +132,8 @@ def redis_settings(url: str | None, prefix: str = "regiospiegel:") -> dict[str, 
     }
 
 
-#: The settings of the PostgreSQL connection pool (see :class:`assessment.db.PoolSettings`).
-POOL_SETTINGS = ("DATABASE_POOL_SIZE", "DATABASE_MAX_OVERFLOW", "DATABASE_POOL_TIMEOUT",
-                 "DATABASE_POOL_RECYCLE")
+#: The time zone of every time the pages show (audit log included): the users' own.
+TIME_ZONE = "Europe/Amsterdam"
 
 
 DEFAULTS: dict[str, Any] = {
@@ -80,7 +144,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "BABEL_DEFAULT_LOCALE": "nl",
-    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "BABEL_DEFAULT_TIMEZONE": TIME_ZONE,
     "LANGUAGES": ("nl", "en"),
     "RATELIMIT_HEADERS_ENABLED": True,
     # When Redis is unreachable, count in this process instead of failing the request.
@@ -108,6 +172,10 @@ DEFAULTS: dict[str, Any] = {
     # The report renders in its own process: at most this long, with at most this memory.
     "REPORT_TIME_LIMIT": 60,
     "REPORT_MEMORY_MB": 1536,
+    # How long raw answers are kept after a scan closed (`regiospiegel purge`).
+    "RETENTION_DAYS": 365,
+    # How many reverse proxies in front of the app add X-Forwarded-For (0: none).
+    "PROXY_HOPS": 0,
 }
 
 

@@ -13,6 +13,10 @@ RegiospiegelError
 ├── InvalidAnswers           a posted page names unknown items or values outside the scale
 ├── LanguageNotOffered       (participation) the scan has no questionnaire in that language
 ├── AccountError             (management) an account cannot be made or changed as asked
+│   ├── NotAnEmailAddress
+│   ├── PasswordTooShort
+│   ├── AccountExists
+│   └── UnknownAccount       no facilitator has that e-mail address
 ├── NoFreeJoinCode           (management) every join code drawn was taken: try again
 ├── InvalidPreviousRound     (management) the previous round is not another scan on the
 │                            same questionnaire
@@ -83,7 +87,23 @@ class LanguageNotOffered(RegiospiegelError):
 
 
 class AccountError(RegiospiegelError):
-    """A facilitator account cannot be created as asked."""
+    """A facilitator account cannot be created or changed as asked."""
+
+
+class NotAnEmailAddress(AccountError):
+    """The account's e-mail address is not one."""
+
+
+class PasswordTooShort(AccountError):
+    """The password has fewer than ``management.MIN_PASSWORD_LENGTH`` characters."""
+
+
+class AccountExists(AccountError):
+    """Another account has this e-mail address already."""
+
+
+class UnknownAccount(AccountError):
+    """No facilitator has this e-mail address."""
 
 
 class NoFreeJoinCode(RegiospiegelError):

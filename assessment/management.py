@@ -19,9 +19,13 @@ from assessment import anonymity
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import (
     AccountError,
+    AccountExists,
     InvalidPreviousRound,
     NoFreeJoinCode,
+    NotAnEmailAddress,
+    PasswordTooShort,
     StatusChangeRefused,
+    UnknownAccount,
     UnknownAssessment,
 )
 from assessment.models import (
@@ -70,13 +74,13 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-def create_facilitator(email: str, password: str, name: str = "", is_admin: bool = False) -> int:
-    """Create a facilitator account; return its id."""
+def create_facilitator(email: str, password: str, name: str = "", is_admin: bool = False,
+                       actor: Actor = None) -> int:
+    """Create a facilitator account (audited, with ``actor`` who made it); return its id."""
     email = email.strip().lower()
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
-        raise AccountError(f"'{email}' is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise NotAnEmailAddress(f"'{email}' is not an e-mail address")
+    _check_password(password)
     try:
         with write_transaction() as session:
             facilitator = Facilitator(
@@ -85,9 +89,11 @@ def create_facilitator(email: str, password: str, name: str = "", is_admin: bool
             )
             session.add(facilitator)
             session.flush()
+            audit(session, "account_created", actor, None,
+                  email + (" (admin)" if is_admin else ""))
             return facilitator.id
     except IntegrityError as exc:
-        raise AccountError(f"a facilitator with e-mail {email} already exists") from exc
+        raise AccountExists(f"a facilitator with e-mail {email} already exists") from exc
 
 
 def facilitator_accounts() -> list[tuple[Facilitator, int]]:
@@ -100,21 +106,38 @@ def facilitator_accounts() -> list[tuple[Facilitator, int]]:
     return [(facilitator, count) for facilitator, count in rows]
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordTooShort(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+
+
 def normalise_email(email: str) -> str:
     """An e-mail address as accounts store it: trimmed, in lower case."""
     return email.strip().lower()
 
 
 def authenticate(email: str, password: str) -> Facilitator | None:
-    """The facilitator with these credentials, or None."""
+    """The facilitator with these credentials, or None; the attempt goes in the audit log.
+
+    A login is logged with its account; a failed one with the account's e-mail address as
+    its detail, or, when no account has the address typed, as "login_failed_unknown"
+    without it: what was typed may be a password in the wrong field. The password itself is
+    never written anywhere.
+    """
     facilitator = read_session().scalar(
         select(Facilitator).where(Facilitator.email == normalise_email(email))
     )
     if facilitator is None:
         # Spend the same time as a real check, so timing does not tell which e-mails exist.
         check_password_hash(_dummy_hash(_hash_method()), password)
+        record_event("login_failed_unknown", None)
         return None
-    return facilitator if check_password_hash(facilitator.password_hash, password) else None
+    if not check_password_hash(facilitator.password_hash, password):
+        # Not the account as actor: whoever typed the password is not known.
+        record_event("login_failed", None, detail=facilitator.email)
+        return None
+    record_event("logged_in", facilitator)
+    return facilitator
 
 
 def hash_password(password: str) -> str:
@@ -325,18 +348,51 @@ def accessible_assessments(facilitator_id: int) -> list[Assessment]:
     ))
 
 
+@dataclass(frozen=True)
+class Operator:
+    """Who runs a command on the server, for the audit log: the operating-system user, and
+    the name given with ``--actor`` if any (several people may share one account)."""
+
+    system_user: str
+    name: str = ""
+
+    @property
+    def recorded(self) -> str:
+        """As the audit log keeps it: "beheer@regio.nl (root)", or the user alone."""
+        name = self.name.strip()
+        if not name or name == self.system_user:
+            return self.system_user[:200]
+        return f"{name} ({self.system_user})"[:200]
+
+
+#: Who does something the audit log records: a logged-in facilitator, the operator on the
+#: command line, or nobody known (the app by itself, or a failed login).
+Actor = Facilitator | Operator | None
+
+
 def audit(
-    session: Session, action: str, actor: Facilitator | None,
+    session: Session, action: str, actor: Actor,
     assessment: Assessment | None = None, detail: str = "",
 ) -> None:
     """Add an event to the audit log, inside the caller's transaction (one user action)."""
+    facilitator = actor if isinstance(actor, Facilitator) else None
     session.add(AuditEvent(
-        facilitator_id=actor.id if actor else None,
-        facilitator_email=actor.email if actor else "",
+        facilitator_id=facilitator.id if facilitator else None,
+        facilitator_email=facilitator.email if facilitator else "",
+        operator=actor.recorded if isinstance(actor, Operator) else "",
         assessment_id=assessment.id if assessment else None,
         assessment_title=assessment.title if assessment else "",
         action=action, detail=detail[:2000],
     ))
+
+
+def record_event(action: str, actor: Actor, assessment_id: int | None = None,
+                 detail: str = "") -> None:
+    """Write one audit event in a transaction of its own: for an action that changes
+    nothing else, such as logging in or reading a report."""
+    with write_transaction() as session:
+        assessment = session.get(Assessment, assessment_id) if assessment_id else None
+        audit(session, action, actor, assessment, detail)
 
 
 def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilitator:
@@ -347,7 +403,7 @@ def share(assessment_id: int, email: str, actor: Facilitator | None) -> Facilita
         colleague = session.scalar(
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if assessment is None or colleague is None:
-            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+            raise UnknownAccount(f"no facilitator with e-mail {email.strip().lower()}")
         if colleague.id == assessment.owner_id:
             raise AccountError("the owner already has access")
         if session.get(AssessmentShare, (assessment_id, colleague.id)) is None:
@@ -407,15 +463,14 @@ def create_personal_links(assessment_id: int, count: int, actor: Facilitator | N
     return tokens
 
 
-def reset_password(email: str, password: str, actor: Facilitator | None = None) -> None:
+def reset_password(email: str, password: str, actor: Actor = None) -> None:
     """Give a facilitator a new password (by an admin, or on the command line)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password(password)
     with write_transaction() as session:
         facilitator = session.scalar(
             select(Facilitator).where(Facilitator.email == email.strip().lower()))
         if facilitator is None:
-            raise AccountError(f"no facilitator with e-mail {email.strip().lower()}")
+            raise UnknownAccount(f"no facilitator with e-mail {email.strip().lower()}")
         facilitator.password_hash = hash_password(password)
         # Whoever knew the old password may be logged in somewhere: end every session.
         facilitator.session_version += 1
@@ -429,9 +484,20 @@ def end_sessions(facilitator_id: int) -> None:
                         .values(session_version=Facilitator.session_version + 1))
 
 
-def audit_events(assessment_id: int | None = None, limit: int = 200) -> list[AuditEvent]:
-    """The newest audit events, of one assessment or of all."""
-    query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+def audit_events(assessment_id: int | None = None, limit: int = 200,
+                 offset: int = 0) -> list[AuditEvent]:
+    """The newest audit events, of one assessment or of all; ``offset`` skips the newest."""
+    query = (select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+             .limit(limit).offset(offset))
     if assessment_id is not None:
         query = query.where(AuditEvent.assessment_id == assessment_id)
     return list(read_session().scalars(query))
+
+
+def deleted_assessments() -> list[AuditEvent]:
+    """The deletion event of every deleted assessment, newest first: their logs remain."""
+    existing = select(Assessment.id)
+    return list(read_session().scalars(
+        select(AuditEvent).where(AuditEvent.action == "deleted",
+                                 AuditEvent.assessment_id.not_in(existing))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))

@@ -436,9 +436,12 @@ class ReportText(Base):
 
 
 class AuditEvent(Base):
-    """A facilitator action worth keeping: who did what to which assessment, and when.
+    """An action worth keeping: who did what to which assessment (if any), and when.
 
-    Kept after the assessment is deleted, so ids and names are copied, not referenced.
+    Kept after the assessment is deleted, so ids and names are copied, not referenced (no
+    foreign key: a cascade would delete the log with the scan). Who did it is a logged-in
+    facilitator, or on the command line the ``operator``; neither for what the app did by
+    itself (and for a failed login, whose maker is not known).
     """
 
     __tablename__ = "audit_event"
@@ -447,10 +450,50 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     facilitator_id: Mapped[int | None]
     facilitator_email: Mapped[str] = mapped_column(String(254), default="")
+    #: Who ran the command, for an action on the command line: the operating-system user,
+    #: or the name given with ``--actor`` followed by that user in brackets.
+    operator: Mapped[str] = mapped_column(String(200), default="", server_default="")
     assessment_id: Mapped[int | None] = mapped_column(index=True)
     assessment_title: Mapped[str] = mapped_column(String(200), default="")
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+#: How the audit log names each action, in Dutch (the interface's source language):
+#: translate it where it is shown. An action missing here shows as its code.
+AUDIT_ACTIONS: dict[str, str] = {
+    "created": N_("aangemaakt"), "prepared": N_("voorbereiding gewijzigd"),
+    "opened": N_("geopend"), "paused": N_("gepauzeerd"), "resumed": N_("hervat"),
+    "closed": N_("gesloten"), "drafted": N_("terug naar voorbereiding"),
+    "shared": N_("collega toegevoegd"), "unshared": N_("collega verwijderd"),
+    "personal_links": N_("persoonlijke links gemaakt"), "exported": N_("geëxporteerd"),
+    "deleted": N_("verwijderd"), "purged": N_("ruwe antwoorden opgeschoond"),
+    "password_reset": N_("wachtwoord opnieuw ingesteld"), "imported": N_("geïmporteerd"),
+    "backed_up": N_("back-up met ruwe antwoorden gemaakt"),
+    "notes_saved": N_("notities opgeslagen"), "action_added": N_("actie toegevoegd"),
+    "action_changed": N_("actie gewijzigd"), "action_deleted": N_("actie verwijderd"),
+    "text_included": N_("toelichting opgenomen"), "text_excluded": N_("toelichting uitgesloten"),
+    "text_pending": N_("toelichting teruggezet"),
+    "text_redacted": N_("toelichting aangepast"),
+    "paper_entered": N_("papieren vragenlijst ingevoerd"),
+    "empty_starts_cleared": N_("lege starts gewist"),
+    "report_texts_saved": N_("rapportteksten opgeslagen"),
+    "report_final": N_("rapport definitief gemaakt"),
+    "report_downloaded": N_("rapport gedownload (PDF)"),
+    "report_previewed": N_("rapport bekeken"),
+    "report_written": N_("rapport als PDF geschreven"),
+    "account_created": N_("account aangemaakt"),
+    "logged_in": N_("ingelogd"),
+    "login_failed": N_("inloggen mislukt"),
+    "login_failed_unknown": N_("inloggen mislukt met een onbekend account"),
+    "vote_opened": N_("stemming geopend"), "vote_closed": N_("stemming gesloten"),
+    "priorities_adopted": N_("prioriteiten overgenomen als acties"),
+    "programme_created": N_("programma aangemaakt"),
+    "programme_owner_added": N_("programma-eigenaar toegevoegd"),
+    "programme_owner_removed": N_("programma-eigenaar verwijderd"),
+    "programme_joined": N_("doet mee aan een programma"),
+    "programme_withdrawn": N_("teruggetrokken uit een programma"),
+}
 
 
 class PriorityVote(Base):

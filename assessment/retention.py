@@ -20,12 +20,11 @@ from sqlalchemy import delete, select, update
 
 from assessment import participation, priorities
 from assessment.db import read_session, write_transaction
-from assessment.management import audit
+from assessment.management import Actor, audit
 from assessment.models import (
     Answer,
     Assessment,
     Comment,
-    Facilitator,
     Moderation,
     Respondent,
     Status,
@@ -63,7 +62,7 @@ def due_for_purge(days: int, now: datetime | None = None) -> list[Assessment]:
         .order_by(Assessment.id)))
 
 
-def purge(assessment_id: int, actor: Facilitator | None = None, reason: str = "") -> None:
+def purge(assessment_id: int, actor: Actor = None, reason: str = "") -> None:
     """Keep the summary, remove the raw answers (see the module docstring)."""
     assessment = read_session().get(Assessment, assessment_id)
     if assessment is None or assessment.purged_at is not None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -14,7 +15,8 @@ from flask_babel import gettext as _
 
 from assessment import figures
 from assessment.anonymity import STEP, Counting
-from assessment.models import STATUS_LABELS
+from assessment.config import TIME_ZONE
+from assessment.models import AUDIT_ACTIONS, STATUS_LABELS, as_utc
 from assessment.question_types import field_name
 from questions.schema import Questionnaire
 
@@ -61,6 +63,13 @@ def status_label(status: str) -> str:
     return label
 
 
+def audit_label(action: str) -> str:
+    """How the audit log names an action (``models.AUDIT_ACTIONS``), translated; an action
+    without a label shows as its code."""
+    label = AUDIT_ACTIONS.get(action)
+    return str(_(label)) if label else action
+
+
 #: The locale that writes dates for a language: British English puts the day first.
 DATE_LOCALES = {"en": "en_GB"}
 
@@ -68,6 +77,13 @@ DATE_LOCALES = {"en": "en_GB"}
 def report_date(value: date, language: str) -> str:
     """A date written out in a language, such as "27 november 2026" or "27 November 2026"."""
     return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
+
+
+def local_time(moment: datetime, language: str) -> str:
+    """A stored time as clocks in the Netherlands showed it, with the zone's abbreviation
+    (winter and summer time differ): "1 december 2026, 14:05 CET"."""
+    local = as_utc(moment).astimezone(ZoneInfo(TIME_ZONE))
+    return f"{report_date(local.date(), language)}, {local:%H:%M} {local.tzname()}"
 
 
 def without_none(attributes: dict[str, object]) -> dict[str, object]:
@@ -136,6 +152,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["two_decimals"] = two_decimals
     app.jinja_env.filters["percent"] = percent
     app.jinja_env.filters["report_date"] = report_date
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["without_none"] = without_none
     app.jinja_env.filters["language_label"] = language_label
     app.jinja_env.globals["page_language"] = page_language
@@ -144,3 +161,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["field_name"] = field_name
     app.jinja_env.globals["counting_note"] = counting_note
     app.jinja_env.globals["status_label"] = status_label
+    app.jinja_env.globals["audit_label"] = audit_label
+    app.jinja_env.globals["time_zone"] = TIME_ZONE

@@ -8,7 +8,7 @@ database: callers pass what was loaded.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -538,14 +538,7 @@ def build_context(
             own_advice_mode=own_mode if own_text else "",
         ))
     by_id = {section.lesson.id: section for section in sections}
-    points = [
-        charts.LessonPoint(
-            label=f"{s.number}. {s.lesson.title}", short=s.lesson.short_title,
-            value=s.summary.mean, band=s.summary.band,
-            band_label=s.band_label or labels["no_score"], previous=s.previous)
-        for s in sections
-    ]
-    ranked = sorted(points, key=lambda p: (p.value is None, -(p.value or 0.0)))
+    points = lesson_points(sections, labels)
     facts = findings.lesson_facts(questionnaire, summary, comparison)
     quadrant = summary.quadrant
     quadrant_text = (questionnaire.report.quadrants.cell(quadrant.cell)
@@ -568,9 +561,7 @@ def build_context(
         open_answers=tuple((q.text, _grouped(comments.get(q.id, ())))
                            for q in questionnaire.open_questions),
         actions=actions,
-        bars_chart=charts.bars(
-            ranked, numbers.score, title=labels["bars_title"],
-            desc=_describe(ranked, numbers, labels), previous_label=labels["previous"]),
+        bars_chart=bars_chart(points, numbers, labels),
         profile_title=profile_title,
         radar_chart=charts.radar(
             points, numbers.score, title=profile_title,
@@ -628,6 +619,36 @@ def _priorities(vote: VoteResult | None) -> dict[str, Any]:
     return {"priorities": tuple(row for row in vote.lessons if row.votes),
             "priority_top": tuple(row.lesson_id for row in vote.top),
             "priority_voters": vote.voters, "priority_max": vote.max_choices}
+
+
+def lesson_points(sections: Sequence[LessonSection],
+                  labels: Mapping[str, str]) -> list[charts.LessonPoint]:
+    """The lessons as the profile charts draw them, in the questionnaire's order."""
+    return [
+        charts.LessonPoint(
+            label=f"{s.number}. {s.lesson.title}", short=s.lesson.short_title,
+            value=s.summary.mean, band=s.summary.band,
+            band_label=s.band_label or labels["no_score"], previous=s.previous)
+        for s in sections
+    ]
+
+
+def bars_chart(points: Sequence[charts.LessonPoint], numbers: Numbers,
+               labels: Mapping[str, str]) -> str:
+    """The lessons' scores as bars, highest first (lessons without a score last)."""
+    ranked = sorted(points, key=lambda p: (p.value is None, -(p.value or 0.0)))
+    return charts.bars(ranked, numbers.score, title=labels["bars_title"],
+                       desc=_describe(ranked, numbers, labels),
+                       previous_label=labels["previous"])
+
+
+def bars_chart_in(context: ReportContext, language: str) -> str:
+    """The report's bar chart with the words and numbers of ``language``, for a page read in
+    another language than the scan's; the lessons and bands keep the scan's own words, as
+    in the table beside it."""
+    labels = chart_labels(language)
+    return bars_chart(lesson_points(context.lessons, labels),
+                      Numbers.of(context.questionnaire, language), labels)
 
 
 def _describe(

@@ -236,7 +236,9 @@ def test_the_same_posts_with_a_valid_token_do_change_state(app, setting):
 
 
 #: GET routes that record who downloaded or looked at something (an audit event, no more).
-AUDITED_GETS = {"facilitator.export_csv", "facilitator.export_json", "facilitator.export_xlsx"}
+#: The PDF report is recorded too, when it is sent (here it is still being rendered).
+AUDITED_GETS = {"facilitator.export_csv", "facilitator.export_json", "facilitator.export_xlsx",
+                "facilitator.report_preview"}
 
 
 def test_no_get_changes_state(app, setting):

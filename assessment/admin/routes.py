@@ -1,4 +1,5 @@
-"""Admin views: facilitator accounts, and backups of scans. Only admins; others get 404."""
+"""Admin views: facilitator accounts, backups of scans, and the audit log (also of deleted
+scans). Only admins; others get 404."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from assessment.admin import bp
 from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
-from assessment.exceptions import AccountError
+from assessment.exceptions import AccountExists, NotAnEmailAddress, PasswordTooShort
 from assessment.models import Assessment, Facilitator
 
 
@@ -42,10 +43,14 @@ def facilitators() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             management.create_facilitator(form.email.data or "", form.password.data or "",
-                                          form.name.data or "", bool(form.is_admin.data))
-        except AccountError as exc:
-            form.email.errors = [_("Dit account kan niet worden aangemaakt: %(reason)s",
-                                   reason=str(exc))]
+                                          form.name.data or "", bool(form.is_admin.data),
+                                          actor=current_user)
+        except NotAnEmailAddress:
+            form.email.errors = [_("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")]
+        except AccountExists:
+            form.email.errors = [_("Er is al een account met dit e-mailadres.")]
+        except PasswordTooShort:
+            form.password.errors = [_("Het wachtwoord moet minstens 10 tekens hebben.")]
         else:
             flash(_("Het account is aangemaakt."))
             return redirect(url_for("admin.facilitators"))
@@ -65,7 +70,7 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
     if form.validate_on_submit():
         try:
             management.reset_password(facilitator.email, form.password.data or "", current_user)
-        except AccountError:
+        except PasswordTooShort:
             flash(_("Het wachtwoord moet minstens 10 tekens hebben."))
         else:
             if facilitator.id == current_user.id:
@@ -82,7 +87,35 @@ def assessments() -> str:
     """Every scan of this installation, each with a link to back it up."""
     rows = list(read_session().scalars(select(Assessment).order_by(Assessment.id)))
     counts = management.respondent_counts([a.id for a in rows])
-    return render_template("admin/assessments.html", rows=rows, counts=counts)
+    return render_template("admin/assessments.html", rows=rows, counts=counts,
+                           deleted=management.deleted_assessments())
+
+
+#: Audit events per page of the admin's log.
+LOG_PAGE = 200
+
+
+@bp.route("/logboek")
+@admin_required
+def audit_log() -> str:
+    """The whole audit log, newest first, a page at a time."""
+    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    events = management.audit_events(limit=LOG_PAGE + 1, offset=(page - 1) * LOG_PAGE)
+    return render_template("admin/audit_log.html", events=events[:LOG_PAGE], page=page,
+                           more=len(events) > LOG_PAGE)
+
+
+@bp.route("/scans/<int:assessment_id>/logboek")
+@admin_required
+def assessment_log(assessment_id: int) -> str:
+    """One scan's audit log, also after the scan was deleted (its events remain)."""
+    assessment = read_session().get(Assessment, assessment_id)
+    events = management.audit_events(assessment_id, limit=10_000)
+    if assessment is None and not events:
+        abort(404)
+    title = assessment.title if assessment else events[0].assessment_title
+    return render_template("admin/assessment_log.html", assessment_id=assessment_id,
+                           title=title, deleted=assessment is None, events=events)
 
 
 @bp.route("/scans/<int:assessment_id>/back-up", methods=["GET", "POST"])

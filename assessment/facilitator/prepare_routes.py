@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -31,27 +30,6 @@ from assessment.facilitator.routes import (
 from assessment.links import external_url
 from assessment.models import Assessment
 
-#: How the audit log names each action.
-AUDIT_LABELS = {
-    "created": _l("aangemaakt"), "prepared": _l("voorbereiding gewijzigd"),
-    "opened": _l("geopend"), "paused": _l("gepauzeerd"), "resumed": _l("hervat"),
-    "closed": _l("gesloten"),
-    "shared": _l("collega toegevoegd"), "unshared": _l("collega verwijderd"),
-    "personal_links": _l("persoonlijke links gemaakt"), "exported": _l("geëxporteerd"),
-    "deleted": _l("verwijderd"), "purged": _l("ruwe antwoorden opgeschoond"),
-    "password_reset": _l("wachtwoord opnieuw ingesteld"), "imported": _l("geïmporteerd"),
-    "backed_up": _l("back-up met ruwe antwoorden gemaakt"),
-    "notes_saved": _l("notities opgeslagen"), "action_added": _l("actie toegevoegd"),
-    "action_changed": _l("actie gewijzigd"), "action_deleted": _l("actie verwijderd"),
-    "text_included": _l("toelichting opgenomen"), "text_excluded": _l("toelichting uitgesloten"),
-    "text_pending": _l("toelichting teruggezet"),
-    "text_redacted": _l("toelichting aangepast"),
-    "paper_entered": _l("papieren vragenlijst ingevoerd"),
-    "empty_starts_cleared": _l("lege starts gewist"),
-    "report_texts_saved": _l("rapportteksten opgeslagen"),
-    "report_final": _l("rapport definitief gemaakt"),
-}
-
 
 def _render_prepare(assessment: Assessment, form: PrepareForm, status: int = 200,
                     share_form: ShareForm | None = None) -> tuple[str, int]:
@@ -60,7 +38,7 @@ def _render_prepare(assessment: Assessment, form: PrepareForm, status: int = 200
         share_form=share_form or ShareForm(), links_form=PersonalLinksForm(),
         action_form=ActionForm(), colleagues=management.co_facilitators(assessment.id),
         is_owner=assessment.owner_id == current_user.id,
-        events=management.audit_events(assessment.id), audit_labels=AUDIT_LABELS,
+        events=management.audit_events(assessment.id),
     ), status
 
 

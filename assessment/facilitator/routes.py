@@ -38,6 +38,7 @@ from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
 from reports.build import report_context, report_html, report_key
+from reports.context import bars_chart_in
 from reports.report_jobs import JobState
 
 #: What a view returns (the access decorators keep it).
@@ -196,6 +197,8 @@ def detail(assessment: Assessment) -> str:
         "facilitator/detail.html", assessment=assessment, started=started,
         submitted=submitted, join_url=_join_url(assessment), action_form=ActionForm(),
         questionnaire=report.questionnaire, summary=report.summary, report=report,
+        # In the page's language, as the table beside it (the report keeps the scan's).
+        bars_chart=bars_chart_in(report, page_language()),
         rules=aggregation, comparison=round_comparison(assessment),
         counting=results.counting(assessment),
         type_summaries=results.type_summaries(assessment),
@@ -235,6 +238,7 @@ def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     key, html = _report(assessment)
     cached = reports.jobs().cached_pdf(key)
     if cached is not None:
+        management.record_event("report_downloaded", current_user, assessment.id)
         return send_file(io.BytesIO(cached), mimetype="application/pdf",
                          as_attachment=True, download_name=_report_filename(assessment),
                          max_age=0)
@@ -259,7 +263,9 @@ def report_status(assessment: Assessment) -> Response:
 @assessment_view
 def report_preview(assessment: Assessment) -> str:
     """The same report as HTML, for reading on screen."""
-    return report_html(report_context(assessment), url_for("static", filename=""))
+    html = report_html(report_context(assessment), url_for("static", filename=""))
+    management.record_event("report_previewed", current_user, assessment.id)
+    return html
 
 
 def _report(assessment: Assessment) -> tuple[str, str]:

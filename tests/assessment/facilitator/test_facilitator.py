@@ -133,6 +133,22 @@ def test_a_new_scan_starts_in_the_interface_language(
         response.location).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("interface", "title", "decimal"), [
+    ("nl", "Scores per les, van hoog naar laag", r"\d,\d"),
+    ("en", "Scores per lesson, highest first", r"\d\.\d"),
+])
+def test_the_scan_pages_chart_speaks_the_interface_language(
+        facilitator_client, interface, title, decimal):
+    with facilitator_client.session_transaction() as session:
+        session["language"] = interface
+    html = facilitator_client.get("/begeleider/scans/1").get_data(as_text=True)  # Dutch scan
+    chart = re.search(r'<figure class="chart">.*?</figure>', html, re.DOTALL)
+    assert chart is not None
+    assert f">{title}</title>" in chart[0]
+    description = re.search(r"<desc[^>]*>([^<]*)</desc>", chart[0])
+    assert description is not None and re.search(decimal, description[1])
+
+
 def test_unknown_questionnaire_choice_is_refused(facilitator_client):
     token = csrf_token(facilitator_client.get("/begeleider/scans/nieuw"))
     response = facilitator_client.post("/begeleider/scans/nieuw", data={
