@@ -29,7 +29,7 @@ from wtforms import SelectChoice
 import reports
 from assessment import aggregation, management, questionnaire_files, results
 from assessment.db import read_session
-from assessment.exceptions import InvalidPreviousRound, NoFreeJoinCode
+from assessment.exceptions import AssessmentPurged, InvalidPreviousRound, NoFreeJoinCode
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
@@ -209,9 +209,14 @@ def change_status(assessment: Assessment) -> Response:
     wanted = request.form.get("status", "")
     if wanted not in (Status.OPEN, Status.CLOSED):
         abort(400)
-    management.set_status(assessment.id, Status(wanted), actor=current_user)
-    flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
-          else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
+    try:
+        management.set_status(assessment.id, Status(wanted), actor=current_user)
+    except AssessmentPurged:
+        flash(_("Deze scan kan niet meer open: de ruwe antwoorden zijn opgeschoond. Wilt u "
+                "opnieuw meten, maak dan een nieuwe scan (een volgende ronde)."))
+    else:
+        flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
+              else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
     return redirect(url_for("facilitator.detail", assessment_id=assessment.id))
 
 
