@@ -235,12 +235,12 @@ def qr_code(assessment: Assessment) -> Response:
 def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The PDF report: sent at once when cached, else rendered in the background."""
     key, html = _report(assessment)
-    cached = reports.jobs().cached_pdf(key)
+    cached = reports.jobs().cached_pdf(key, assessment.id)
     if cached is not None:
         return send_file(io.BytesIO(cached), mimetype="application/pdf",
                          as_attachment=True, download_name=_report_filename(assessment),
                          max_age=0)
-    status = reports.jobs().status(key)
+    status = reports.jobs().status(key, assessment.id)
     if status is None or status.state is not JobState.FAILED or request.args.get("opnieuw"):
         status = reports.jobs().submit(key, html, assessment.id)
     return render_template("facilitator/report_wait.html", assessment=assessment,
@@ -252,7 +252,7 @@ def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
 def report_status(assessment: Assessment) -> Response:
     """The state of the report's render, for the waiting page's script."""
     key, _html = _report(assessment)
-    status = reports.jobs().status(key)
+    status = reports.jobs().status(key, assessment.id)
     return jsonify(state=status.state.value if status else "none",
                    message=status.message if status else "")
 
