@@ -117,7 +117,7 @@ def report_command(assessment: str, output: Path | None, actor: str) -> None:
     static = Path(current_app.static_folder or "").resolve().as_uri() + "/"
     html = report_html(report_context(found), static)
     try:
-        pdf = reports.jobs().render_now(report_key(html), html)
+        pdf = reports.jobs().render_now(report_key(html), html, found.id)
     except RenderError as exc:
         raise click.ClickException(f"the report could not be rendered: {exc}") from exc
     target = output or Path(f"regiospiegel-{found.id}.pdf")

@@ -9,6 +9,12 @@ read first deadlock on the upgrade to a write lock, and one of them fails at onc
 "database is locked" however long the busy timeout. Taking the write lock up front makes
 concurrent writers queue instead. Reads stay deferred, so they never wait for a writer.
 
+What is deleted must not stay readable in the file: SQLite connections run with
+``secure_delete`` (freed space is overwritten with zeros), and after deleting or purging an
+assessment :func:`checkpoint` writes the write-ahead log into the database and truncates it,
+so no older copy of a page with deleted text remains in the log either. On PostgreSQL a
+deleted row stays in its table's file until vacuum reuses the space (see docs/deploy.md).
+
 PostgreSQL has no single writer: write transactions run at READ COMMITTED side by side.
 The services therefore never rely on "nobody else writes meanwhile": a read that decides a
 write locks its row (``with_for_update``, which SQLite ignores because it already holds the
@@ -112,6 +118,7 @@ def make_engine(url: str, busy_timeout_ms: int = 30_000,
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -170,6 +177,27 @@ def write_transaction() -> Iterator[Session]:
         with Session(bind=connection, expire_on_commit=False) as session, session.begin():
             session.connection()  # BEGIN (IMMEDIATE) now, before the caller reads anything
             yield session
+
+
+def checkpoint() -> None:
+    """On SQLite: copy the write-ahead log into the database file and empty the log.
+
+    Called after raw data were deleted (a deleted or purged assessment): the log still holds
+    the pages as they were before, with the deleted text; ``secure_delete`` only clears the
+    database file. A reader still using an older snapshot keeps the log until it finishes
+    (the call then waits up to the busy timeout and leaves the rest to the next checkpoint).
+    PostgreSQL has no such log to empty from here: nothing happens.
+    """
+    if not is_sqlite(str(engine().url)):
+        return
+    if "db_session" in g:
+        g.db_session.close()  # its connection would hold a snapshot the log must keep
+    with engine().connect() as connection:
+        # On the driver's connection, outside any transaction: SQLAlchemy would begin one,
+        # and a checkpoint cannot empty the log under its own open snapshot.
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
 
 
 def alembic_config(url: str) -> AlembicConfig:

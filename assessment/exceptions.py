@@ -21,6 +21,7 @@ RegiospiegelError
 ├── InvalidPreviousRound     (management) the previous round is not another scan on the
 │                            same questionnaire
 ├── StatusChangeRefused      (management) the status changed meanwhile
+│   └── AssessmentPurged     the raw answers were purged: the scan stays closed
 ├── NotComparable            (rounds) two rounds cannot be compared; ``reason`` says why
 ├── SessionError             (session) a projector or answering step does not fit now
 ├── DiscussionError          (discussion) a note, action or text cannot be changed as asked
@@ -116,6 +117,10 @@ class InvalidPreviousRound(RegiospiegelError):
 
 class StatusChangeRefused(RegiospiegelError):
     """The assessment's status changed meanwhile, so the asked change no longer fits."""
+
+
+class AssessmentPurged(StatusChangeRefused):
+    """The raw answers were purged: the assessment can never take answers again."""
 
 
 class NotComparable(RegiospiegelError):

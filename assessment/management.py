@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from assessment import anonymity
-from assessment.db import read_session, write_transaction
+from assessment.db import checkpoint, read_session, write_transaction
 from assessment.exceptions import (
     AccountError,
     AccountExists,
+    AssessmentPurged,
     InvalidPreviousRound,
     NoFreeJoinCode,
     NotAnEmailAddress,
@@ -265,6 +266,8 @@ def set_status(
 
     With ``expected``, the change happens only when the current status is one of those,
     checked inside the transaction (two facilitators clicking at once cannot both win).
+    An assessment whose raw answers were purged stays closed (:class:`AssessmentPurged`):
+    answers sent in after the purge would sit beside a summary that never counts them.
     Resuming a paused assessment keeps its original opening time. Closing publishes the
     results of every respondent who sent in, and leaving the closed state keeps what the
     closed scan showed (``published_respondents``, see :mod:`assessment.anonymity`).
@@ -277,6 +280,8 @@ def set_status(
         current = Status(assessment.status)
         if expected is not None and current not in expected:
             raise StatusChangeRefused(f"the assessment is {current.value}")
+        if assessment.purged_at is not None and status is not Status.CLOSED:
+            raise AssessmentPurged("the raw answers of this assessment were purged")
         if current is not Status.CLOSED and status is Status.CLOSED:
             assessment.published_respondents = anonymity.published_at_close(
                 _submitted(session, assessment.id), assessment.published_respondents)
@@ -293,7 +298,7 @@ def set_status(
             assessment.closed_at = None
         elif status is Status.CLOSED:
             assessment.closed_at = utcnow()
-        if status is not Status.CLOSED and assessment.purged_at is None:
+        if status is not Status.CLOSED:
             # A restored backup may keep the summary it had when closed; once answering can
             # go on, the summary must follow the answers again.
             assessment.summary_snapshot = None
@@ -433,7 +438,12 @@ def co_facilitators(assessment_id: int) -> list[Facilitator]:
 
 
 def delete_assessment(assessment_id: int, actor: Facilitator | None) -> None:
-    """Delete an assessment with all its respondents, answers, texts, notes and actions."""
+    """Delete an assessment with all its respondents, answers, texts, notes and actions.
+
+    Also from SQLite's write-ahead log (:func:`db.checkpoint`). Its rendered reports are the
+    report jobs' to forget (``reports.jobs().forget``): the caller's, as this module comes
+    before the reports.
+    """
     with write_transaction() as session:
         # Locked: a second delete at once waits, then finds nothing (and logs nothing).
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
@@ -442,6 +452,7 @@ def delete_assessment(assessment_id: int, actor: Facilitator | None) -> None:
         audit(session, "deleted", actor, assessment,
               f"{assessment.region} – {assessment.title} ({assessment.join_code})")
         session.delete(assessment)
+    checkpoint()
 
 
 def create_personal_links(assessment_id: int, count: int, actor: Facilitator | None) -> list[str]:

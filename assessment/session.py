@@ -171,12 +171,13 @@ def started_by_type(assessment_id: int, questionnaire: Questionnaire) -> dict[st
 class GroupCount:
     """One organisation type on the live dashboard: started and submitted, as far as allowed.
 
-    ``submitted`` is None while the summary is not shown (fewer than 3 submitted).
+    ``submitted`` is None while the summary is not shown (fewer than 3 submitted);
+    ``started`` too once the raw answers were purged (see :func:`live_status`).
     """
 
     group: str
     label: str
-    started: GroupCell
+    started: GroupCell | None
     submitted: GroupCell | None
 
 
@@ -202,7 +203,7 @@ class LiveStatus:
     submitted: int
     invited: int | None
     groups: tuple[GroupCount, ...]
-    type_not_chosen: int
+    type_not_chosen: int | None
     results_shown: bool
     lessons: tuple[LessonSummary, ...]
     reveal_step: int
@@ -234,6 +235,7 @@ def live_status(
     invited: int | None = None,
     reveal_step: int = 0,
     submitted: int | None = None,
+    purged: bool = False,
 ) -> LiveStatus:
     """The live dashboard's figures from the summary and the started counts per type.
 
@@ -242,16 +244,25 @@ def live_status(
     not given); the summary may count fewer while the most recent wait (anonymity.py), and
     the submitted counts per type come from the summary only. Lesson results are given only
     when the summary is shown.
+
+    Once the raw answers were ``purged`` the profiles are empty, so ``started`` knows no
+    types any more: the stored summary's breakdown stands for both columns, and the number
+    without a type is None (unknown) instead of everyone.
     """
     sent_in = summary.respondents if submitted is None else submitted
     labels = questionnaire.group_labels()
     submitted_cells = {cell.group: cell for cell in summary.group_sizes}
-    groups = tuple(
-        GroupCount(cell.group, labels[cell.group], cell,
-                   submitted_cells.get(cell.group) if summary.shown else None)
-        for cell in started_cells(labels, started)
-    )
-    not_chosen = sum(n for group, n in started.items() if group not in labels)
+    if purged:
+        groups = tuple(
+            GroupCount(group, label, submitted_cells.get(group), submitted_cells.get(group))
+            for group, label in labels.items())
+        not_chosen: int | None = None
+    else:
+        groups = tuple(
+            GroupCount(cell.group, labels[cell.group], cell,
+                       submitted_cells.get(cell.group) if summary.shown else None)
+            for cell in started_cells(labels, started))
+        not_chosen = sum(n for group, n in started.items() if group not in labels)
     return LiveStatus(
         status=status,
         started=max(sum(started.values()), sent_in),

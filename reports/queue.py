@@ -10,10 +10,16 @@ One job per report key: the job id is the report key, and a short Redis lock aro
 "look, then enqueue" keeps two servers from enqueueing the same report at once. When Redis
 cannot be reached the job shows as failed with :data:`UNREACHABLE`, and the facilitator sees
 the friendly "could not be made" page instead of an error.
+
+The report's HTML (with the scan's texts, notes and actions) is not part of the job: it
+waits under a key of its own, which the worker takes (reads and deletes) when it starts the
+job, and which expires with the job when no worker comes. Per scan a set names its report
+keys, so deleting the scan removes its HTML, jobs and locks from Redis (:meth:`forget`).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import socket
@@ -30,7 +36,9 @@ from rq.job import Job
 from assessment.exceptions import RenderError, ReportQueueUnavailable
 from reports import store
 from reports.render import Renderer
-from reports.report_jobs import JobState, JobStatus, LocalReportJobs
+from reports.report_jobs import REPORT, JobState, JobStatus, LocalReportJobs
+
+log = logging.getLogger(__name__)
 
 #: Why a job shows as failed when Redis does not answer.
 UNREACHABLE = "the report queue (Redis) cannot be reached"
@@ -80,11 +88,19 @@ class QueuedReportJobs:
         """The RQ job id of a report key."""
         return f"{self._job_prefix}report-{key}"
 
-    def cached_pdf(self, key: str) -> bytes | None:
+    def html_key(self, key: str) -> str:
+        """The Redis key under which a report's HTML waits for the worker."""
+        return f"{self.prefix}report-html:{key}"
+
+    def scan_key(self, assessment_id: int) -> str:
+        """The Redis set of the report keys asked for a scan (see :meth:`forget`)."""
+        return f"{self.prefix}report-scan:{int(assessment_id)}"
+
+    def cached_pdf(self, key: str, assessment_id: int | None = None) -> bytes | None:
         """The PDF of a report key from the database, if a worker rendered it."""
         return store.pdf(key)
 
-    def status(self, key: str) -> JobStatus | None:
+    def status(self, key: str, assessment_id: int | None = None) -> JobStatus | None:
         """DONE when the PDF is kept, else the job's state in Redis; None when never asked."""
         if store.has_pdf(key):
             return JobStatus(JobState.DONE)
@@ -106,8 +122,14 @@ class QueuedReportJobs:
                                                               JobState.RENDERING):
                     return current
                 self._forget(key)
+                with self.redis.pipeline() as waiting:
+                    waiting.set(self.html_key(key), html, ex=QUEUE_TTL)
+                    if assessment_id is not None:
+                        waiting.sadd(self.scan_key(assessment_id), key)
+                        waiting.expire(self.scan_key(assessment_id), QUEUE_TTL + FAILURE_TTL)
+                    waiting.execute()
                 self.queue.enqueue(
-                    render_report, key, html, self.static_base, assessment_id,
+                    render_report, key, self.static_base, assessment_id,
                     job_id=self.job_id(key),
                     job_timeout=int(self.renderer.limits.seconds) + 30, ttl=QUEUE_TTL,
                     result_ttl=600, failure_ttl=FAILURE_TTL,
@@ -116,20 +138,42 @@ class QueuedReportJobs:
             return JobStatus(JobState.FAILED, UNREACHABLE)
         return JobStatus(JobState.QUEUED)
 
-    def render_now(self, key: str, html: str) -> Path:
+    def render_now(self, key: str, html: str, assessment_id: int | None = None,
+                   document: str = REPORT) -> Path:
         """Render in this process, cached in its own directory (command line, paper forms)."""
-        return self.local.render_now(key, html)
+        return self.local.render_now(key, html, assessment_id, document)
 
-    def render_in_worker(self, key: str, html: str, static_base: str,
+    def forget(self, assessment_id: int) -> None:
+        """Remove a deleted scan's documents: this server's files, and in Redis the HTML,
+        jobs and locks of its reports. Its PDFs in the database went with the scan (the
+        foreign key cascades). When Redis does not answer, what waits there expires within
+        :data:`FAILURE_TTL` seconds."""
+        self.local.forget(assessment_id)
+        try:
+            members: set[bytes] = self.redis.smembers(  # type: ignore[assignment]
+                self.scan_key(assessment_id))
+            keys = [member.decode() for member in members]
+            for key in keys:
+                self._forget(key)
+                self.redis.delete(self.html_key(key), f"{self.prefix}report-lock:{key}")
+            self.redis.delete(self.scan_key(assessment_id))
+        except RedisError as exc:
+            log.warning("could not remove the reports of assessment %s from Redis: %s",
+                        assessment_id, exc)
+
+    def render_in_worker(self, key: str, static_base: str,
                          assessment_id: int | None = None) -> None:
         """The job's work, in the worker: render and keep the PDF; RenderError when it fails."""
+        html = self._take_html(key)
         if store.has_pdf(key):
             return
-        if static_base != self.static_base:
-            # The web server may live in another directory than this worker; point the
-            # report's fonts and styles at this worker's static folder.
-            html = html.replace(static_base, self.static_base)
         try:
+            if html is None:
+                raise RenderError("the report waited too long for a worker; ask for it again")
+            if static_base != self.static_base:
+                # The web server may live in another directory than this worker; point the
+                # report's fonts and styles at this worker's static folder.
+                html = html.replace(static_base, self.static_base)
             document = self.renderer.render(html)
         except RenderError as exc:
             job = get_current_job()
@@ -139,6 +183,14 @@ class QueuedReportJobs:
             raise
         store.keep_pdf(key, document, assessment_id)
         self.renders += 1
+
+    def _take_html(self, key: str) -> str | None:
+        """The report's HTML, removed from Redis as it is read (one transaction)."""
+        with self.redis.pipeline() as taking:
+            taking.get(self.html_key(key))
+            taking.delete(self.html_key(key))
+            found, _deleted = taking.execute()
+        return found.decode() if found is not None else None
 
     def close(self) -> None:
         """Stop the renderer process and close the Redis connections."""
@@ -173,15 +225,17 @@ class QueuedReportJobs:
             job.delete()
 
 
-def render_report(key: str, html: str, static_base: str,
-                  assessment_id: int | None = None) -> None:
-    """The queued job (runs in `regiospiegel worker`): render one report and keep its PDF."""
+def render_report(key: str, static_base: str, assessment_id: int | None = None) -> None:
+    """The queued job (runs in `regiospiegel worker`): render one report and keep its PDF.
+
+    Its HTML waits in Redis under :meth:`QueuedReportJobs.html_key`, not in the job.
+    """
     from reports import jobs
 
     queued = jobs()
     if not isinstance(queued, QueuedReportJobs):
         raise ReportQueueUnavailable("the worker runs without REDIS_URL")
-    queued.render_in_worker(key, html, static_base, assessment_id)
+    queued.render_in_worker(key, static_base, assessment_id)
 
 
 class ReportWorker(SimpleWorker):

@@ -191,7 +191,7 @@ def _figures(assessment: Assessment) -> dict[str, Any]:
     status = session.live_status(
         questionnaire, summary, session.started_by_type(assessment.id, questionnaire),
         Status(assessment.status), assessment.invited_count, assessment.reveal_step,
-        counting.submitted)
+        counting.submitted, purged=assessment.purged_at is not None)
     bands = questionnaire.band_labels()
     return {
         "status": status.status.value,

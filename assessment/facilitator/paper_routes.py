@@ -27,6 +27,7 @@ from assessment.question_types import form_fields, unknown_items
 from assessment.safe_text import xml_safe
 from questions.schema import Questionnaire
 from reports.build import report_key
+from reports.report_jobs import PAPER_FORM
 
 
 @bp.route("/scans/<int:assessment_id>/papier.pdf")
@@ -35,7 +36,7 @@ def paper_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The blank questionnaire as a PDF to print (rendered now, small, and cached)."""
     html = blank_html(assessment)
     try:
-        pdf = reports.jobs().render_now(report_key(html), html)
+        pdf = reports.jobs().render_now(report_key(html), html, assessment.id, PAPER_FORM)
     except RenderError:
         return render_error(503, _("De papieren vragenlijst kon niet worden gemaakt. "
                                    "Probeer het over een minuut opnieuw."))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+import reports
 from assessment import content, management
 from assessment.exceptions import AccountError, InvalidPreviousRound
 from assessment.facilitator import bp
@@ -139,6 +140,7 @@ def delete(assessment: Assessment) -> Response | tuple[str, int]:
             form.confirm.errors = [_("Dit is niet de deelnamecode van deze scan.")]
         else:
             management.delete_assessment(assessment.id, current_user)
+            reports.jobs().forget(assessment.id)
             flash(_("De scan is verwijderd, met alle antwoorden."))
             return redirect(url_for("facilitator.index"))
     started, _submitted = management.respondent_counts([assessment.id])[assessment.id]

@@ -29,7 +29,7 @@ from wtforms import SelectChoice
 import reports
 from assessment import aggregation, management, questionnaire_files, results
 from assessment.db import read_session
-from assessment.exceptions import InvalidPreviousRound, NoFreeJoinCode
+from assessment.exceptions import AssessmentPurged, InvalidPreviousRound, NoFreeJoinCode
 from assessment.extensions import limiter
 from assessment.facilitator import bp
 from assessment.facilitator.forms import ActionForm, AssessmentForm, LoginForm, PrepareForm
@@ -215,9 +215,14 @@ def change_status(assessment: Assessment) -> Response:
     wanted = request.form.get("status", "")
     if wanted not in (Status.OPEN, Status.CLOSED):
         abort(400)
-    management.set_status(assessment.id, Status(wanted), actor=current_user)
-    flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
-          else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
+    try:
+        management.set_status(assessment.id, Status(wanted), actor=current_user)
+    except AssessmentPurged:
+        flash(_("Deze scan kan niet meer open: de ruwe antwoorden zijn opgeschoond. Wilt u "
+                "opnieuw meten, maak dan een nieuwe scan (een volgende ronde)."))
+    else:
+        flash(_("De scan is geopend: deelnemers kunnen nu antwoorden.") if wanted == Status.OPEN
+              else _("De scan is gesloten: er kunnen geen antwoorden meer bij."))
     return redirect(url_for("facilitator.detail", assessment_id=assessment.id))
 
 
@@ -236,13 +241,13 @@ def qr_code(assessment: Assessment) -> Response:
 def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     """The PDF report: sent at once when cached, else rendered in the background."""
     key, html = _report(assessment)
-    cached = reports.jobs().cached_pdf(key)
+    cached = reports.jobs().cached_pdf(key, assessment.id)
     if cached is not None:
         management.record_event("report_downloaded", current_user, assessment.id)
         return send_file(io.BytesIO(cached), mimetype="application/pdf",
                          as_attachment=True, download_name=_report_filename(assessment),
                          max_age=0)
-    status = reports.jobs().status(key)
+    status = reports.jobs().status(key, assessment.id)
     if status is None or status.state is not JobState.FAILED or request.args.get("opnieuw"):
         status = reports.jobs().submit(key, html, assessment.id)
     return render_template("facilitator/report_wait.html", assessment=assessment,
@@ -254,7 +259,7 @@ def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
 def report_status(assessment: Assessment) -> Response:
     """The state of the report's render, for the waiting page's script."""
     key, _html = _report(assessment)
-    status = reports.jobs().status(key)
+    status = reports.jobs().status(key, assessment.id)
     return jsonify(state=status.state.value if status else "none",
                    message=status.message if status else "")
 

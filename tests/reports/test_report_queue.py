@@ -31,11 +31,12 @@ from sqlalchemy import func, select
 from assessment import config, create_app, db, management
 from assessment.config import PROJECT_ROOT
 from assessment.exceptions import RenderError
-from assessment.models import ReportPdf
+from assessment.models import ActionItem, Assessment, ReportPdf
+from reports.build import report_context, report_html, report_key
 from reports.queue import QueuedReportJobs, report_worker
 from reports.render import Renderer, RenderLimits
 from reports.report_jobs import JobState, LocalReportJobs
-from tests.helpers import login
+from tests.helpers import DEMO_JOIN_CODE, csrf_token, login
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("REGIOSPIEGEL_REQUIRE_SERVICES") == "1"
@@ -316,3 +317,84 @@ def test_without_redis_a_failure_shows_in_every_process_of_the_server(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+# -- nothing left behind (issue 19) ------------------------------------------------------
+
+
+def current_report_key(app: Flask) -> str:
+    """The report key of the demo scan's report as a download would ask for it now."""
+    with app.app_context():
+        assessment = db.read_session().get(Assessment, 1)
+        static = Path(app.static_folder or "").resolve().as_uri() + "/"
+        return report_key(report_html(report_context(assessment), static))
+
+
+def redis_names_with(client: Redis, prefix: str, text: str) -> list[bytes]:
+    """This test's Redis keys (``prefix``) whose name holds ``text``.
+
+    Only this test's: another test's demo scan renders the same report, with the same key.
+    """
+    marker = prefix.rstrip(":")
+    return list(client.scan_iter(match=f"*{marker}*{text}*", count=1000))
+
+
+def add_action(app: Flask, action: str) -> None:
+    """An agreed action, which changes the report (a new version)."""
+    with app.app_context(), db.write_transaction() as session:
+        session.add(ActionItem(assessment_id=1, lesson_id=None, action=action,
+                               owner="Griffie", term="Q3"))
+
+
+def test_the_report_html_leaves_redis_once_the_worker_took_it(app, facilitator_client,
+                                                              redis_prefix):
+    assert facilitator_client.get(PDF).status_code == 202
+    key = current_report_key(app)
+    run_worker(app)
+    assert facilitator_client.get(PDF).status_code == 200
+    client = reachable_redis()
+    try:
+        for name in redis_names_with(client, redis_prefix, key):
+            if client.type(name) == b"string":
+                assert b"<html" not in client.get(name)
+        job = queued(app)._job(key)
+        if job is not None:
+            assert not any("<html" in str(argument) for argument in job.args)
+    finally:
+        client.close()
+
+
+def test_deleting_a_scan_removes_its_reports_from_redis_and_the_database(
+        app, facilitator_client, redis_prefix):
+    assert facilitator_client.get(PDF).status_code == 202
+    first = current_report_key(app)
+    run_worker(app)
+    add_action(app, "Regioavond voor raden")
+    assert facilitator_client.get(PDF).status_code == 202
+    second = current_report_key(app)
+    run_worker(app)
+    assert facilitator_client.get(PDF).status_code == 200
+    assert kept_reports(app) == 1  # the newer version replaced the older
+    add_action(app, "Over een jaar opnieuw scannen")
+    assert facilitator_client.get(PDF).status_code == 202
+    third = current_report_key(app)
+    assert waiting_jobs(app) == 1
+
+    page = facilitator_client.get("/begeleider/scans/1/verwijderen")
+    deleted = facilitator_client.post("/begeleider/scans/1/verwijderen", data={
+        "csrf_token": csrf_token(page), "confirm": DEMO_JOIN_CODE})
+    assert deleted.status_code == 302
+    assert kept_reports(app) == 0
+    assert waiting_jobs(app) == 0
+    client = reachable_redis()
+    try:
+        for key in (first, second, third):
+            assert redis_names_with(client, redis_prefix, key) == []
+            for registry in redis_names_with(client, redis_prefix, ""):
+                if client.type(registry) == b"zset":
+                    assert not any(key.encode() in member
+                                   for member in client.zrange(registry, 0, -1))
+    finally:
+        client.close()
+    assert not run_worker(app)
+    assert kept_reports(app) == 0
