@@ -178,7 +178,8 @@ def test_the_report_and_the_landscape_pdf_read_back(app, programme_demo):
         text = pdf_text(reports.jobs().render_now(report_key(html), html).read_bytes())
     assert "Vergelijkbare regio's" in text
     assert f"naast {len(demo_module.DEMO_PEERS)} vergelijkbare regio's" in text
-    assert "Mediaan andere" in text and "1. Urgentie 4,2 (Sterk)" in text
+    words = " ".join(text.split())  # however the table's headings wrap
+    assert "Mediaan andere regio's" in words and "1. Urgentie 4,2 (Sterk)" in words
     owner = app.test_client()
     login(owner, "demo@regiospiegel.nl", "demo-regiospiegel")
     response = owner.get(f"/programma/{programme_demo}/landschap.pdf")
