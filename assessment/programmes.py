@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
@@ -185,6 +185,13 @@ def withdraw(assessment_id: int, actor: Facilitator | None) -> None:
         assessment.named_in_programme = False
         management.audit(session, "programme_withdrawn", actor, assessment,
                          programme.name if programme else "")
+
+
+def taking_part_count(programme_id: int) -> int:
+    """How many scans take part in a programme, closed or not."""
+    return read_session().scalar(
+        select(func.count()).select_from(Assessment)
+        .where(Assessment.programme_id == programme_id)) or 0
 
 
 # -- what a programme shows ---------------------------------------------------------------

@@ -13,13 +13,25 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from assessment import backup, management
+from assessment import backup, management, programmes, questionnaire_files
 from assessment.admin import bp
-from assessment.admin.forms import BackupForm, FacilitatorForm, PasswordResetForm
+from assessment.admin.forms import (
+    BackupForm,
+    ConfirmForm,
+    FacilitatorForm,
+    PasswordResetForm,
+    ProgrammeForm,
+    ProgrammeOwnerForm,
+)
 from assessment.anonymity import MIN_GROUP_SIZE
 from assessment.db import read_session
-from assessment.exceptions import AccountExists, NotAnEmailAddress, PasswordTooShort
-from assessment.models import Assessment, Facilitator
+from assessment.exceptions import (
+    AccountExists,
+    NotAnEmailAddress,
+    PasswordTooShort,
+    ProgrammeError,
+)
+from assessment.models import Assessment, Facilitator, Programme
 
 
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,6 +91,64 @@ def reset_password(facilitator_id: int) -> Response | tuple[str, int]:
             flash(_("Het wachtwoord van %(email)s is opnieuw ingesteld.", email=facilitator.email))
         return redirect(url_for("admin.facilitators"))
     abort(400)
+
+
+@bp.route("/programmas", methods=["GET", "POST"])
+@admin_required
+def programme_list() -> Response | tuple[str, int]:
+    """The programmes with their owners, and a form to add one."""
+    form = ProgrammeForm()
+    offered = {questionnaire.id: questionnaire
+               for (_qid, _language), questionnaire in sorted(
+                   questionnaire_files.available().items(), key=lambda item: item[0][1] != "nl")}
+    form.questionnaire.choices = [(qid, f"{q.title} ({qid})") for qid, q in offered.items()]
+    if form.validate_on_submit():
+        try:
+            programmes.create_programme(form.name.data or "", offered[form.questionnaire.data],
+                                        current_user)
+        except ProgrammeError:
+            form.name.errors = [_("Er is al een programma met deze naam.")]
+        else:
+            flash(_("Het programma is aangemaakt."))
+            return redirect(url_for("admin.programme_list"))
+    rows = [(programme, programmes.owners(programme.id),
+             programmes.taking_part_count(programme.id))
+            for programme in programmes.all_programmes()]
+    return render_template("admin/programmes.html", form=form, rows=rows,
+                           owner_form=ProgrammeOwnerForm()), 400 if form.errors else 200
+
+
+@bp.route("/programmas/<int:programme_id>/eigenaren", methods=["POST"])
+@admin_required
+def add_programme_owner(programme_id: int) -> Response:
+    """Make an existing account an owner of a programme."""
+    if read_session().get(Programme, programme_id) is None:
+        abort(404)
+    form = ProgrammeOwnerForm()
+    if not form.validate_on_submit():
+        flash(_("Vul het e-mailadres van een bestaand account in."))
+    else:
+        try:
+            account = programmes.add_owner(programme_id, form.email.data or "", current_user)
+        except ProgrammeError:
+            flash(_("Er is geen account met dit e-mailadres. Maak het eerst aan."))
+        else:
+            flash(_("%(email)s is programma-eigenaar.", email=account.email))
+    return redirect(url_for("admin.programme_list"))
+
+
+@bp.route("/programmas/<int:programme_id>/eigenaren/<int:facilitator_id>/verwijderen",
+          methods=["POST"])
+@admin_required
+def remove_programme_owner(programme_id: int, facilitator_id: int) -> Response:
+    """Take an owner's access to a programme away."""
+    if read_session().get(Programme, programme_id) is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    programmes.remove_owner(programme_id, facilitator_id, current_user)
+    flash(_("De programma-eigenaar is verwijderd."))
+    return redirect(url_for("admin.programme_list"))
 
 
 @bp.route("/scans")

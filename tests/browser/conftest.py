@@ -248,6 +248,7 @@ class Demo:
     facilitator_id: int
     assessment_id: int  # the filled-in scan: results, projector, report
     tryout_id: int      # the open scan that DEMO_CODE joins
+    programme_id: int   # the demo programme, which the demo facilitator owns
 
 
 @pytest.fixture(scope="session")
@@ -255,8 +256,9 @@ def demo_ids(live_server: LiveServer) -> Demo:
     """Ids of the demo facilitator and its two scans in the live server's database."""
     from sqlalchemy import select
 
+    from assessment import programmes
     from assessment.db import read_session
-    from assessment.demo import DEMO_JOIN_CODE
+    from assessment.demo import DEMO_JOIN_CODE, DEMO_PROGRAMME
     from assessment.models import Assessment, Facilitator
 
     with live_server.app.app_context():
@@ -265,8 +267,10 @@ def demo_ids(live_server: LiveServer) -> Demo:
         filled_in, tryout = (session.scalar(select(Assessment.id)
                                             .where(Assessment.join_code == code))
                              for code in (DEMO_JOIN_CODE, DEMO_CODE))
+        programme = programmes.programme_by_name(DEMO_PROGRAMME)
     assert facilitator is not None and filled_in is not None and tryout is not None
-    return Demo(facilitator, filled_in, tryout)
+    assert programme is not None
+    return Demo(facilitator, filled_in, tryout, programme.id)
 
 
 def new_assessment(live_server: LiveServer, owner_id: int, title: str,

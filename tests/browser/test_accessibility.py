@@ -91,6 +91,8 @@ FACILITATOR_PAGES = [
     ("moderation", "/begeleider/scans/{id}/toelichtingen"),
     ("paper entry", "/begeleider/scans/{id}/papier/invoeren"),
     ("invitation", "/begeleider/scans/{id}/uitnodiging"),
+    ("programmes", "/programma/"),
+    ("landscape", "/programma/{programme}"),
 ]
 
 
@@ -105,7 +107,8 @@ def test_facilitator_pages_have_no_serious_violations(
 
     page = new_context(DESKTOP, storage_state=facilitator_state).new_page()
     for name, path in FACILITATOR_PAGES:
-        response = page.goto(path.format(id=demo_ids.assessment_id))
+        response = page.goto(path.format(id=demo_ids.assessment_id,
+                                         programme=demo_ids.programme_id))
         assert response is not None and response.ok, f"{name}: {path} gave {response}"
         findings.check(page, name)
 
@@ -132,6 +135,8 @@ def test_facilitator_pages_have_no_serious_violations(
     findings.check(admin, "admin audit log")
     admin.goto(f"/beheer/scans/{demo_ids.assessment_id}/logboek")
     findings.check(admin, "admin audit log of one scan")
+    admin.goto("/beheer/programmas")
+    findings.check(admin, "admin programmes")
     admin.goto(f"/beheer/scans/{demo_ids.assessment_id}/back-up")
     findings.check(admin, "admin backup confirmation")
     admin.get_by_role("button", name="Back-up downloaden").click()

@@ -55,13 +55,14 @@ def test_every_page_type_fits_a_360_px_phone(
 
     page = new_context(PHONE, storage_state=facilitator_state).new_page()
     for name, path in FACILITATOR_PAGES:
-        page.goto(path.format(id=demo_ids.assessment_id))
+        page.goto(path.format(id=demo_ids.assessment_id, programme=demo_ids.programme_id))
         _fits(page, name, wide)
     page.goto(f"/begeleider/scans/{demo_ids.assessment_id}/rapport")
     _fits(page, "report preview", wide)
 
     admin = new_context(PHONE, storage_state=admin_state).new_page()
-    for name, path in [("admin facilitators", "/beheer/"), ("admin scans", "/beheer/scans")]:
+    for name, path in [("admin facilitators", "/beheer/"), ("admin scans", "/beheer/scans"),
+                       ("admin programmes", "/beheer/programmas")]:
         admin.goto(path)
         _fits(admin, name, wide)
     assert not wide, "pages wider than a 360 px phone:\n" + "\n".join(wide)
