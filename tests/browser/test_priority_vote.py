@@ -27,6 +27,10 @@ from tests.browser.conftest import (
 )
 from tests.helpers import accepted
 
+#: How long the live page may take to show a change: it asks every 5 seconds, so expect's
+#: own 5 seconds could end just before the next answer (it did once, on a busy machine).
+POLL_WAIT_MS = 20_000
+
 pytestmark = pytest.mark.browser
 
 INVESTING = "6. Investeren in samenwerking"
@@ -92,7 +96,7 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
     expect(first.get_by_text("Uw stem is bewaard. U kunt hem nog veranderen zolang de "
                              "stemming open is.")).to_be_visible()
     # The live page follows without a reload: one voter, no tally.
-    expect(live.locator('[data-live="vote_voters"]')).to_have_text("1")
+    expect(live.locator('[data-live="vote_voters"]')).to_have_text("1", timeout=POLL_WAIT_MS)
     expect(live.locator('[data-live="vote_hidden_text"]')).to_have_text(
         "de uitslag verschijnt als u de stemming sluit")
     expect(live.locator("[data-vote-lesson]")).to_have_count(0)
@@ -122,7 +126,7 @@ def test_twenty_participants_vote_and_the_live_page_counts_along(
                                  ["investeren", "focus" if number % 2 else "rijk"])
 
     # Nineteen voters, and still no tally while the vote is open: it would move per vote.
-    expect(live.locator('[data-live="vote_voters"]')).to_have_text("19")
+    expect(live.locator('[data-live="vote_voters"]')).to_have_text("19", timeout=POLL_WAIT_MS)
     expect(live.locator("[data-vote-lesson]")).to_have_count(0)
 
     live.get_by_role("button", name="Stemming sluiten").click()
