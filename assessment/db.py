@@ -179,13 +179,19 @@ def write_transaction() -> Iterator[Session]:
             yield session
 
 
+#: How long a checkpoint after a delete or purge waits for readers of an older snapshot.
+CHECKPOINT_WAIT_MS = 250
+
+
 def checkpoint() -> None:
     """On SQLite: copy the write-ahead log into the database file and empty the log.
 
     Called after raw data were deleted (a deleted or purged assessment): the log still holds
     the pages as they were before, with the deleted text; ``secure_delete`` only clears the
-    database file. A reader still using an older snapshot keeps the log until it finishes
-    (the call then waits up to the busy timeout and leaves the rest to the next checkpoint).
+    database file. A reader still using an older snapshot keeps the log until it finishes:
+    the call then waits at most :data:`CHECKPOINT_WAIT_MS`, not the busy timeout (30 s, for
+    writers), and leaves the rest to the next checkpoint or to the last connection's close.
+    A busy server always has readers; the facilitator's click must not wait for them.
     PostgreSQL has no such log to empty from here: nothing happens.
     """
     if not is_sqlite(str(engine().url)):
@@ -197,7 +203,12 @@ def checkpoint() -> None:
         # and a checkpoint cannot empty the log under its own open snapshot.
         driver = connection.connection.driver_connection
         assert driver is not None
-        driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        busy_ms = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+        driver.execute(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}").close()
+        try:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={int(busy_ms)}").close()
 
 
 def alembic_config(url: str) -> AlembicConfig:
