@@ -188,17 +188,28 @@ class QuadrantLabels:
     position: str
 
 
+QUADRANT_MARGIN = 56.0
+
+
+def _quadrant_axes(size: float) -> tuple[Callable[[float], float], Callable[[float], float]]:
+    """A quadrant's scale-to-pixel mappings, across (left to right) and up (bottom to top)."""
+    plot = size - 2 * QUADRANT_MARGIN
+
+    def px(value: float) -> float:
+        return QUADRANT_MARGIN + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    def py(value: float) -> float:
+        return QUADRANT_MARGIN + plot - (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+
+    return px, py
+
+
 def quadrant(x: float | None, y: float | None, split: float, labels: QuadrantLabels,
              fmt: Formatter, *, title: str, desc: str, size: float = 420) -> str:
     """The quadrant with the region's position and its coordinates printed beside it."""
-    margin = 56.0
+    margin = QUADRANT_MARGIN
     plot = size - 2 * margin
-
-    def px(value: float) -> float:
-        return margin + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
-
-    def py(value: float) -> float:
-        return margin + plot - (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+    px, py = _quadrant_axes(size)
 
     sx, sy = px(split), py(split)
     parts = [
@@ -531,14 +542,9 @@ def regions_quadrant(dots: Sequence[RegionDot], split: float, labels: QuadrantLa
                      fmt: Formatter, *, title: str, desc: str, size: float = 520) -> str:
     """The quadrant with many regions: a dot each, its label beside it, and an arrow from
     its previous round's position where it has one. The own region is drawn larger."""
-    margin = 56.0
+    margin = QUADRANT_MARGIN
     plot = size - 2 * margin
-
-    def px(value: float) -> float:
-        return margin + (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
-
-    def py(value: float) -> float:
-        return margin + plot - (value - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * plot
+    px, py = _quadrant_axes(size)
 
     frame = quadrant(None, None, split, labels, fmt, title=title, desc=desc, size=size)
     parts = []
