@@ -16,6 +16,7 @@ closer together than the servers' clock difference keep an arbitrary one of them
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Iterable, Mapping
@@ -442,9 +443,7 @@ def _store_checked(session: Session, respondent_id: int, assessment_id: int,
              "updated_at": now}
             for statement_id, value in posted.answers.items()
         ]
-        session.connection().execute(_upsert(
-            session, Answer, rows, ("respondent_id", "statement_id"), ("value", "updated_at"),
-            not_after="updated_at"))
+        session.connection().execute(_upsert(session, Answer), rows)
     _save_texts(session, respondent_id, assessment_id, posted.texts, now)
 
 
@@ -490,27 +489,34 @@ def _save_texts(
              "moderation": Moderation.PENDING.value, "redacted_text": None}
             for topic, text in keep.items()
         ]
-        session.connection().execute(_upsert(
-            session, Comment, rows, ("respondent_id", "topic_id"),
-            ("text", "updated_at", "moderation", "redacted_text"), not_after="updated_at"))
+        session.connection().execute(_upsert(session, Comment), rows)
 
 
-def _upsert(
-    session: Session,
-    model: type[Answer] | type[Comment],
-    rows: list[dict[str, Any]],
-    key: tuple[str, ...],
-    update: tuple[str, ...],
-    not_after: str,
-) -> Any:
-    """INSERT … ON CONFLICT (key) DO UPDATE, in this session's database's dialect.
+#: Per stored kind: the columns a row is known by, the columns an upsert replaces, and the
+#: column that orders two writes (a stored row newer than the write is kept).
+_UPSERTED: dict[type[Answer] | type[Comment], tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    Answer: (("respondent_id", "statement_id"), ("value", "updated_at"), "updated_at"),
+    Comment: (("respondent_id", "topic_id"),
+              ("text", "updated_at", "moderation", "redacted_text"), "updated_at"),
+}
 
-    A stored row is updated only when its ``not_after`` column is not later than the new
-    row's, so a write that arrived earlier never replaces one that arrived later.
+
+def _upsert(session: Session, model: type[Answer] | type[Comment]) -> Any:
+    """INSERT … ON CONFLICT (key) DO UPDATE for ``model``, in the session's database's dialect.
+
+    A stored row is updated only when its ordering column is not later than the new row's,
+    so a write that arrived earlier never replaces one that arrived later. The statement
+    takes its rows as parameters (one statement, executed for each row), so it is the same
+    statement every time and SQLAlchemy compiles it once per process.
     """
-    dialect = session.get_bind().dialect.name
+    return _upsert_statement(session.get_bind().dialect.name, model)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, model: type[Answer] | type[Comment]) -> Any:
+    key, update, not_after = _UPSERTED[model]
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(rows)
+    statement = insert(model)
     return statement.on_conflict_do_update(
         index_elements=list(key),
         set_={column: getattr(statement.excluded, column) for column in update},
