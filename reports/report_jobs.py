@@ -227,7 +227,11 @@ class LocalReportJobs:
         except OSError:
             return None
 
+    def finish(self) -> None:
+        """Take no more work: renders not begun are dropped, the one in progress completes."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
     def close(self) -> None:
         """Stop the background thread and the worker process."""
-        self._executor.shutdown(wait=True)
+        self.finish()
         self.renderer.close()
