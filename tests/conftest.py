@@ -314,6 +314,7 @@ def app(app_config: dict[str, object], warm_renderer: Renderer) -> Iterator[Flas
     with lent_renderer(application, warm_renderer):
         yield application
     application.extensions["regiospiegel.reports"].close()
+    application.extensions["regiospiegel.mail"].close()
     db.dispose(application)
 
 
