@@ -179,13 +179,21 @@ def _retention_days(_context: click.Context, _parameter: click.Parameter,
 def purge_command(days: int | None, dry_run: bool, actor: str) -> None:
     """Remove raw answers of assessments closed longer ago than the retention period.
 
-    Also removes starts that never saved a page, 12 hours after they were made.
+    Also removes starts that never saved a page, 12 hours after they were made, and the
+    e-mail addresses of invitations after INVITATION_ADDRESS_DAYS days.
     """
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     if not dry_run:
         empty = retention.remove_expired_empty_starts()
         if empty:
             click.echo(f"removed {empty} start(s) that never saved a page, after 12 hours")
+        from assessment import mailing
+
+        address_days = int(current_app.config["INVITATION_ADDRESS_DAYS"])
+        forgotten = mailing.forget_expired_addresses(address_days)
+        if forgotten:
+            click.echo(f"{forgotten} e-mail address(es) of invitations deleted, after "
+                       f"{address_days} days")
     due = retention.due_for_purge(days)
     if not due:
         click.echo(f"nothing to purge (retention {days} days)")

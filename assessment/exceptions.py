@@ -204,7 +204,18 @@ class UnsafeHeader(MailError):
 
 
 class InvalidMailText(MailError):
-    """An invitation text names a placeholder that does not exist, or lacks the link."""
+    """An invitation text names a placeholder that does not exist, or lacks the link.
+
+    ``problem`` says which (see :func:`assessment.mail_texts.check`); ``names`` the unknown
+    placeholders; ``in_subject`` whether the subject is at fault.
+    """
+
+    def __init__(self, problem: str, names: tuple[str, ...] = (),
+                 in_subject: bool = False) -> None:
+        super().__init__(problem + (": " + ", ".join(names) if names else ""))
+        self.problem = problem
+        self.names = names
+        self.in_subject = in_subject
 
 
 class MailNotConfigured(MailError):

@@ -112,13 +112,14 @@ def compose(*, sender: str, to: str, subject: str, body: str, link: str,
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain=address.rpartition("@")[2] or None)
-    message["Content-Language"] = language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
     paragraphs = [[line.strip() for line in block.splitlines()]
                   for block in body.replace("\r\n", "\n").split("\n\n") if block.strip()]
     message.add_alternative(_HTML.render(language=language, subject=subject,
                                          paragraphs=paragraphs, link=link), subtype="html")
+    # After the parts: setting the content replaces every Content- header.
+    message["Content-Language"] = language
     return message
 
 

@@ -96,32 +96,27 @@ def default(language: str, kind: str) -> MailText:
 
 def check(text: MailText) -> None:
     """Refuse a text with an unknown placeholder, a line break in its subject, or a body
-    without ``{link}`` (:class:`InvalidMailText`, with a Dutch message for the form)."""
+    without ``{link}``: :class:`InvalidMailText` whose ``problem`` is "subject_lines",
+    "subject_empty", "unknown" (with the ``names``), "loose_brace" or "no_link"."""
     if "\r" in text.subject or "\n" in text.subject:
-        raise InvalidMailText("Het onderwerp moet op één regel staan.")
+        raise InvalidMailText("subject_lines", in_subject=True)
     if not text.subject.strip():
-        raise InvalidMailText("Vul een onderwerp in.")
-    used = set()
-    for part in (text.subject, text.body):
-        used |= _fields(part)
-    unknown = sorted(used - set(PLACEHOLDERS))
-    if unknown:
-        raise InvalidMailText(
-            "Onbekend: {" + "}, {".join(unknown) + "}. U kunt gebruiken: "
-            + ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-            + ". Een accolade zelf schrijft u dubbel: {{ of }}.")
-    if "link" not in _fields(text.body):
-        raise InvalidMailText("De tekst moet {link} bevatten: de persoonlijke link.")
+        raise InvalidMailText("subject_empty", in_subject=True)
+    subject, body = _fields(text.subject, True), _fields(text.body, False)
+    for used, in_subject in ((subject, True), (body, False)):
+        unknown = tuple(sorted(used - set(PLACEHOLDERS)))
+        if unknown:
+            raise InvalidMailText("unknown", unknown, in_subject=in_subject)
+    if "link" not in body:
+        raise InvalidMailText("no_link")
 
 
-def _fields(template: str) -> set[str]:
+def _fields(template: str, in_subject: bool) -> set[str]:
     """The placeholder names in ``template`` (a format string; a broken one is refused)."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
-        raise InvalidMailText("Een accolade staat los. Gebruik {titel}, {datum}, {link} of "
-                              "{sluitdatum}; een accolade zelf schrijft u dubbel: {{ of }}."
-                              ) from None
+        raise InvalidMailText("loose_brace", in_subject=in_subject) from None
     names = set()
     for _literal, name, spec, conversion in parsed:
         if name is None:

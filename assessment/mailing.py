@@ -592,7 +592,7 @@ class MailedLink:
     """What a mailed link is now: its invitation's assessment, and whether the answers were
     sent in or the address (and with it the link's use) is gone."""
 
-    assessment_id: int
+    assessment: Assessment
     language: str
     sent_in: bool
     expired: bool
@@ -604,10 +604,10 @@ def mailed_link(token: str) -> MailedLink | None:
         return None
     found = read_session().scalar(select(Invitation).where(
         Invitation.link_hash == invitation_links.link_hash(_secret(), token)))
-    if found is None:
+    assessment = read_session().get(Assessment, found.assessment_id) if found else None
+    if found is None or assessment is None:
         return None
-    return MailedLink(found.assessment_id, found.language, found.sent_in,
-                      found.address is None)
+    return MailedLink(assessment, found.language, found.sent_in, found.address is None)
 
 
 def respondent_by_link(token: str) -> int | None:
