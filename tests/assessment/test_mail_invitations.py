@@ -18,7 +18,6 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from assessment import db, mail, mail_texts, mailing, management
@@ -26,15 +25,8 @@ from assessment.config import PROJECT_ROOT
 from assessment.exceptions import InvalidMailText, UnsafeHeader
 from assessment.models import AuditEvent, Delivery, Invitation, Respondent, Status, utcnow
 from tests.helpers import TRYOUT_ID, csrf_token
-from tests.mail_fixtures import (
-    answer_lesson,
-    begin,
-    link_in,
-    mail_server,  # noqa: F401  (a fixture)
-    mail_settings,
-    send_in,
-)
 from tests.mail_server import MailServer
+from tests.mail_steps import answer_lesson, begin, link_in, mail_settings, send_in
 
 
 @pytest.fixture
@@ -287,7 +279,7 @@ def test_a_sender_stopped_halfway_sends_nobody_twice(app, demo, app_config, mail
     held = mail_server.hold(addresses[4])
     settings = {key: value for key, value in app_config.items()
                 if isinstance(value, str | int | float | bool)}
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [sys.executable, "-c", _SENDER, json.dumps(settings), str(TRYOUT_ID)],
         cwd=PROJECT_ROOT, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     try:

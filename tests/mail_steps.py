@@ -1,12 +1,11 @@
-"""Fixtures and steps for the invitation e-mail tests: a loopback SMTP server, the app set to
-send to it, and a participant who follows a mailed link."""
+"""Steps for the invitation e-mail tests: the app set to send to the loopback SMTP server
+(the ``mail_server`` fixture, tests/conftest.py), a link read from a message, and a
+participant who follows a mailed link."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from flask.testing import FlaskClient
 
 from tests.helpers import csrf_token
@@ -15,14 +14,6 @@ from tests.mail_server import MailServer, Received
 BASE = "http://regiospiegel.test"
 _LINK = re.compile(re.escape(BASE) + r"(/r/[A-Za-z0-9_-]+)")
 _START_KEY = re.compile(r'name="start_key" type="hidden" value="([^"]+)"')
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    """A real SMTP server on a free loopback port, stopped after the test."""
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 def mail_settings(server: MailServer) -> dict[str, object]:
