@@ -52,6 +52,8 @@ FACILITATOR_DATA = {
     "les": "urgentie", "aantekeningen": "Notitie van de presentator",
     "voorwoord-text": "Voorwoord", "les-urgentie-text": "Eigen advies",
     "les-urgentie-mode": "replace", "commissioner": "Andere opdrachtgever",
+    "addresses": "nieuw@example.nl", "language": "nl", "round": "0", "opnieuw": "1",
+    "nl-invitation-subject": "Onderwerp", "nl-invitation-body": "Tekst {link}",
 }
 
 
