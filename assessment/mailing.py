@@ -29,7 +29,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from assessment import invitation_links, invitations, mail, mail_texts
-from assessment.db import read_session, write_transaction
+from assessment.db import checkpoint, read_session, write_transaction
 from assessment.exceptions import (
     AssessmentClosed,
     DeliveryFailed,
@@ -581,6 +581,8 @@ def forget_expired_addresses(days: int, now: datetime | None = None,
                 audit(session, "invitation_addresses_deleted", None,
                       session.get(Assessment, found_assessment), f"{count} ({days} dagen)")
             forgotten += count
+    if forgotten:
+        checkpoint()  # the deleted addresses leave SQLite's write-ahead log too
     return forgotten
 
 

@@ -273,6 +273,7 @@ def set_status(
     results of every respondent who sent in, and leaving the closed state keeps what the
     closed scan showed (``published_respondents``, see :mod:`assessment.anonymity`).
     """
+    forgotten = 0
     with write_transaction() as session:
         # Locked, so on PostgreSQL a second click waits and then sees the first one's status.
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
@@ -308,6 +309,8 @@ def set_status(
             # A restored backup may keep the summary it had when closed; once answering can
             # go on, the summary must follow the answers again.
             assessment.summary_snapshot = None
+    if forgotten:
+        checkpoint()  # the deleted addresses leave SQLite's write-ahead log too
 
 
 def _submitted(session: Session, assessment_id: int) -> int:
