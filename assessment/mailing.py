@@ -69,7 +69,8 @@ NO_ADDRESS_COLUMN = "no_address_column"
 TOO_MANY = "too_many"
 
 #: One address: no spaces, brackets, quotes or separators; one @; a dot in the domain.
-_ADDRESS = re.compile(r"[^@\s<>()\[\]\\,;:\"']+@[^@\s<>()\[\]\\,;:\"']+\.[^@\s<>()\[\]\\,;:\"'.]+")
+_ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"']+@"
+                      r"[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"']+\.[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"'.]+")
 #: Column headings that name the address column of a CSV file.
 _ADDRESS_HEADINGS = {"e-mail", "email", "e-mailadres", "emailadres", "mail", "adres",
                      "address", "e-mail address", "email address", "mailadres"}
@@ -90,6 +91,15 @@ class AddressList:
 
     addresses: tuple[str, ...]
     problems: tuple[LineProblem, ...]
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _shown(text: str) -> str:
+    """A line as the report shows it: control characters replaced, at most 200 characters."""
+    shown = _CONTROL.sub("\ufffd", text.strip())
+    return shown if len(shown) <= 200 else shown[:199] + "…"
 
 
 def normalise_address(text: str) -> str:
@@ -120,16 +130,16 @@ def parse_addresses(text: str, invited: Iterable[str] = ()) -> AddressList:
         address = normalise_address(cell)
         if not address:
             if line.strip():
-                problems.append(LineProblem(number, line.strip(), MALFORMED))
+                problems.append(LineProblem(number, _shown(line), MALFORMED))
             continue
         if not is_address(address):
-            problems.append(LineProblem(number, cell.strip(), MALFORMED))
+            problems.append(LineProblem(number, _shown(cell), MALFORMED))
         elif address in taken:
-            problems.append(LineProblem(number, cell.strip(), DUPLICATE))
+            problems.append(LineProblem(number, _shown(cell), DUPLICATE))
         elif address in seen:
-            problems.append(LineProblem(number, cell.strip(), ALREADY_INVITED))
+            problems.append(LineProblem(number, _shown(cell), ALREADY_INVITED))
         elif len(taken) >= MAX_ADDRESSES:
-            problems.append(LineProblem(number, cell.strip(), TOO_MANY))
+            problems.append(LineProblem(number, _shown(cell), TOO_MANY))
         else:
             taken.append(address)
     return AddressList(tuple(taken), tuple(problems))
