@@ -62,9 +62,13 @@ class Number:
     whole: bool
     minimum: float
     unit: str
+    #: What the rule accepts in words of its own, where "a number of <unit>" reads badly.
+    described: str = ""
 
     def expects(self) -> str:
         """What the rule accepts, such as "a whole number of days, 1 or more"."""
+        if self.described:
+            return self.described
         kind = "a whole number" if self.whole else "a number"
         return f"{kind} of {self.unit}, {self.minimum:g} or more"
 
@@ -103,7 +107,8 @@ NUMBERS: dict[str, tuple[str, Number]] = {
                               Number(whole=True, minimum=-1, unit="seconds (-1: never)")),
     "REPORT_TIME_LIMIT": ("REPORT_TIME_LIMIT", Number(whole=False, minimum=1, unit="seconds")),
     "REPORT_MEMORY_MB": ("REPORT_MEMORY_MB", Number(whole=True, minimum=1, unit="megabytes")),
-    "MAIL_PORT": ("MAIL_PORT", Number(whole=True, minimum=1, unit="a TCP port")),
+    "MAIL_PORT": ("MAIL_PORT", Number(whole=True, minimum=1, unit="port",
+                                      described="a port number such as 25, 465 or 587")),
     "MAIL_RATE_PER_MINUTE": ("MAIL_RATE_PER_MINUTE",
                              Number(whole=False, minimum=0.1, unit="e-mails a minute")),
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", Number(whole=False, minimum=1, unit="seconds")),

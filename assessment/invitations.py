@@ -15,16 +15,13 @@ from assessment.models import Delivery, Invitation, Respondent
 ADDRESS_GONE = "niet verstuurd: het adres is verwijderd"
 
 
-def mark_sent_in(session: Session, respondent_id: int) -> bool:
+def mark_sent_in(session: Session, respondent_id: int, link: str) -> bool:
     """The invitation of a respondent who just sent in shows "verzonden", and the respondent
-    loses the invitation's hash: afterwards nothing stored says whose answers these are.
+    loses the invitation's hash (``link``, their ``invitation_hash``): afterwards nothing
+    stored says whose answers these are.
 
     True when the respondent came in through a mailed link.
     """
-    link = session.scalar(select(Respondent.invitation_hash)
-                          .where(Respondent.id == respondent_id))
-    if link is None:
-        return False
     marked = session.execute(update(Invitation).where(Invitation.link_hash == link)
                              .values(sent_in=True).execution_options(synchronize_session=False))
     if not getattr(marked, "rowcount", 0):

@@ -341,11 +341,12 @@ def submit(respondent_id: int) -> None:
         sent = session.execute(
             update(Respondent)
             .where(Respondent.id == respondent_id, Respondent.submitted_at.is_(None))
-            .values(submitted_at=utcnow(), last_page="bedankt"))
-        if getattr(sent, "rowcount", 0):
+            .values(submitted_at=utcnow(), last_page="bedankt")
+            .returning(Respondent.invitation_hash)).first()
+        if sent is not None and sent.invitation_hash is not None:
             # Came in through an invitation e-mail: it shows "verzonden", and from now on
             # nothing stored links these answers to the address (models.Invitation).
-            invitations.mark_sent_in(session, respondent_id)
+            invitations.mark_sent_in(session, respondent_id, sent.invitation_hash)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,15 @@ from sqlalchemy import func, select
 from assessment import db, mail, mail_texts, mailing, management
 from assessment.config import PROJECT_ROOT
 from assessment.exceptions import InvalidMailText, UnsafeHeader
-from assessment.models import AuditEvent, Delivery, Invitation, Respondent, Status, utcnow
+from assessment.models import (
+    AuditEvent,
+    Delivery,
+    Invitation,
+    MailText,
+    Respondent,
+    Status,
+    utcnow,
+)
 from tests.helpers import TRYOUT_ID, csrf_token
 from tests.mail_server import MailServer
 from tests.mail_steps import answer_lesson, begin, link_in, mail_settings, send_in
@@ -460,3 +468,23 @@ def test_sending_runs_in_the_background_from_the_page(app, facilitator_client, m
                             data={"csrf_token": csrf_token(page), "round": "0"})
     app.extensions["regiospiegel.mail"].wait(timeout=120)
     assert len(mail_server.received) == 120
+
+
+def test_deleting_the_scan_deletes_its_invitations_and_texts(app, demo, mail_server):
+    _invite_and_send(app, ["anna@dalfsen.nl"])
+    with app.app_context():
+        mailing.save_texts(TRYOUT_ID, {("nl", "invitation"): mail_texts.MailText(
+            "Eigen onderwerp {titel}", "Eigen tekst {link}")})
+        management.delete_assessment(TRYOUT_ID, None)
+        session = db.read_session()
+        assert session.scalar(select(func.count()).select_from(Invitation)) == 0
+        assert session.scalar(select(func.count()).select_from(MailText)) == 0
+
+
+def test_a_purge_deletes_the_addresses_too(app, demo, mail_server):
+    from assessment import retention
+
+    _invite_and_send(app, ["anna@dalfsen.nl"])
+    with app.app_context():
+        retention.purge(TRYOUT_ID)
+        assert db.read_session().scalar(select(Invitation.address)) is None
