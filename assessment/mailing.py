@@ -21,7 +21,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -286,9 +286,10 @@ def mail_text(assessment_id: int, language: str, kind: str) -> mail_texts.MailTe
 
 
 def save_texts(assessment_id: int, texts: Mapping[tuple[str, str], mail_texts.MailText],
-               actor: Actor = None) -> None:
-    """Keep the facilitator's texts, by (language, kind); each is checked first
-    (:class:`InvalidMailText`). A text equal to the default is kept as the default."""
+               answer_by: date | None = None, actor: Actor = None) -> None:
+    """Keep the facilitator's texts, by (language, kind), and the last day to answer; each
+    text is checked first (:class:`InvalidMailText`). A text equal to the default is kept
+    as the default."""
     for text in texts.values():
         mail_texts.check(text)
     with write_transaction() as session:
@@ -308,6 +309,7 @@ def save_texts(assessment_id: int, texts: Mapping[tuple[str, str], mail_texts.Ma
                                      kind=kind, subject=text.subject, body=text.body))
             else:
                 stored.subject, stored.body = text.subject, text.body
+        assessment.answer_by = answer_by
         audit(session, "mail_texts_saved", actor, assessment)
 
 

@@ -15,7 +15,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from assessment import mail, mail_jobs, mail_texts, mailing
-from assessment.db import write_transaction
 from assessment.exceptions import AssessmentClosed, InvalidMailText, MailError
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
@@ -45,7 +44,8 @@ def _delivery_labels() -> dict[str, str]:
             "failed": _("mislukt")}
 
 
-def _texts_form(assessment: Assessment, formdata: bool = True) -> MailTextsForm:
+def _texts_form(assessment: Assessment) -> MailTextsForm:
+    """The texts form filled with the stored (or default) texts."""
     form_class = mail_texts_form(assessment.languages)
     data: dict[str, object] = {"answer_by": assessment.answer_by}
     for language in assessment.languages:
@@ -53,8 +53,6 @@ def _texts_form(assessment: Assessment, formdata: bool = True) -> MailTextsForm:
             text = mailing.mail_text(assessment.id, language, kind)
             data[f"{language}-{kind}-subject"] = text.subject
             data[f"{language}-{kind}-body"] = text.body
-    if formdata:
-        return form_class(data=data)
     return form_class(formdata=None, data=data)
 
 
@@ -75,7 +73,7 @@ def _render(assessment: Assessment, *, addresses_form: AddressesForm | None = No
         "facilitator/invitations.html", assessment=assessment,
         configured=mail.configured(current_app.config),
         addresses_form=addresses_form or _addresses_form(assessment),
-        texts_form=texts_form or _texts_form(assessment, formdata=False),
+        texts_form=texts_form or _texts_form(assessment),
         action_form=ActionForm(), reminder_form=ReminderForm(
             formdata=None, round=str(mailing.reminder_round(assessment.id))),
         progress=progress, problems=[(p, _problem(p.reason)) for p in problems],
@@ -187,11 +185,7 @@ def save_mail_texts(assessment: Assessment) -> Response | tuple[str, int]:
             texts[(language, kind)] = text
     if failed:
         return _render(assessment, texts_form=form, status=400)
-    mailing.save_texts(assessment.id, texts, current_user)
-    with write_transaction() as session:
-        stored = session.get(Assessment, assessment.id, with_for_update=True)
-        if stored is not None:
-            stored.answer_by = form.answer_by.data
+    mailing.save_texts(assessment.id, texts, form.answer_by.data, current_user)
     flash(_("De tekst van de uitnodiging is opgeslagen."))
     return redirect(url_for("facilitator.invitations", assessment_id=assessment.id,
                             _anchor="tekst"))
