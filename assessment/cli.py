@@ -130,7 +130,8 @@ def report_command(assessment: str, output: Path | None, actor: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Render the PDF reports the web servers queue (needs REDIS_URL); runs until stopped."""
+    """Render the PDF reports and send the invitation e-mails the web servers queue (needs
+    REDIS_URL); runs until stopped."""
     from redis.exceptions import RedisError
 
     from reports.queue import report_worker

@@ -488,3 +488,16 @@ def test_a_purge_deletes_the_addresses_too(app, demo, mail_server):
     with app.app_context():
         retention.purge(TRYOUT_ID)
         assert db.read_session().scalar(select(Invitation.address)) is None
+
+
+def test_the_facilitators_own_text_is_escaped_in_the_html_part(app, demo, mail_server):
+    with app.app_context():
+        mailing.save_texts(TRYOUT_ID, {("nl", "invitation"): mail_texts.MailText(
+            "Doe mee aan {titel}", "Hallo <script>alert(1)</script> & welkom.\n\n{link}")})
+    _invite_and_send(app, ["anna@dalfsen.nl"])
+    (received,) = mail_server.received
+    assert "Hallo <script>alert(1)</script> & welkom." in received.part("plain")
+    html = received.part("html")
+    assert "<script>" not in html
+    assert "Hallo &lt;script&gt;alert(1)&lt;/script&gt; &amp; welkom." in html
+    assert received.message["Subject"] == "Doe mee aan Proefscan – probeer het zelf"
