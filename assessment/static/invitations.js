@@ -1,13 +1,17 @@
 // Progressive enhancement for the invitations page: while e-mails wait or are being sent,
 // read the delivery states every few seconds and write them into the table and the totals
 // with textContent (nothing is built from HTML strings, and no address is in the data).
-// Without JavaScript the page works the same, with its "Vernieuwen" link.
+// Without JavaScript the page works the same, with its "Vernieuwen" link. When the sending is
+// done the page loads again (for the buttons that fit the new states), unless the
+// facilitator has typed something on it meanwhile: then a note says so instead.
 (function () {
   "use strict";
   var root = document.querySelector("[data-progress-url]");
   if (!root || !root.hasAttribute("data-busy")) { return; }
   var url = root.getAttribute("data-progress-url");
   var delay = 2000;
+  var typed = false;
+  document.addEventListener("input", function () { typed = true; });
 
   function setText(element, text) {
     if (element && element.textContent !== String(text)) { element.textContent = String(text); }
@@ -39,9 +43,10 @@
         show(data);
         if (data.busy) {
           window.setTimeout(poll, delay);
-        } else {
-          // Done: load the page once more, so its buttons fit the new states.
+        } else if (!typed) {
           window.location.reload();
+        } else {
+          setText(root.querySelector("[data-progress-note]"), root.getAttribute("data-done"));
         }
       })
       .catch(function () { window.setTimeout(poll, delay * 5); });
