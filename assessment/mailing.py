@@ -71,6 +71,8 @@ TOO_MANY = "too_many"
 #: One address: no spaces, brackets, quotes or separators; one @; a dot in the domain.
 _ADDRESS = re.compile(r"[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"']+@"
                       r"[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"']+\.[^@\s\x00-\x1f\x7f<>()\[\]\\,;:\"'.]+")
+#: "Name <address>" or "<address>": the address between the brackets.
+_NAMED = re.compile(r"[^<>]*<([^<>]*)>\s*")
 #: Column headings that name the address column of a CSV file.
 _ADDRESS_HEADINGS = {"e-mail", "email", "e-mailadres", "emailadres", "mail", "adres",
                      "address", "e-mail address", "email address", "mailadres"}
@@ -103,8 +105,10 @@ def _shown(text: str) -> str:
 
 
 def normalise_address(text: str) -> str:
-    """An address as invitations store and compare it: trimmed, in lower case."""
-    return text.strip().strip("<>").strip().lower()
+    """An address as invitations store and compare it: trimmed, in lower case; of
+    "Name <address>" the address."""
+    named = _NAMED.fullmatch(text.strip())
+    return (named.group(1) if named else text).strip().lower()
 
 
 def is_address(text: str) -> bool:
@@ -115,8 +119,9 @@ def is_address(text: str) -> bool:
 def parse_addresses(text: str, invited: Iterable[str] = ()) -> AddressList:
     """The addresses in a list: one per line, or a CSV file with an address column.
 
-    A CSV file is recognised by a first line whose cells (split by comma or semicolon)
-    include a heading such as "e-mail" or "adres"; the addresses are taken from that column.
+    A CSV file (or cells copied from a spreadsheet) is recognised by a first line whose cells
+    (split by tab, semicolon or comma) include a heading such as "e-mail" or "adres"; the
+    addresses are taken from that column.
     Empty lines are skipped; every other line that gives no new address is reported with
     its line number: not an address, a duplicate in the list, or invited before
     (``invited``). Addresses compare in lower case.
@@ -152,19 +157,29 @@ def _address_cells(lines: list[str]) -> list[tuple[int, str, str]]:
     if first is None:
         return []
     heading_number, heading = first
-    delimiter = ";" if heading.count(";") > heading.count(",") else ","
+    # Excel's copy gives tabs, its CSV semicolons (Dutch) or commas.
+    delimiter = max(("\t", ";", ","), key=heading.count)
     headings = [cell.strip().strip('"').lower() for cell in next(csv.reader([heading],
                                                                            delimiter=delimiter))]
     column = next((index for index, name in enumerate(headings) if name in _ADDRESS_HEADINGS),
                   None)
     if column is None:
-        return [(number, line, line) for number, line in enumerate(lines, start=1)]
+        return [(number, fragment, line) for number, line in enumerate(lines, start=1)
+                for fragment in _fragments(line)]
     found = []
     reader = csv.reader(io.StringIO("\n".join(lines[heading_number:])), delimiter=delimiter)
     for offset, row in enumerate(reader, start=heading_number + 1):
         line = delimiter.join(row)
         found.append((offset, row[column] if column < len(row) else "", line))
     return found
+
+
+def _fragments(line: str) -> list[str]:
+    """The addresses a line holds: one, or several separated by ";" or "," as a mail program
+    copies them (each may be "Name <address>"). A line without a separator is one."""
+    if not any(mark in line for mark in ",;"):
+        return [line]
+    return [fragment for fragment in re.split(r"[,;]", line) if fragment.strip()] or [line]
 
 
 # -- creating invitations ---------------------------------------------------------------

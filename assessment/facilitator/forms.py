@@ -311,8 +311,9 @@ class AddressesForm(FlaskForm):
 
     addresses = TextAreaField(
         _l("E-mailadressen"), validators=[Optional(), Length(max=MAX_ADDRESS_LIST)],
-        description=_l("Eén adres per regel. Of plak een lijst uit Excel of een CSV-bestand "
-                       "met een kolom ‘e-mail’."))
+        description=_l("Eén adres per regel, of de adressen uit uw mailprogramma (gescheiden "
+                       "door ; of ,). Of plak een lijst uit Excel of een CSV-bestand met een "
+                       "kolom ‘e-mail’."))
     upload = FileField(_l("Of kies een bestand"),
                        description=_l("Een CSV- of tekstbestand met de adressen."))
     language = SelectField(_l("Taal van de e-mail"), validators=[InputRequired()])

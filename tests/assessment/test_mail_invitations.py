@@ -65,6 +65,10 @@ def _invite_and_send(app: Flask, addresses: list[str], language: str = "nl") -> 
      "Kees;kees@regio.nl;Regio", ["jan@dalfsen.nl", "kees@regio.nl"], [(3, "malformed")]),
     ("email,name\nbekend@regio.nl,Bekend\nnieuw@regio.nl,Nieuw", ["nieuw@regio.nl"],
      [(2, "already_invited")]),
+    ("Jan Jansen <jan@dalfsen.nl>; piet@zwolle.nl, <kees@regio.nl>\nx@y.nl extra",
+     ["jan@dalfsen.nl", "piet@zwolle.nl", "kees@regio.nl"], [(2, "malformed")]),
+    ("Naam\tE-mail\nJan\tjan@dalfsen.nl\nPiet\tpiet@zwolle.nl", ["jan@dalfsen.nl",
+                                                                "piet@zwolle.nl"], []),
     ("jan@dalfsen.nl\r\nBcc: iemand@elders.nl", ["jan@dalfsen.nl"], [(2, "malformed")]),
 ])
 def test_every_line_not_taken_is_reported_with_its_number(text, taken, problems):
