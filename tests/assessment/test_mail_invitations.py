@@ -505,3 +505,25 @@ def test_the_facilitators_own_text_is_escaped_in_the_html_part(app, demo, mail_s
     assert "<script>" not in html
     assert "Hallo &lt;script&gt;alert(1)&lt;/script&gt; &amp; welkom." in html
     assert received.message["Subject"] == "Doe mee aan Proefscan – probeer het zelf"
+
+
+def test_two_senders_at_once_send_each_message_once(app, demo, mail_server):
+    import threading
+
+    addresses = _addresses(30)
+    with app.app_context():
+        mailing.invite(TRYOUT_ID, addresses, "nl")
+    results: list[mailing.SendResult] = []
+
+    def sender() -> None:
+        with app.app_context():
+            results.append(mailing.send_queued(TRYOUT_ID, pause=lambda _seconds: None))
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sum(result.invitations for result in results) == 30
+    for address in addresses:
+        assert len(mail_server.to(address)) == 1, address
