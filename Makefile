@@ -8,7 +8,7 @@ CLI := $(VENV)/bin/regiospiegel
 PORT ?= 5000
 export BASE_URL ?= http://127.0.0.1:$(PORT)
 
-.PHONY: run serve worker test lint typecheck pytest bench install install-test clean translations
+.PHONY: run serve worker mailserver test lint typecheck pytest bench install install-test clean translations
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: install
 	$(CLI) demo
 	@echo "Serving on $(BASE_URL)  (stop with Ctrl+C)"
 	$(CLI) run --host 127.0.0.1 --port $(PORT)
+
+# An SMTP server on 127.0.0.1:8025 that prints every message it receives, to try the
+# invitations by e-mail with `make run` (README, "Invitations by e-mail").
+MAIL_PORT_TRY ?= 8025
+mailserver: install-test
+	$(PY) -m tests.mail_server $(MAIL_PORT_TRY)
 
 test: install-test
 	@$(PY) -m assessment.system_check

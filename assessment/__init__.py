@@ -26,6 +26,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         db,
         errors,
         extensions,
+        mail_jobs,
         participation,
         questionnaire_files,
         security,
@@ -55,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     reports.init_app(app)
+    mail_jobs.init_app(app)
 
     app.register_blueprint(participant_bp)
     app.register_blueprint(facilitator_bp, url_prefix="/begeleider")

@@ -130,7 +130,8 @@ def report_command(assessment: str, output: Path | None, actor: str) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
-    """Render the PDF reports the web servers queue (needs REDIS_URL); runs until stopped."""
+    """Render the PDF reports and send the invitation e-mails the web servers queue (needs
+    REDIS_URL); runs until stopped."""
     from redis.exceptions import RedisError
 
     from reports.queue import report_worker
@@ -179,13 +180,21 @@ def _retention_days(_context: click.Context, _parameter: click.Parameter,
 def purge_command(days: int | None, dry_run: bool, actor: str) -> None:
     """Remove raw answers of assessments closed longer ago than the retention period.
 
-    Also removes starts that never saved a page, 12 hours after they were made.
+    Also removes starts that never saved a page, 12 hours after they were made, and the
+    e-mail addresses of invitations after INVITATION_ADDRESS_DAYS days.
     """
     days = current_app.config["RETENTION_DAYS"] if days is None else days
     if not dry_run:
         empty = retention.remove_expired_empty_starts()
         if empty:
             click.echo(f"removed {empty} start(s) that never saved a page, after 12 hours")
+        from assessment import mailing
+
+        address_days = int(current_app.config["INVITATION_ADDRESS_DAYS"])
+        forgotten = mailing.forget_expired_addresses(address_days)
+        if forgotten:
+            click.echo(f"{forgotten} e-mail address(es) of invitations deleted, after "
+                       f"{address_days} days")
     due = retention.due_for_purge(days)
     if not due:
         click.echo(f"nothing to purge (retention {days} days)")

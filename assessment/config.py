@@ -30,6 +30,14 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         **redis_settings(os.environ.get("REDIS_URL"),
                          os.environ.get("REDIS_PREFIX", "regiospiegel:")),
         "REPORT_CACHE_DIR": os.environ.get("REPORT_CACHE_DIR"),
+        # Invitations by e-mail (assessment.mail): the SMTP server and the sender. Without
+        # MAIL_SERVER and MAIL_SENDER no e-mail is sent; the CSV of links stays the way.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_SENDER": sender(os.environ.get("MAIL_SENDER") or None),
+        **{key: flag(variable, os.environ[variable])
+           for variable, key in FLAGS.items() if os.environ.get(variable)},
         # Where people report accessibility problems (the statement names it).
         "ACCESSIBILITY_CONTACT": os.environ.get("REGIOSPIEGEL_ACCESSIBILITY_CONTACT"),
         # Numbers and rate limits keep their defaults unless set (the pool's are in
@@ -54,9 +62,13 @@ class Number:
     whole: bool
     minimum: float
     unit: str
+    #: What the rule accepts in words of its own, where "a number of <unit>" reads badly.
+    described: str = ""
 
     def expects(self) -> str:
         """What the rule accepts, such as "a whole number of days, 1 or more"."""
+        if self.described:
+            return self.described
         kind = "a whole number" if self.whole else "a number"
         return f"{kind} of {self.unit}, {self.minimum:g} or more"
 
@@ -95,7 +107,43 @@ NUMBERS: dict[str, tuple[str, Number]] = {
                               Number(whole=True, minimum=-1, unit="seconds (-1: never)")),
     "REPORT_TIME_LIMIT": ("REPORT_TIME_LIMIT", Number(whole=False, minimum=1, unit="seconds")),
     "REPORT_MEMORY_MB": ("REPORT_MEMORY_MB", Number(whole=True, minimum=1, unit="megabytes")),
+    "MAIL_PORT": ("MAIL_PORT", Number(whole=True, minimum=1, unit="port",
+                                      described="a port number such as 25, 465 or 587")),
+    "MAIL_RATE_PER_MINUTE": ("MAIL_RATE_PER_MINUTE",
+                             Number(whole=False, minimum=0.1, unit="e-mails a minute")),
+    "MAIL_TIMEOUT": ("MAIL_TIMEOUT", Number(whole=False, minimum=1, unit="seconds")),
+    "INVITATION_ADDRESS_DAYS": ("INVITATION_ADDRESS_DAYS",
+                                Number(whole=True, minimum=1, unit="days")),
 }
+
+#: The yes-or-no settings the environment may set: the variable and the setting it sets.
+FLAGS: dict[str, str] = {"MAIL_USE_TLS": "MAIL_USE_TLS", "MAIL_USE_SSL": "MAIL_USE_SSL"}
+_YES = {"1", "true", "yes", "on"}
+_NO = {"0", "false", "no", "off"}
+
+
+def flag(name: str, text: str) -> bool:
+    """``text`` as yes or no (1/0, true/false, yes/no, on/off); InvalidSetting otherwise."""
+    value = text.strip().lower()
+    if value in _YES | _NO:
+        return value in _YES
+    raise InvalidSetting(f"{name} must be one of true, false, 1, 0, yes, no, not {text!r}")
+
+
+def sender(text: str | None) -> str | None:
+    """MAIL_SENDER as given, if it is one address on one line; InvalidSetting otherwise.
+
+    "Regiospiegel <scan@regio.nl>" and "scan@regio.nl" are both fine. A line break would let
+    the setting add headers of its own to every e-mail.
+    """
+    if text is None:
+        return None
+    from email.utils import parseaddr
+
+    if "\r" in text or "\n" in text or "@" not in parseaddr(text)[1]:
+        raise InvalidSetting(f"MAIL_SENDER must be one e-mail address, such as "
+                             f"'Regiospiegel <scan@regio.nl>', not {text!r}")
+    return text.strip()
 
 #: The rate limits the environment may set (in DEFAULTS: what they are without it).
 RATE_LIMITS = ("JOIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", "START_RATE_LIMIT")
@@ -176,6 +224,17 @@ DEFAULTS: dict[str, Any] = {
     "RETENTION_DAYS": 365,
     # How many reverse proxies in front of the app add X-Forwarded-For (0: none).
     "PROXY_HOPS": 0,
+    # Invitations by e-mail: the mail server's port and encryption (STARTTLS, or TLS from the
+    # start), how many e-mails a minute at most, how long one step may take, how often and
+    # after how long a temporary failure is tried again, and how long addresses are kept.
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_RATE_PER_MINUTE": 60,
+    "MAIL_TIMEOUT": 30,
+    "MAIL_ATTEMPTS": 3,
+    "MAIL_RETRY_SECONDS": 5.0,
+    "INVITATION_ADDRESS_DAYS": 30,
 }
 
 

@@ -38,6 +38,13 @@ RegiospiegelError
 ├── ProgrammeError           (programmes) a programme, its owner or a scan's taking part
 │                            cannot be set as asked
 ├── DemoUnavailable          (demo) the demo cannot be seeded from this installation's content
+├── MailError                (mail, mailing) an invitation by e-mail cannot be made or sent
+│   ├── UnsafeHeader         a subject or address holds a line break (header injection)
+│   ├── InvalidMailText      an invitation text names an unknown placeholder or lacks {link}
+│   ├── MailNotConfigured    no MAIL_SERVER and MAIL_SENDER: e-mail cannot be sent
+│   └── DeliveryFailed       the mail server refused or could not take a message
+│       ├── TemporaryFailure     a 4xx reply or a lost connection: may be tried again
+│       └── PermanentFailure     a 5xx reply: never tried again
 └── RenderError              (reports.render) the PDF could not be rendered
     ├── RenderTimeout        it took longer than the time limit
     └── ReportQueueUnavailable  (reports.queue) no REDIS_URL, or Redis does not answer
@@ -186,6 +193,52 @@ class ProgrammeError(RegiospiegelError):
 
 class DemoUnavailable(RegiospiegelError):
     """The demo needs a questionnaire this installation's QUESTIONS_DIR does not have."""
+
+
+class MailError(RegiospiegelError):
+    """An invitation by e-mail cannot be made or sent as asked."""
+
+
+class UnsafeHeader(MailError):
+    """A subject, address or sender holds a line break: it could add headers of its own."""
+
+
+class InvalidMailText(MailError):
+    """An invitation text names a placeholder that does not exist, or lacks the link.
+
+    ``problem`` says which (see :func:`assessment.mail_texts.check`); ``names`` the unknown
+    placeholders; ``in_subject`` whether the subject is at fault.
+    """
+
+    def __init__(self, problem: str, names: tuple[str, ...] = (),
+                 in_subject: bool = False) -> None:
+        super().__init__(problem + (": " + ", ".join(names) if names else ""))
+        self.problem = problem
+        self.names = names
+        self.in_subject = in_subject
+
+
+class MailNotConfigured(MailError):
+    """MAIL_SERVER and MAIL_SENDER are not set, so no e-mail can be sent."""
+
+
+class DeliveryFailed(MailError):
+    """The mail server did not take a message; ``reason`` is its reply (or what failed)."""
+
+    def __init__(self, reason: str, *, handed_over: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        #: Whether the message may have reached the server all the same (the connection
+        #: broke while it was being handed over): never sent again automatically.
+        self.handed_over = handed_over
+
+
+class TemporaryFailure(DeliveryFailed):
+    """A 4xx reply, or no connection: the same message may be tried again later."""
+
+
+class PermanentFailure(DeliveryFailed):
+    """A 5xx reply: the server will not take this message; it is not tried again."""
 
 
 class RenderError(RegiospiegelError):

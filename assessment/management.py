@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from assessment import anonymity
+from assessment import anonymity, invitations
 from assessment.db import checkpoint, read_session, write_transaction
 from assessment.exceptions import (
     AccountError,
@@ -268,10 +268,12 @@ def set_status(
     checked inside the transaction (two facilitators clicking at once cannot both win).
     An assessment whose raw answers were purged stays closed (:class:`AssessmentPurged`):
     answers sent in after the purge would sit beside a summary that never counts them.
-    Resuming a paused assessment keeps its original opening time. Closing publishes the
+    Resuming a paused assessment keeps its original opening time. Closing deletes the
+    addresses of its invitations by e-mail (:func:`invitations.forget`), and publishes the
     results of every respondent who sent in, and leaving the closed state keeps what the
     closed scan showed (``published_respondents``, see :mod:`assessment.anonymity`).
     """
+    forgotten = 0
     with write_transaction() as session:
         # Locked, so on PostgreSQL a second click waits and then sees the first one's status.
         assessment = session.get(Assessment, assessment_id, with_for_update=True)
@@ -298,10 +300,17 @@ def set_status(
             assessment.closed_at = None
         elif status is Status.CLOSED:
             assessment.closed_at = utcnow()
+            # Nobody answers any more: the invitations' addresses go (the log keeps a count).
+            forgotten = invitations.forget(session, assessment.id)
+            if forgotten:
+                audit(session, "invitation_addresses_deleted", actor, assessment,
+                      str(forgotten))
         if status is not Status.CLOSED:
             # A restored backup may keep the summary it had when closed; once answering can
             # go on, the summary must follow the answers again.
             assessment.summary_snapshot = None
+    if forgotten:
+        checkpoint()  # the deleted addresses leave SQLite's write-ahead log too
 
 
 def _submitted(session: Session, assessment_id: int) -> int:

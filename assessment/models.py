@@ -171,6 +171,8 @@ class Assessment(Base):
     #: The ballots (lessons only, no voters) whose tally the last close of the vote showed;
     #: a later close shows a new tally only when 3 or more ballots are new (anonymity.py).
     vote_published: Mapped[list[list[str]] | None] = mapped_column(JSON)
+    #: The last day to answer, as the invitation e-mails say it; optional.
+    answer_by: Mapped[date | None]
     #: Who asked for the scan (on the report's cover); optional.
     commissioner: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: How often the report was marked "definitief" (its last version number; 0: never).
@@ -300,6 +302,93 @@ class Respondent(Base):
     def invitation_pending(self) -> bool:
         """Whether this is a personal link made in advance that nobody has begun with yet."""
         return self.invitation_hash is not None and self.invitation_hash == self.token_hash
+
+
+class Delivery(enum.StrEnum):
+    """Where an invitation's latest e-mail stands: waiting, being handed to the mail server
+    (stored before it is), taken by the server, or refused (with the server's reason)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MailKind(enum.StrEnum):
+    """Which e-mail an invitation's delivery is about: the invitation or a reminder."""
+
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+
+
+class Invitation(Base):
+    """One e-mail address invited to an assessment, and how its e-mails fared.
+
+    Deliberately not linked to a respondent: no respondent row refers to an invitation, and
+    nothing here refers to a respondent. The personal link in the e-mail is derived from the
+    app's secret and ``nonce`` (:mod:`assessment.invitation_links`), never stored; only its
+    keyed hash is (``link_hash``). While someone answers with it, their respondent's
+    ``invitation_hash`` holds that hash, so the mailed link resumes their answers on any
+    device; the transaction that sends the answers in sets ``sent_in`` and empties the
+    respondent's ``invitation_hash``, after which no stored data link the two. ``sent_in``
+    has no time, and the rows have no order but their id (the order of the address list).
+    The address (and the nonce) are emptied when the scan closes, after
+    ``INVITATION_ADDRESS_DAYS`` days, or on a purge (:func:`assessment.invitations.forget`).
+    """
+
+    __tablename__ = "invitation"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "address", name="uq_invitation_assessment_address"),
+        CheckConstraint("delivery in ('queued', 'sending', 'sent', 'failed')",
+                        name="delivery"),
+        CheckConstraint("message in ('invitation', 'reminder')", name="message"),
+        CheckConstraint("language in ('nl', 'en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    #: None once the addresses were deleted.
+    address: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str] = mapped_column(String(5), default="nl")
+    #: Random; with the app's secret it makes the link again for a reminder. None once the
+    #: address is deleted: the link can then not be made again.
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    delivery: Mapped[str] = mapped_column(String(10), default=Delivery.QUEUED.value)
+    message: Mapped[str] = mapped_column(String(10), default=MailKind.INVITATION.value)
+    #: The mail server's reply when the latest e-mail failed (or is being tried again).
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Tries of the latest e-mail that met a temporary failure.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    reminders: Mapped[int] = mapped_column(default=0, server_default="0")
+    sent_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: When the e-mail was marked as being handed over; only while ``delivery`` is
+    #: "sending", so an interrupted send can be told from one in progress.
+    claimed_at: Mapped[datetime | None]
+    #: When the address was added (its deletion after INVITATION_ADDRESS_DAYS counts from it).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class MailText(Base):
+    """A facilitator's own text for the invitation or the reminder in one language.
+
+    Without one, the default text of :mod:`assessment.mail_texts` is used.
+    """
+
+    __tablename__ = "mail_text"
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "language", "kind",
+                         name="uq_mail_text_assessment_language_kind"),
+        CheckConstraint("kind in ('invitation', 'reminder')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(10))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
 
 
 class Answer(Base):
@@ -493,6 +582,11 @@ AUDIT_ACTIONS: dict[str, str] = {
     "programme_owner_removed": N_("programma-eigenaar verwijderd"),
     "programme_joined": N_("doet mee aan een programma"),
     "programme_withdrawn": N_("teruggetrokken uit een programma"),
+    "invitations_added": N_("e-mailadressen uitgenodigd"),
+    "invitations_sent": N_("uitnodigingen per e-mail verstuurd"),
+    "reminders_sent": N_("herinneringen per e-mail verstuurd"),
+    "mail_texts_saved": N_("tekst van de uitnodiging opgeslagen"),
+    "invitation_addresses_deleted": N_("e-mailadressen verwijderd"),
 }
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, get_args
 
-from flask import Flask, g, has_request_context
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import (
     ColumnElement,
     bindparam,
@@ -40,7 +40,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, defer, joinedload
 from wtforms import Field
 
-from assessment import content, question_types
+from assessment import content, invitation_links, invitations, question_types
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import (
     AlreadySubmitted,
@@ -219,13 +219,32 @@ _RESPONDENT_BY_TOKEN = (
         joinedload(Assessment.translations).defer(AssessmentTranslation.content_snapshot))))
 
 
+#: The same, by a mailed invitation link whose respondent has not sent in yet.
+_RESPONDENT_BY_MAILED_LINK = (
+    select(Respondent).where(Respondent.invitation_hash == bindparam("link_hash"),
+                             Respondent.submitted_at.is_(None))
+    .options(joinedload(Respondent.assessment).options(
+        defer(Assessment.content_snapshot),
+        joinedload(Assessment.translations).defer(AssessmentTranslation.content_snapshot))))
+
+
 def find_respondent(token: str) -> Respondent | None:
-    """The respondent a resume token belongs to, with their assessment, or None (one
-    statement)."""
+    """The respondent a resume token belongs to, with their assessment, or None.
+
+    The token is the respondent's own, or the personal link of an invitation e-mail
+    (:mod:`assessment.invitation_links`) while its respondent has not sent in: the mailed
+    link resumes the answers on any device until then (one more statement, only when the
+    first finds nobody).
+    """
     if not token or len(token) > 200:
         return None
-    return read_session().execute(
+    found = read_session().execute(
         _RESPONDENT_BY_TOKEN, {"token_hash": hash_token(token)}).unique().scalar_one_or_none()
+    if found is not None:
+        return found
+    digest = invitation_links.link_hash(str(current_app.config["SECRET_KEY"]), token)
+    return read_session().execute(
+        _RESPONDENT_BY_MAILED_LINK, {"link_hash": digest}).unique().scalar_one_or_none()
 
 
 def accept_invitation(invitation: str, token: str) -> bool:
@@ -306,7 +325,11 @@ def save_page(
 
 
 def submit(respondent_id: int) -> None:
-    """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine."""
+    """Send in a respondent's answers; afterwards they are read-only. Submitting twice is fine.
+
+    A respondent who came through an invitation e-mail is unlinked from it in the same
+    transaction (:func:`assessment.invitations.mark_sent_in`).
+    """
     with write_transaction() as session:
         found = _locked_state(session, respondent_id)
         if found is None:
@@ -315,9 +338,15 @@ def submit(respondent_id: int) -> None:
             return
         _refuse_unless_open(found.status)
         # Only a respondent not sent in meanwhile (the UPDATE waits for a save in progress).
-        session.execute(update(Respondent)
-                        .where(Respondent.id == respondent_id, Respondent.submitted_at.is_(None))
-                        .values(submitted_at=utcnow(), last_page="bedankt"))
+        sent = session.execute(
+            update(Respondent)
+            .where(Respondent.id == respondent_id, Respondent.submitted_at.is_(None))
+            .values(submitted_at=utcnow(), last_page="bedankt")
+            .returning(Respondent.invitation_hash)).first()
+        if sent is not None and sent.invitation_hash is not None:
+            # Came in through an invitation e-mail: it shows "verzonden", and from now on
+            # nothing stored links these answers to the address (models.Invitation).
+            invitations.mark_sent_in(session, respondent_id, sent.invitation_hash)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 What is removed: every answer, every free text the facilitator did not include, the
 originals of redacted texts (the redacted version stays), the respondents' profiles and
 their resume tokens (personal links stop working), the voter hashes of the vote on
-priorities (an open vote is closed), and the exact times: a respondent's start, last save
+priorities (an open vote is closed), the addresses of invitations by e-mail (normally
+gone since closing), and the exact times: a respondent's start, last save
 and send-in, and an included text's last change, keep only their day. What stays: the
 summary (stored as JSON, see :mod:`assessment.snapshots`), the included texts, the
 session's notes and actions, the lessons each vote chose (so the tally stays), and the
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from assessment import participation, priorities
+from assessment import invitations, participation, priorities
 from assessment.db import checkpoint, read_session, write_transaction
 from assessment.management import Actor, audit
 from assessment.models import (
@@ -144,3 +145,5 @@ def _remove_raw_data(session: Session, assessment_id: int) -> None:
             created_at=day_of(row.created_at), updated_at=day_of(row.updated_at),
             submitted_at=None if row.submitted_at is None else day_of(row.submitted_at)))
     priorities.forget_voters(session, assessment_id)
+    # Normally gone at closing; a scan purged without closing normally (restored) too.
+    invitations.forget(session, assessment_id)

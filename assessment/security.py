@@ -83,6 +83,11 @@ NUL = "\x00"
 _JSON_NUL = re.compile(rb"\x00|\\u0000", re.IGNORECASE)
 
 
+#: The only file fields the app takes, per endpoint: a list of e-mail addresses (read as
+#: text, each line checked as an address).
+UPLOADS: dict[str, set[str]] = {"facilitator.invite_addresses": {"upload"}}
+
+
 def refuse_malformed_requests() -> None:
     """400 for what no page of ours sends, before anything reads the request.
 
@@ -91,11 +96,12 @@ def refuse_malformed_requests() -> None:
     - A NUL character anywhere in the path, the query, a form field's name or value, a
       cookie or a JSON body: PostgreSQL cannot store or even compare text holding one, and
       no person types it.
-    - A file: no page takes an upload, and a file where a text is expected is not a text.
+    - A file, but where :data:`UPLOADS` lets one page take it (the list of addresses to
+      invite): a file where a text is expected is not a text.
     """
     if request.method in ("POST", "PUT", "PATCH", "DELETE") and None in request.form:
         abort(400)
-    if request.files:
+    if request.files and not set(request.files) <= UPLOADS.get(request.endpoint or "", set()):
         abort(400)
     if any(NUL in text for text in _texts_sent()) or _json_has_nul():
         abort(400)

@@ -33,6 +33,7 @@ from reports.render import Renderer, RenderLimits
 from reports.report_jobs import LocalReportJobs
 from tests import compiled_once
 from tests.helpers import Participant, login
+from tests.mail_server import MailServer
 
 compiled_once.share()
 
@@ -353,6 +354,7 @@ def app(app_config: dict[str, object], warm_renderer: Renderer) -> Iterator[Flas
     with lent_renderer(application, warm_renderer):
         yield application
     application.extensions["regiospiegel.reports"].close()
+    application.extensions["regiospiegel.mail"].close()
     db.dispose(application)
 
 
@@ -445,3 +447,11 @@ def discussed_demo(app: Flask, demo: None) -> None:
         for index, comment in enumerate(comments):
             comment.moderation = (Moderation.INCLUDED if index % 3 == 0 else
                                   Moderation.EXCLUDED if index % 3 == 1 else Moderation.PENDING)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server on a free loopback port (aiosmtpd) that keeps what it receives."""
+    server = MailServer().start()
+    yield server
+    server.stop()

@@ -37,7 +37,10 @@ def test_the_route_list_is_not_empty(app):
             "facilitator.priority_vote", "facilitator.adopt_priorities",
             "facilitator.projector", "facilitator.projector_slide", "facilitator.projector_json",
             "facilitator.reveal", "facilitator.presenter",
-            "facilitator.presenter_notes"} <= endpoints
+            "facilitator.presenter_notes", "facilitator.invitations",
+            "facilitator.invitations_progress", "facilitator.invite_addresses",
+            "facilitator.save_mail_texts", "facilitator.mail_preview",
+            "facilitator.send_invitations", "facilitator.remind"} <= endpoints
 
 
 @pytest.fixture

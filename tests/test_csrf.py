@@ -52,6 +52,8 @@ FACILITATOR_DATA = {
     "les": "urgentie", "aantekeningen": "Notitie van de presentator",
     "voorwoord-text": "Voorwoord", "les-urgentie-text": "Eigen advies",
     "les-urgentie-mode": "replace", "commissioner": "Andere opdrachtgever",
+    "addresses": "nieuw@example.nl", "language": "nl", "round": "0", "opnieuw": "1",
+    "nl-invitation-subject": "Onderwerp", "nl-invitation-body": "Tekst {link}",
 }
 
 
@@ -167,7 +169,9 @@ def test_the_enumeration_finds_the_known_state_changing_routes(app, setting):
             "facilitator.actions", "facilitator.share", "facilitator.personal_links",
             "admin.facilitators", "admin.reset_password", "participant.vote",
             "participant.vote_by_code", "facilitator.priority_vote",
-            "facilitator.adopt_priorities"} <= endpoints
+            "facilitator.adopt_priorities", "facilitator.invite_addresses",
+            "facilitator.save_mail_texts", "facilitator.send_invitations",
+            "facilitator.remind"} <= endpoints
     assert len(endpoints) >= 20
 
 

@@ -13,3 +13,4 @@ from assessment.facilitator import paper_routes  # noqa: E402, F401
 from assessment.facilitator import discussion_routes  # noqa: E402, F401
 from assessment.facilitator import report_routes  # noqa: E402, F401
 from assessment.facilitator import programme_routes  # noqa: E402, F401
+from assessment.facilitator import invitation_routes  # noqa: E402, F401

@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -296,3 +297,64 @@ class ProgrammeChoiceForm(FlaskForm):
 
     programme = SelectField(_l("Programma"), validators=[InputRequired()])
     named = BooleanField(_l("Noem de naam van onze regio (anders staat ze er anoniem in)"))
+
+
+# -- invitations by e-mail ------------------------------------------------------------
+
+
+#: The most characters a pasted address list may have (also what an uploaded file may give).
+MAX_ADDRESS_LIST = 100_000
+
+
+class AddressesForm(FlaskForm):
+    """Addresses to invite: pasted, or a file; and the language of their e-mail."""
+
+    addresses = TextAreaField(
+        _l("E-mailadressen"), validators=[Optional(), Length(max=MAX_ADDRESS_LIST)],
+        description=_l("Eén adres per regel, of de adressen uit uw mailprogramma (gescheiden "
+                       "door ; of ,). Of plak een lijst uit Excel of een CSV-bestand met een "
+                       "kolom ‘e-mail’."))
+    upload = FileField(_l("Of kies een bestand"),
+                       description=_l("Een CSV- of tekstbestand met de adressen."))
+    language = SelectField(_l("Taal van de e-mail"), validators=[InputRequired()])
+
+
+class MailTextsForm(FlaskForm):
+    """The texts of the invitation and the reminder per language, and the last day to answer.
+
+    The text fields are added per language by :func:`mail_texts_form`; each is named
+    ``<language>-<kind>-subject`` or ``-body``.
+    """
+
+    answer_by = DateField(_l("Invullen kan tot en met"), validators=[Optional()],
+                          description=_l("Staat in de e-mail als {sluitdatum}. Niet "
+                                         "verplicht."))
+
+
+def mail_texts_form(languages: Iterable[str]) -> type[MailTextsForm]:
+    """A texts form with a subject and a body per language and kind of e-mail."""
+    names = {"nl": _l("Nederlands"), "en": _l("Engels")}
+    kinds = {"invitation": _l("uitnodiging"), "reminder": _l("herinnering")}
+
+    class Texts(MailTextsForm):
+        pass
+
+    for language in languages:
+        for kind, kind_name in kinds.items():
+            setattr(Texts, f"{language}-{kind}-subject", StringField(
+                _l("Onderwerp van de %(kind)s (%(language)s)", kind=kind_name,
+                   language=names.get(language, language)),
+                validators=[InputRequired(message=_l("Vul een onderwerp in.")),
+                            Length(max=200)]))
+            setattr(Texts, f"{language}-{kind}-body", TextAreaField(
+                _l("Tekst van de %(kind)s (%(language)s)", kind=kind_name,
+                   language=names.get(language, language)),
+                validators=[InputRequired(message=_l("Vul een tekst in.")),
+                            Length(max=10_000)]))
+    return Texts
+
+
+class ReminderForm(FlaskForm):
+    """Send a reminder; ``round`` is the reminder round the page showed."""
+
+    round = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])

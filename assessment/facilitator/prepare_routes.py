@@ -6,13 +6,13 @@ import csv
 import io
 from types import SimpleNamespace
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 import reports
-from assessment import content, management
+from assessment import content, mail, management
 from assessment.exceptions import AccountError, InvalidPreviousRound
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
@@ -40,6 +40,7 @@ def _render_prepare(assessment: Assessment, form: PrepareForm, status: int = 200
         action_form=ActionForm(), colleagues=management.co_facilitators(assessment.id),
         is_owner=assessment.owner_id == current_user.id,
         events=management.audit_events(assessment.id),
+        mail_configured=mail.configured(current_app.config),
     ), status
 
 

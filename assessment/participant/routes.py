@@ -28,7 +28,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from assessment import content, participation, priorities, take_home
+from assessment import content, mailing, participation, priorities, take_home
 from assessment.exceptions import (
     AlreadySubmitted,
     AssessmentClosed,
@@ -205,6 +205,9 @@ def _load(token: str) -> Context:
     if respondent is None:
         if participation.invitation_accepted(token):
             abort(Response(render_template("participant/invitation_used.html"), 410))
+        mailed = mailing.mailed_link(token)
+        if mailed is not None:
+            abort(_mailed_link_ended(token, mailed))
         abort(404)
     if respondent.invitation_pending:
         abort(redirect(url_for("participant.resume", token=token)))
@@ -282,6 +285,10 @@ def resume(token: str) -> Response | str | tuple[str, int]:
     respondent = participation.find_respondent(token)
     if respondent is not None and respondent.invitation_pending:
         return _invitation_page(token, respondent.assessment, StartForm())
+    if respondent is None:
+        mailed = mailing.mailed_link(token)
+        if mailed is not None and not (mailed.sent_in or mailed.expired):
+            return _invitation_page(token, mailed.assessment, StartForm(), mailed=mailed)
     ctx = _load(token)
     if not ctx.answerable:
         return redirect(url_for("participant.thanks", token=token))
@@ -291,10 +298,26 @@ def resume(token: str) -> Response | str | tuple[str, int]:
     return redirect(url_for("participant.page", token=token, page_id=page_id))
 
 
+def _mailed_link_ended(token: str, mailed: mailing.MailedLink) -> Response:
+    """A mailed link nobody answers with now: sent in ("al verzonden"), its address deleted
+    (it opens nothing any more), or not begun yet (to its welcome page)."""
+    if mailed.sent_in:
+        _speak(mailed.assessment, session.get("language") or mailed.language)
+        return Response(render_template("participant/invitation_sent_in.html",
+                                        assessment=mailed.assessment))
+    if mailed.expired:
+        _speak(mailed.assessment, session.get("language") or mailed.language)
+        return Response(render_template("participant/invitation_expired.html",
+                                        assessment=mailed.assessment), 410)
+    return redirect(url_for("participant.resume", token=token))
+
+
 def _invitation_page(token: str, assessment: Assessment, form: StartForm,
-                     status: int = 200) -> tuple[str, int]:
-    """The welcome page of a personal link made in advance, with its "Beginnen"."""
-    language = _speak(assessment, session.get("language"))
+                     status: int = 200, mailed: mailing.MailedLink | None = None
+                     ) -> tuple[str, int]:
+    """The welcome page of a personal link made in advance or mailed, with its "Beginnen"."""
+    language = _speak(assessment, session.get("language")
+                      or (mailed.language if mailed is not None else None))
     questionnaire = content.in_language(assessment, language)
     if assessment.status != Status.OPEN:
         return render_template("participant/not_open.html", assessment=assessment,
@@ -303,6 +326,7 @@ def _invitation_page(token: str, assessment: Assessment, form: StartForm,
     form.start_key.data = secrets.token_urlsafe(32)
     return render_template("participant/welcome.html", assessment=assessment,
                            questionnaire=questionnaire, form=form, invitation=True,
+                           mailed=mailed is not None,
                            action=url_for("participant.resume", token=token)), status
 
 
@@ -313,6 +337,9 @@ def _accept_invitation(invitation: str) -> Response | tuple[str, int]:
     same link; whoever holds the facilitator's file afterwards finds the invitation used.
     """
     form = StartForm()
+    mailed = mailing.mailed_link(invitation)
+    if mailed is not None:
+        return _begin_mailed(invitation, mailed, form)
     respondent = participation.find_respondent(invitation)
     pending = respondent is not None and respondent.invitation_pending
     if respondent is not None and pending and not respondent.assessment.is_open:
@@ -328,6 +355,32 @@ def _accept_invitation(invitation: str) -> Response | tuple[str, int]:
     if accepted is None:  # removed in between (the scan was deleted)
         abort(404)
     _remember_respondent(accepted.assessment, own)
+    return redirect(url_for("participant.resume", token=own))
+
+
+def _begin_mailed(token: str, mailed: mailing.MailedLink,
+                  form: StartForm) -> Response | tuple[str, int]:
+    """"Beginnen" on a mailed link: a respondent with a token of the participant's own.
+
+    The mailed link keeps resuming those answers (on any device) until they are sent in.
+    """
+    assessment = mailed.assessment
+    if mailed.sent_in or mailed.expired:
+        return redirect(url_for("participant.resume", token=token))
+    if not assessment.is_open:
+        return _invitation_page(token, assessment, form, mailed=mailed)
+    if not form.validate_on_submit():
+        return _invitation_page(token, assessment, form, status=400, mailed=mailed)
+    own = _start_token(form.start_key.data or "")
+    language = content.participant_language(assessment,
+                                            session.get("language") or mailed.language)
+    try:
+        began = mailing.begin(token, own, language)
+    except AssessmentClosed:
+        return _invitation_page(token, assessment, form, mailed=mailed)
+    if not began:  # someone answers with this link already: it resumes their answers
+        return redirect(url_for("participant.resume", token=token))
+    _remember_respondent(assessment, own)
     return redirect(url_for("participant.resume", token=own))
 
 

@@ -25,6 +25,13 @@ from tests.assessment.test_cli import run_script
     ("REPORT_MEMORY_MB", "1.5G", "a whole number of megabytes, 1 or more"),
     ("JOIN_RATE_LIMIT", "twenty", "a rate limit such as '20 per 10 minutes'"),
     ("LOGIN_RATE_LIMIT", "10 per fortnight", "a rate limit such as '20 per 10 minutes'"),
+    ("MAIL_PORT", "smtp", "a port number such as 25, 465 or 587"),
+    ("MAIL_RATE_PER_MINUTE", "0", "a number of e-mails a minute, 0.1 or more"),
+    ("INVITATION_ADDRESS_DAYS", "0", "a whole number of days, 1 or more"),
+    ("MAIL_USE_TLS", "maybe", "one of true, false, 1, 0, yes, no"),
+    ("MAIL_SENDER", "scan@regio.nl\nBcc: iemand@elders.nl",
+     "one e-mail address, such as 'Regiospiegel <scan@regio.nl>'"),
+    ("MAIL_SENDER", "Regiospiegel", "one e-mail address, such as 'Regiospiegel <scan@regio.nl>'"),
 ])
 def test_a_bad_setting_is_named_with_what_it_expects(monkeypatch, db_url, variable, text,
                                                      expects):
@@ -40,6 +47,12 @@ def test_a_bad_setting_is_named_with_what_it_expects(monkeypatch, db_url, variab
     ("DATABASE_POOL_RECYCLE", "-1", "DATABASE_POOL_RECYCLE", -1),
     ("REPORT_TIME_LIMIT", "90.5", "REPORT_TIME_LIMIT", 90.5),
     ("JOIN_RATE_LIMIT", "5 per minute", "JOIN_RATE_LIMIT", "5 per minute"),
+    ("MAIL_PORT", "587", "MAIL_PORT", 587),
+    ("MAIL_USE_TLS", "Yes", "MAIL_USE_TLS", True),
+    ("MAIL_USE_SSL", "0", "MAIL_USE_SSL", False),
+    ("MAIL_SENDER", "Regiospiegel <scan@regio.nl>", "MAIL_SENDER",
+     "Regiospiegel <scan@regio.nl>"),
+    ("INVITATION_ADDRESS_DAYS", "14", "INVITATION_ADDRESS_DAYS", 14),
 ])
 def test_a_good_setting_is_read(monkeypatch, db_url, variable, text, key, value):
     monkeypatch.setenv(variable, text)

@@ -116,6 +116,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread.join(timeout=10)
     server.server_close()
     app.extensions["regiospiegel.reports"].close()
+    app.extensions["regiospiegel.mail"].close()
     db.dispose(app)
 
 

@@ -91,6 +91,7 @@ FACILITATOR_PAGES = [
     ("moderation", "/begeleider/scans/{id}/toelichtingen"),
     ("paper entry", "/begeleider/scans/{id}/papier/invoeren"),
     ("invitation", "/begeleider/scans/{id}/uitnodiging"),
+    ("invitations by e-mail, not configured", "/begeleider/scans/{id}/uitnodigingen"),
     ("programmes", "/programma/"),
     ("landscape", "/programma/{programme}"),
 ]
