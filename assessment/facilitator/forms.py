@@ -342,9 +342,9 @@ def mail_texts_form(languages: Iterable[str]) -> type[MailTextsForm]:
     for language in languages:
         for kind, kind_name in kinds.items():
             setattr(Texts, f"{language}-{kind}-subject", StringField(
-                _l("Onderwerp van de %(kind)s (%(language)s)", kind=kind_name,
+                _l("Onderwerpregel van de %(kind)s (%(language)s)", kind=kind_name,
                    language=names.get(language, language)),
-                validators=[InputRequired(message=_l("Vul een onderwerp in.")),
+                validators=[InputRequired(message=_l("Vul een onderwerpregel in.")),
                             Length(max=200)]))
             setattr(Texts, f"{language}-{kind}-body", TextAreaField(
                 _l("Tekst van de %(kind)s (%(language)s)", kind=kind_name,

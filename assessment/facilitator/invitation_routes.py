@@ -195,8 +195,8 @@ def _text_problem(problem: InvalidMailText) -> str:
     """What is wrong with a text, in the facilitator's language."""
     allowed = ", ".join("{" + name + "}" for name in mail_texts.PLACEHOLDERS)
     messages = {
-        "subject_lines": _("Het onderwerp moet op één regel staan."),
-        "subject_empty": _("Vul een onderwerp in."),
+        "subject_lines": _("De onderwerpregel mag geen regeleinde bevatten."),
+        "subject_empty": _("Vul een onderwerpregel in."),
         "unknown": _("Onbekend: %(names)s. U kunt gebruiken: %(allowed)s. Een accolade "
                      "zelf schrijft u dubbel: {{ of }}.",
                      names=", ".join("{" + name + "}" for name in problem.names),
