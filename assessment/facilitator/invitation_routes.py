@@ -14,7 +14,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from assessment import mail, mail_jobs, mail_texts, mailing
+from assessment import address_lists, mail, mail_jobs, mail_texts, mailing
 from assessment.exceptions import AssessmentClosed, InvalidMailText, MailError
 from assessment.facilitator import bp
 from assessment.facilitator.forms import (
@@ -32,10 +32,10 @@ EXAMPLE_TOKEN = "voorbeeld-persoonlijke-link"  # noqa: S105 (shown, not a secret
 
 
 def _problem(reason: str) -> str:
-    labels = {mailing.MALFORMED: _("Geen geldig e-mailadres."),
-              mailing.DUPLICATE: _("Staat al eerder in deze lijst."),
-              mailing.ALREADY_INVITED: _("Is al uitgenodigd."),
-              mailing.TOO_MANY: _("Te veel adressen in één keer; voeg de rest daarna toe.")}
+    labels = {address_lists.MALFORMED: _("Geen geldig e-mailadres."),
+              address_lists.DUPLICATE: _("Staat al eerder in deze lijst."),
+              address_lists.ALREADY_INVITED: _("Is al uitgenodigd."),
+              address_lists.TOO_MANY: _("Te veel adressen in één keer; voeg de rest daarna toe.")}
     return str(labels.get(reason, reason))
 
 
@@ -66,7 +66,7 @@ def _addresses_form(assessment: Assessment) -> AddressesForm:
 
 def _render(assessment: Assessment, *, addresses_form: AddressesForm | None = None,
             texts_form: MailTextsForm | None = None,
-            problems: tuple[mailing.LineProblem, ...] = (), status: int = 200
+            problems: tuple[address_lists.LineProblem, ...] = (), status: int = 200
             ) -> tuple[str, int]:
     progress = mailing.progress(assessment.id)
     return render_template(
@@ -129,7 +129,7 @@ def invite_addresses(assessment: Assessment) -> Response | tuple[str, int]:
     if not text.strip():
         form.addresses.errors = [_("Vul minstens één e-mailadres in of kies een bestand.")]
         return _render(assessment, addresses_form=form, status=400)
-    found = mailing.parse_addresses(text, mailing.invited_addresses(assessment.id))
+    found = address_lists.parse_addresses(text, mailing.invited_addresses(assessment.id))
     try:
         added = mailing.invite(assessment.id, found.addresses, form.language.data or "",
                                current_user)

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from assessment import db, mail, mail_texts, mailing, management
+from assessment import address_lists, db, mail, mail_texts, mailing, management
 from assessment.config import PROJECT_ROOT
 from assessment.exceptions import InvalidMailText, UnsafeHeader
 from assessment.models import (
@@ -72,7 +72,7 @@ def _invite_and_send(app: Flask, addresses: list[str], language: str = "nl") -> 
     ("jan@dalfsen.nl\r\nBcc: iemand@elders.nl", ["jan@dalfsen.nl"], [(2, "malformed")]),
 ])
 def test_every_line_not_taken_is_reported_with_its_number(text, taken, problems):
-    found = mailing.parse_addresses(text, invited=["bekend@regio.nl"])
+    found = address_lists.parse_addresses(text, invited=["bekend@regio.nl"])
     assert list(found.addresses) == taken
     assert [(problem.line, problem.reason) for problem in found.problems] == problems
 
