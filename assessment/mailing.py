@@ -25,6 +25,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from assessment import invitation_links, invitations, mail, mail_texts
 from assessment.address_lists import is_address, normalise_address
@@ -77,11 +78,7 @@ def invite(assessment_id: int, addresses: Iterable[str], language: str,
     secret = _secret()
     added = 0
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id, with_for_update=True)
-        if assessment is None:
-            raise UnknownAssessment(f"no assessment {assessment_id}")
-        if assessment.status == Status.CLOSED:
-            raise AssessmentClosed()
+        assessment = _open_for_invitations(session, assessment_id)
         if language not in assessment.languages:
             language = assessment.language
         known = set(session.scalars(select(Invitation.address).where(
@@ -146,11 +143,7 @@ def remind(assessment_id: int, expected_round: int) -> int:
     if reminder_round(assessment_id) != expected_round:
         raise MailError("a reminder was queued since the page was shown")
     with write_transaction() as session:
-        assessment = session.get(Assessment, assessment_id, with_for_update=True)
-        if assessment is None:
-            raise UnknownAssessment(f"no assessment {assessment_id}")
-        if assessment.status == Status.CLOSED:
-            raise AssessmentClosed()
+        _open_for_invitations(session, assessment_id)
         queued = session.execute(
             update(Invitation).where(
                 Invitation.assessment_id == assessment_id, Invitation.sent_in.is_(False),
@@ -159,6 +152,17 @@ def remind(assessment_id: int, expected_round: int) -> int:
                     attempts=0, reason="")
             .execution_options(synchronize_session=False))
         return int(getattr(queued, "rowcount", 0) or 0)
+
+
+def _open_for_invitations(session: Session, assessment_id: int) -> Assessment:
+    """The assessment, locked for this transaction; AssessmentClosed once it is closed (its
+    addresses are deleted at closing, so it takes no invitations)."""
+    assessment = session.get(Assessment, assessment_id, with_for_update=True)
+    if assessment is None:
+        raise UnknownAssessment(f"no assessment {assessment_id}")
+    if assessment.status == Status.CLOSED:
+        raise AssessmentClosed()
+    return assessment
 
 
 # -- the texts --------------------------------------------------------------------------

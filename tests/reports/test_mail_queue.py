@@ -6,8 +6,6 @@ report queue's tests are.
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -16,17 +14,13 @@ from rq import Queue
 from assessment import config, mail_jobs, mailing
 from tests.helpers import TRYOUT_ID, csrf_token
 from tests.mail_steps import mail_settings
-from tests.reports.test_report_queue import REDIS_URL, delete_keys, reachable_redis, run_worker
+from tests.reports.test_report_queue import REDIS_URL, fresh_redis_prefix, run_worker
 
 
 @pytest.fixture
 def queue_prefix() -> Iterator[str]:
     """A Redis key prefix for this test alone; its keys are deleted afterwards."""
-    client = reachable_redis()
-    marker = f"rs-mail-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    yield f"{marker}:"
-    delete_keys(client, marker)
-    client.close()
+    yield from fresh_redis_prefix()
 
 
 @pytest.fixture

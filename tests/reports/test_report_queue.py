@@ -71,7 +71,12 @@ def delete_keys(client: Redis, marker: str) -> None:
 
 @pytest.fixture
 def redis_prefix() -> Iterator[str]:
-    """A key prefix for this test alone; its keys are deleted afterwards."""
+    """A Redis key prefix for this test alone; its keys are deleted afterwards."""
+    yield from fresh_redis_prefix()
+
+
+def fresh_redis_prefix() -> Iterator[str]:
+    """A Redis key prefix of its own, its keys deleted when the generator ends (a fixture)."""
     client = reachable_redis()
     marker = f"rs-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     yield f"{marker}:"
