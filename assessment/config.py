@@ -114,6 +114,7 @@ NUMBERS: dict[str, tuple[str, Number]] = {
     "MAIL_TIMEOUT": ("MAIL_TIMEOUT", Number(whole=False, minimum=1, unit="seconds")),
     "INVITATION_ADDRESS_DAYS": ("INVITATION_ADDRESS_DAYS",
                                 Number(whole=True, minimum=1, unit="days")),
+    "LIVE_POLL_SECONDS": ("LIVE_POLL_SECONDS", Number(whole=False, minimum=1, unit="seconds")),
 }
 
 #: The yes-or-no settings the environment may set: the variable and the setting it sets.
@@ -219,6 +220,8 @@ DEFAULTS: dict[str, Any] = {
     "PEERS_MIN_REGIONS": 5,
     # The report renders in its own process: at most this long, with at most this memory.
     "REPORT_TIME_LIMIT": 60,
+    # Seconds between two updates of the live page and the agenda (the projector: 1.5 s).
+    "LIVE_POLL_SECONDS": 5,
     "REPORT_MEMORY_MB": 1536,
     # How long raw answers are kept after a scan closed (`regiospiegel purge`).
     "RETENTION_DAYS": 365,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -45,10 +45,6 @@ VOTE_STATUS_LABELS = {
     priorities.VoteStatus.CLOSED: _l("Gesloten"),
 }
 
-#: Seconds between two updates of the dashboard.
-POLL_SECONDS = 5
-
-
 @bp.route("/scans/<int:assessment_id>/live")
 @assessment_view
 def live(assessment: Assessment) -> str:
@@ -56,7 +52,8 @@ def live(assessment: Assessment) -> str:
     return render_template(
         "facilitator/live.html", assessment=assessment, figures=_figures(assessment),
         questionnaire=content.for_assessment(assessment), action_form=ActionForm(),
-        rules=aggregation, vote_rules=priorities, poll_seconds=POLL_SECONDS)
+        rules=aggregation, vote_rules=priorities,
+        poll_seconds=current_app.config["LIVE_POLL_SECONDS"])
 
 
 @bp.route("/scans/<int:assessment_id>/live.json")
@@ -148,7 +145,8 @@ def agenda(assessment: Assessment) -> str:
         "facilitator/agenda.html", assessment=assessment, questionnaire=questionnaire,
         summary=summary,
         items=session.discussion_agenda(questionnaire, summary), rules=aggregation,
-        vote=_vote(priorities.result(assessment)), poll_seconds=POLL_SECONDS)
+        vote=_vote(priorities.result(assessment)),
+        poll_seconds=current_app.config["LIVE_POLL_SECONDS"])
 
 
 # -- helpers ----------------------------------------------------------------------------

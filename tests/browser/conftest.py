@@ -98,7 +98,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     app = create_app({"SECRET_KEY": "browser-test-secret-not-for-production",
                       "DATABASE_URL": database, "REPORT_CACHE_DIR": str(directory / "reports"),
                       # Many participants start from one address in a session of tests.
-                      "START_RATE_LIMIT": "10000 per minute"})
+                      "START_RATE_LIMIT": "10000 per minute",
+                      # The tests wait for the live page's next update (5 s on a server).
+                      "LIVE_POLL_SECONDS": 1})
     # Port 0 lets the system pick a free port, without a race between probing and binding.
     server: BaseWSGIServer = make_server("127.0.0.1", 0, buffered(app), threaded=True,
                                           request_handler=QuietRequestHandler)
