@@ -107,6 +107,9 @@ NUMBERS: dict[str, tuple[str, Number]] = {
                               Number(whole=True, minimum=-1, unit="seconds (-1: never)")),
     "REPORT_TIME_LIMIT": ("REPORT_TIME_LIMIT", Number(whole=False, minimum=1, unit="seconds")),
     "REPORT_MEMORY_MB": ("REPORT_MEMORY_MB", Number(whole=True, minimum=1, unit="megabytes")),
+    "REPORT_NICENESS": ("REPORT_NICENESS", Number(
+        whole=True, minimum=0, unit="niceness",
+        described="a whole number from 0 (normal priority) to 19 (lowest)")),
     "MAIL_PORT": ("MAIL_PORT", Number(whole=True, minimum=1, unit="port",
                                       described="a port number such as 25, 465 or 587")),
     "MAIL_RATE_PER_MINUTE": ("MAIL_RATE_PER_MINUTE",
@@ -220,6 +223,7 @@ DEFAULTS: dict[str, Any] = {
     "PEERS_MIN_REGIONS": 5,
     # The report renders in its own process: at most this long, with at most this memory.
     "REPORT_TIME_LIMIT": 60,
+    "REPORT_NICENESS": 10,
     # Seconds between two updates of the live page and the agenda (the projector: 1.5 s).
     "LIVE_POLL_SECONDS": 5,
     "REPORT_MEMORY_MB": 1536,

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     limits = RenderLimits(
         seconds=float(app.config["REPORT_TIME_LIMIT"]),
         memory_mb=int(app.config["REPORT_MEMORY_MB"]),
+        niceness=min(int(app.config["REPORT_NICENESS"]), 19),
     )
     static_dir = Path(app.static_folder or "")
     cache_dir = Path(app.config.get("REPORT_CACHE_DIR") or Path(app.instance_path) / "reports")

@@ -28,6 +28,8 @@ from tests.assessment.test_cli import run_script
     ("MAIL_PORT", "smtp", "a port number such as 25, 465 or 587"),
     ("MAIL_RATE_PER_MINUTE", "0", "a number of e-mails a minute, 0.1 or more"),
     ("INVITATION_ADDRESS_DAYS", "0", "a whole number of days, 1 or more"),
+    ("REPORT_NICENESS", "-5", "a whole number from 0 (normal priority) to 19 (lowest)"),
+    ("LIVE_POLL_SECONDS", "0.5", "a number of seconds, 1 or more"),
     ("MAIL_USE_TLS", "maybe", "one of true, false, 1, 0, yes, no"),
     ("MAIL_SENDER", "scan@regio.nl\nBcc: iemand@elders.nl",
      "one e-mail address, such as 'Regiospiegel <scan@regio.nl>'"),
@@ -53,11 +55,22 @@ def test_a_bad_setting_is_named_with_what_it_expects(monkeypatch, db_url, variab
     ("MAIL_SENDER", "Regiospiegel <scan@regio.nl>", "MAIL_SENDER",
      "Regiospiegel <scan@regio.nl>"),
     ("INVITATION_ADDRESS_DAYS", "14", "INVITATION_ADDRESS_DAYS", 14),
+    ("REPORT_NICENESS", "19", "REPORT_NICENESS", 19),
+    ("LIVE_POLL_SECONDS", "2.5", "LIVE_POLL_SECONDS", 2.5),
 ])
 def test_a_good_setting_is_read(monkeypatch, db_url, variable, text, key, value):
     monkeypatch.setenv(variable, text)
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": db_url})
     assert app.config[key] == value
+    db.dispose(app)
+
+
+@pytest.mark.parametrize(("niceness", "limit"), [("0", 0), ("19", 19), ("40", 19)])
+def test_the_report_niceness_setting_reaches_the_renderer(monkeypatch, db_url, niceness, limit):
+    monkeypatch.setenv("REPORT_NICENESS", niceness)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": db_url})
+    local = app.extensions["regiospiegel.reports"]
+    assert local.renderer.limits.niceness == limit
     db.dispose(app)
 
 

@@ -245,6 +245,8 @@ def test_the_worker_command_renders_what_a_web_server_queued(
         "SECRET_KEY": str(app_config["SECRET_KEY"]), "REGIOSPIEGEL_ENV": "production",
         "BASE_URL": "http://regiospiegel.test", "TRUSTED_HOSTS": "regiospiegel.test",
         "REPORT_CACHE_DIR": str(tmp_path / "worker-cache"),
+        # Beside the other tests a lowered report process waits for the processor.
+        "REPORT_NICENESS": "0",
     }
     command = Path(sys.executable).parent / "regiospiegel"
     finished = subprocess.run([str(command), "worker", "--burst"], env=environment,
