@@ -729,11 +729,12 @@ def render_loop() -> None:
     from assessment.demo import DEMO_JOIN_CODE
     from assessment.models import Assessment
     from reports.build import report_context, report_html
-    from reports.render import Renderer
+    from reports.render import Renderer, RenderLimits
 
     app = create_app()
     static_dir = Path(app.static_folder or "")
-    renderer = Renderer(static_dir)
+    # The app's render limits, from its settings (REPORT_NICENESS among them).
+    renderer = Renderer(static_dir, RenderLimits.from_config(app.config))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     renders = 0
     try:

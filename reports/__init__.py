@@ -29,11 +29,7 @@ def init_app(app: Flask) -> None:
     from reports.render import Renderer, RenderLimits
     from reports.report_jobs import LocalReportJobs
 
-    limits = RenderLimits(
-        seconds=float(app.config["REPORT_TIME_LIMIT"]),
-        memory_mb=int(app.config["REPORT_MEMORY_MB"]),
-        niceness=min(int(app.config["REPORT_NICENESS"]), 19),
-    )
+    limits = RenderLimits.from_config(app.config)
     static_dir = Path(app.static_folder or "")
     cache_dir = Path(app.config.get("REPORT_CACHE_DIR") or Path(app.instance_path) / "reports")
     local = LocalReportJobs(Renderer(static_dir, limits), cache_dir)

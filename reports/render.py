@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -32,6 +33,14 @@ class RenderLimits:
     seconds: float = 60.0
     memory_mb: int = 1536
     niceness: int = 10
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RenderLimits:
+        """The limits an app's settings give (REPORT_TIME_LIMIT, REPORT_MEMORY_MB,
+        REPORT_NICENESS; a niceness above 19 is 19, the lowest priority)."""
+        return cls(seconds=float(config["REPORT_TIME_LIMIT"]),
+                   memory_mb=int(config["REPORT_MEMORY_MB"]),
+                   niceness=min(int(config["REPORT_NICENESS"]), 19))
 
 
 def make_fetcher(static_dir: Path) -> Any:
