@@ -1,5 +1,9 @@
 """Charts as SVG, drawn by our own small functions: the report and the web pages use them.
 
+A lesson's statement chart is the exception: :func:`statement_answers` gives its rows as data
+and the report lays them out as an HTML table (templates/report/_statement_chart.html),
+because the PDF renderer sets SVG text one character at a time.
+
 Every chart prints its numbers and band names, so it reads in greyscale and for readers who
 cannot tell the band colours apart; each has a ``<title>`` and a ``<desc>`` for screen
 readers, and the ``<desc>`` gives the values the chart draws, not only what it is about
