@@ -393,13 +393,21 @@ def point_colours(points: int) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Segment:
-    """One scale point's part of a statement's bar: its width in % of the bar, its fill and
-    ink, and the count printed on it ("" where the segment is too narrow for it)."""
+    """One scale point's part of a statement's bar: its width in whole % of the bar, its fill
+    and shade (the stylesheet's class for that fill and its ink), and the count printed on
+    it ("" where the segment is too narrow for it)."""
 
-    width: float
+    width: int
     fill: str
-    ink: str
+    shade: str
     count: str
+
+
+#: The stylesheet's class per fill of a statement bar (report.css: ``.shade-…``). Classes,
+#: not style attributes: the preview's Content-Security-Policy allows no inline styles.
+SHADES = {DISAGREE_COLOURS[1][0]: "shade-d2", DISAGREE_COLOURS[0][0]: "shade-d1",
+          NEUTRAL_COLOUR[0]: "shade-n", AGREE_COLOURS[0][0]: "shade-a1",
+          AGREE_COLOURS[1][0]: "shade-a2"}
 
 
 @dataclass(frozen=True)
@@ -407,14 +415,14 @@ class StatementChartRow:
     """One statement in a lesson's chart, as the report prints it, left to right.
 
     Not ``shown`` (below the anonymity threshold): the wording only, no bar, no numbers.
-    ``lead`` is the room in % of the bar before its first segment, so that the middle of
-    the scale stands at 50 %.
+    ``lead`` is the room in whole % of the bar before its first segment, so that the middle
+    of the scale stands at 50 %.
     """
 
     text: str
     shown: bool
     disagree: str = ""
-    lead: float = 0.0
+    lead: int = 0
     segments: tuple[Segment, ...] = ()
     agree: str = ""
     dont_know: str = ""
@@ -426,7 +434,7 @@ class StatementChart:
 
     ``title`` names the chart and ``description`` gives every count and share in words,
     for a screen reader (:func:`statement_answers`); ``legend`` is the scale's points with
-    their fills, lowest first.
+    their shades, lowest first.
     """
 
     title: str
@@ -469,16 +477,18 @@ def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: Statemen
             text, shown=True, disagree=pct(sum(answers.disagree) / valid), lead=lead,
             segments=segments, agree=pct(sum(answers.agree) / valid),
             dont_know=str(answers.dont_know)))
-    legend = tuple((point, fill) for point, (fill, _ink)
+    legend = tuple((point, SHADES[fill]) for point, (fill, _ink)
                    in zip(labels.points, point_colours(len(labels.points)), strict=True))
     return StatementChart(title, desc, labels, tuple(chart_rows), legend)
 
 
-def _split_bar(answers: SplitAnswers, share_w: float) -> tuple[float, tuple[Segment, ...]]:
+def _split_bar(answers: SplitAnswers, share_w: float) -> tuple[int, tuple[Segment, ...]]:
     """One diverging bar, left to right: the neutral answers centred on the middle (50 %).
 
     ``share_w`` is the width of all valid answers in % of the bar; a segment's count is
-    printed on it when it fits. Returns the room before the first segment and the segments.
+    printed on it when it fits. Returns the room before the first segment and the segments,
+    in whole % (the stylesheet's width classes): each edge rounded, so the widths add up
+    and the middle stays at 50; a segment with answers keeps at least 1 %.
     """
     valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
     unit = share_w / valid
@@ -486,14 +496,18 @@ def _split_bar(answers: SplitAnswers, share_w: float) -> tuple[float, tuple[Segm
     counts = [*reversed(answers.disagree), answers.neutral, *answers.agree]
     if len(counts) > len(colours):  # an even scale: no middle point
         counts.pop(len(answers.disagree))
-    lead = 50.0 - (sum(answers.disagree) + answers.neutral / 2) * unit
+    edge = 50.0 - (sum(answers.disagree) + answers.neutral / 2) * unit
+    lead = left = round(edge)
     segments = []
-    for count, (fill, ink) in zip(counts, colours, strict=True):
+    for count, (fill, _ink) in zip(counts, colours, strict=True):
         if not count:
             continue
         width = count * unit
+        edge += width
+        right = max(round(edge), left + 1)
         fits = width / 100 * BAR_UNITS >= 6.2 * len(str(count)) + 4
-        segments.append(Segment(width, fill, ink, str(count) if fits else ""))
+        segments.append(Segment(right - left, fill, SHADES[fill], str(count) if fits else ""))
+        left = right
     return lead, tuple(segments)
 
 

@@ -135,6 +135,18 @@ def test_each_lesson_has_one_chart_with_its_statements_values(demo_report):
                          pages[shown_on[0]])
 
 
+def test_the_statement_charts_draw_with_classes_not_style_attributes(demo_report):
+    """The preview's Content-Security-Policy allows no inline style: widths and shades are
+    the stylesheet's classes, and every class a bar uses is in it."""
+    assert ' style="' not in demo_report.html
+    css = (Path(__file__).parents[2] / "assessment" / "static" / "report.css").read_text()
+    used = set(re.findall(r'class="segment ([^"]+)"', demo_report.html))
+    assert used
+    for classes in used:
+        for name in classes.split():
+            assert f".{name} {{" in css, name
+
+
 def test_the_sorted_bars_and_the_radar_share_one_page(demo_report):
     pages = [_flat(page) for page in demo_report.pages]
     bars = [i for i, page in enumerate(pages) if "Scores per les, van hoog naar laag." in page]
@@ -208,7 +220,7 @@ def test_a_statement_with_too_few_answers_has_no_bar_and_no_numbers(app, open_as
     table = article[article.index('<table class="statement-chart"'):article.index("</table>")]
     assert '<td colspan="3" class="too-few">te weinig antwoorden</td>' in table
     segments = sum(1 for s in others for count in s.distribution.counts if count)
-    assert table.count('class="segment"') == segments
+    assert table.count('class="segment ') == segments
     _document, pdf = render(html, Path(app.static_folder or ""))
     pages = pdf_pages(pdf)
     lessons = " ".join(_flat(page) for page in pages
