@@ -121,7 +121,7 @@ def main() -> int:
             client = app.test_client()
             log_in(client, demo.DEMO_EMAIL, demo.demo_password())
             jobs = app.extensions["regiospiegel.reports"]
-            jobs.render_now(report_key(html), html)
+            jobs.render_now(report_key(html), html, assessment.id)
             assert client.get("/begeleider/scans/1/rapport.pdf").status_code == 200
             cached = median_s(lambda: client.get("/begeleider/scans/1/rapport.pdf"), 15)
             jobs.close()

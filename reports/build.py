@@ -25,7 +25,7 @@ from reports.context import Action, ReportContext, ReportMeta, build_context
 from reports.landscape_view import peers_view
 
 #: Bump when the report's templates or pipeline change in a way the HTML hash would miss.
-REPORT_FORMAT = "2"
+REPORT_FORMAT = "3"
 
 
 def software_version() -> str:

@@ -1,5 +1,9 @@
 """Charts as SVG, drawn by our own small functions: the report and the web pages use them.
 
+A lesson's statement chart is the exception: :func:`statement_answers` gives its rows as data
+and the report lays them out as an HTML table (templates/report/_statement_chart.html),
+because the PDF renderer sets SVG text one character at a time.
+
 Every chart prints its numbers and band names, so it reads in greyscale and for readers who
 cannot tell the band colours apart; each has a ``<title>`` and a ``<desc>`` for screen
 readers, and the ``<desc>`` gives the values the chart draws, not only what it is about
@@ -12,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -388,84 +391,104 @@ def point_colours(points: int) -> list[tuple[str, str]]:
     return colours
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One scale point's part of a statement's bar: its width in whole % of the bar, its fill
+    and shade (the stylesheet's class for that fill and its ink), and the count printed on
+    it ("" where the segment is too narrow for it)."""
+
+    width: int
+    fill: str
+    shade: str
+    count: str
+
+
+#: The stylesheet's class per fill of a statement bar (report.css: ``.shade-…``). Classes,
+#: not style attributes: the preview's Content-Security-Policy allows no inline styles.
+SHADES = {DISAGREE_COLOURS[1][0]: "shade-d2", DISAGREE_COLOURS[0][0]: "shade-d1",
+          NEUTRAL_COLOUR[0]: "shade-n", AGREE_COLOURS[0][0]: "shade-a1",
+          AGREE_COLOURS[1][0]: "shade-a2"}
+
+
+@dataclass(frozen=True)
+class StatementChartRow:
+    """One statement in a lesson's chart, as the report prints it, left to right.
+
+    Not ``shown`` (below the anonymity threshold): the wording only, no bar, no numbers.
+    ``lead`` is the room in whole % of the bar before its first segment, so that the middle
+    of the scale stands at 50 %.
+    """
+
+    text: str
+    shown: bool
+    disagree: str = ""
+    lead: int = 0
+    segments: tuple[Segment, ...] = ()
+    agree: str = ""
+    dont_know: str = ""
+
+
+@dataclass(frozen=True)
+class StatementChart:
+    """A lesson's statements as the report lays them out: a table of rows with a bar each.
+
+    ``title`` names the chart and ``description`` gives every count and share in words,
+    for a screen reader (:func:`statement_answers`); ``legend`` is the scale's points with
+    their shades, lowest first.
+    """
+
+    title: str
+    description: str
+    labels: StatementChartLabels
+    rows: tuple[StatementChartRow, ...]
+    legend: tuple[tuple[str, str], ...]
+
+
+#: The nominal width of a statement's bar, in the units the counts' font sizes are given
+#: in (the bar is 41.5 % of a 600-unit row, a 10-unit font): a segment narrower than its
+#: count needs goes without it.
+BAR_UNITS = 249.0
+
+
 def statement_answers(rows: Sequence[tuple[str, SplitAnswers]], labels: StatementChartLabels,
-                      pct: Formatter, *, title: str, desc: str, width: float = 600) -> str:
+                      pct: Formatter, *, title: str, desc: str) -> StatementChart:
     """A lesson's statements in one chart: per statement a diverging bar with its numbers.
 
-    Each row holds the statement's wording (wrapped), the share of its valid answers that
-    disagrees (left) and agrees (right), the bar with the count on every segment wide enough
-    for it, and the "weet niet" count. A statement below the anonymity threshold
-    (``shown`` False) gets its wording and ``labels.too_few``, no bar and no numbers. All
-    bars share one scale, so the widest side fills its half. The legend names the points in
-    the order the bars show them and the bars shade dark–light–grey–light–dark, so the chart
-    reads without colour; the numbers are on it, and all of them in ``desc``.
+    Each row holds the statement's wording, the share of its valid answers that disagrees
+    (left) and agrees (right), the bar with the count on every segment wide enough for
+    it, and the "weet niet" count. A statement below the anonymity threshold (``shown``
+    False) gets its wording and ``labels.too_few``, no bar and no numbers. All bars share
+    one scale, so the widest side fills its half. The legend names the points in the order
+    the bars show them and the bars shade dark–light–grey–light–dark, so the chart reads
+    without colour; the numbers are on it, and all of them in ``desc``.
+
+    The report lays it out as HTML (text in lines and table cells, the bars as coloured
+    boxes), not as SVG: a PDF renderer sets SVG text one character at a time.
     """
-    size, line_h, bar_h = 10.5, 12.5, 18.0
-    text_w = width * 0.37
-    share_left = width * 0.44              # right edge of the "oneens" share
-    bar_x0, bar_x1 = width * 0.45, width * 0.865
-    share_right = bar_x1 + width * 0.01    # left edge of the "eens" share
-    dont_know_x = width - 2                # right edge of the "weet niet" count
-    centre = (bar_x0 + bar_x1) / 2
-    half_w = (bar_x1 - bar_x0) / 2
     reach = max((r.reach for _label, r in rows if r.shown), default=1.0)
-    chars = max(int(text_w / (size * 0.52)), 12)
-    colours = point_colours(len(labels.points))
-
-    parts = [
-        _text(share_left, 12, labels.disagree, size=9, anchor="end", weight="600", fill=MUTED),
-        _text(share_right, 12, labels.agree, size=9, weight="600", fill=MUTED),
-        _text(dont_know_x, 12, labels.dont_know, size=9, anchor="end", weight="600",
-              fill=MUTED),
-    ]
-    y = 20.0
-    separators: list[tuple[float, float, float, float]] = []
-    for label, answers in rows:
-        lines = textwrap.wrap(label, chars) or [""]
-        row_h = max(len(lines) * line_h + 10, bar_h + 12)
-        text_top = y + (row_h - len(lines) * line_h) / 2
-        for k, line in enumerate(lines):
-            parts.append(_text(0, text_top + 9.5 + k * line_h, line, size=size))
-        # Left to right, on one baseline: a reader (or a text extractor) meets the numbers in
-        # the order the row shows them.
-        middle = y + row_h / 2
-        baseline = middle + 3.6
-        if answers.shown:
-            valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
-            parts.append(_text(share_left, baseline, pct(sum(answers.disagree) / valid),
-                               size=size, anchor="end", weight="700"))
-            parts.extend(_split_bar(answers, centre, half_w / max(reach, 0.05),
-                                    middle - bar_h / 2, bar_h, baseline))
-            parts.append(_text(share_right, baseline, pct(sum(answers.agree) / valid),
-                               size=size, weight="700"))
-            parts.append(_text(dont_know_x, baseline, str(answers.dont_know), size=size,
-                               anchor="end"))
-        else:
-            parts.append(_text(centre, baseline, labels.too_few, size=size, anchor="middle",
-                               fill=MUTED))
-            parts.append(_text(dont_know_x, baseline, "–", size=size, anchor="end",
-                               fill=MUTED))
-        y += row_h
-        separators.append((0.0, y, width, y))
-    parts.insert(0, f'<line x1="{centre:.1f}" y1="18" x2="{centre:.1f}" y2="{y:.1f}" '
-                    f'stroke="{INK}" stroke-width="1.5"/>')
-    parts.insert(1, _lines(separators, GRID, 0.75))
-    legend_y = y + 18
-    x = 0.0
-    for (fill, _ink), point in zip(colours, labels.points, strict=True):
-        parts.append(f'<rect x="{x:.1f}" y="{legend_y - 9:.1f}" width="11" height="11" '
-                     f'fill="{fill}" stroke="{MUTED}" stroke-width="0.5"/>')
-        parts.append(_text(x + 15, legend_y, point, size=9.5))
-        x += 15 + len(point) * 9.5 * 0.56 + 14
-    return _svg(width, legend_y + 6, title, desc, "".join(parts))
+    chart_rows = []
+    for text, answers in rows:
+        if not answers.shown:
+            chart_rows.append(StatementChartRow(text, shown=False))
+            continue
+        valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
+        lead, segments = _split_bar(answers, 50.0 / max(reach, 0.05))
+        chart_rows.append(StatementChartRow(
+            text, shown=True, disagree=pct(sum(answers.disagree) / valid), lead=lead,
+            segments=segments, agree=pct(sum(answers.agree) / valid),
+            dont_know=str(answers.dont_know)))
+    legend = tuple((point, SHADES[fill]) for point, (fill, _ink)
+                   in zip(labels.points, point_colours(len(labels.points)), strict=True))
+    return StatementChart(title, desc, labels, tuple(chart_rows), legend)
 
 
-def _split_bar(answers: SplitAnswers, centre: float, share_w: float, top: float,
-               height: float, baseline: float) -> list[str]:
-    """One diverging bar, left to right: the neutral answers centred on the middle line.
+def _split_bar(answers: SplitAnswers, share_w: float) -> tuple[int, tuple[Segment, ...]]:
+    """One diverging bar, left to right: the neutral answers centred on the middle (50 %).
 
-    ``share_w`` is the width of all valid answers; a segment's count is printed on it when
-    it fits.
+    ``share_w`` is the width of all valid answers in % of the bar; a segment's count is
+    printed on it when it fits. Returns the room before the first segment and the segments,
+    in whole % (the stylesheet's width classes): each edge rounded, so the widths add up
+    and the middle stays at 50; a segment with answers keeps at least 1 %.
     """
     valid = sum(answers.disagree) + answers.neutral + sum(answers.agree)
     unit = share_w / valid
@@ -473,19 +496,19 @@ def _split_bar(answers: SplitAnswers, centre: float, share_w: float, top: float,
     counts = [*reversed(answers.disagree), answers.neutral, *answers.agree]
     if len(counts) > len(colours):  # an even scale: no middle point
         counts.pop(len(answers.disagree))
-    x = centre - (sum(answers.disagree) + answers.neutral / 2) * unit
-    parts: list[str] = []
-    for count, (fill, ink) in zip(counts, colours, strict=True):
+    edge = 50.0 - (sum(answers.disagree) + answers.neutral / 2) * unit
+    lead = left = round(edge)
+    segments = []
+    for count, (fill, _ink) in zip(counts, colours, strict=True):
         if not count:
             continue
-        w = count * unit
-        parts.append(f'<rect x="{x:.1f}" y="{top:.1f}" width="{w:.1f}" height="{height:g}" '
-                     f'fill="{fill}" stroke="#ffffff" stroke-width="1"/>')
-        if w >= 6.2 * len(str(count)) + 4:
-            parts.append(_text(x + w / 2, baseline, str(count), size=10, anchor="middle",
-                               weight="700", fill=ink))
-        x += w
-    return parts
+        width = count * unit
+        edge += width
+        right = max(round(edge), left + 1)
+        fits = width / 100 * BAR_UNITS >= 6.2 * len(str(count)) + 4
+        segments.append(Segment(right - left, fill, SHADES[fill], str(count) if fits else ""))
+        left = right
+    return lead, tuple(segments)
 
 
 def score_bar(value: float | None, band: str | None, *, title: str, fmt: Formatter,

@@ -210,8 +210,8 @@ class LessonSection:
     #: Included texts on the lesson, identical ones once with their count.
     comments: tuple[GroupedAnswer, ...]
     statements: tuple[StatementRow, ...]
-    #: The lesson's statements in one chart (SVG); empty when the lesson has no figures.
-    chart: str = ""
+    #: The lesson's statements in one chart; None when the lesson has no figures.
+    chart: charts.StatementChart | None = None
     previous: float | None = None
     #: The change in shown scores since the previous round (``LessonChange.shown_change``).
     change: Decimal | None = None
@@ -672,15 +672,15 @@ def _statement_rows(lesson: Lesson, summary: LessonSummary) -> tuple[StatementRo
 
 def statements_chart(questionnaire: Questionnaire, lesson: Lesson,
                      rows: tuple[StatementRow, ...], numbers: Numbers,
-                     labels: Mapping[str, str]) -> str:
-    """The lesson's statements as one chart of diverging bars; "" without statement figures.
+                     labels: Mapping[str, str]) -> charts.StatementChart | None:
+    """The lesson's statements as one chart of diverging bars; None without statement figures.
 
     A statement below three valid answers keeps its row, marked "te weinig antwoorden", with
     no bar and no number, also not in the description. The description gives every shown
     statement's counts per answer and its shares, so a screen reader hears the values.
     """
     if not rows:
-        return ""
+        return None
     scale = questionnaire.statement_scale(rows[0].statement)
     chart_labels = charts.StatementChartLabels(
         points=tuple(point.label for point in scale.points), disagree=labels["disagree"],

@@ -271,8 +271,7 @@ def check_report_and_projector(summary: Summary, raw: Raw) -> None:
         # The lesson's chart: a statement below the threshold is described as such, with
         # no count; a lesson without figures has no chart.
         assert bool(section.chart) is bool(section.statements)
-        described = (re.search(r"<desc[^>]*>(.*?)</desc>", section.chart).group(1).split("; ")
-                     if section.chart else [])
+        described = section.chart.description.split("; ") if section.chart else []
         for row, description in zip(section.statements, described, strict=True):
             enough_answers = raw.valid[row.statement.id] >= anonymity.MIN_VALID_ANSWERS
             assert row.bar.shown is enough_answers

@@ -87,6 +87,14 @@ def _lesson_article(html: str, lesson_id: str) -> str:
     return html[start:html.index("</article>", start)]
 
 
+def _chart_description(article: str) -> str:
+    """The description of a lesson's statement chart, as a screen reader gets it."""
+    described_by = re.search(r'<table class="statement-chart"[^>]*aria-describedby="([^"]+)"',
+                             article).group(1)
+    return html_module.unescape(
+        re.search(rf'<p hidden id="{described_by}">(.*?)</p>', article).group(1))
+
+
 def _row_pattern(disagree: str, counts: list[int], agree: str, dont_know: int) -> str:
     """A chart row's numbers as the PDF text has them: shares, the counts printed on the bar
     (from left to right; a segment too narrow for its number has none), "weet niet"."""
@@ -105,8 +113,9 @@ def test_each_lesson_has_one_chart_with_its_statements_values(demo_report):
               for n, lesson in enumerate(lessons, start=1)]
     for number, lesson in enumerate(lessons, start=1):
         article = _lesson_article(demo_report.html, lesson.lesson_id)
-        assert article.count("<svg") == 1  # all the lesson's statements in one chart
-        desc = html_module.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", article).group(1))
+        # All the lesson's statements in one chart, a table, with its description beside it.
+        assert article.count('<table class="statement-chart"') == 1
+        desc = _chart_description(article)
         rows = []
         for statement in lesson.statements:
             d = statement.distribution
@@ -124,6 +133,18 @@ def test_each_lesson_has_one_chart_with_its_statements_values(demo_report):
         assert starts[number - 1] <= shown_on[0] <= last, (lesson.lesson_id, shown_on)
         assert re.search(r"Helemaal oneens\s*Oneens\s*Neutraal\s*Eens\s*Helemaal eens",
                          pages[shown_on[0]])
+
+
+def test_the_statement_charts_draw_with_classes_not_style_attributes(demo_report):
+    """The preview's Content-Security-Policy allows no inline style: widths and shades are
+    the stylesheet's classes, and every class a bar uses is in it."""
+    assert ' style="' not in demo_report.html
+    css = (Path(__file__).parents[2] / "assessment" / "static" / "report.css").read_text()
+    used = set(re.findall(r'class="segment ([^"]+)"', demo_report.html))
+    assert used
+    for classes in used:
+        for name in classes.split():
+            assert f".{name} {{" in css, name
 
 
 def test_the_sorted_bars_and_the_radar_share_one_page(demo_report):
@@ -192,16 +213,14 @@ def test_a_statement_with_too_few_answers_has_no_bar_and_no_numbers(app, open_as
     first, *others = summary.statements
     assert not first.shown and all(s.shown for s in others)
     article = _lesson_article(html, "urgentie")
-    desc = html_module.unescape(re.search(r"<desc[^>]*>(.*?)</desc>", article).group(1))
-    described = desc.split("; ")
+    described = _chart_description(article).split("; ")
     assert described[0].endswith(": te weinig antwoorden")
     assert all("Helemaal eens" in row for row in described[1:])
-    # The chart's row says so and has no bar: its rectangles are the other statements'
-    # segments and the legend's five swatches.
-    svg = article[article.index("<svg"):article.index("</svg>")]
-    assert "te weinig antwoorden</text>" in svg
+    # The chart's row says so and has no bar: its segments are the other statements'.
+    table = article[article.index('<table class="statement-chart"'):article.index("</table>")]
+    assert '<td colspan="3" class="too-few">te weinig antwoorden</td>' in table
     segments = sum(1 for s in others for count in s.distribution.counts if count)
-    assert svg.count("<rect") == segments + 5
+    assert table.count('class="segment ') == segments
     _document, pdf = render(html, Path(app.static_folder or ""))
     pages = pdf_pages(pdf)
     lessons = " ".join(_flat(page) for page in pages
@@ -230,7 +249,12 @@ def test_a_statement_chart_on_an_even_scale_draws_every_answer():
                        agree=(4, 5), dont_know=1, not_applicable=0)  # type: ignore[arg-type]
     labels = charts.StatementChartLabels(("--", "-", "+", "++"), "oneens", "eens",
                                          "weet niet", "te weinig antwoorden")
-    svg = charts.statement_answers([("Stelling", bar)], labels, report_numbers("nl").percent,
-                                   title="t", desc="d")
-    printed = re.findall(r'font-weight="700" fill="[^"]+">(\d+%?)</text>', svg)
-    assert printed == ["36%", "2", "3", "4", "5", "64%"]
+    chart = charts.statement_answers([("Stelling", bar)], labels, report_numbers("nl").percent,
+                                     title="t", desc="d")
+    row, = chart.rows
+    assert [row.disagree, *(s.count for s in row.segments), row.agree] == [
+        "36%", "2", "3", "4", "5", "64%"]
+    # Four segments from the middle outwards: no neutral one; the larger side fills its half.
+    assert [s.fill for s in row.segments] == [fill for fill, _ink in charts.point_colours(4)]
+    assert row.lead + sum(s.width for s in row.segments[:2]) == pytest.approx(50)
+    assert sum(s.width for s in row.segments[2:]) == pytest.approx(50)
