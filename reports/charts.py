@@ -588,8 +588,61 @@ def regions_quadrant(dots: Sequence[RegionDot], split: float, labels: QuadrantLa
         radius, fill = (7, "#154273") if dot.own else (4.5, "#6b7f99")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{fill}" '
                      f'stroke="#ffffff" stroke-width="1.5"/>')
-        if dot.label:
-            anchor = "end" if x > margin + plot * 0.7 else "start"
-            offset = -9 if anchor == "end" else 9
-            parts.append(_halo_text(x + offset, y + 4, dot.label, size=9.5, anchor=anchor))
+    labelled = [dot for dot in dots if dot.label]
+    # The own region's label first, so it keeps the place beside its dot.
+    labelled.sort(key=lambda dot: not dot.own)
+    spots = place_labels([(px(dot.x), py(dot.y), dot.label) for dot in labelled],
+                         left=margin, right=margin + plot)
+    parts.extend(_halo_text(spot.x, spot.y, dot.label, size=LABEL_SIZE, anchor=spot.anchor)
+                 for dot, spot in zip(labelled, spots, strict=True))
     return frame.replace("</svg>", "".join(parts) + "</svg>")
+
+
+#: The size of a region's label in the quadrant, and what one character takes at most
+#: (bold, in units of the size; an estimate on the wide side, without measuring the font).
+LABEL_SIZE = 9.5
+_CHARACTER_WIDTH = 0.62
+
+
+@dataclass(frozen=True)
+class LabelSpot:
+    """Where a label is drawn: its baseline's x and y and how it is anchored there; its box."""
+
+    x: float
+    y: float
+    anchor: str
+    box: tuple[float, float, float, float]
+
+
+def place_labels(points: Sequence[tuple[float, float, str]], *, left: float,
+                 right: float) -> list[LabelSpot]:
+    """A spot for each point's label beside its dot, in order, so that no label covers an
+    earlier one: to the right of the dot (to the left near the right edge), else the other
+    side, else a step up or down at a time. When no spot is free within a few steps the
+    first is taken; the table beside the chart names every region anyway."""
+    taken: list[tuple[float, float, float, float]] = []
+    spots: list[LabelSpot] = []
+    for x, y, text in points:
+        width = len(text) * LABEL_SIZE * _CHARACTER_WIDTH
+        near_edge = x > left + (right - left) * 0.7
+        sides = ("end", "start") if near_edge else ("start", "end")
+        candidates = [_spot(x, y + 4 + shift, width, side)
+                      for shift in (0, -11, 11, -22, 22, -33, 33) for side in sides]
+        free = [spot for spot in candidates
+                if spot.box[0] >= left - 40 and spot.box[2] <= right + 40
+                and not any(_overlap(spot.box, other) for other in taken)]
+        chosen = free[0] if free else candidates[0]
+        taken.append(chosen.box)
+        spots.append(chosen)
+    return spots
+
+
+def _spot(x: float, baseline: float, width: float, anchor: str) -> LabelSpot:
+    start = x + 9 if anchor == "start" else x - 9 - width
+    text_x = x + 9 if anchor == "start" else x - 9
+    return LabelSpot(text_x, baseline, anchor,
+                     (start, baseline - LABEL_SIZE, start + width, baseline + 2))
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -125,3 +125,33 @@ def test_every_chart_on_the_projector_describes_its_values(app, facilitator_clie
                 assert re.search(r": \d+ van \d+ \(\d+%\)$", desc), desc
         _move(facilitator_client, "volgende")
     assert {"overview", "lesson", "groups", "quadrant"} <= set(seen)
+
+
+def _boxes_overlap(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_labels_of_regions_at_nearly_the_same_spot_do_not_cover_each_other():
+    points = [(300.0, 200.0, "Uw regio"), (302.0, 201.0, "Cleantech Regio"),
+              (304.0, 199.0, "Stedendriehoek"), (301.0, 203.0, "Regio Foodvalley"),
+              (480.0, 200.0, "Noord-Veluwe")]
+    spots = charts.place_labels(points, left=60, right=500)
+    for index, spot in enumerate(spots):
+        for other in spots[:index]:
+            assert not _boxes_overlap(spot.box, other.box), (points[index][2], spot, other)
+    # The first (the own region) keeps the place right beside its dot; near the right edge a
+    # label goes to the left of its dot.
+    assert (spots[0].x, spots[0].y, spots[0].anchor) == (309.0, 204.0, "start")
+    assert spots[-1].anchor == "end" and spots[-1].box[2] < 480
+
+
+def test_the_regions_quadrant_draws_each_label_once_where_it_was_placed():
+    labels = charts.QuadrantLabels(x="Urgentie", y="Visie", position="Uw regio",
+                                   cells={})
+    dots = [charts.RegionDot("Uw regio", 3.5, 3.5, None, True),
+            charts.RegionDot("Cleantech Regio", 3.52, 3.49, None, False),
+            charts.RegionDot("", 2.0, 2.0, None, False)]
+    svg = charts.regions_quadrant(dots, 3.0, labels, lambda v: f"{v:.1f}", title="t",
+                                  desc="d")
+    assert svg.count(">Cleantech Regio</text>") == 2  # the halo and the text
+    assert svg.count(">Uw regio</text>") == 2
