@@ -33,6 +33,11 @@ from assessment.exceptions import (
     UnsafeHeader,
 )
 
+#: The Dutch phrases a failure's reason starts with when no reply came from the server (the
+#: facilitator's page shows them in the interface language).
+UNREACHABLE = "mailserver niet bereikbaar"
+CONNECTION_LOST = "verbinding verbroken tijdens het verzenden"
+
 
 @dataclass(frozen=True)
 class MailSettings:
@@ -159,7 +164,7 @@ class Postman:
             failure = PermanentFailure if 500 <= exc.smtp_code < 600 else TemporaryFailure
             raise failure(_reply(exc.smtp_code, exc.smtp_error)) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(f"mailserver niet bereikbaar: {exc}") from exc
+            raise TemporaryFailure(f"{UNREACHABLE}: {exc}") from exc
         self._smtp = smtp
 
     def send(self, message: EmailMessage) -> None:
@@ -180,7 +185,7 @@ class Postman:
             raise _failure(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPServerDisconnected) as exc:
             self.close()
-            raise TemporaryFailure(f"verbinding verbroken tijdens het verzenden: {exc}",
+            raise TemporaryFailure(f"{CONNECTION_LOST}: {exc}",
                                    handed_over=True) from exc
         if refused:  # one recipient only: a refusal raises above; kept for safety
             code, text = next(iter(refused.values()))

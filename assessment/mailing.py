@@ -224,7 +224,10 @@ def filled(assessment: Assessment, language: str, kind: str, link: str,
 # -- sending ----------------------------------------------------------------------------
 
 #: The reason a message failed when the connection broke while it was handed over.
-HANDED_OVER = "verbinding verbroken tijdens het verzenden"
+HANDED_OVER = mail.CONNECTION_LOST
+#: What a failure after the hand-over adds, and what a message not sent at all starts with.
+MAY_HAVE_ARRIVED = "mogelijk wel aangekomen"
+NOT_SENT = "niet verstuurd"
 
 
 def stale_after(config: Mapping[str, Any]) -> timedelta:
@@ -303,7 +306,7 @@ def send_queued(assessment_id: int, *, now: datetime | None = None,
                 if final:
                     failed += 1
                     if not failure.handed_over and not isinstance(failure, PermanentFailure) \
-                            and failure.reason.startswith("mailserver niet bereikbaar"):
+                            and failure.reason.startswith(mail.UNREACHABLE):
                         failed += _fail_waiting(assessment_id, failure.reason)
                 else:
                     pause(backoff * 2 ** tries)
@@ -372,7 +375,7 @@ def _record_failure(invitation_id: int, failure: DeliveryFailed, final: bool) ->
     """Store a failure: "failed" with the reason when final, else waiting for a try again."""
     reason = failure.reason
     if failure.handed_over:
-        reason = f"{HANDED_OVER}; mogelijk wel aangekomen ({failure.reason})"
+        reason = f"{HANDED_OVER}; {MAY_HAVE_ARRIVED} ({failure.reason})"
     with write_transaction() as session:
         session.execute(update(Invitation).where(Invitation.id == invitation_id).values(
             delivery=Delivery.FAILED.value if final else Delivery.QUEUED.value,
@@ -386,7 +389,7 @@ def _fail_waiting(assessment_id: int, reason: str) -> int:
         failed = session.execute(
             update(Invitation).where(Invitation.assessment_id == assessment_id,
                                      Invitation.delivery == Delivery.QUEUED.value)
-            .values(delivery=Delivery.FAILED.value, reason=f"niet verstuurd: {reason}"[:1000])
+            .values(delivery=Delivery.FAILED.value, reason=f"{NOT_SENT}: {reason}"[:1000])
             .execution_options(synchronize_session=False))
         return int(getattr(failed, "rowcount", 0) or 0)
 

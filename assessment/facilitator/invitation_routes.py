@@ -6,6 +6,7 @@ The page shows per address only how its e-mails fared and whether the answers we
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -25,10 +26,24 @@ from assessment.facilitator.forms import (
     mail_texts_form,
 )
 from assessment.facilitator.routes import assessment_view
+from assessment.invitations import ADDRESS_GONE
 from assessment.models import Assessment
 
 #: An example link for the preview (no invitation's real link is ever shown).
 EXAMPLE_TOKEN = "voorbeeld-persoonlijke-link"  # noqa: S105 (shown, not a secret)
+
+
+def _failure_reason(stored: str) -> str:
+    """A failure's reason as stored (Dutch phrases of the app, the server's reply as it came)
+    in the interface language."""
+    phrases = {mailing.INTERRUPTED: _("onderbroken, niet opnieuw verstuurd"),
+               ADDRESS_GONE: _("niet verstuurd: het adres is verwijderd"),
+               mail.CONNECTION_LOST: _("verbinding verbroken tijdens het verzenden"),
+               mailing.MAY_HAVE_ARRIVED: _("mogelijk wel aangekomen"),
+               mail.UNREACHABLE: _("mailserver niet bereikbaar"),
+               mailing.NOT_SENT: _("niet verstuurd")}
+    pattern = "|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.sub(pattern, lambda found: str(phrases[found.group()]), stored)
 
 
 def _problem(reason: str) -> str:
@@ -77,6 +92,7 @@ def _render(assessment: Assessment, *, addresses_form: AddressesForm | None = No
         action_form=ActionForm(), reminder_form=ReminderForm(
             formdata=None, round=str(mailing.reminder_round(assessment.id))),
         progress=progress, problems=[(p, _problem(p.reason)) for p in problems],
+        failure_reason=_failure_reason,
         labels=_delivery_labels(), kinds=mail_texts.KINDS,
         placeholders=mail_texts.PLACEHOLDERS,
         days=current_app.config["INVITATION_ADDRESS_DAYS"],
@@ -102,7 +118,8 @@ def invitations_progress(assessment: Assessment) -> Response:
                    "sending": progress.sending, "sent": progress.sent,
                    "failed": progress.failed, "reminders": progress.reminders,
                    "sent_in": progress.sent_in},
-        "rows": [{"id": row.id, "delivery": labels[row.delivery], "reason": row.reason,
+        "rows": [{"id": row.id, "delivery": labels[row.delivery],
+                  "reason": _failure_reason(row.reason),
                   "reminders": row.reminders,
                   "sent_in": _("verzonden") if row.sent_in else ""}
                  for row in progress.rows],

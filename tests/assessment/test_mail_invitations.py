@@ -252,6 +252,22 @@ def test_a_mail_server_that_cannot_be_reached_fails_what_waits(app, demo):
         assert mailing.retry_failed(TRYOUT_ID) == 5
 
 
+def test_a_failure_s_reason_reads_in_the_interface_language(app, demo, facilitator_client):
+    app.config.update(MAIL_PORT=1, MAIL_ATTEMPTS=1)
+    with app.app_context():
+        mailing.invite(TRYOUT_ID, ["weg@dalfsen.nl"], "nl")
+        mailing.send_queued(TRYOUT_ID, pause=lambda _seconds: None)
+    url = f"/begeleider/scans/{TRYOUT_ID}/uitnodigingen"
+    dutch = facilitator_client.get(url).get_data(as_text=True)
+    assert ">mailserver niet bereikbaar: " in dutch
+    with facilitator_client.session_transaction() as session:
+        session["language"] = "en"
+    english = facilitator_client.get(url).get_data(as_text=True)
+    assert ">mail server not reachable: " in english and "niet bereikbaar" not in english
+    rows = facilitator_client.get(url + ".json").get_json()["rows"]
+    assert rows[0]["reason"].startswith("mail server not reachable: ")
+
+
 def test_a_server_failure_shows_on_the_page(app, facilitator_client, mail_server):
     mail_server.answer("weg@nergens.nl", "550 5.1.1 <weg@nergens.nl>: Recipient unknown")
     page = facilitator_client.get(f"/begeleider/scans/{TRYOUT_ID}/uitnodigingen")
