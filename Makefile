@@ -52,16 +52,16 @@ typecheck: install-test
 # the tests that do not depend on the suite's database (browser, several servers) and the
 # files that touch no database at all (content, scoring, aggregation: pure functions), and the
 # tests marked report_pdf that read a rendered report's content (the same on either database).
-# Tests that need no server of their own run in TEST_WORKERS processes (pytest-xdist; each has
-# its own databases). The browser tests follow in TEST_WORKERS processes too, each with its own
-# browser, live server and demo database; the several-server tests run one at a time last,
-# since they start gunicorn masters and share Redis and PostgreSQL between them.
+# The tests run in TEST_WORKERS processes (pytest-xdist; each has its own databases, and for
+# the browser tests its own browser, live server and demo database), the browser tests handed
+# out first (tests/conftest.py), so that the short tests even out the workers' last minutes;
+# the several-server tests run one at a time last, since they start gunicorn masters and
+# share Redis and PostgreSQL between them.
 NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
 	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
 TEST_WORKERS ?= auto
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m "not browser and not servers"
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m browser
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m "not servers"
 	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -m servers
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \

@@ -177,6 +177,16 @@ class PostgresDatabases:
             connection.exec_driver_sql(sql)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests first, so that the short tests fill the workers' last minutes.
+
+    ``make test`` runs the browser tests in the same pytest-xdist run as the others. A
+    browser test takes 3–25 s; handed out last, one of them would keep a worker busy while
+    the other has nothing left to do. The order within each kind stays as collected.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+
+
 @pytest.fixture(scope="session")
 def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite database file migrated once; each SQLite test gets a copy."""
