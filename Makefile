@@ -53,16 +53,15 @@ typecheck: install-test
 # files that touch no database at all (content, scoring, aggregation: pure functions), and the
 # tests marked report_pdf that read a rendered report's content (the same on either database).
 # The tests run in TEST_WORKERS processes (pytest-xdist; each has its own databases, and for
-# the browser tests its own browser, live server and demo database), the browser tests handed
-# out first (tests/conftest.py), so that the short tests even out the workers' last minutes;
-# the several-server tests run one at a time last, since they start gunicorn masters and
-# share Redis and PostgreSQL between them.
+# the browser tests its own browser, live server and demo database), the long ones handed out
+# first (tests/conftest.py), so that the short tests even out the workers' last minutes. The
+# several-server tests (marker servers) start gunicorn masters and share Redis and PostgreSQL
+# between them: one worker runs them one after the other (--dist loadgroup).
 NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
 	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
 TEST_WORKERS ?= auto
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) -m "not servers"
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -m servers
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) --dist loadgroup
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
 	  $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) \

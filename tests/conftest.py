@@ -178,13 +178,25 @@ class PostgresDatabases:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the browser tests first, so that the short tests fill the workers' last minutes.
+    """Hand out the long tests first, so that the short ones fill the workers' last minutes.
 
-    ``make test`` runs the browser tests in the same pytest-xdist run as the others. A
-    browser test takes 3–25 s; handed out last, one of them would keep a worker busy while
-    the other has nothing left to do. The order within each kind stays as collected.
+    ``make test`` runs the browser tests and the several-server tests in the same
+    pytest-xdist run as the others. A browser test takes 3–25 s; handed out last, one of them
+    would keep a worker busy while the other has nothing left to do. The several-server tests
+    share one group (``xdist_group``, with ``--dist loadgroup``): one worker runs them one
+    after the other, never two at the same time. The order within each kind stays as
+    collected.
     """
-    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
+    for item in items:
+        if item.get_closest_marker("servers") is not None:
+            item.add_marker(pytest.mark.xdist_group("servers"))
+
+    def kind(item: pytest.Item) -> int:
+        if item.get_closest_marker("browser") is not None:
+            return 0
+        return 1 if item.get_closest_marker("servers") is not None else 2
+
+    items.sort(key=kind)
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,10 @@ PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 740}, "is_mobile":
                          "has_touch": True, "device_scale_factor": 2}
 #: Every context speaks Dutch, so the app's default language is what the tests see.
 LOCALE: dict[str, Any] = {"locale": "nl-NL"}
+#: How long an action or an ``expect`` waits for the page before it fails. Playwright's
+#: ``expect`` waits 5 s by default; beside the rest of the suite on two busy cores, saving a
+#: page took longer than that. It is a bound on waiting, not a measure of speed.
+WAIT_MS = 15_000
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
@@ -133,8 +137,9 @@ def browser() -> Iterator[Any]:
         if os.environ.get("REGIOSPIEGEL_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                               args=CHROMIUM_ARGS)
@@ -188,7 +193,7 @@ def new_context(browser: Any, live_server: LiveServer,
     def make(options: dict[str, Any] | None = None, **extra: Any) -> Any:
         context = browser.new_context(base_url=live_server.base_url,
                                       **{**LOCALE, **DESKTOP, **(options or {}), **extra})
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(WAIT_MS)
         context.on("page", problems.watch)
         contexts.append(context)
         return context
