@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import time
@@ -13,6 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 import reports
+import reports.render
 from assessment import management
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
@@ -313,6 +315,24 @@ def test_a_report_referring_to_files_and_urls_fetches_nothing(app):
     assert "file:///etc/passwd" in fetcher.refused
     assert "http://example.com/evil.css" in fetcher.refused
     assert b"root:" not in pdf
+
+
+def test_the_worker_renders_with_the_garbage_collector_paused_and_on_again_after(app, monkeypatch):
+    collector_on = []
+
+    def render(html: str, static_dir: Path) -> bytes:
+        collector_on.append(gc.isenabled())
+        if html == "fails":
+            raise RuntimeError("the render failed")
+        return b"%PDF"
+
+    monkeypatch.setattr(reports.render, "html_to_pdf", render)
+    assert reports.render._render_collected("<p>Hallo</p>", _static(app)) == b"%PDF"
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        reports.render._render_collected("fails", _static(app))
+    assert gc.isenabled()
+    assert collector_on == [False, False]
 
 
 @pytest.mark.report_pdf
