@@ -10,6 +10,7 @@ meet; whatever a run creates, it drops. ``db_dialect`` tells a test which one it
 
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import queue
@@ -175,6 +176,18 @@ class PostgresDatabases:
     def _execute(self, sql: str) -> None:
         with self.admin.connect() as connection:
             connection.exec_driver_sql(sql)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Leave what collection loaded out of the garbage collector's walks from now on.
+
+    A test process holds the collected tests, the imported modules and the app's libraries
+    for the whole run: some hundreds of thousands of objects that every full collection walks
+    again, while the tests' own garbage is a small part of it. Frozen once here, a run of the
+    participant, export and paper tests took 15–20 % less CPU (2026-11-30, by turns).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
