@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -143,6 +144,17 @@ def counting_note(counting: Counting) -> str:
     return note
 
 
+def template_macro(name: str) -> Any:
+    """The macro named "template:macro" (a question type's), from its template's module.
+
+    Jinja makes a template's module once per process; an ``{% import %}`` inside a macro
+    that runs for every item on a page would compare the page's globals with the
+    template's each time, which cost more than showing the item.
+    """
+    template, macro = name.split(":")
+    return getattr(current_app.jinja_env.get_template(template).module, macro)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
@@ -163,3 +175,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["audit_label"] = audit_label
     app.jinja_env.globals["time_zone"] = TIME_ZONE
+    app.jinja_env.globals["template_macro"] = template_macro
