@@ -178,16 +178,22 @@ class PostgresDatabases:
             connection.exec_driver_sql(sql)
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Leave what collection loaded out of the garbage collector's walks from now on.
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session: pytest.Session) -> Iterator[object]:
+    """Collect with the garbage collector paused, then leave what it loaded out of its walks.
 
-    A test process holds the collected tests, the imported modules and the app's libraries
-    for the whole run: some hundreds of thousands of objects that every full collection walks
-    again, while the tests' own garbage is a small part of it. Frozen once here, a run of the
+    Collecting imports the tests, the app and its libraries: hundreds of thousands of objects
+    that a test process holds for the whole run, and that every full collection walks again.
+    Paused, collecting took 2.3–2.7 s instead of 4.1–4.4 s; frozen afterwards, a run of the
     participant, export and paper tests took 15–20 % less CPU (2026-11-30, by turns).
     """
-    gc.collect()
-    gc.freeze()
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.collect()
+        gc.freeze()
+        gc.enable()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

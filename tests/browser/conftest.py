@@ -309,6 +309,12 @@ def log_in(page: Any, email: str = DEMO_EMAIL, password: str = DEMO_PASSWORD) ->
 
 
 def screenshot(page: Any, name: str) -> None:
-    """Save a full-page PNG as screenshots/<name>.png for people to look at."""
+    """Save a full-page PNG as screenshots/<name>.png for people to look at.
+
+    Only with ``REGIOSPIEGEL_SCREENSHOTS=1``: nobody looks at them in an ordinary run, and
+    taking them (a full page, twice the pixels on a phone) costs the browser tests time.
+    """
+    if os.environ.get("REGIOSPIEGEL_SCREENSHOTS") != "1":
+        return
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
