@@ -55,13 +55,13 @@ typecheck: install-test
 # The tests run in TEST_WORKERS processes (pytest-xdist; each has its own databases, and for
 # the browser tests its own browser, live server and demo database), the long ones handed out
 # first (tests/conftest.py), so that the short tests even out the workers' last minutes. The
-# several-server tests (marker servers) start gunicorn masters and share Redis and PostgreSQL
-# between them: one worker runs them one after the other (--dist loadgroup).
+# several-server tests (marker servers) start gunicorn masters; each makes its own databases,
+# Redis key prefix and ports, so they may run beside each other and beside the rest.
 NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
 	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
 TEST_WORKERS ?= auto
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) --dist loadgroup
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
 	  $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) \

@@ -201,15 +201,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     ``make test`` runs the browser tests and the several-server tests in the same
     pytest-xdist run as the others. A browser test takes 3–25 s; handed out last, one of them
-    would keep a worker busy while the other has nothing left to do. The several-server tests
-    share one group (``xdist_group``, with ``--dist loadgroup``): one worker runs them one
-    after the other, never two at the same time. The order within each kind stays as
-    collected.
+    would keep a worker busy while the other has nothing left to do. The several-server
+    tests make their own databases, Redis prefixes and ports, so they may run beside each
+    other. The order within each kind stays as collected.
     """
-    for item in items:
-        if item.get_closest_marker("servers") is not None:
-            item.add_marker(pytest.mark.xdist_group("servers"))
-
     def kind(item: pytest.Item) -> int:
         if item.get_closest_marker("browser") is not None:
             return 0
