@@ -415,20 +415,47 @@ class InvitationRow:
 
 @dataclass(frozen=True)
 class Progress:
-    """The invitations of an assessment with their totals."""
+    """The invitations of an assessment; its totals are counted from them."""
 
     rows: tuple[InvitationRow, ...]
-    waiting: int
-    sending: int
-    sent: int
-    failed: int
-    reminders: int
-    sent_in: int
+
+    def _in(self, state: Delivery) -> int:
+        return sum(1 for row in self.rows if row.delivery == state.value)
 
     @property
     def invited(self) -> int:
         """How many addresses were invited."""
         return len(self.rows)
+
+    @property
+    def waiting(self) -> int:
+        """How many messages wait to be sent."""
+        return self._in(Delivery.QUEUED)
+
+    @property
+    def sending(self) -> int:
+        """How many messages are being handed over now."""
+        return self._in(Delivery.SENDING)
+
+    @property
+    def sent(self) -> int:
+        """How many messages the mail server took."""
+        return self._in(Delivery.SENT)
+
+    @property
+    def failed(self) -> int:
+        """How many messages failed (or were interrupted)."""
+        return self._in(Delivery.FAILED)
+
+    @property
+    def reminders(self) -> int:
+        """How many reminders went out, all invitations together."""
+        return sum(row.reminders for row in self.rows)
+
+    @property
+    def sent_in(self) -> int:
+        """How many invited people sent their answers in ("verzonden")."""
+        return sum(1 for row in self.rows if row.sent_in)
 
     @property
     def busy(self) -> bool:
@@ -457,13 +484,7 @@ def progress(assessment_id: int, now: datetime | None = None) -> Progress:
         rows.append(InvitationRow(invitation.id, invitation.address, delivery,
                                   invitation.message, reason, invitation.reminders,
                                   invitation.sent_in))
-
-    def count(state: Delivery) -> int:
-        return sum(1 for row in rows if row.delivery == state.value)
-
-    return Progress(tuple(rows), count(Delivery.QUEUED), count(Delivery.SENDING),
-                    count(Delivery.SENT), count(Delivery.FAILED),
-                    sum(row.reminders for row in rows), sum(1 for row in rows if row.sent_in))
+    return Progress(tuple(rows))
 
 
 # -- forgetting addresses -----------------------------------------------------------------
