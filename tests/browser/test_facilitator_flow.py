@@ -55,6 +55,7 @@ def test_facilitator_runs_a_session_from_creation_to_report(
     screenshot(page, "facilitator-detail-desktop")
 
     page.get_by_role("link", name="Live-overzicht").first.click()
+    page.wait_for_url(re.compile(r"/live$"))
     started = page.locator("[data-live=started]")
     submitted = page.locator("[data-live=submitted]")
     expect(started).to_have_text("0")
@@ -94,6 +95,9 @@ def test_facilitator_runs_a_session_from_creation_to_report(
     screenshot(page, "facilitator-live-desktop")
 
     page.get_by_role("link", name="Projectorweergave").click()
+    # The keys work once projector.js ran (a deferred script: by the load event); the code
+    # may show before that, and a key pressed earlier is lost.
+    page.wait_for_url(re.compile(r"/projector$"))
     expect(page.locator(".join-code")).to_be_visible()
     screenshot(page, "facilitator-projector-join-desktop")
     page.keyboard.press("ArrowRight")  # a presenter's clicker, handled by projector.js
