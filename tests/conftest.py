@@ -11,14 +11,16 @@ meet; whatever a run creates, it drops. ``db_dialect`` tells a test which one it
 from __future__ import annotations
 
 import gc
+import hashlib
 import itertools
 import os
 import queue
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 
@@ -337,16 +339,55 @@ def app_config(db_url: str, tmp_path: Path) -> dict[str, object]:
 WARM_LIMITS = RenderLimits(niceness=0)
 
 
+class RememberingRenderer(Renderer):
+    """A report process that renders an HTML document once per test run.
+
+    Rendering is deterministic: the same HTML with the same code, stylesheets and fonts gives
+    the same PDF. Many tests render the same report (the demo scan's, on a database copied
+    from one file), each in an app of its own; this one keeps each PDF in ``folder``, shared
+    by the run's test processes, beside how long its render took, and hands it out again.
+    A render that took longer than the current time limit is rendered again, so a test of
+    the limit still meets it; failures are never kept. ``folder`` lives one run.
+    """
+
+    def __init__(self, static_dir: Path, limits: RenderLimits, folder: Path) -> None:
+        super().__init__(static_dir, limits)
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def render(self, html: str) -> bytes:
+        key = hashlib.sha256(html.encode()).hexdigest()
+        pdf_path, took_path = self.folder / f"{key}.pdf", self.folder / f"{key}.seconds"
+        with suppress(FileNotFoundError, ValueError):
+            if float(took_path.read_text()) <= self.limits.seconds:
+                return pdf_path.read_bytes()
+        started = time.perf_counter()
+        pdf = super().render(html)
+        took = time.perf_counter() - started
+        # Written whole under a name of this process, then moved: another test process
+        # reads either nothing or a complete file, and the PDF before its time.
+        for path, content in ((pdf_path, pdf), (took_path, f"{took:.3f}".encode())):
+            partial = path.with_name(f"{path.name}.{os.getpid()}")
+            partial.write_bytes(content)
+            partial.replace(path)
+        return pdf
+
+
 @pytest.fixture(scope="session")
-def warm_renderer() -> Iterator[Renderer]:
+def warm_renderer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Renderer]:
     """One report process for the run's apps, kept warm from one test to the next.
 
     Each app starts its own report process on its first render (as a server does once);
     a test process makes hundreds of apps, and starting the process and loading WeasyPrint
     and its fonts anew costs seconds a report test. The test apps borrow this one instead
-    (see :func:`lent_renderer`).
+    (see :func:`lent_renderer`). It renders each document once per run
+    (:class:`RememberingRenderer`), in a folder all the run's test processes share.
     """
-    renderer = Renderer(PROJECT_ROOT / "assessment" / "static", WARM_LIMITS)
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # the workers' folders are in the run's
+    renderer = RememberingRenderer(PROJECT_ROOT / "assessment" / "static", WARM_LIMITS,
+                                   run_folder / "rendered-reports")
     yield renderer
     renderer.close()
 
