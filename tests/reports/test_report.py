@@ -335,6 +335,31 @@ def test_the_worker_renders_with_the_garbage_collector_paused_and_on_again_after
     assert collector_on == [False, False]
 
 
+def test_the_report_renders_with_weasyprints_user_agent_sheet_less_the_unused_rules():
+    from weasyprint.html import UA
+
+    trimmed = reports.render.report_ua_text(UA)
+    assert trimmed is not None, "WeasyPrint's user-agent stylesheet changed: review the trim"
+    removed = set(UA.splitlines()) - set(trimmed.splitlines())
+    assert removed and all(line.startswith(("::footnote-", "::note-", "::marker {"))
+                           for line in removed)
+    assert "li::marker {" in trimmed
+    assert reports.render.report_ua_text("li { display: list-item }\n") is None
+
+
+def test_the_lighter_user_agent_sheet_renders_the_same_pdf_as_weasyprints_own(app):
+    from weasyprint import HTML
+
+    html = ('<html lang="nl"><head><title>t</title><link rel="stylesheet" href="report.css">'
+            '</head><body><h2>Kop</h2><ol><li>een</li><li>twee<ul><li>drie</li></ul></li></ol>'
+            '<p>Een <q>citaat</q><br>en <strong>vet</strong>.</p>'
+            '<table><tr><th>a</th><td>1</td></tr></table></body></html>')
+    own = HTML(string=html, base_url=_static(app).resolve().as_uri() + "/",
+               url_fetcher=make_fetcher(_static(app))).write_pdf(
+        pdf_variant=reports.render.PDF_VARIANT, finisher=reports.render._open_with_bookmarks)
+    assert html_to_pdf(html, _static(app)) == own
+
+
 @pytest.mark.report_pdf
 def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_works(app):
     renderer = Renderer(_static(app), RenderLimits(seconds=0.05))
