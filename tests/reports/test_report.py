@@ -20,7 +20,7 @@ from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
-from reports.build import report_context, report_html, report_key
+from reports.build import report_context, report_html, report_key, without_unrendered_space
 from reports.render import (
     Renderer,
     RenderLimits,
@@ -333,6 +333,21 @@ def test_the_worker_renders_with_the_garbage_collector_paused_and_on_again_after
         reports.render._render_collected("fails", _static(app))
     assert gc.isenabled()
     assert collector_on == [False, False]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<table>\n  <tr>\n    <th>a</th>\n    <td>1</td>\n  </tr>\n</table>",
+     "<table><tr><th>a</th><td>1</td></tr></table>"),
+    ("<section>\n  <h3>Kop</h3>\n  <ul>\n    <li>een</li>\n  </ul>\n</section>",
+     "<section><h3>Kop</h3><ul><li>een</li></ul></section>"),
+    # Spaces between inline elements and inline blocks, and in comments, show: they stay.
+    ("<p>een <strong>twee</strong> <span>drie</span>\n<a href='#x'>vier</a></p>", None),
+    ('<p class="lesson-score">3,4</p> <dl class="key-figures">\n <dt>n</dt> <dd>5</dd></dl>',
+     None),
+    ('<blockquote class="comment"><span>(2×)</span>\n</blockquote>', None),
+])
+def test_the_report_html_loses_only_whitespace_no_page_shows(html, expected):
+    assert without_unrendered_space(html) == (html if expected is None else expected)
 
 
 def test_the_report_renders_with_weasyprints_user_agent_sheet_less_the_unused_rules():
