@@ -159,9 +159,9 @@ def _render_collected(html: str, static_dir: Path) -> bytes:
     """:func:`html_to_pdf` with the cyclic garbage collector paused, and one collection after.
 
     WeasyPrint keeps some 200,000 objects alive until a render ends (the document tree, a
-    computed style for every element and six of its pseudo-elements, the boxes): with the
-    collector on, it walks them all again and again, four full collections in the demo
-    report, about a quarter of its render time. They become garbage together at the end,
+    computed style for every element, the boxes): with the collector on, it walks them all
+    again and again, four full collections in the demo report, about a quarter of its
+    render time. They become garbage together at the end,
     and one collection frees them, before the next render starts.
     """
     gc.disable()
