@@ -6,6 +6,7 @@ import gc
 import io
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -369,10 +370,23 @@ def test_the_lighter_user_agent_sheet_renders_the_same_pdf_as_weasyprints_own(ap
             '</head><body><h2>Kop</h2><ol><li>een</li><li>twee<ul><li>drie</li></ul></li></ol>'
             '<p>Een <q>citaat</q><br>en <strong>vet</strong>.</p>'
             '<table><tr><th>a</th><td>1</td></tr></table></body></html>')
+    lighter = html_to_pdf(html, _static(app))  # first: it sets the compression for both
     own = HTML(string=html, base_url=_static(app).resolve().as_uri() + "/",
                url_fetcher=make_fetcher(_static(app))).write_pdf(
         pdf_variant=reports.render.PDF_VARIANT, finisher=reports.render._open_with_bookmarks)
-    assert html_to_pdf(html, _static(app)) == own
+    assert lighter == own
+
+
+def test_the_pdf_is_compressed_at_zlibs_default_level_not_pydyfs_nine(app):
+    import pydyf
+
+    assert reports.render._compress_at_default_level(), "pydyf changed: review the compression"
+    stream = pydyf.Stream([b"BT /F1 12 Tf (Hallo) Tj ET"] * 200, compress=True)
+    data = stream.data
+    packed = data[data.index(b"stream\n") + 7:data.rindex(b"\nendstream")]
+    assert packed == zlib.compress(b"\n".join([b"BT /F1 12 Tf (Hallo) Tj ET"] * 200),
+                                   reports.render.COMPRESSION_LEVEL)
+    assert pdf_text(html_to_pdf("<p>Hallo</p>", _static(app))) == "Hallo"
 
 
 @pytest.mark.report_pdf
