@@ -132,7 +132,8 @@ COMPRESSION_LEVEL = 6
 
 
 class _DefaultLevelZlib:
-    """zlib as pydyf uses it, compressing at :data:`COMPRESSION_LEVEL` whatever it asks."""
+    """zlib for pydyf: compressing at :data:`COMPRESSION_LEVEL` whatever level it asks,
+    the rest of zlib as it is."""
 
     @staticmethod
     def compress(data: bytes, level: int = -1) -> bytes:
@@ -142,6 +143,12 @@ class _DefaultLevelZlib:
     def compressobj(level: int = -1, *args: Any, **kwargs: Any) -> Any:
         return zlib.compressobj(COMPRESSION_LEVEL, *args, **kwargs)
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+
+_DEFAULT_LEVEL_ZLIB = _DefaultLevelZlib()
+
 
 def _compress_at_default_level() -> bool:
     """Make pydyf compress at :data:`COMPRESSION_LEVEL`, for every PDF this process writes;
@@ -149,8 +156,8 @@ def _compress_at_default_level() -> bool:
     import pydyf
 
     if getattr(pydyf, "zlib", None) is zlib:
-        pydyf.zlib = _DefaultLevelZlib
-    return getattr(pydyf, "zlib", None) is _DefaultLevelZlib
+        pydyf.zlib = _DEFAULT_LEVEL_ZLIB
+    return getattr(pydyf, "zlib", None) is _DEFAULT_LEVEL_ZLIB
 
 
 @cache
