@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reports.render import PDF_VARIANT, make_fetcher
+from reports.render import PDF_VARIANT, report_document
 
 
 @dataclass(frozen=True)
@@ -32,10 +32,7 @@ class PageFill:
 
 def render(html: str, static_dir: Path) -> tuple[Any, bytes]:
     """Lay out the report as the report worker does; the WeasyPrint document and its PDF."""
-    from weasyprint import HTML
-
-    document = HTML(string=html, base_url=static_dir.resolve().as_uri() + "/",
-                    url_fetcher=make_fetcher(static_dir)).render()
+    document = report_document(html, static_dir).render()
     return document, document.write_pdf(pdf_variant=PDF_VARIANT)
 
 

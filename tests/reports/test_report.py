@@ -6,6 +6,7 @@ import gc
 import io
 import re
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
 from assessment.results import assessment_summary
-from reports.build import report_context, report_html, report_key
+from reports.build import report_context, report_html, report_key, without_unrendered_space
 from reports.render import (
     Renderer,
     RenderLimits,
@@ -333,6 +334,59 @@ def test_the_worker_renders_with_the_garbage_collector_paused_and_on_again_after
         reports.render._render_collected("fails", _static(app))
     assert gc.isenabled()
     assert collector_on == [False, False]
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ("<table>\n  <tr>\n    <th>a</th>\n    <td>1</td>\n  </tr>\n</table>",
+     "<table><tr><th>a</th><td>1</td></tr></table>"),
+    ("<section>\n  <h3>Kop</h3>\n  <ul>\n    <li>een</li>\n  </ul>\n</section>",
+     "<section><h3>Kop</h3><ul><li>een</li></ul></section>"),
+    # Spaces between inline elements and inline blocks, and in comments, show: they stay.
+    ("<p>een <strong>twee</strong> <span>drie</span>\n<a href='#x'>vier</a></p>", None),
+    ('<p class="lesson-score">3,4</p> <dl class="key-figures">\n <dt>n</dt> <dd>5</dd></dl>',
+     None),
+    ('<blockquote class="comment"><span>(2×)</span>\n</blockquote>', None),
+])
+def test_the_report_html_loses_only_whitespace_no_page_shows(html, expected):
+    assert without_unrendered_space(html) == (html if expected is None else expected)
+
+
+def test_the_report_renders_with_weasyprints_user_agent_sheet_less_the_unused_rules():
+    from weasyprint.html import UA
+
+    trimmed = reports.render.report_ua_text(UA)
+    assert trimmed is not None, "WeasyPrint's user-agent stylesheet changed: review the trim"
+    removed = set(UA.splitlines()) - set(trimmed.splitlines())
+    assert removed and all(line.startswith(("::footnote-", "::note-", "::marker {"))
+                           for line in removed)
+    assert "li::marker {" in trimmed
+    assert reports.render.report_ua_text("li { display: list-item }\n") is None
+
+
+def test_the_lighter_user_agent_sheet_renders_the_same_pdf_as_weasyprints_own(app):
+    from weasyprint import HTML
+
+    html = ('<html lang="nl"><head><title>t</title><link rel="stylesheet" href="report.css">'
+            '</head><body><h2>Kop</h2><ol><li>een</li><li>twee<ul><li>drie</li></ul></li></ol>'
+            '<p>Een <q>citaat</q><br>en <strong>vet</strong>.</p>'
+            '<table><tr><th>a</th><td>1</td></tr></table></body></html>')
+    lighter = html_to_pdf(html, _static(app))  # first: it sets the compression for both
+    own = HTML(string=html, base_url=_static(app).resolve().as_uri() + "/",
+               url_fetcher=make_fetcher(_static(app))).write_pdf(
+        pdf_variant=reports.render.PDF_VARIANT, finisher=reports.render._open_with_bookmarks)
+    assert lighter == own
+
+
+def test_the_pdf_is_compressed_at_zlibs_default_level_not_pydyfs_nine(app):
+    import pydyf
+
+    assert reports.render._compress_at_default_level(), "pydyf changed: review the compression"
+    stream = pydyf.Stream([b"BT /F1 12 Tf (Hallo) Tj ET"] * 200, compress=True)
+    data = stream.data
+    packed = data[data.index(b"stream\n") + 7:data.rindex(b"\nendstream")]
+    assert packed == zlib.compress(b"\n".join([b"BT /F1 12 Tf (Hallo) Tj ET"] * 200),
+                                   reports.render.COMPRESSION_LEVEL)
+    assert pdf_text(html_to_pdf("<p>Hallo</p>", _static(app))) == "Hallo"
 
 
 @pytest.mark.report_pdf
