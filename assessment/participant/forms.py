@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import ClassVar
 
 from babel.support import NullTranslations, Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Regexp
@@ -82,6 +84,10 @@ class PageForm(FlaskForm):
     action = HiddenField()
     #: What the page asks, in order (set per page by :func:`page_form_class`).
     asked: tuple[Asked, ...] = ()
+    #: The markup of this class's choice fields as shown without errors, by field name and
+    #: chosen value (one per class, by :func:`page_form_class`; see
+    #: :func:`assessment.templating.show_asked`).
+    shown: ClassVar[dict[tuple[str, object], Markup] | None] = None
 
     @property
     def blocks(self) -> Iterator[tuple[ContextBlock | None, tuple[Asked, ...]]]:
@@ -126,6 +132,11 @@ _PAGE_FORMS: dict[tuple[int, str, int, int], tuple[Questionnaire, type[PageForm]
 PAGE_FORMS_KEPT = 256
 
 
+def forget_page_forms() -> None:
+    """Forget the page form classes built so far, with the markup they keep (for tests)."""
+    _PAGE_FORMS.clear()
+
+
 def page_form_class(
     questionnaire: Questionnaire, page: Page, text_max_length: int
 ) -> type[PageForm]:
@@ -141,7 +152,7 @@ def page_form_class(
         return found[1]
     asked = asked_on(questionnaire, page)
     form_class = type(f"PageForm_{page.id}", (PageForm,), {
-        "asked": asked, **form_fields(questionnaire, asked, text_max_length)})
+        "asked": asked, "shown": {}, **form_fields(questionnaire, asked, text_max_length)})
     if len(_PAGE_FORMS) >= PAGE_FORMS_KEPT:
         _PAGE_FORMS.clear()
     _PAGE_FORMS[key] = (questionnaire, form_class)
