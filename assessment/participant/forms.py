@@ -20,7 +20,27 @@ from assessment.question_types import Asked, asked_on, blocks, form_fields, regi
 from questions.schema import ContextBlock, Questionnaire
 
 
-class JoinForm(FlaskForm):
+@lru_cache(maxsize=8)
+def wtforms_messages(locale: str) -> NullTranslations:
+    """WTForms' own messages in ``locale``, read once per process.
+
+    Flask-WTF reads the catalogue from disk on every request that shows a form (and on
+    every form with a field without a label, such as the start key); on the participant's
+    pages that was a twentieth of the request.
+    """
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class ParticipantForm(FlaskForm):
+    """Base of the participant's forms: WTForms' messages read once per process."""
+
+    class Meta:
+        def get_translations(self, form: object) -> NullTranslations:
+            """WTForms' messages in the page's language (:func:`wtforms_messages`)."""
+            return wtforms_messages(str(get_locale()))
+
+
+class JoinForm(ParticipantForm):
     """The start page: type the join code."""
 
     code = StringField(
@@ -31,17 +51,17 @@ class JoinForm(FlaskForm):
     )
 
 
-class StartForm(FlaskForm):
+class StartForm(ParticipantForm):
     """The welcome page's button; its key makes a double click start one respondent."""
 
     start_key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(ParticipantForm):
     """The review page's "send in" button."""
 
 
-class VoteForm(FlaskForm):
+class VoteForm(ParticipantForm):
     """The vote on priorities: the lessons to work on first (the choices are the lessons).
 
     The number chosen and the lesson ids are checked by :mod:`assessment.priorities`.
@@ -50,7 +70,7 @@ class VoteForm(FlaskForm):
     lessons = SelectMultipleField(_l("Lessen"), validate_choice=False)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(ParticipantForm):
     """The language switch in the page header: the language, and the page to return to."""
 
     language = HiddenField(validators=[InputRequired(), Length(max=5)])
@@ -63,23 +83,8 @@ BACK_TO_REVIEW = "overzicht"
 SWITCH_LANGUAGE = "taal:"
 
 
-@lru_cache(maxsize=8)
-def wtforms_messages(locale: str) -> NullTranslations:
-    """WTForms' own messages in ``locale``, read once per process.
-
-    Flask-WTF reads the catalogue from disk on every request that shows a form; on the
-    participant's pages that was a twentieth of the request.
-    """
-    return Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class PageForm(FlaskForm):
+class PageForm(ParticipantForm):
     """Base of the per-page forms; ``action`` says which button was pressed."""
-
-    class Meta:
-        def get_translations(self, form: object) -> NullTranslations:
-            """WTForms' messages in the page's language (:func:`wtforms_messages`)."""
-            return wtforms_messages(str(get_locale()))
 
     action = HiddenField()
     #: What the page asks, in order (set per page by :func:`page_form_class`).
