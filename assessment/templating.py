@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 from flask import Flask, current_app, g
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 from wtforms.fields.choices import SelectFieldBase
@@ -187,8 +187,35 @@ def _one_of_choices(field: Any) -> bool:
     return field.data is None or any(choice.selected for choice in field.iter_choices())
 
 
+def page_translations() -> Any:
+    """The interface's translations in the page's locale, found once per request and locale.
+
+    Flask-Babel's own lookup, which each ``_()`` of a template makes, finds the request's
+    Babel context three times over and writes the locale's name out anew; a question
+    page has about a dozen phrases. A locale forced for a while (``force_locale``) or
+    refreshed is another locale object, and gets its own translations.
+    """
+    locale = get_locale()
+    if locale is None:
+        return get_translations()
+    found = g.get("page_translations")
+    if found is None or found[0] is not locale:
+        found = g.page_translations = (locale, get_translations())
+    return found[1]
+
+
+def _template_gettext(string: str) -> str:
+    return str(page_translations().ugettext(string))
+
+
+def _template_ngettext(singular: str, plural: str, number: int) -> str:
+    return str(page_translations().ungettext(singular, plural, number))
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters and globals."""
+    """Register the filters and globals, and the templates' ``_()`` (after Flask-Babel's)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["score"] = score
     app.jinja_env.filters["figure"] = figure
