@@ -30,6 +30,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         participation,
         questionnaire_files,
         security,
+        sessions,
         templating,
     )
     from assessment.admin import bp as admin_bp
@@ -54,6 +55,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     templating.init_app(app)
     reports.init_app(app)
     mail_jobs.init_app(app)

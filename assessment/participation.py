@@ -166,12 +166,21 @@ def remove_empty_starts(session: Session, assessment_id: int,
 
     Runs inside the caller's write transaction; returns how many were removed.
     """
-    condition = (Respondent.assessment_id == assessment_id) & empty_start()
-    if started_before is not None:
-        condition = condition & (Respondent.created_at < started_before)
-    removed = session.execute(delete(Respondent).where(condition)
-                              .execution_options(synchronize_session=False))
+    removed = session.execute(_removing_empty_starts(started_before is not None),
+                              {"assessment_id": assessment_id, "started_before": started_before})
     return int(getattr(removed, "rowcount", 0) or 0)
+
+
+@functools.cache
+def _removing_empty_starts(before: bool) -> Any:
+    """The DELETE of :func:`remove_empty_starts`, built once per process (every start runs it,
+    and building it cost more than running it)."""
+    condition = (Respondent.assessment_id == bindparam("assessment_id")) & empty_start()
+    if before:
+        condition = condition & (Respondent.created_at
+                                 < bindparam("started_before", type_=Respondent.created_at.type))
+    return (delete(Respondent).where(condition)
+            .execution_options(synchronize_session=False))
 
 
 def start(assessment_id: int, token: str | None = None, language: str | None = None) -> str:
@@ -192,10 +201,16 @@ def start(assessment_id: int, token: str | None = None, language: str | None = N
         row = {"assessment_id": assessment_id, "token_hash": hash_token(token), "profile": {},
                "last_page": "intro", "created_at": now, "updated_at": now,
                "language": language if language != assessment.language else None}
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        session.execute(insert(Respondent).values(row).on_conflict_do_nothing())
+        session.connection().execute(_inserting_respondent(session.get_bind().dialect.name), row)
     return token
+
+
+@functools.cache
+def _inserting_respondent(dialect: str) -> Any:
+    """INSERT of a new respondent that does nothing when the token exists (a double click),
+    built once per process and dialect; the row comes as its parameters."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Respondent).on_conflict_do_nothing()
 
 
 def choose_language(respondent_id: int, language: str) -> None:

@@ -126,20 +126,32 @@ class QuestionType:
 #: The registry: type name → row, in the order a page asks the types.
 QUESTION_TYPES: dict[str, QuestionType] = {}
 
+#: Counts the registry's changes, so what is built from it can be kept until it changes.
+_registry_version = 0
+
 
 def register(kind: QuestionType) -> QuestionType:
     """Add a question type to the table (after the others); its name and prefix are its own."""
+    global _registry_version
     if kind.name in QUESTION_TYPES:
         raise ValueError(f"question type {kind.name!r} is registered already")
     if any(kind.prefix == other.prefix for other in QUESTION_TYPES.values()):
         raise ValueError(f"the field prefix {kind.prefix!r} belongs to another question type")
     QUESTION_TYPES[kind.name] = kind
+    _registry_version += 1
     return kind
 
 
 def unregister(name: str) -> None:
     """Take a question type out of the table again (a test's own type, after the test)."""
+    global _registry_version
     del QUESTION_TYPES[name]
+    _registry_version += 1
+
+
+def registry_version() -> int:
+    """A number that changes whenever a type is registered or unregistered."""
+    return _registry_version
 
 
 def field_name(type_name: str, item_id: str) -> str:

@@ -26,6 +26,7 @@ so one limiter serves any number of apps, as in the tests.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import random
@@ -34,7 +35,7 @@ from typing import Any, ClassVar
 
 from flask import current_app
 from limits.storage import Storage
-from sqlalchemy import case, delete, select
+from sqlalchemy import bindparam, case, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,6 +48,14 @@ STORAGE_URI = DATABASE_LIMITS_URI
 
 #: One hit in this many also removes the expired counters.
 CLEAN_UP_ONE_IN = 100
+
+
+#: A counter's count and its window's end while the window lasts; built once, as building a
+#: statement costs more than running it (Flask-Limiter reads both for its headers).
+_CURRENT = (RateLimitCounter.key == bindparam("key")) & (RateLimitCounter.expires_at
+                                                        > bindparam("now"))
+_COUNT = select(RateLimitCounter.count).where(_CURRENT)
+_EXPIRY = select(RateLimitCounter.expires_at).where(_CURRENT)
 
 
 class DatabaseStorage(Storage):
@@ -68,19 +77,11 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add ``amount`` to the counter of ``key``; a new window lasts ``expiry`` seconds."""
         now = time.time()
-        table = RateLimitCounter.__table__
-        expired = table.c.expires_at <= now
         with write_transaction() as session:
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            new = insert(RateLimitCounter).values(
-                key=_stored_key(key), count=amount, expires_at=now + expiry)
-            statement = new.on_conflict_do_update(
-                index_elements=["key"],
-                set_={"count": case((expired, amount), else_=table.c.count + amount),
-                      "expires_at": case((expired, now + expiry), else_=table.c.expires_at)},
-            ).returning(table.c.count)
-            count = int(session.execute(statement).scalar_one())
+            statement = _counting(session.get_bind().dialect.name)
+            count = int(session.connection().execute(statement, {
+                "key": _stored_key(key), "count": amount, "expires_at": now + expiry,
+                "now": now}).scalar_one())
             if random.randrange(CLEAN_UP_ONE_IN) == 0:  # noqa: S311 (not a secret)
                 session.execute(delete(RateLimitCounter)
                                 .where(RateLimitCounter.expires_at <= now))
@@ -89,20 +90,14 @@ class DatabaseStorage(Storage):
     def get(self, key: str) -> int:
         """The counter of ``key`` in its current window (0 when there is none)."""
         with engine().connect() as connection:
-            count = connection.scalar(
-                select(RateLimitCounter.count).where(
-                    RateLimitCounter.key == _stored_key(key),
-                    RateLimitCounter.expires_at > time.time()))
+            count = connection.scalar(_COUNT, {"key": _stored_key(key), "now": time.time()})
         return int(count or 0)
 
     def get_expiry(self, key: str) -> float:
         """When the window of ``key`` ends (seconds since the epoch; now when there is none)."""
         now = time.time()
         with engine().connect() as connection:
-            expires_at = connection.scalar(
-                select(RateLimitCounter.expires_at).where(
-                    RateLimitCounter.key == _stored_key(key),
-                    RateLimitCounter.expires_at > now))
+            expires_at = connection.scalar(_EXPIRY, {"key": _stored_key(key), "now": now})
         return float(expires_at if expires_at is not None else now)
 
     def check(self) -> bool:
@@ -125,6 +120,23 @@ class DatabaseStorage(Storage):
         with write_transaction() as session:
             session.execute(delete(RateLimitCounter)
                             .where(RateLimitCounter.key == _stored_key(key)))
+
+
+@functools.cache
+def _counting(dialect: str) -> Any:
+    """The upsert of :meth:`DatabaseStorage.incr`, built once per process and dialect: the
+    row (``key``, ``count``, ``expires_at``) and ``now`` come as its parameters."""
+    table = RateLimitCounter.__table__
+    expired = table.c.expires_at <= bindparam("now", type_=table.c.expires_at.type)
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new = insert(RateLimitCounter)
+    return new.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"count": case((expired, new.excluded.count),
+                            else_=table.c.count + new.excluded.count),
+              "expires_at": case((expired, new.excluded.expires_at),
+                                 else_=table.c.expires_at)},
+    ).returning(table.c.count)
 
 
 def _stored_key(key: str) -> str:

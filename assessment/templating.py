@@ -11,14 +11,16 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 from flask import Flask, current_app, g
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, get_translations, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup
+from wtforms.fields.choices import SelectFieldBase
 
 from assessment import figures
 from assessment.anonymity import STEP, Counting
 from assessment.config import TIME_ZONE
 from assessment.models import AUDIT_ACTIONS, STATUS_LABELS, as_utc
-from assessment.question_types import field_name
+from assessment.question_types import Asked, field_name
 from questions.schema import Questionnaire
 
 
@@ -155,8 +157,65 @@ def template_macro(name: str) -> Any:
     return getattr(current_app.jinja_env.get_template(template).module, macro)
 
 
+def show_asked(form: Any, asked: Asked) -> Markup:
+    """An item's field on a page, shown by its type's macro (``QuestionType.macro``).
+
+    A form class may keep what its choice fields look like (``shown``, a dict; the
+    participant's page forms do): a field without errors whose value is one of its choices
+    (or none) is then shown by the macro once per value and process, and taken from there
+    afterwards. A question type's macro shows the field and the item only, nothing else of
+    the request, so its output for a field's value never differs; a radio group of a
+    lesson page cost more to show than the rest of the page.
+    """
+    field = form[asked.name]
+    macro = template_macro(asked.kind.macro)
+    kept = getattr(form, "shown", None)
+    if kept is None or field.errors or not _one_of_choices(field):
+        shown: Markup = macro(field, asked)
+        return shown
+    key = (asked.name, field.data)
+    found: Markup | None = kept.get(key)
+    if found is None:
+        found = kept[key] = macro(field, asked)
+    return found
+
+
+def _one_of_choices(field: Any) -> bool:
+    """Whether a field is a choice among fixed values and holds one of them (or none)."""
+    if not isinstance(field, SelectFieldBase):
+        return False
+    return field.data is None or any(choice.selected for choice in field.iter_choices())
+
+
+def page_translations() -> Any:
+    """The interface's translations in the page's locale, found once per request and locale.
+
+    Flask-Babel's own lookup, which each ``_()`` of a template makes, finds the request's
+    Babel context three times over and writes the locale's name out anew; a question
+    page has about a dozen phrases. A locale forced for a while (``force_locale``) or
+    refreshed is another locale object, and gets its own translations.
+    """
+    locale = get_locale()
+    if locale is None:
+        return get_translations()
+    found = g.get("page_translations")
+    if found is None or found[0] is not locale:
+        found = g.page_translations = (locale, get_translations())
+    return found[1]
+
+
+def _template_gettext(string: str) -> str:
+    return str(page_translations().ugettext(string))
+
+
+def _template_ngettext(singular: str, plural: str, number: int) -> str:
+    return str(page_translations().ungettext(singular, plural, number))
+
+
 def init_app(app: Flask) -> None:
-    """Register the filters and globals."""
+    """Register the filters and globals, and the templates' ``_()`` (after Flask-Babel's)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_template_gettext, ngettext=_template_ngettext, newstyle=True)
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["score"] = score
     app.jinja_env.filters["figure"] = figure
@@ -176,3 +235,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["audit_label"] = audit_label
     app.jinja_env.globals["time_zone"] = TIME_ZONE
     app.jinja_env.globals["template_macro"] = template_macro
+    app.jinja_env.globals["show_asked"] = show_asked

@@ -4,21 +4,43 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import ClassVar
 
 from babel.support import NullTranslations, Translations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Regexp
 
 from assessment.pages import Page
-from assessment.question_types import Asked, asked_on, blocks, form_fields
+from assessment.question_types import Asked, asked_on, blocks, form_fields, registry_version
 from questions.schema import ContextBlock, Questionnaire
 
 
-class JoinForm(FlaskForm):
+@lru_cache(maxsize=8)
+def wtforms_messages(locale: str) -> NullTranslations:
+    """WTForms' own messages in ``locale``, read once per process.
+
+    Flask-WTF reads the catalogue from disk on every request that shows a form (and on
+    every form with a field without a label, such as the start key); on the participant's
+    pages that was a twentieth of the request.
+    """
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class ParticipantForm(FlaskForm):
+    """Base of the participant's forms: WTForms' messages read once per process."""
+
+    class Meta:
+        def get_translations(self, form: object) -> NullTranslations:
+            """WTForms' messages in the page's language (:func:`wtforms_messages`)."""
+            return wtforms_messages(str(get_locale()))
+
+
+class JoinForm(ParticipantForm):
     """The start page: type the join code."""
 
     code = StringField(
@@ -29,17 +51,17 @@ class JoinForm(FlaskForm):
     )
 
 
-class StartForm(FlaskForm):
+class StartForm(ParticipantForm):
     """The welcome page's button; its key makes a double click start one respondent."""
 
     start_key = HiddenField(validators=[InputRequired(), Regexp(r"^[A-Za-z0-9_-]{32,64}$")])
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(ParticipantForm):
     """The review page's "send in" button."""
 
 
-class VoteForm(FlaskForm):
+class VoteForm(ParticipantForm):
     """The vote on priorities: the lessons to work on first (the choices are the lessons).
 
     The number chosen and the lesson ids are checked by :mod:`assessment.priorities`.
@@ -48,7 +70,7 @@ class VoteForm(FlaskForm):
     lessons = SelectMultipleField(_l("Lessen"), validate_choice=False)
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(ParticipantForm):
     """The language switch in the page header: the language, and the page to return to."""
 
     language = HiddenField(validators=[InputRequired(), Length(max=5)])
@@ -61,27 +83,16 @@ BACK_TO_REVIEW = "overzicht"
 SWITCH_LANGUAGE = "taal:"
 
 
-@lru_cache(maxsize=8)
-def wtforms_messages(locale: str) -> NullTranslations:
-    """WTForms' own messages in ``locale``, read once per process.
-
-    Flask-WTF reads the catalogue from disk on every request that shows a form; on the
-    participant's pages that was a twentieth of the request.
-    """
-    return Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class PageForm(FlaskForm):
+class PageForm(ParticipantForm):
     """Base of the per-page forms; ``action`` says which button was pressed."""
-
-    class Meta:
-        def get_translations(self, form: object) -> NullTranslations:
-            """WTForms' messages in the page's language (:func:`wtforms_messages`)."""
-            return wtforms_messages(str(get_locale()))
 
     action = HiddenField()
     #: What the page asks, in order (set per page by :func:`page_form_class`).
     asked: tuple[Asked, ...] = ()
+    #: The markup of this class's choice fields as shown without errors, by field name and
+    #: chosen value (one per class, by :func:`page_form_class`; see
+    #: :func:`assessment.templating.show_asked`).
+    shown: ClassVar[dict[tuple[str, object], Markup] | None] = None
 
     @property
     def blocks(self) -> Iterator[tuple[ContextBlock | None, tuple[Asked, ...]]]:
@@ -119,10 +130,35 @@ class PageForm(FlaskForm):
         return valid
 
 
+#: Page form classes built so far: (questionnaire's id, page id, text length, registry
+#: version) → the questionnaire (which keeps its id its own while it is here) and the class.
+_PAGE_FORMS: dict[tuple[int, str, int, int], tuple[Questionnaire, type[PageForm]]] = {}
+#: How many page form classes a process keeps (a questionnaire has about fifteen pages).
+PAGE_FORMS_KEPT = 256
+
+
+def forget_page_forms() -> None:
+    """Forget the page form classes built so far, with the markup they keep (for tests)."""
+    _PAGE_FORMS.clear()
+
+
 def page_form_class(
     questionnaire: Questionnaire, page: Page, text_max_length: int
 ) -> type[PageForm]:
-    """A form class with one field per item on ``page``, built from the question types."""
+    """A form class with one field per item on ``page``, built from the question types.
+
+    Built once per process for each questionnaire (the parsed, frozen one, which never
+    changes), page and text length, while the question types stay the same: building the
+    class and its fields cost more than using it.
+    """
+    key = (id(questionnaire), page.id, text_max_length, registry_version())
+    found = _PAGE_FORMS.get(key)
+    if found is not None and found[0] is questionnaire:
+        return found[1]
     asked = asked_on(questionnaire, page)
-    return type(f"PageForm_{page.id}", (PageForm,), {
-        "asked": asked, **form_fields(questionnaire, asked, text_max_length)})
+    form_class = type(f"PageForm_{page.id}", (PageForm,), {
+        "asked": asked, "shown": {}, **form_fields(questionnaire, asked, text_max_length)})
+    if len(_PAGE_FORMS) >= PAGE_FORMS_KEPT:
+        _PAGE_FORMS.clear()
+    _PAGE_FORMS[key] = (questionnaire, form_class)
+    return form_class

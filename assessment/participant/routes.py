@@ -23,6 +23,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -213,8 +214,7 @@ def _load(token: str) -> Context:
         abort(redirect(url_for("participant.resume", token=token)))
     assessment = respondent.assessment
     questionnaire = content.in_language(assessment, _speak(assessment, respondent.language))
-    return Context(token, respondent, assessment, questionnaire,
-                   participant_pages(questionnaire, _page_titles()))
+    return Context(token, respondent, assessment, questionnaire, _pages(questionnaire))
 
 
 def _speak(assessment: Assessment, chosen: str | None) -> str:
@@ -222,6 +222,30 @@ def _speak(assessment: Assessment, chosen: str | None) -> str:
     g.language = content.participant_language(assessment, chosen)
     g.languages = assessment.languages
     return str(g.language)
+
+
+#: The path's pages made so far, per questionnaire (the parsed, frozen one, which never
+#: changes) and translations of the interface (which name the fixed pages): their ids →
+#: the two (which keep their ids their own while they are here) and the pages.
+_PAGES: dict[tuple[int, int], tuple[Questionnaire, object, tuple[Page, ...]]] = {}
+#: How many such paths a process keeps.
+PAGES_KEPT = 64
+
+
+def _pages(questionnaire: Questionnaire) -> tuple[Page, ...]:
+    """The pages of the path in the page's language, made once per process for each
+    questionnaire and language (five translated titles and the pages cost more than
+    finding them)."""
+    translations = get_translations()
+    key = (id(questionnaire), id(translations))
+    found = _PAGES.get(key)
+    if found is not None and found[0] is questionnaire and found[1] is translations:
+        return found[2]
+    pages = participant_pages(questionnaire, _page_titles())
+    if len(_PAGES) >= PAGES_KEPT:
+        _PAGES.clear()
+    _PAGES[key] = (questionnaire, translations, pages)
+    return pages
 
 
 def _page_titles() -> dict[str, str]:
