@@ -234,5 +234,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.globals["audit_label"] = audit_label
     app.jinja_env.globals["time_zone"] = TIME_ZONE
-    app.jinja_env.globals["template_macro"] = template_macro
     app.jinja_env.globals["show_asked"] = show_asked
