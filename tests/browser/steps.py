@@ -18,6 +18,15 @@ def page_id(page: Any) -> str:
     return match["page"]
 
 
+def expect_page(page: Any, page_id: str) -> None:
+    """Wait until the browser shows participant page ``page_id``.
+
+    A click returns once the next page has started to load, perhaps before its address
+    changed; reading ``page.url`` right away may still give the page before.
+    """
+    expect(page).to_have_url(re.compile(rf"/r/[A-Za-z0-9_-]+/{re.escape(page_id)}(\?[^#]*)?(#.*)?$"))
+
+
 def join(page: Any, code: str) -> None:
     """Type the join code on the start page, start on the welcome page, land on the intro."""
     page.goto("/")
@@ -47,10 +56,10 @@ def expect_checked(page: Any, chosen: dict[str, str]) -> None:
         expect(page.locator(f"input[name='{name}'][value='{value}']")).to_be_checked()
 
 
-def next_page(page: Any) -> str:
-    """Press "Volgende" and return the id of the page that follows."""
+def next_page(page: Any, button: str = "Volgende") -> str:
+    """Press "Volgende" (or ``button``) and return the id of the page that follows."""
     before = page.url
-    page.get_by_role("button", name="Volgende").click()
+    page.get_by_role("button", name=button).click()
     expect(page).not_to_have_url(before)
     return page_id(page)
 

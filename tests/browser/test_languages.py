@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_CODE, DESKTOP, PHONE, ContextFactory, screenshot
-from tests.browser.steps import choose_all, expect_checked, page_id
+from tests.browser.steps import choose_all, expect_checked, expect_page, next_page, page_id
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +31,12 @@ def test_a_participant_answers_in_english_and_switches_back_without_losing_answe
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+/intro$"))
     expect(page.locator("h1")).not_to_have_text("Welkom")
     page.get_by_role("link", name=re.compile("questions", re.IGNORECASE)).click()
+    expect(page).not_to_have_url(re.compile(r"/intro$"))
     for _page in range(5):  # the profile comes first, then the lessons
         if page.locator("fieldset.question input[value='weet_niet']").count():
             break
         choose_all(page, 0)
-        page.get_by_role("button", name="Next").click()
+        next_page(page, "Next")
     lesson = page_id(page)
     expect(page.get_by_text("Strongly agree").first).to_be_visible()
     if size == "phone":
@@ -45,6 +46,6 @@ def test_a_participant_answers_in_english_and_switches_back_without_losing_answe
     # The header's switch is a button of the page's form: it saves first.
     page.locator("header").get_by_role("button", name="Nederlands").click()
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    assert page_id(page) == lesson
+    expect_page(page, lesson)
     expect(page.get_by_text("Helemaal eens").first).to_be_visible()
     expect_checked(page, chosen)

@@ -20,6 +20,7 @@ from tests.browser.conftest import (
 from tests.browser.steps import (
     choose_all,
     expect_checked,
+    expect_page,
     join,
     next_page,
     page_id,
@@ -51,9 +52,12 @@ def test_participant_answers_every_page_and_sends_in(
     expect(page).to_have_url(re.compile(rf"/d/{DEMO_CODE}$"))
     shot("welcome")
     page.get_by_role("button", name="Beginnen").click()
-    assert page_id(page) == "intro"
+    # A click returns once the next page has started to load, perhaps before its address
+    # changed: wait for the address, as a person waits for the page.
+    expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+/intro$"))
     shot("intro")
     page.get_by_role("link", name="Beginnen met de vragen").click()
+    expect(page).not_to_have_url(re.compile(r"/intro$"))
 
     answered: dict[str, str] = {}
     shots = {"profiel": "profile", "context": "context", "open-vragen": "open"}
@@ -101,10 +105,10 @@ def test_personal_link_resumes_in_a_fresh_browser(new_context: ContextFactory) -
 
     second = new_context(DESKTOP).new_page()
     second.goto(link)
-    assert page_id(second) == lesson
+    expect_page(second, lesson)
     expect_checked(second, chosen)
     second.get_by_role("button", name="Vorige").click()
-    assert page_id(second) == "profiel"
+    expect_page(second, "profiel")
 
 
 def test_back_button_and_double_click_lose_nothing(
@@ -127,10 +131,10 @@ def test_back_button_and_double_click_lose_nothing(
 
     page.go_back()
     page.reload()  # the back button may show a cached copy; the server's copy must agree
-    assert page_id(page) == lesson
+    expect_page(page, lesson)
     expect_checked(page, chosen)
     page.go_forward()
-    assert page_id(page) == after_double_click
+    expect_page(page, after_double_click)
     expect(page.locator("input[type=radio]:checked")).to_have_count(0)
 
 

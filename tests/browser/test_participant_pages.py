@@ -19,7 +19,7 @@ from tests.browser.conftest import (
     LiveServer,
     screenshot,
 )
-from tests.browser.steps import choose_all, expect_checked, join, next_page, page_id
+from tests.browser.steps import choose_all, expect_checked, expect_page, join, next_page
 
 LESSONS = load_questionnaire(CONTENT_DIR / "tien-lessen.nl.yaml").lessons
 
@@ -95,11 +95,11 @@ def test_from_the_review_to_a_statement_and_straight_back(
     page.goto(page.url.rsplit("/", 1)[0] + "/overzicht")
     statement = LESSONS[2].statements[1]
     page.get_by_role("link", name=statement.text).click()
-    assert page_id(page) == LESSONS[2].id
+    expect_page(page, LESSONS[2].id)
     group = page.locator(f"fieldset#a_{statement.id}")
     group.locator("label").first.click()
     page.get_by_role("button", name="Terug naar het overzicht").click()
-    assert page_id(page) == "overzicht"
+    expect_page(page, "overzicht")
     expect(page.get_by_role("link", name=statement.text)).to_have_count(0)
     expect(page.get_by_role("link", name=LESSONS[2].statements[0].text)).to_be_visible()
 
@@ -115,7 +115,7 @@ def test_the_header_switch_saves_the_answers_and_changes_language(
     chosen = choose_all(page, 1)
     page.locator("header").get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert page_id(page) == LESSONS[0].id
+    expect_page(page, LESSONS[0].id)
     expect(page.get_by_role("button", name="Next")).to_be_visible()
     expect_checked(page, chosen)
 

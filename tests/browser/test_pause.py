@@ -12,7 +12,15 @@ from assessment.models import Status
 from assessment.question_types import STATEMENT
 from tests.browser.audit import Findings
 from tests.browser.conftest import Demo, LiveServer, new_assessment
-from tests.browser.steps import PAGE_URL, choose_all, expect_checked, join, next_page, page_id
+from tests.browser.steps import (
+    PAGE_URL,
+    choose_all,
+    expect_checked,
+    expect_page,
+    join,
+    next_page,
+    page_id,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +78,7 @@ def test_answers_sent_during_a_pause_stay_on_the_page_and_are_stored_after_it(
     page.get_by_role("button", name="Volgende").click()
     expect(page.get_by_role("alert")).to_contain_text(PAUSED_NOTICE)
     expect(page.get_by_role("alert")).to_contain_text("Druk op Volgende")
-    assert page_id(page) == lesson
+    expect_page(page, lesson)
     expect_checked(page, chosen)
     expect(page.locator("textarea")).to_have_value(
         "Wij delen te weinig informatie tussen de gemeenten.")

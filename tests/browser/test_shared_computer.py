@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_CODE, DESKTOP, ContextFactory
-from tests.browser.steps import PAGE_URL, choose_all, join, next_page, page_id
+from tests.browser.steps import PAGE_URL, choose_all, expect_page, join, next_page
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +34,7 @@ def _person_one_answers(page: Any) -> str:
     """Join, answer the profile and the first lesson with a comment; the resume token."""
     join(page, DEMO_CODE)
     page.get_by_role("link", name="Beginnen met de vragen").click()
-    assert page_id(page) == "profiel"
+    expect_page(page, "profiel")
     choose_all(page, option=1)
     assert next_page(page) == FIRST_LESSON
     choose_all(page, option=3)
