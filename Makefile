@@ -56,18 +56,22 @@ typecheck: install-test
 # files that touch no database at all (content, scoring, aggregation: pure functions), and the
 # tests marked report_pdf that read a rendered report's content (the same on either database).
 # The tests run in TEST_WORKERS processes (pytest-xdist; each has its own databases, and for
-# the browser tests its own browser, live server and demo database), the long ones handed out
-# first (tests/conftest.py), so that the short tests even out the workers' last minutes. The
+# the browser tests its own browser, live server and demo database), one more than the cores:
+# a browser test waits for Chromium much of its time, and a third process on two cores fills
+# that wait. The long ones are handed out first (tests/conftest.py), two at a time
+# (--maxschedchunk), so that the browser tests spread over all processes instead of going to
+# the first one in one chunk, and the short tests even out the workers' last minutes. The
 # several-server tests (marker servers) start gunicorn masters; each makes its own databases,
 # Redis key prefix and ports, so they may run beside each other and beside the rest.
 NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
 	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
-TEST_WORKERS ?= auto
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+XDIST = -n $(TEST_WORKERS) --maxschedchunk 2
 pytest: install-test
-	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 -n $(TEST_WORKERS)
+	TEST_DATABASE_URL= $(PY) -m pytest --durations=15 $(XDIST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== the suite again on PostgreSQL: $$TEST_DATABASE_URL"; \
-	  $(PY) -m pytest --durations=15 -n $(TEST_WORKERS) \
+	  $(PY) -m pytest --durations=15 $(XDIST) \
 	    -m "not browser and not servers and not report_pdf" \
 	    $(addprefix --ignore=,$(NO_DATABASE)); \
 	fi

@@ -205,7 +205,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     pytest-xdist run as the others. A browser test takes 3–25 s; handed out last, one of them
     would keep a worker busy while the other has nothing left to do. The several-server
     tests make their own databases, Redis prefixes and ports, so they may run beside each
-    other. The order within each kind stays as collected.
+    other. The order within each kind stays as collected. ``make test`` hands out two tests
+    at a time (``--maxschedchunk 2``); pytest-xdist's first chunk would otherwise be a
+    quarter of a worker's share, and every browser test would go to the first worker.
     """
     def kind(item: pytest.Item) -> int:
         if item.get_closest_marker("browser") is not None:
