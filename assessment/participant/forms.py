@@ -15,6 +15,7 @@ from wtforms import HiddenField, SelectMultipleField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, Regexp
 
+from assessment.kept import Kept
 from assessment.pages import Page
 from assessment.question_types import Asked, asked_on, blocks, form_fields, registry_version
 from questions.schema import ContextBlock, Questionnaire
@@ -130,11 +131,9 @@ class PageForm(ParticipantForm):
         return valid
 
 
-#: Page form classes built so far: (questionnaire's id, page id, text length, registry
-#: version) → the questionnaire (which keeps its id its own while it is here) and the class.
-_PAGE_FORMS: dict[tuple[int, str, int, int], tuple[Questionnaire, type[PageForm]]] = {}
-#: How many page form classes a process keeps (a questionnaire has about fifteen pages).
-PAGE_FORMS_KEPT = 256
+#: Page form classes built so far, per questionnaire (the parsed, frozen one, which never
+#: changes), page, text length and registry version; about fifteen pages a questionnaire.
+_PAGE_FORMS: Kept[type[PageForm]] = Kept(limit=256)
 
 
 def forget_page_forms() -> None:
@@ -147,18 +146,13 @@ def page_form_class(
 ) -> type[PageForm]:
     """A form class with one field per item on ``page``, built from the question types.
 
-    Built once per process for each questionnaire (the parsed, frozen one, which never
-    changes), page and text length, while the question types stay the same: building the
-    class and its fields cost more than using it.
+    Built once per process for each questionnaire, page and text length, while the question
+    types stay the same: building the class and its fields cost more than using it.
     """
-    key = (id(questionnaire), page.id, text_max_length, registry_version())
-    found = _PAGE_FORMS.get(key)
-    if found is not None and found[0] is questionnaire:
-        return found[1]
-    asked = asked_on(questionnaire, page)
-    form_class = type(f"PageForm_{page.id}", (PageForm,), {
-        "asked": asked, "shown": {}, **form_fields(questionnaire, asked, text_max_length)})
-    if len(_PAGE_FORMS) >= PAGE_FORMS_KEPT:
-        _PAGE_FORMS.clear()
-    _PAGE_FORMS[key] = (questionnaire, form_class)
-    return form_class
+    def build() -> type[PageForm]:
+        asked = asked_on(questionnaire, page)
+        return type(f"PageForm_{page.id}", (PageForm,), {
+            "asked": asked, "shown": {}, **form_fields(questionnaire, asked, text_max_length)})
+
+    return _PAGE_FORMS.get((questionnaire,), (page.id, text_max_length, registry_version()),
+                           build)

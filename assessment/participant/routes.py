@@ -42,6 +42,7 @@ from assessment.exceptions import (
     VoteError,
 )
 from assessment.extensions import csrf, limiter
+from assessment.kept import Kept
 from assessment.links import external_url, local_path, redirect_back
 from assessment.management import assessment_by_join_code, normalise_join_code
 from assessment.models import Assessment, Respondent, Status
@@ -225,27 +226,16 @@ def _speak(assessment: Assessment, chosen: str | None) -> str:
 
 
 #: The path's pages made so far, per questionnaire (the parsed, frozen one, which never
-#: changes) and translations of the interface (which name the fixed pages): their ids →
-#: the two (which keep their ids their own while they are here) and the pages.
-_PAGES: dict[tuple[int, int], tuple[Questionnaire, object, tuple[Page, ...]]] = {}
-#: How many such paths a process keeps.
-PAGES_KEPT = 64
+#: changes) and translations of the interface (which name the fixed pages).
+_PAGES: Kept[tuple[Page, ...]] = Kept(limit=64)
 
 
 def _pages(questionnaire: Questionnaire) -> tuple[Page, ...]:
     """The pages of the path in the page's language, made once per process for each
     questionnaire and language (five translated titles and the pages cost more than
     finding them)."""
-    translations = get_translations()
-    key = (id(questionnaire), id(translations))
-    found = _PAGES.get(key)
-    if found is not None and found[0] is questionnaire and found[1] is translations:
-        return found[2]
-    pages = participant_pages(questionnaire, _page_titles())
-    if len(_PAGES) >= PAGES_KEPT:
-        _PAGES.clear()
-    _PAGES[key] = (questionnaire, translations, pages)
-    return pages
+    return _PAGES.get((questionnaire, get_translations()), None,
+                      lambda: participant_pages(questionnaire, _page_titles()))
 
 
 def _page_titles() -> dict[str, str]:
