@@ -38,7 +38,8 @@ unreachable):
    database, a thread).
 3. **Report rendering**, on SQLite: 60 participants as in 1 while the report renders in a
    loop in another process (the app's report code, in its niced render worker), against 60
-   participants right before without rendering.
+   participants right before without rendering. The loop runs in a session of its own, as
+   a report worker service (`regiospiegel worker`) does beside the web server.
 
 Targets: zero errors, zero lost answers and submissions; participants' p95 ≤ 250 ms at 60
 and ≤ 600 ms at 200 (scenario 1); saturation throughput ≥ 40 % of the baseline's (scenario
@@ -46,8 +47,9 @@ and ≤ 600 ms at 200 (scenario 1); saturation throughput ≥ 40 % of the baseli
 asserts nothing. Everything listens on 127.0.0.1 only, every request has a timeout and
 every scenario a deadline. Run with ``make bench`` or ``PYTHONPATH=. .venv/bin/python
 bench/load.py [--only sqlite|postgresql] [--counts 60,200] [--workers N --threads M]
-[--saturation-only]``; ``--saturation-only`` runs scenario 2 alone (a minute a database
-instead of six), to compare changes to the server's capacity by turns.
+[--saturation-only | --rendering-only]``; ``--saturation-only`` runs scenario 2 alone (a
+minute a database instead of six), to compare changes to the server's capacity by turns, and
+``--rendering-only`` scenario 3 alone (three minutes).
 """
 
 from __future__ import annotations
@@ -893,8 +895,8 @@ def requests_per_participant() -> int:
 
 
 def bench_database(kind: str, database_url: str, settings: ServerSettings, folder: Path,
-                   counts: tuple[int, ...], with_renders: bool) -> None:
-    """Every scenario on one database."""
+                   counts: tuple[int, ...], *, saturation: bool, with_renders: bool) -> None:
+    """The scenarios asked for on one database."""
     environment = settings.environment(database_url, folder)
     migrate(database_url, environment)
     prepare_database(database_url, seed_demo=with_renders)
@@ -905,12 +907,16 @@ def bench_database(kind: str, database_url: str, settings: ServerSettings, folde
     print(f"\n=== {kind}: gunicorn {settings.workers} workers × {settings.threads} threads, "
           f"pool {settings.threads}+2 per worker; {os.cpu_count()} cores, load {load} ===")
     baselines: dict[int, Figures] = {}
-    with gunicorn("bench.baseline_app:create_app()", settings, environment, log) as server:
-        for count in counts:
-            baselines[count] = baseline_scenario(server, database_url, count, posts,
-                                                 f"{kind}-{count}", PEOPLE)
-        saturated_baseline = baseline_scenario(server, database_url, SATURATION_CLIENTS, posts,
-                                               f"{kind}-saturation", SATURATION)
+    saturated_baseline: Figures | None = None
+    if counts or saturation:
+        with gunicorn("bench.baseline_app:create_app()", settings, environment, log) as server:
+            for count in counts:
+                baselines[count] = baseline_scenario(server, database_url, count, posts,
+                                                     f"{kind}-{count}", PEOPLE)
+            if saturation:
+                saturated_baseline = baseline_scenario(
+                    server, database_url, SATURATION_CLIENTS, posts, f"{kind}-saturation",
+                    SATURATION)
     errors = 0
     with gunicorn("assessment:create_app()", settings, environment, log) as server:
         for count in counts:
@@ -920,12 +926,13 @@ def bench_database(kind: str, database_url: str, settings: ServerSettings, folde
             print_participants(f"{kind}, {count} participants ({PEOPLE.describe()}; "
                                f"{requests} requests each)",
                                result, baselines[count], TARGET_P95_MS.get(count))
-        saturated = participants_scenario(server, database_url, SATURATION_CLIENTS,
-                                          f"{kind}-saturation", SATURATION)
-        errors += saturated.errors
-        print_saturation(f"{kind}, saturation: {SATURATION_CLIENTS} clients, "
-                         f"{SATURATION.describe()} ({requests} requests each, back to back)",
-                         saturated, saturated_baseline)
+        if saturated_baseline is not None:
+            saturated = participants_scenario(server, database_url, SATURATION_CLIENTS,
+                                              f"{kind}-saturation", SATURATION)
+            errors += saturated.errors
+            print_saturation(f"{kind}, saturation: {SATURATION_CLIENTS} clients, "
+                             f"{SATURATION.describe()} ({requests} requests each, back to "
+                             "back)", saturated, saturated_baseline)
         if with_renders:
             quiet = participants_scenario(server, database_url, RENDER_PARTICIPANTS,
                                           f"{kind}-quiet", PEOPLE)
@@ -951,13 +958,17 @@ def main() -> int:
     parser.add_argument("--counts", default="60,200")
     parser.add_argument("--saturation-only", action="store_true",
                         help="only the saturation scenario (app against baseline)")
+    parser.add_argument("--rendering-only", action="store_true",
+                        help="only the report-rendering scenario (SQLite)")
     parser.add_argument("--render-loop", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.render_loop:
         render_loop()
         return 0
     settings = ServerSettings(args.workers, args.threads)
-    counts = () if args.saturation_only else tuple(int(n) for n in args.counts.split(","))
+    alone = args.saturation_only or args.rendering_only
+    counts = () if alone else tuple(int(n) for n in args.counts.split(","))
+    saturation = not args.rendering_only
     renders = not args.saturation_only
     server_url = os.environ.get("BENCH_DATABASE_URL",
                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -966,12 +977,12 @@ def main() -> int:
         folder = Path(name)
         if args.only in (None, "sqlite"):
             bench_database("SQLite", f"sqlite:///{folder / 'load.sqlite3'}", settings, folder,
-                           counts, with_renders=renders)
-        if args.only in (None, "postgresql"):
+                           counts, saturation=saturation, with_renders=renders)
+        if args.only in (None, "postgresql") and not args.rendering_only:
             with postgres_database(server_url) as url:
                 if url is not None:
                     bench_database("PostgreSQL", url, settings, folder, counts,
-                                   with_renders=False)
+                                   saturation=saturation, with_renders=False)
     return 0
 
 

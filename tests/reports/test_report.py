@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import os
 import re
 import time
 import zlib
@@ -400,6 +401,38 @@ def test_a_render_over_its_time_limit_is_stopped_and_the_next_one_works(app):
         assert renderer.render("<html><body><p>Hallo</p></body></html>").startswith(b"%PDF")
     finally:
         renderer.close()
+
+
+def _scheduling(pid: int) -> tuple[int, int, str]:
+    """A process's session id, niceness and autogroup line ("" without autogroup)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    autogroup = Path(f"/proc/{pid}/autogroup")
+    return int(fields[3]), int(fields[16]), (autogroup.read_text().strip()
+                                             if autogroup.exists() else "")
+
+
+@pytest.mark.report_pdf
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_a_niced_renderer_steps_aside_in_a_session_of_its_own(app):
+    """Under autogroup a niceness counts only within a session: the renderer makes its own
+    session and lowers that session's priority too; at niceness 0 it stays in ours."""
+    for niceness in (7, 0):
+        renderer = Renderer(_static(app), RenderLimits(niceness=niceness))
+        try:
+            assert renderer.render("<html><body><p>Hallo</p></body></html>").startswith(b"%PDF")
+            pid = renderer._process.pid
+            session, nice, autogroup = _scheduling(pid)
+            ours = _scheduling(os.getpid())
+            assert nice == ours[1] + niceness
+            if niceness:
+                assert session == pid
+                if autogroup:
+                    assert autogroup.endswith(f"nice {niceness}"), autogroup
+                    assert autogroup != ours[2]
+            else:
+                assert (session, autogroup) == (ours[0], ours[2])
+        finally:
+            renderer.close()
 
 
 @pytest.mark.report_pdf
