@@ -28,6 +28,9 @@ INTERNALS = re.compile(
     r"\bSELECT\b|\bINSERT\b|\bUPDATE\b|\bFROM\b|sqlalchemy|sqlite|werkzeug|jinja",
     re.IGNORECASE)
 
+#: A form's random token: letters that may spell "jinja" or "FROM" by chance, never internals.
+FORM_TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
+
 
 def assert_friendly(response: TestResponse, status: int, language: str = "nl") -> str:
     """The page for ``status``: its title and advice, the layout, no internals."""
@@ -41,7 +44,8 @@ def assert_friendly(response: TestResponse, status: int, language: str = "nl") -
     assert f'<html lang="{language}">' in html
     assert 'rel="stylesheet" href="/static/regiospiegel.css"' in html
     assert "Content-Security-Policy" in response.headers
-    assert not INTERNALS.search(html), INTERNALS.search(html)
+    shown = FORM_TOKEN.sub('name="csrf_token"', html)
+    assert not INTERNALS.search(shown), INTERNALS.search(shown)
     return html
 
 
@@ -82,6 +86,15 @@ def test_405_for_a_get_on_a_post_only_route(facilitator_client):
 def test_413_for_a_post_larger_than_allowed(app, client):
     too_much = "x" * (int(app.config["MAX_CONTENT_LENGTH"]) + 1)
     assert_friendly(client.post("/begeleider/inloggen", data={"email": too_much}), 413)
+
+
+def test_a_form_token_that_spells_a_word_by_chance_is_no_leak(client, monkeypatch):
+    """The check passes over the token's random letters, not over the rest of the page."""
+    monkeypatch.setattr("flask_wtf.csrf.generate_csrf", lambda: "IjJiNjAsqlite.FROM.x")
+    html = assert_friendly(client.get("/?x=%00"), 400)
+    assert 'value="IjJiNjAsqlite.FROM.x"' in html
+    with pytest.raises(AssertionError, match="sqlite"):
+        assert_friendly(client.get("/?x=sqlite%00"), 400)  # the address, shown in a hidden field
 
 
 @pytest.fixture
