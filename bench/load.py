@@ -566,8 +566,9 @@ def print_saturation(label: str, result: Figures, baseline: Figures) -> None:
     _common_lines(result, baseline)
 
 
-def print_rendering(label: str, quiet: Figures, busy: Figures) -> None:
-    """Participants with and without the report rendering beside them."""
+def print_rendering(label: str, quiet: Figures, busy: Figures, reports: int) -> None:
+    """Participants with and without the report rendering beside them, and how many
+    reports were rendered meanwhile."""
     growth = busy.p95_ms / quiet.p95_ms - 1 if quiet.p95_ms else 0.0
     print(f"\n{label}")
     _line("wait per request", "quiet", "renders", "target")
@@ -575,6 +576,8 @@ def print_rendering(label: str, quiet: Figures, busy: Figures) -> None:
     _line("p95 (ms)", quiet.p95_ms, busy.p95_ms,
           f"growth {growth:+.0%}, ≤ +25 % {mark(growth <= TARGET_P95_GROWTH)}")
     _line("p99 (ms)", quiet.p99_ms, busy.p99_ms)
+    _line("reports rendered meanwhile", "-", reports,
+          f"one in {busy.seconds / reports:.1f} s" if reports else "none")
     _common_lines(quiet, busy, both_app=True)
 
 
@@ -807,8 +810,10 @@ def postgres_database(server_url: str) -> Iterator[str | None]:
 
 
 @contextmanager
-def rendering_reports(environment: dict[str, str], log: Path) -> Iterator[None]:
-    """Render the demo report in a loop in another process while inside."""
+def rendering_reports(environment: dict[str, str], log: Path) -> Iterator[list[int]]:
+    """Render the demo report in a loop in another process while inside; afterwards the
+    list yielded holds how many reports were rendered after the first (a render process
+    that steps aside must still get on with its work)."""
     command = [sys.executable, str(Path(__file__)), "--render-loop"]
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment,  # noqa: S603
@@ -819,11 +824,14 @@ def rendering_reports(environment: dict[str, str], log: Path) -> Iterator[None]:
         ready = process.stdout.readline()  # the first render is done: the loop is warm
         if not ready.startswith(b"warm"):
             raise SystemExit("the render loop did not start; see " + str(log))
-        yield
+        rendered: list[int] = []
+        yield rendered
     finally:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(15)
+    last = process.stdout.read().split()
+    rendered.append(int(last[0]) - 1 if last else 0)
 
 
 def render_loop() -> None:
@@ -856,6 +864,7 @@ def render_loop() -> None:
     finally:
         renderer.close()
         print(f"{renders} renders", file=sys.stderr, flush=True)
+        print(renders, flush=True)
 
 
 # -- the run -----------------------------------------------------------------------------
@@ -936,13 +945,13 @@ def bench_database(kind: str, database_url: str, settings: ServerSettings, folde
         if with_renders:
             quiet = participants_scenario(server, database_url, RENDER_PARTICIPANTS,
                                           f"{kind}-quiet", PEOPLE)
-            with rendering_reports(environment, folder / "render-loop.log"):
+            with rendering_reports(environment, folder / "render-loop.log") as rendered:
                 busy = participants_scenario(server, database_url, RENDER_PARTICIPANTS,
                                              f"{kind}-renders", PEOPLE)
             errors += quiet.errors + busy.errors
             print_rendering(f"{kind}, {RENDER_PARTICIPANTS} participants ({PEOPLE.describe()})"
                             ", without and with the report rendering in a loop",
-                            quiet, busy)
+                            quiet, busy, rendered[0])
     if errors:
         print(f"  (server log: {log})")
 

@@ -415,7 +415,8 @@ def _scheduling(pid: int) -> tuple[int, int, str]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
 def test_a_niced_renderer_steps_aside_in_a_session_of_its_own(app):
     """Under autogroup a niceness counts only within a session: the renderer makes its own
-    session and lowers that session's priority too; at niceness 0 it stays in ours."""
+    session and lowers that session's priority too, and gives way at once to any process
+    that wakes (the idle policy); at niceness 0 it stays in ours, at the normal policy."""
     for niceness in (7, 0):
         renderer = Renderer(_static(app), RenderLimits(niceness=niceness))
         try:
@@ -424,12 +425,15 @@ def test_a_niced_renderer_steps_aside_in_a_session_of_its_own(app):
             session, nice, autogroup = _scheduling(pid)
             ours = _scheduling(os.getpid())
             assert nice == ours[1] + niceness
+            policy = os.sched_getscheduler(pid)
             if niceness:
+                assert policy == os.SCHED_IDLE
                 assert session == pid
                 if autogroup:
                     assert autogroup.endswith(f"nice {niceness}"), autogroup
                     assert autogroup != ours[2]
             else:
+                assert policy == os.sched_getscheduler(0)
                 assert (session, autogroup) == (ours[0], ours[2])
         finally:
             renderer.close()
