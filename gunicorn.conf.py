@@ -47,6 +47,15 @@ keepalive = 5
 max_requests = 5000
 max_requests_jitter = 500
 
+
+def post_worker_init(worker: Any) -> None:
+    """Compile the templates before a new worker takes its first request (at start, and
+    after each ``max_requests`` restart), so the first participants wait for no compiler."""
+    from assessment.templating import compile_templates
+
+    compile_templates(worker.wsgi)
+
+
 #: A participant's personal link is a path, /r/<token>: whoever reads it can open their answers.
 _RESUME_TOKEN = re.compile(r"^/r/[^/]+")
 

@@ -212,6 +212,19 @@ def _template_ngettext(singular: str, plural: str, number: int) -> str:
     return str(page_translations().ungettext(singular, plural, number))
 
 
+def compile_templates(app: Flask) -> int:
+    """Compile every template of ``app`` now, and say how many there are.
+
+    A gunicorn worker does this before its first request (gunicorn.conf.py): else the
+    first requests of a room that joins at once (60 phones on one worker's threads) each
+    compile the same pages beside each other, under one interpreter lock.
+    """
+    names = app.jinja_env.list_templates()
+    for name in names:
+        app.jinja_env.get_template(name)
+    return len(names)
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and globals, and the templates' ``_()`` (after Flask-Babel's)."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
