@@ -31,6 +31,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         questionnaire_files,
         security,
         sessions,
+        static_files,
         templating,
     )
     from assessment.admin import bp as admin_bp
@@ -56,6 +57,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
+    static_files.init_app(app)
     templating.init_app(app)
     reports.init_app(app)
     mail_jobs.init_app(app)

@@ -42,7 +42,7 @@ def assert_friendly(response: TestResponse, status: int, language: str = "nl") -
     assert f"<h1>{title}</h1>" in html
     assert message in html
     assert f'<html lang="{language}">' in html
-    assert 'rel="stylesheet" href="/static/regiospiegel.css"' in html
+    assert 'rel="stylesheet" href="/static/regiospiegel.css?v=' in html
     assert "Content-Security-Policy" in response.headers
     shown = FORM_TOKEN.sub('name="csrf_token"', html)
     assert not INTERNALS.search(shown), INTERNALS.search(shown)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -138,3 +139,31 @@ def test_enter_in_a_field_means_volgende(
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/{LESSONS[1].id}$"))
     expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_after_the_first_page_a_page_brings_only_itself(
+    new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
+) -> None:
+    """On a crowded venue's Wi-Fi each request is a round trip: the stylesheet and the fonts
+    come with the first page, and the pages after it ask the server for nothing else."""
+    _, code = open_scan(live_server, demo_ids, "Eén verzoek")
+    page = new_context(PHONE).new_page()
+    join(page, code)
+    page.get_by_role("link", name="Beginnen met de vragen").click()  # a link
+    expect(page).not_to_have_url(re.compile(r"/intro$"))
+    _expect_only_cached_static_files(page)
+    choose_all(page, 1)
+    next_page(page)  # a form sent, and its redirect
+    _expect_only_cached_static_files(page)
+
+
+def _expect_only_cached_static_files(page: Any) -> None:
+    """The page's stylesheet and fonts came from the browser's cache, not from the server."""
+    page.wait_for_load_state("load")
+    static = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(entry => new URL(entry.name).pathname.startsWith('/static/'))
+        .map(entry => [new URL(entry.name).pathname, entry.transferSize])""")
+    paths = {path for path, _ in static}
+    assert "/static/regiospiegel.css" in paths
+    assert any(path.startswith("/static/fonts/") for path in paths), paths
+    assert [path for path, sent in static if sent] == []  # not asked again
