@@ -233,8 +233,8 @@ def step_aside(niceness: int) -> None:
     A share alone still lets a participant's request wait: a request that arrives while the
     renderer has the core waits until the scheduler takes it back. Linux's idle policy
     (SCHED_IDLE) has any other process that wakes take the core at once, so a niced renderer
-    takes that policy too (measured: a room's p95 grew by +25 to +54 % beside a render loop
-    with the share alone, by +14 to +15 % with the idle policy; docs/deploy.md).
+    takes that policy too (measured by turns: a room's p95 grew by +17 to +54 % beside a
+    render loop with the share alone, by +12 to +16 % with the idle policy; docs/deploy.md).
     """
     if niceness <= 0:
         return
