@@ -34,11 +34,12 @@ from assessment.config import PROJECT_ROOT
 from assessment.extensions import limiter
 from reports.render import Renderer, RenderLimits
 from reports.report_jobs import LocalReportJobs
-from tests import compiled_once
+from tests import compiled_once, compiled_sql
 from tests.helpers import Participant, login
 from tests.mail_server import MailServer
 
 compiled_once.share()
+compiled_sql.share()
 
 SECRET = "test-secret-key-not-for-production"
 #: Every test app's settings, to which a test adds its database and the like. Passwords are

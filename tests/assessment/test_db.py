@@ -247,3 +247,29 @@ def test_closing_waits_for_a_save_in_progress(app, db_dialect, participant, open
         assessment = db.read_session().get(Assessment, int(open_assessment["id"]))
         assert answer is not None and assessment is not None
         assert answer.updated_at <= assessment.closed_at
+
+
+def test_the_suite_s_apps_compile_a_statement_once_and_each_reads_its_own_database(
+        app: Flask, new_db_url: Callable[..., str], tmp_path) -> None:
+    # tests/compiled_sql.py: the test apps' engines share their kind's compiled SQL.
+    from tests.conftest import TEST_SETTINGS
+
+    other = create_app({**TEST_SETTINGS, "DATABASE_URL": new_db_url(with_demo=True),
+                        "REPORT_CACHE_DIR": str(tmp_path / "reports")})
+    count = select(func.count()).select_from(Assessment)
+    try:
+        results = []
+        for application in (app, other, app):
+            with application.app_context(), db.engine().connect() as connection:
+                result = connection.execute(count)
+                results.append((result.scalar_one(), result.context.cache_hit))
+        engines = [application.extensions["regiospiegel.engine"] for application in (app, other)]
+    finally:
+        other.extensions["regiospiegel.reports"].close()
+        db.dispose(other)
+    assert engines[0]._compiled_cache is engines[1]._compiled_cache
+    assert engines[0].dialect is engines[1].dialect
+    cached = engines[0].dialect.CACHE_HIT
+    # A fresh database has no scan; the demo's has its two. The second app compiled nothing.
+    assert [figure for figure, _hit in results] == [0, 2, 0]
+    assert [hit == cached for _figure, hit in results][1:] == [True, True]
