@@ -21,10 +21,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.util import LRUCache
 
-#: Statements kept per kind: all of the suite's, where an engine keeps 500 by default.
+#: Statements kept per kind: ten times an engine's default, for a suite of many modules.
 CACHE_SIZE = 5000
 
-#: Per (dialect name, driver): the first engine's dialect and the kind's compiled cache.
+#: Per (dialect name, driver): the kind's dialect (see :func:`adopt`) and compiled cache.
 _SHARED: dict[tuple[str, str], tuple[Any, LRUCache[Any, Any]]] = {}
 
 

@@ -254,15 +254,19 @@ def test_the_suite_s_apps_compile_a_statement_once_and_each_reads_its_own_databa
     # tests/compiled_sql.py: the test apps' engines share their kind's compiled SQL.
     from tests.conftest import TEST_SETTINGS
 
+    count = select(func.count()).select_from(Assessment)
+
+    def counted(application: Flask) -> tuple[int, object]:
+        with application.app_context(), db.engine().connect() as connection:
+            result = connection.execute(count)
+            return result.scalar_one(), result.context.cache_hit
+
+    # The first app has connected (and compiled the statement) before the second is made.
+    results = [counted(app)]
     other = create_app({**TEST_SETTINGS, "DATABASE_URL": new_db_url(with_demo=True),
                         "REPORT_CACHE_DIR": str(tmp_path / "reports")})
-    count = select(func.count()).select_from(Assessment)
     try:
-        results = []
-        for application in (app, other, app):
-            with application.app_context(), db.engine().connect() as connection:
-                result = connection.execute(count)
-                results.append((result.scalar_one(), result.context.cache_hit))
+        results += [counted(other), counted(app)]
         engines = [application.extensions["regiospiegel.engine"] for application in (app, other)]
     finally:
         other.extensions["regiospiegel.reports"].close()
