@@ -14,6 +14,14 @@ pytestmark = pytest.mark.browser
 
 
 
+#: Table cells whose text runs out of them (over the next cell), as "text: N px in M px". A
+#: table wider than the phone may scroll sideways in its region; its cells must still hold
+#: their words.
+_SPILLING_CELLS = """() => Array.from(document.querySelectorAll('th, td'))
+    .filter(cell => cell.clientWidth > 0 && cell.scrollWidth > cell.clientWidth + 1)
+    .map(cell => `cell "${cell.textContent.trim()}": ${cell.scrollWidth} px in ${cell.clientWidth} px`)"""
+
+
 def _fits(page: Any, name: str, wide: list[str]) -> None:
     """Record the page when its document is wider than the phone's screen.
 
@@ -26,6 +34,8 @@ def _fits(page: Any, name: str, wide: list[str]) -> None:
     document = page.evaluate("document.documentElement.scrollWidth")
     if document > width:
         wide.append(f"{name} ({page.url}): {document} px wide")
+    for cell in page.evaluate(_SPILLING_CELLS):
+        wide.append(f"{name} ({page.url}): {cell}")
 
 
 def test_every_page_type_fits_a_360_px_phone(
