@@ -3,21 +3,19 @@
 The database is a fresh SQLite file per test, copied from one migrated file. With
 ``TEST_DATABASE_URL`` set to a PostgreSQL server, e.g.
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test`` (that database is only the entry point
-for creating others), every test gets its own PostgreSQL database instead, cloned from a
-template migrated once per run. Their names carry the process id, so two runs at once never
-meet; whatever a run creates, it drops. ``db_dialect`` tells a test which one it runs on.
+for creating others), every test gets its own PostgreSQL database instead, as new as a clone
+of a template migrated once per run (``tests/postgres_databases.py``). Their names carry the
+process id, so two runs at once never meet; whatever a run creates, it drops. ``db_dialect``
+tells a test which one it runs on.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import os
-import queue
 import shutil
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -27,7 +25,6 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import Engine, create_engine, make_url, pool
 
 from assessment import create_app, db
 from assessment.config import PROJECT_ROOT
@@ -37,6 +34,7 @@ from reports.report_jobs import LocalReportJobs
 from tests import compiled_once, compiled_sql
 from tests.helpers import Participant, login
 from tests.mail_server import MailServer
+from tests.postgres_databases import PostgresDatabases
 
 compiled_once.share()
 compiled_sql.share()
@@ -50,135 +48,6 @@ TEST_SETTINGS: dict[str, object] = {
 }
 #: Where the tests' PostgreSQL databases are made; unset means SQLite.
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-#: The chore of making a spare clone ready (any name a database cannot have).
-_SPARE = "\0spare"
-
-
-class PostgresDatabases:
-    """Fresh migrated PostgreSQL databases: a template migrated once, a clone per test.
-
-    Cloning (``CREATE DATABASE … TEMPLATE``) gives each test a database as new as a copied
-    SQLite file: own sequences, nothing left by another test, room for tables a test creates.
-    It is most of what a test costs on PostgreSQL beyond SQLite: about 0.18 s of server CPU a
-    clone with WAL_LOG on a quiet 2-core machine (2026-11-30). FILE_COPY clones for a third
-    of that back to back, but forces a checkpoint, and over 361 tests it was no faster.
-    Emptying one shared database with TRUNCATE is cheaper but leaves sequences, extra tables
-    and lingering connections to the next test, and gives no second database to tests that
-    need two.
-    """
-
-    def __init__(self, server_url: str) -> None:
-        self.server_url = db.normalise_url(server_url)
-        self.prefix = f"regiospiegel_test_{os.getpid()}"
-        self.template = f"{self.prefix}_template"
-        self.admin: Engine = create_engine(self.server_url, isolation_level="AUTOCOMMIT",
-                                           poolclass=pool.NullPool)
-        self.created: list[str] = []
-        self._numbers = itertools.count(1)
-        self._lock = threading.Lock()
-        # Server work a test need not wait for, each kind done in turn beside the tests:
-        # dropping used databases (their names; None stops), and cloning a spare for the
-        # next test (_SPARE; None stops).
-        self._drops: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        self._spare_wanted: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-        self._spares: queue.SimpleQueue[str] = queue.SimpleQueue()
-        self._failures: list[str] = []
-        self._helpers = [
-            threading.Thread(target=self._in_turn, args=(self._drops, self._drop), daemon=True),
-            threading.Thread(target=self._in_turn, args=(self._spare_wanted, self._clone_spare),
-                             daemon=True)]
-        with self.admin.connect() as connection:
-            version = connection.dialect.server_version_info or (0,)
-        # WAL_LOG (PostgreSQL 15) clones a small database without forcing a checkpoint.
-        self._strategy = " STRATEGY WAL_LOG" if version >= (15,) else ""
-        self._execute(f'DROP DATABASE IF EXISTS "{self.template}"')
-        self._execute(f'CREATE DATABASE "{self.template}"')
-        self.created.append(self.template)
-        db.upgrade(self.url(self.template))
-        for helper in self._helpers:
-            helper.start()
-        self._spare_wanted.put(_SPARE)
-
-    def url(self, name: str) -> str:
-        """The URL of database ``name`` on the test server."""
-        return make_url(self.server_url).set(database=name).render_as_string(
-            hide_password=False)
-
-    def new(self, *, with_demo: bool = False) -> str:
-        """The URL of a new database cloned from the migrated template (or the demo's).
-
-        A clone of the migrated template is made ready beside the test before, if it could.
-        """
-        if with_demo:
-            return self.url(self._clone(self.demo_template()))
-        try:
-            name = self._spares.get_nowait()
-        except queue.Empty:
-            name = self._clone(self.template)
-        self._spare_wanted.put(_SPARE)
-        return self.url(name)
-
-    def _clone(self, template: str) -> str:
-        with self._lock:
-            name = f"{self.prefix}_{next(self._numbers)}"
-            self.created.append(name)
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"{self._strategy}')
-        return name
-
-    def demo_template(self) -> str:
-        """The name of a template with the demo seeded, made on first use."""
-        name = f"{self.prefix}_demo"
-        if name not in self.created:
-            self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"{self._strategy}')
-            self.created.append(name)
-            seed_demo(self.url(name))
-        return name
-
-    def drop(self, url: str) -> None:
-        """Drop a database made by :meth:`new` (closing connections a test left open), beside
-        the next test: a drop waits about 0.1 s for the server (it checkpoints and waits for
-        every backend to let go of the database's files), more than a clone (about 0.05 s).
-        """
-        name = make_url(url).database
-        with self._lock:
-            if name not in self.created:
-                return
-            self.created.remove(name)
-        self._drops.put(name)
-
-    def _drop(self, name: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def _clone_spare(self, _chore: str) -> None:
-        if self._spares.empty():
-            self._spares.put(self._clone(self.template))
-
-    def _in_turn(self, chores: queue.SimpleQueue[str | None],
-                 do: Callable[[str], None]) -> None:
-        while (chore := chores.get()) is not None:
-            try:
-                do(chore)
-            except Exception as exc:  # reported at close, not lost
-                self._failures.append(f"{chore!r}: {exc}")
-
-    def close(self) -> None:
-        """Drop every database this run made, the template last."""
-        self._drops.put(None)
-        self._spare_wanted.put(None)
-        for helper in self._helpers:
-            helper.join()
-        for name in [*self.created[1:], *self.created[:1]]:
-            self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        self.created.clear()
-        self.admin.dispose()
-        if self._failures:
-            raise RuntimeError("test databases: " + "; ".join(self._failures))
-
-    def _execute(self, sql: str) -> None:
-        with self.admin.connect() as connection:
-            connection.exec_driver_sql(sql)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -261,7 +130,7 @@ def postgres_databases() -> Iterator[PostgresDatabases | None]:
     if not TEST_DATABASE_URL:
         yield None
         return
-    databases = PostgresDatabases(TEST_DATABASE_URL)
+    databases = PostgresDatabases(TEST_DATABASE_URL, seed_demo)
     yield databases
     databases.close()
 
@@ -321,7 +190,7 @@ def db_url(
     if postgres_databases is not None:
         url = postgres_databases.new(with_demo=with_demo)
         yield url
-        postgres_databases.drop(url)
+        postgres_databases.hand_back(url)
         return
     target = tmp_path / "regiospiegel.sqlite3"
     shutil.copy(request.getfixturevalue("demo_db") if with_demo else migrated_db, target)

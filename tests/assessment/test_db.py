@@ -16,6 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import create_engine, func, inspect, select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from assessment import create_app, db, management, participation
@@ -277,3 +278,81 @@ def test_the_suite_s_apps_compile_a_statement_once_and_each_reads_its_own_databa
     # A fresh database has no scan; the demo's has its two. The second app compiled nothing.
     assert [figure for figure, _hit in results] == [0, 2, 0]
     assert [hit == cached for _figure, hit in results][1:] == [True, True]
+
+
+def test_a_database_a_test_hands_back_is_lent_again_as_new_unless_its_shape_changed(
+        postgres_databases):
+    """On PostgreSQL a test's database is emptied for a later test, not dropped and cloned.
+
+    Emptied means as new as a clone: no rows, sequences at their start, the connection a
+    test left open (holding a lock) ended. A database whose tables a test changed is dropped
+    instead. (Only read here once handed back: it is a spare for the next test.)
+    """
+    if postgres_databases is None:
+        pytest.skip("the PostgreSQL pass lends emptied databases; SQLite tests copy a file")
+    databases = postgres_databases
+    url = databases.new()
+    engine = create_engine(url)
+    lingering = engine.connect()
+    lingering.execute(text("INSERT INTO programme (name, questionnaire_id, lesson_ids, "
+                           "created_at) VALUES ('Regio Deal', 'tien-lessen', '[]', now())"))
+    lingering.execute(text("LOCK TABLE programme"))  # and never commits
+
+    databases.hand_back(url)
+    databases.settle()
+
+    fresh = create_engine(url)
+    with fresh.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM programme")).scalar_one() == 0
+        assert connection.execute(text(
+            "SELECT last_value, is_called FROM programme_id_seq")).one() == (1, False)
+        assert connection.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        ).scalar_one() == 1
+    fresh.dispose()
+    with pytest.raises(OperationalError):  # ended by the server
+        lingering.execute(text("SELECT 1"))
+    lingering.invalidate()
+    engine.dispose()
+
+    changed = databases.new()
+    engine = create_engine(changed)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE made_by_a_test (id integer)"))
+    engine.dispose()
+    databases.hand_back(changed)
+    databases.settle()
+    with databases.admin.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM pg_database WHERE datname = :name"),
+                                  {"name": changed.rsplit("/", 1)[1]}).scalar_one() == 0
+
+
+#: Every row of every table and each sequence's state, as one digest.
+_CONTENTS = """
+SELECT md5(string_agg(line, E'\\n' ORDER BY line)) FROM (
+  SELECT c.relname || ' ' || coalesce((xpath('/row/r/text()', query_to_xml(
+           'SELECT md5(string_agg(t::text, '','' ORDER BY t::text)) AS r FROM '
+           || quote_ident(c.relname) || ' AS t', false, true, '')))[1]::text, 'empty')
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r'
+  UNION ALL
+  SELECT sequencename || ' ' || coalesce(last_value::text, 'unused') FROM pg_sequences
+) AS contents(line)
+"""
+
+
+def test_a_database_with_the_demo_holds_exactly_the_seeded_demo(postgres_databases):
+    """The demo's rows are copied into a test's database: the same rows and sequences."""
+    if postgres_databases is None:
+        pytest.skip("the PostgreSQL pass copies the demo in; SQLite tests copy a file")
+    databases = postgres_databases
+    url = databases.new(with_demo=True)
+    demo_url = databases.url(f"{databases.prefix}_demo")
+    digests = []
+    for each in (url, demo_url):
+        engine = create_engine(each)
+        with engine.connect() as connection:
+            digests.append(connection.execute(text(_CONTENTS)).scalar_one())
+        engine.dispose()
+    databases.hand_back(url)
+    assert digests[0] == digests[1]

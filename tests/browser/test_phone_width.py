@@ -19,7 +19,8 @@ pytestmark = pytest.mark.browser
 #: their words.
 _SPILLING_CELLS = """() => Array.from(document.querySelectorAll('th, td'))
     .filter(cell => cell.clientWidth > 0 && cell.scrollWidth > cell.clientWidth + 1)
-    .map(cell => `cell "${cell.textContent.trim()}": ${cell.scrollWidth} px in ${cell.clientWidth} px`)"""
+    .map(cell => `cell "${cell.textContent.trim()}": `
+                 + `${cell.scrollWidth} px in ${cell.clientWidth} px`)"""
 
 
 def _fits(page: Any, name: str, wide: list[str]) -> None:
