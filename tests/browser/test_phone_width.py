@@ -24,7 +24,8 @@ _SPILLING_CELLS = """() => Array.from(document.querySelectorAll('th, td'))
 
 
 def _fits(page: Any, name: str, wide: list[str]) -> None:
-    """Record the page when its document is wider than the phone's screen.
+    """Record the page when its document is wider than the phone's screen, and each table
+    cell whose text runs out of it.
 
     Measured against the phone's width, not ``window.innerWidth``: a mobile browser widens
     its layout viewport to content that does not fit (zooming the page out), so there the
@@ -42,7 +43,8 @@ def _fits(page: Any, name: str, wide: list[str]) -> None:
 def test_every_page_type_fits_a_360_px_phone(
     new_context: ContextFactory, facilitator_state: str, admin_state: str, demo_ids: Demo
 ) -> None:
-    """Public, participant, facilitator, projector and admin pages: scrollWidth ≤ 360."""
+    """Public, participant, facilitator, projector and admin pages and the report preview:
+    scrollWidth ≤ 360, and every table cell holds its text."""
     wide: list[str] = []
     page = new_context(PHONE).new_page()
     for name, path in [("start", "/"), ("accessibility statement", "/toegankelijkheid"),
