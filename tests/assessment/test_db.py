@@ -297,6 +297,7 @@ def test_a_database_a_test_hands_back_is_lent_again_as_new_unless_its_shape_chan
     lingering.execute(text("INSERT INTO programme (name, questionnaire_id, lesson_ids, "
                            "created_at) VALUES ('Regio Deal', 'tien-lessen', '[]', now())"))
     lingering.execute(text("LOCK TABLE programme"))  # and never commits
+    lingering_pid = lingering.execute(text("SELECT pg_backend_pid()")).scalar_one()
 
     databases.hand_back(url)
     databases.settle()
@@ -307,8 +308,8 @@ def test_a_database_a_test_hands_back_is_lent_again_as_new_unless_its_shape_chan
         assert connection.execute(text(
             "SELECT last_value, is_called FROM programme_id_seq")).one() == (1, False)
         assert connection.execute(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        ).scalar_one() == 1
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"), {"pid": lingering_pid}
+        ).scalar_one() == 0
     fresh.dispose()
     with pytest.raises(OperationalError):  # ended by the server
         lingering.execute(text("SELECT 1"))
