@@ -145,9 +145,11 @@ def test_after_the_first_page_a_page_brings_only_itself(
     new_context: ContextFactory, live_server: LiveServer, demo_ids: Demo
 ) -> None:
     """On a crowded venue's Wi-Fi each request is a round trip: the stylesheet and the fonts
-    come with the first page, and the pages after it ask the server for nothing else."""
+    come with the first page, small, and the pages after it ask the server for nothing else."""
     _, code = open_scan(live_server, demo_ids, "Eén verzoek")
     page = new_context(PHONE).new_page()
+    page.goto("/")
+    _expect_the_small_fonts_in_use(page)
     join(page, code)
     page.get_by_role("link", name="Beginnen met de vragen").click()  # a link
     expect(page).not_to_have_url(re.compile(r"/intro$"))
@@ -155,6 +157,23 @@ def test_after_the_first_page_a_page_brings_only_itself(
     choose_all(page, 1)
     next_page(page)  # a form sent, and its redirect
     _expect_only_cached_static_files(page)
+
+
+def _expect_the_small_fonts_in_use(page: Any) -> None:
+    """The page shows its text in Open Sans, loaded from the cut-down WOFF2 files."""
+    page.wait_for_load_state("load")
+    faces = page.evaluate("""async () => { await document.fonts.ready;
+        return [...document.fonts].filter(face => face.family.includes('Open Sans'))
+            .map(face => [face.weight, face.style, face.status]); }""")
+    loaded = [face for face in faces if face[2] == "loaded"]
+    assert loaded, faces
+    assert not [face for face in faces if face[2] == "error"], faces
+    fonts = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter(entry => new URL(entry.name).pathname.startsWith('/static/fonts/'))
+        .map(entry => [new URL(entry.name).pathname, entry.transferSize])""")
+    assert len(fonts) == len(loaded), fonts
+    assert all(path.endswith(".woff2") for path, _ in fonts), fonts
+    assert sum(size for _, size in fonts) < 100_000, fonts
 
 
 def _expect_only_cached_static_files(page: Any) -> None:
