@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from tests.browser.audit import Findings
-from tests.browser.conftest import LiveServer, PageProblems
+from tests.browser.conftest import (
+    CHROMIUM,
+    CHROMIUM_UNUSED_FEATURES,
+    LiveServer,
+    PageProblems,
+    launch,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,3 +54,30 @@ def test_page_problems_catch_csp_violations_and_failed_loads(
         problems.messages)
     assert any(message.startswith("404 for fetch") for message in problems.messages), (
         problems.messages)
+
+
+def test_the_browser_keeps_playwright_s_switches_and_loads_no_address_bar_popups(
+    browser: Any, live_server: LiveServer
+) -> None:
+    """Chromium reads one ``--disable-features``: the browser's has Playwright's and ours."""
+    context = browser.new_context(base_url=live_server.base_url)
+    context.new_page().goto("/")
+    targets = browser.new_browser_cdp_session().send(
+        "Target.getTargets", {"filter": [{}]})["targetInfos"]  # the browser's own pages too
+    context.close()
+    assert [target["url"] for target in targets if target["type"] == "page"] == [
+        live_server.url("/")]
+    assert not [target for target in targets if target["url"].startswith("chrome://")]
+
+    def disabled_features(chromium: Any) -> set[str]:
+        switches = chromium.new_browser_cdp_session().send(
+            "Browser.getBrowserCommandLine")["arguments"]
+        chromium.close()
+        last = [switch for switch in switches if switch.startswith("--disable-features=")][-1]
+        return set(last.split("=", 1)[1].split(","))
+
+    playwright_s = disabled_features(browser.browser_type.launch(
+        executable_path=str(CHROMIUM), headless=True, args=["--enable-automation"]))
+    ours = disabled_features(launch(browser.browser_type, extra=["--enable-automation"]))
+    assert "PaintHolding" in playwright_s  # one Playwright needs (its issue 28023)
+    assert ours == playwright_s | set(CHROMIUM_UNUSED_FEATURES)
