@@ -111,8 +111,9 @@ worker: install
 
 # The web pages' fonts: each Open Sans face cut down to the characters of Western European
 # languages (Basic Latin, Latin-1, Latin Extended-A, punctuation, the euro sign, arrows, the
-# minus) and compressed as WOFF2: about 18 KB a face instead of about 220 KB. Sixty phones on
-# one venue's Wi-Fi then load about 4 MB of fonts instead of 50. The PDFs keep the whole
+# minus) and compressed as WOFF2: about 18 KB a face instead of about 220 KB, 54 KB for the
+# three faces a page uses instead of 660 KB. Sixty phones on one venue's Wi-Fi then load
+# about 3 MB of fonts instead of 40 (README, "A crowded venue's Wi-Fi"). The PDFs keep the whole
 # TrueType files (assessment/static/fonts.css). tests/assessment/test_static_files.py checks
 # that a face keeps every character the app's texts use that the whole font has.
 FONTS_DIR := assessment/static/fonts
