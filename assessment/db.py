@@ -28,16 +28,17 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from assessment.config import PROJECT_ROOT
+
+if TYPE_CHECKING:  # Alembic loads only to migrate: a web worker or a command does not need it.
+    from alembic.config import Config as AlembicConfig
 
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 _WRITE = "regiospiegel_write"
@@ -213,6 +214,8 @@ def checkpoint() -> None:
 
 def alembic_config(url: str) -> AlembicConfig:
     """Alembic's configuration for this project, pointed at ``url``."""
+    from alembic.config import Config as AlembicConfig
+
     config = AlembicConfig()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
@@ -223,6 +226,8 @@ def upgrade(url: str) -> None:
     """Upgrade the database at ``url`` to the latest migration."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    from alembic import command
+
     command.upgrade(alembic_config(url), "head")
 
 
