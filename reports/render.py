@@ -14,14 +14,15 @@ zlib's default level (:data:`COMPRESSION_LEVEL`).
 
 from __future__ import annotations
 
+import ctypes.util
 import gc
 import multiprocessing
 import os
 import re
 import threading
 import zlib
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.connection import Connection
@@ -51,8 +52,37 @@ class RenderLimits:
                    niceness=min(int(config["REPORT_NICENESS"]), 19))
 
 
+@contextmanager
+def _no_library_search() -> Iterator[None]:
+    """``ctypes.util.find_library`` answering "not found" at once while the block runs.
+
+    WeasyPrint loads each native library (Pango, HarfBuzz, fontconfig...) by trying the
+    names Windows, macOS and Linux give it, in that order, and cffi hands each name the
+    dynamic loader does not know to ``find_library``, which on Linux runs ``ldconfig``,
+    ``gcc`` and ``ld``: 54 programs, about 0.15 s of CPU and more of waiting, every time a
+    report process starts. Each list also holds the name the loader itself resolves
+    (``libpango-1.0.so.0``), which then loads the same library without them.
+    """
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = search
+
+
+@cache
+def load_weasyprint() -> None:
+    """Import WeasyPrint, and with it its native libraries, once per process, without the
+    library search of :func:`_no_library_search`; every use of WeasyPrint here calls it
+    first."""
+    with _no_library_search():
+        import weasyprint  # noqa: F401
+
+
 def make_fetcher(static_dir: Path) -> Any:
     """A WeasyPrint URL fetcher that serves files from ``static_dir`` and refuses the rest."""
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = static_dir.resolve()
@@ -118,6 +148,7 @@ def report_ua_text(ua: str) -> str | None:
 @cache
 def report_ua_stylesheet() -> Any:
     """The user-agent stylesheet the report renders with, parsed once per process."""
+    load_weasyprint()
     from weasyprint import CSS
     from weasyprint.html import UA, UA_COUNTER_STYLE, UA_STYLESHEET
 
@@ -165,6 +196,7 @@ def _compress_at_default_level() -> bool:
 def _report_html_class() -> Any:
     """WeasyPrint's HTML document class, styled with :func:`report_ua_stylesheet`; the
     first call also sets the compression (:func:`_compress_at_default_level`)."""
+    load_weasyprint()
     from weasyprint import HTML
     from weasyprint.html import UA_FORM_STYLESHEET
 
@@ -254,8 +286,7 @@ def _worker_main(connection: Connection, static_dir: str, limits: RenderLimits) 
     step_aside(limits.niceness)
     cap = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    import weasyprint  # noqa: F401  (load it once, before the first job)
-
+    load_weasyprint()  # once, before the first job
     report_ua_stylesheet()
     _report_html_class()
 

@@ -6,6 +6,8 @@ import gc
 import io
 import os
 import re
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from sqlalchemy import select
 import reports
 import reports.render
 from assessment import management
+from assessment.config import PROJECT_ROOT
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
 from assessment.models import Assessment, Comment, Moderation, Status
@@ -388,6 +391,31 @@ def test_the_pdf_is_compressed_at_zlibs_default_level_not_pydyfs_nine(app):
     assert packed == zlib.compress(b"\n".join([b"BT /F1 12 Tf (Hallo) Tj ET"] * 200),
                                    reports.render.COMPRESSION_LEVEL)
     assert pdf_text(html_to_pdf("<p>Hallo</p>", _static(app))) == "Hallo"
+
+
+#: Run in a process of its own, where WeasyPrint is not loaded yet: which programs loading
+#: it starts (the audit events of starting one), and whether its libraries are there after.
+_LOADING_THE_PDF_ENGINE = """
+import ctypes.util, sys
+started = []
+sys.addaudithook(lambda event, args: started.append(args[0]) if event in (
+    "subprocess.Popen", "os.posix_spawn", "os.exec", "os.system") else None)
+from reports.render import load_weasyprint
+load_weasyprint()
+from weasyprint.text import ffi
+programs = list(started)
+print(programs, [ffi.gobject is not None, ffi.pango is not None, ffi.harfbuzz is not None,
+                ffi.fontconfig is not None, ffi.pangoft2 is not None],
+      ctypes.util.find_library("c") is not None)
+"""
+
+
+def test_a_report_process_loads_the_pdf_engine_without_running_a_program():
+    """WeasyPrint's search for its libraries under other systems' names ran ldconfig, gcc
+    and ld 54 times for every report process; its libraries load by their own names."""
+    loaded = subprocess.run([sys.executable, "-c", _LOADING_THE_PDF_ENGINE], cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=60, check=True)
+    assert loaded.stdout.split("\n")[0] == "[] [True, True, True, True, True] True"
 
 
 @pytest.mark.report_pdf
