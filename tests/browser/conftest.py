@@ -108,6 +108,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                       "DATABASE_URL": database, "REPORT_CACHE_DIR": str(directory / "reports"),
                       # Many participants start from one address in a session of tests.
                       "START_RATE_LIMIT": "10000 per minute",
+                      # Low, so that logging in more often than this is quick to test.
+                      "LOGIN_RATE_LIMIT": "3 per 10 minutes",
                       # The tests wait for the live page's next update (5 s on a server).
                       "LIVE_POLL_SECONDS": 1,
                       # The browser beside it is the only other work: no need to step aside.
