@@ -184,6 +184,9 @@ def test_a_double_submit_counts_once(app, owner, participant, open_assessment):
     for _ in range(2):
         assert vote(participant, [IDS[1], IDS[2]], token=token).status_code == 302
     assert votes(app, assessment_id) == [[IDS[1], IDS[2]]]
+    # The page the second click lands on says so once (both posts left the same message).
+    page = participant.client.get(participant.url("stemmen")).get_data(as_text=True)
+    assert page.count("Uw stem is bewaard.") == 1
 
 
 def test_a_vote_after_closing_is_not_counted_and_says_so(app, owner, participant,
