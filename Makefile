@@ -64,7 +64,8 @@ typecheck: install-test
 # several-server tests (marker servers) start gunicorn masters; each makes its own databases,
 # Redis key prefix and ports, so they may run beside each other and beside the rest.
 NO_DATABASE := tests/assessment/test_aggregation.py tests/questions/test_questionnaire_translations.py \
-	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py
+	tests/questions/test_questions.py tests/assessment/test_rounds.py tests/assessment/test_scoring.py \
+	tests/assessment/test_system_check.py
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 XDIST = -n $(TEST_WORKERS) --maxschedchunk 2
 # The tests keep the compiled modules (__pycache__, which git ignores) even where the

@@ -1,7 +1,9 @@
 """Check the system libraries WeasyPrint needs, and name the Debian packages when one is missing.
 
-Run as ``python -m assessment.system_check``; it imports nothing of the app, so it works
-before the app can start. Exit status 0 when the report engine loads, 1 otherwise.
+Run as ``python -m assessment.system_check``; it imports nothing of the app but the report
+process's loader (``reports.render``, which needs no web stack), so it works before the app
+can start, and loads WeasyPrint as a report process does. Exit status 0 when the report
+engine loads, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ def main() -> int:
     """Print what is missing and how to install it."""
     missing = missing_packages()
     if not missing:
+        from reports.render import load_weasyprint
+
         try:
-            import weasyprint  # noqa: F401
+            load_weasyprint()
         except (OSError, ImportError) as exc:
             first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             print(f"The PDF engine (WeasyPrint) cannot load: {first_line}", file=sys.stderr)
