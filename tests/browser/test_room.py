@@ -22,7 +22,7 @@ def test_a_facilitator_who_logs_in_again_and_again_is_never_locked_out(
     new_context: ContextFactory, live_server: LiveServer,
 ) -> None:
     """A laptop passed round: two logins in a row more than the limit of failed logins
-    allows (it counts failed ones only; the live server's limit is low, the count the same)."""
+    allows, which counts failed ones only (the live server's limit is 3, so five logins)."""
     limit = parse(live_server.app.config["LOGIN_RATE_LIMIT"]).amount
     page = new_context().new_page()
     for _ in range(limit + 2):
