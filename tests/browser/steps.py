@@ -37,8 +37,23 @@ def join(page: Any, code: str) -> None:
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+/intro$"))
 
 
+def start_questions(page: Any, link: str = "Beginnen met de vragen") -> None:
+    """Follow the intro's link to the first question page and wait until it has loaded.
+
+    The click returns before the next page is there: a step that reads the page at once
+    (counting its questions, say) may still see the intro.
+    """
+    page.get_by_role("link", name=link).click()
+    expect_page(page, "profiel")
+    page.wait_for_load_state()
+
+
 def choose_all(page: Any, option: int) -> dict[str, str]:
-    """Check option number ``option`` (wrapping) in every radio group; return name → value."""
+    """Check option number ``option`` (wrapping) in every radio group; return name → value.
+
+    Call it once the page is there (after ``start_questions`` or ``next_page``): on the page
+    before, still shown while the next one loads, it would choose there or find no groups.
+    """
     chosen: dict[str, str] = {}
     for group in page.locator("fieldset.question").all():
         radios = group.locator("input[type=radio]")
@@ -61,6 +76,7 @@ def next_page(page: Any, button: str = "Volgende") -> str:
     before = page.url
     page.get_by_role("button", name=button).click()
     expect(page).not_to_have_url(before)
+    page.wait_for_load_state()  # the address changes as the next page starts to arrive
     return page_id(page)
 
 

@@ -20,7 +20,7 @@ from tests.browser.conftest import (
     new_assessment,
     screenshot,
 )
-from tests.browser.steps import choose_all, join, next_page, page_id
+from tests.browser.steps import choose_all, join, next_page, page_id, start_questions
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def test_participant_pages_have_no_serious_violations(
     findings.check(page, "welcome")
     page.get_by_role("button", name="Beginnen").click()
     findings.check(page, "intro")
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     findings.check(page, "profile")
     page.get_by_role("button", name="Volgende").click()
     expect(page.locator(".error-summary")).to_be_visible()
@@ -343,8 +343,9 @@ def test_participant_pages_reflow_without_horizontal_scrolling(
     page.goto(f"/d/{DEMO_CODE}")
     check("welcome")
     page.go_back()
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     page.get_by_role("button", name="Volgende").click()
+    expect(page.locator(".error-summary")).to_be_visible()
     check("profile with errors")
     choose_all(page, option=1)
     next_page(page)

@@ -25,6 +25,7 @@ from tests.browser.steps import (
     next_page,
     page_id,
     resume_link,
+    start_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -56,8 +57,7 @@ def test_participant_answers_every_page_and_sends_in(
     # changed: wait for the address, as a person waits for the page.
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+/intro$"))
     shot("intro")
-    page.get_by_role("link", name="Beginnen met de vragen").click()
-    expect(page).not_to_have_url(re.compile(r"/intro$"))
+    start_questions(page)
 
     answered: dict[str, str] = {}
     shots = {"profiel": "profile", "context": "context", "open-vragen": "open"}
@@ -95,7 +95,7 @@ def test_personal_link_resumes_in_a_fresh_browser(new_context: ContextFactory) -
     """Another browser (no cookies) opens the personal link: same page, same answers."""
     first = new_context(DESKTOP).new_page()
     join(first, DEMO_CODE)
-    first.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(first)
     choose_all(first, option=1)
     lesson = next_page(first)
     chosen = choose_all(first, option=3)
@@ -117,7 +117,7 @@ def test_back_button_and_double_click_lose_nothing(
     """The browser's back button shows the saved answers; a double click saves one page once."""
     page = new_context(DESKTOP).new_page()
     join(page, DEMO_CODE)
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     choose_all(page, option=0)
     lesson = next_page(page)
     step = _step(page)

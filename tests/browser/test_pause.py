@@ -20,6 +20,7 @@ from tests.browser.steps import (
     join,
     next_page,
     page_id,
+    start_questions,
 )
 
 pytestmark = pytest.mark.browser
@@ -65,7 +66,7 @@ def test_answers_sent_during_a_pause_stay_on_the_page_and_are_stored_after_it(
     _set_status(live_server, assessment_id, Status.OPEN)
     page = desktop
     join(page, code)
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     choose_all(page, option=0)
     while not page.locator("fieldset.question.scale").count() or page.locator(
             "textarea").count() != 1:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import PHONE, ContextFactory, Demo
-from tests.browser.steps import choose_all, join, next_page
+from tests.browser.steps import choose_all, join, next_page, start_questions
 from tests.browser.test_accessibility import FACILITATOR_PAGES
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_every_page_type_fits_a_360_px_phone(
         _fits(page, name, wide)
     join(page, "DMZW26")
     _fits(page, "intro", wide)
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     _fits(page, "profile", wide)
     choose_all(page, option=1)
     next_page(page)

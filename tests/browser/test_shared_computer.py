@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DEMO_CODE, DESKTOP, ContextFactory
-from tests.browser.steps import PAGE_URL, choose_all, expect_page, join, next_page
+from tests.browser.steps import PAGE_URL, choose_all, join, next_page, start_questions
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,7 @@ def _token(page: Any) -> str:
 def _person_one_answers(page: Any) -> str:
     """Join, answer the profile and the first lesson with a comment; the resume token."""
     join(page, DEMO_CODE)
-    page.get_by_role("link", name="Beginnen met de vragen").click()
-    expect_page(page, "profiel")
+    start_questions(page)
     choose_all(page, option=1)
     assert next_page(page) == FIRST_LESSON
     choose_all(page, option=3)
@@ -60,7 +59,7 @@ def _person_two_starts_afresh(page: Any, token: str) -> None:
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+/intro$"))
     mine = _token(page)
     assert mine != token
-    page.get_by_role("link", name="Beginnen met de vragen").click()
+    start_questions(page)
     _shows_nothing_of(page, token)
     page.goto(f"/r/{mine}/{FIRST_LESSON}")
     _shows_nothing_of(page, token)
