@@ -158,7 +158,7 @@ def test_after_the_first_page_a_page_brings_only_itself(
     page.goto("/")
     _expect_the_small_fonts_in_use(page)
     join(page, code)
-    start_questions(page)  # a link
+    start_questions(page)  # a link followed, no form sent
     _expect_only_cached_static_files(page)
     choose_all(page, 1)
     next_page(page)  # a form sent, and its redirect
