@@ -102,6 +102,10 @@ def without_unrendered_space(html: str) -> str:
     return _UNRENDERED_SPACE.sub(">", html)
 
 
+#: What ``report_key`` gives: 64 lower-case hexadecimal digits.
+REPORT_KEY = re.compile(r"[0-9a-f]{64}")
+
+
 def report_key(html: str) -> str:
     """The cache key of a report: a hash of everything that shapes its PDF."""
     return hashlib.sha256(f"{REPORT_FORMAT}\n{html}".encode()).hexdigest()

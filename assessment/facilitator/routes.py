@@ -37,7 +37,7 @@ from assessment.links import external_url, redirect_back
 from assessment.models import Assessment, Facilitator, Status
 from assessment.results import round_comparison
 from assessment.templating import language_name, page_language
-from reports.build import report_context, report_html, report_key
+from reports.build import REPORT_KEY, report_context, report_html, report_key
 from reports.context import bars_chart_in
 from reports.report_jobs import JobState
 
@@ -251,14 +251,21 @@ def report_pdf(assessment: Assessment) -> Response | tuple[str, int]:
     if status is None or status.state is not JobState.FAILED or request.args.get("opnieuw"):
         status = reports.jobs().submit(key, html, assessment.id)
     return render_template("facilitator/report_wait.html", assessment=assessment,
-                           status=status), 202
+                           status=status, version=key), 202
 
 
 @bp.route("/scans/<int:assessment_id>/rapport/status")
 @assessment_view
 def report_status(assessment: Assessment) -> Response:
-    """The state of the report's render, for the waiting page's script."""
-    key, _html = _report(assessment)
+    """The state of a render, for the waiting page's script, which polls it every second.
+
+    The page asks for the version it waits for (``versie``, the report's key): its state is
+    then read without building the report again, which costs as much as the page itself.
+    Without it (or with anything but a key), the state of the report as it would be now.
+    """
+    key = request.args.get("versie", "")
+    if not REPORT_KEY.fullmatch(key):
+        key, _html = _report(assessment)
     status = reports.jobs().status(key, assessment.id)
     return jsonify(state=status.state.value if status else "none",
                    message=status.message if status else "")

@@ -11,6 +11,7 @@ import sys
 import time
 import zlib
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sqlalchemy import select
 
 import reports
 import reports.render
-from assessment import management
+from assessment import discussion, management
 from assessment.config import PROJECT_ROOT
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import RenderTimeout
@@ -172,6 +173,38 @@ def test_second_download_is_served_from_the_cache(app, facilitator_client):
     assert jobs.renders == renders == 1
     status = facilitator_client.get("/begeleider/scans/1/rapport/status").get_json()
     assert status["state"] == "done"
+
+
+@pytest.mark.report_pdf
+def test_the_waiting_page_polls_the_version_it_waits_for(app, facilitator_client):
+    """The script asks for the state of the render it waits for, by its key, so a poll does
+    not build the report again; a scan that changes meanwhile does not lose that render."""
+    waiting = facilitator_client.get("/begeleider/scans/1/rapport.pdf")
+    assert waiting.status_code == 202
+    status_url = unescape(re.search(
+        r'data-status-url="([^"]+)"', waiting.get_data(as_text=True)).group(1))
+    version = status_url.split("versie=", 1)[1]
+    with app.app_context():
+        assert version == report_key(report_html(
+            report_context(read_session().get(Assessment, 1)),
+            _static(app).resolve().as_uri() + "/"))
+    deadline = time.monotonic() + 60
+    state = ""
+    while state != "done" and time.monotonic() < deadline:
+        time.sleep(0.3)
+        state = facilitator_client.get(status_url).get_json()["state"]
+    assert state == "done"
+
+    with app.app_context():  # the report as it would be now differs from the one rendered
+        discussion.add_action(read_session().get(Assessment, 1), discussion.ActionInput(
+            "Een werkbezoek bij het waterschap", "De griffier", "Voor de zomer", "urgentie"),
+            None)
+    assert facilitator_client.get(status_url).get_json()["state"] == "done"
+    now = "/begeleider/scans/1/rapport/status"
+    assert facilitator_client.get(now).get_json()["state"] == "none"
+    for not_a_version in ("../../../etc/passwd", version.upper(), version[:-1], "1" * 65):
+        answer = facilitator_client.get(now, query_string={"versie": not_a_version})
+        assert answer.status_code == 200 and answer.get_json()["state"] == "none"
 
 
 def test_html_preview_shows_the_same_numbers_as_the_dashboard(app, facilitator_client):
