@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 
 from assessment import content, landscape, management
+from assessment.aggregation import Summary
 from assessment.db import read_session, write_transaction
 from assessment.exceptions import ProgrammeError, UnknownAssessment
 from assessment.landscape import Landscape, PeerComparison, RegionRound
@@ -197,19 +198,24 @@ def taking_part_count(programme_id: int) -> int:
 # -- what a programme shows ---------------------------------------------------------------
 
 
-def programme_rounds(programme_id: int) -> list[RegionRound]:
+def programme_rounds(programme_id: int, *, except_region: str | None = None
+                     ) -> list[RegionRound]:
     """The closed rounds of the scans taking part in a programme, each with its summary.
 
     Scans that are not closed are not even summarised: a summary becomes part of a
-    landscape only once its scan is closed.
+    landscape only once its scan is closed. Nor are the rounds of ``except_region`` (matched
+    as :func:`landscape.region_key` matches rounds): a region is never its own peer, and a
+    summary is made from every raw answer of its scan.
     """
     scans = read_session().scalars(
         select(Assessment).options(defer(Assessment.content_snapshot))
         .where(Assessment.programme_id == programme_id,
                Assessment.status == Status.CLOSED.value)
         .order_by(Assessment.id))
+    left_out = None if except_region is None else landscape.region_key(except_region)
     return [RegionRound(scan.id, scan.region, scan.named_in_programme, True, scan.closed_at,
-                        assessment_summary(scan)) for scan in scans]
+                        assessment_summary(scan)) for scan in scans
+            if landscape.region_key(scan.region) != left_out]
 
 
 def programme_landscape(programme: Programme, thresholds: Thresholds) -> Landscape:
@@ -218,14 +224,19 @@ def programme_landscape(programme: Programme, thresholds: Thresholds) -> Landsca
                                thresholds.min_respondents)
 
 
-def peers_of(assessment: Assessment, thresholds: Thresholds) -> PeerComparison | None:
-    """The scan beside the other regions of its programme; None when it takes part in none."""
+def peers_of(assessment: Assessment, thresholds: Thresholds, own: Summary | None = None
+             ) -> PeerComparison | None:
+    """The scan beside the other regions of its programme; None when it takes part in none.
+
+    ``own`` is the scan's summary when the caller has it already.
+    """
     if assessment.programme_id is None:
         return None
     programme = read_session().get(Programme, assessment.programme_id)
     if programme is None:
         return None
     return landscape.peer_comparison(
-        assessment.region, assessment_summary(assessment), programme_rounds(programme.id),
+        assessment.region, own if own is not None else assessment_summary(assessment),
+        programme_rounds(programme.id, except_region=assessment.region),
         programme.lesson_ids, min_respondents=thresholds.min_respondents,
         min_peers=thresholds.min_peers)

@@ -72,14 +72,16 @@ def report_context(assessment: Assessment) -> ReportContext:
     actions = tuple(
         Action(item.action, item.owner, item.term, lesson_titles.get(item.lesson_id or "", ""))
         for item in discussion.actions(assessment.id))
-    context = build_context(meta, questionnaire, assessment_summary(assessment),
+    summary = assessment_summary(assessment)
+    context = build_context(meta, questionnaire, summary,
                          included_comments(assessment.id),
                          comparison=round_comparison(assessment), actions=actions,
                          notes=discussion.lesson_notes(assessment.id),
                          vote=priorities.result(assessment), foreword=texts.foreword,
                          own_advice={lesson_id: (own.text, own.mode.value)
                                      for lesson_id, own in texts.advice.items()})
-    comparison = programmes.peers_of(assessment, Thresholds.from_config(current_app.config))
+    comparison = programmes.peers_of(assessment, Thresholds.from_config(current_app.config),
+                                     summary)
     if comparison is None:
         return context
     return replace(context, peers=peers_view(comparison, questionnaire, context.numbers))

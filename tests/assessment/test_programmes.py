@@ -10,7 +10,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from assessment import demo as demo_module
-from assessment import programmes, questionnaire_files
+from assessment import landscape, programmes, questionnaire_files, results
+from assessment.aggregation import Summary
 from assessment.db import read_session
 from assessment.exceptions import ProgrammeError
 from assessment.models import Assessment, AuditEvent, Programme
@@ -118,6 +119,36 @@ def test_dalfsen_beside_its_peers_and_nothing_when_fewer_than_five(app, programm
         assert scan is not None
         comparison = programmes.peers_of(scan, THRESHOLDS)
         assert comparison is not None and not comparison.shown and not comparison.lessons
+
+
+def test_a_region_s_own_rounds_are_not_summarised_to_find_its_peers(app, programme_demo,
+                                                                     monkeypatch):
+    """A summary is made from every raw answer of a scan: the rounds that the comparison
+    leaves out anyway (the region's own) are not summarised, and it stays the same."""
+    with app.app_context():
+        scan = read_session().get(Assessment, DEMO_ID)
+        programme = read_session().get(Programme, programme_demo)
+        assert scan is not None and programme is not None
+        every_round = programmes.programme_rounds(programme_demo)
+        own_rounds = {found.assessment_id for found in every_round
+                      if found.region_key == landscape.region_key(scan.region)}
+        assert DEMO_ID in own_rounds
+        own = results.assessment_summary(scan)
+        summarised: list[int] = []
+
+        def summary_of(assessment: Assessment) -> Summary:
+            summarised.append(assessment.id)
+            return results.assessment_summary(assessment)
+
+        monkeypatch.setattr(programmes, "assessment_summary", summary_of)
+        comparison = programmes.peers_of(scan, THRESHOLDS, own)
+        assert comparison == landscape.peer_comparison(
+            scan.region, own, every_round, programme.lesson_ids,
+            min_respondents=THRESHOLDS.min_respondents, min_peers=THRESHOLDS.min_peers)
+        assert comparison is not None and comparison.shown
+        assert sorted(summarised) == sorted(set(summarised))
+        assert not own_rounds & set(summarised)
+        assert len(summarised) == len(every_round) - len(own_rounds)
 
 
 # -- the pages ----------------------------------------------------------------------------
