@@ -205,7 +205,7 @@ def programme_rounds(programme_id: int, *, except_region: str | None = None
     Scans that are not closed are not even summarised: a summary becomes part of a
     landscape only once its scan is closed. Nor are the rounds of ``except_region`` (matched
     as :func:`landscape.region_key` matches rounds): a region is never its own peer, and a
-    summary is made from every raw answer of its scan.
+    summary costs a pass over every raw answer of its scan.
     """
     scans = read_session().scalars(
         select(Assessment).options(defer(Assessment.content_snapshot))

@@ -260,8 +260,8 @@ def report_status(assessment: Assessment) -> Response:
     """The state of a render, for the waiting page's script, which polls it every second.
 
     The page asks for the version it waits for (``versie``, the report's key): its state is
-    then read without building the report again, which costs as much as the page itself.
-    Without it (or with anything but a key), the state of the report as it would be now.
+    then read without building the report again (its figures, texts and HTML). Without a
+    version (or with anything but a key), the state of the report as it would be now.
     """
     key = request.args.get("versie", "")
     if not REPORT_KEY.fullmatch(key):
